@@ -1,0 +1,181 @@
+package commands
+
+import (
+	"github.com/salesbot/salesbot/sales"
+)
+
+// This file fixes the Slack-agnostic result of a command. The bot renders
+// it as Block Kit, the demo and CLI as text. All strings hold raw user text
+// where they quote users (account names, reasons): renderers escape them.
+
+// Request is one slash command as typed by a user.
+type Request struct {
+	Command   string // "/deal", "/goal", "/pipeline", "/territory", "/salesbot"
+	Text      string // everything after the command
+	UserID    string // Slack user id of the actor
+	UserName  string // Slack handle, used to name a new person
+	RealName  string // Slack real name, used to link imported people
+	ChannelID string
+}
+
+// Kind says which fields of a Result are set.
+type Kind int
+
+const (
+	KindMessage     Kind = iota // Title? + Lines
+	KindDeal                    // Deal (one deal card, with History for /deal show)
+	KindDealList                // Deals (+ Lines summary)
+	KindPipeline                // Pipeline
+	KindGoals                   // Goals (one or many subjects)
+	KindHelp                    // Help
+	KindTerritories             // Territories
+	KindDealForm                // open the deal modal: Form
+)
+
+// Result is what a handler returns.
+type Result struct {
+	Kind  Kind
+	Title string   // short heading, plain text
+	Lines []string // plain-text lines (user text inside is raw)
+
+	Deal        *DealCard
+	Deals       []DealCard
+	Pipeline    *PipelineView
+	Goals       []GoalView
+	Help        []HelpTopic
+	Territories []TerritoryView
+	Form        *DealForm
+
+	// Win is set when the command won a deal: the bot posts a celebration.
+	Win *WinNotice
+	// DigestNow is set by "/salesbot digest now": the bot runs the digest.
+	DigestNow bool
+	// Public asks for an in-channel reply instead of an ephemeral one.
+	Public bool
+}
+
+// DealCard is a deal ready to show.
+type DealCard struct {
+	Deal          sales.Deal
+	StageName     string
+	StageKind     sales.StageKind
+	Probability   string // "50%"
+	Amount        string // formatted with currency, "" when unknown
+	OwnerName     string
+	OwnerSlackID  string // "" when the owner is not linked to Slack
+	TerritoryName string
+	NextStage     string // name of the next open stage, "" when none
+	CanEdit       bool   // the viewer may press the buttons
+	Stale         bool   // no change for longer than the stage's threshold
+	Overdue       bool   // open and past its expected close date
+	History       []HistoryLine
+}
+
+// HistoryLine is one event, ready to show.
+type HistoryLine struct {
+	At    string // "2026-11-26 14:03"
+	Actor string // name
+	Text  string // "stage Proposal → Negotiation", "created"
+}
+
+// PipelineView is the funnel for a subject ("your pipeline", "team",
+// "territory EMEA").
+type PipelineView struct {
+	Subject  string
+	Period   sales.Period
+	Funnel   sales.Funnel
+	ByStage  []StageRow
+	Progress *sales.Progress // nil when the subject has no quota context
+	Currency sales.Currency
+}
+
+// StageRow is one stage of the funnel.
+type StageRow struct {
+	Stage    string
+	Count    int64
+	Value    sales.Money
+	Weighted sales.Money
+}
+
+// GoalView is quota progress for one subject.
+type GoalView struct {
+	Subject  string
+	SlackID  string
+	Progress sales.Progress
+	Currency sales.Currency
+}
+
+// HelpTopic is one command form with examples, generated from the parser's
+// table.
+type HelpTopic struct {
+	Command  string // "/deal add"
+	Usage    string // "/deal add <account> <amount> [stage:<stage>] ..."
+	Summary  string
+	Examples []string
+	Who      string // "everyone", "managers and admins", "admins"
+}
+
+// TerritoryView is one territory with its people.
+type TerritoryView struct {
+	Name    string
+	Members []string
+	Open    int64
+	Value   sales.Money
+}
+
+// DealForm describes the deal modal: its choices and prefilled values.
+type DealForm struct {
+	DealID      sales.DealID // 0 for a new deal
+	Account     string
+	Amount      string
+	Stage       string
+	CloseDate   string // YYYY-MM-DD
+	OwnerSlack  string
+	Territory   string
+	Stages      []string
+	Territories []string
+	ShowOwner   bool // managers and admins may log deals for others
+}
+
+// WinNotice carries what a win celebration needs.
+type WinNotice struct {
+	Deal         sales.Deal
+	Amount       string
+	OwnerName    string
+	OwnerSlackID string
+	Progress     sales.Progress
+	FirstWin     bool // first win of the period for this rep
+	QuotaReached bool // this win took the rep to 100%
+}
+
+// HomeView is the App Home tab of one user.
+type HomeView struct {
+	Name      string
+	Role      sales.Role
+	Goal      GoalView
+	ByStage   []StageDeals  // open deals grouped by stage, pipeline order
+	Stale     []DealCard    // open deals with no change past the stage threshold
+	Overdue   []DealCard    // open deals past their expected close date
+	Team      *PipelineView // managers and admins: the team's summary
+	TeamGoals []GoalView    // managers and admins: each rep's progress
+	Currency  sales.Currency
+}
+
+// StageDeals is one stage's open deals for the Home tab.
+type StageDeals struct {
+	Stage string
+	Total sales.Money
+	Deals []DealCard
+}
+
+// FormInput is a submitted deal modal. Field names for errors are
+// "account", "amount", "stage", "close", "owner", "territory".
+type FormInput struct {
+	DealID     sales.DealID // 0 = new deal
+	Account    string
+	Amount     string
+	Stage      string
+	CloseDate  string // YYYY-MM-DD or ""
+	OwnerSlack string // Slack user id or ""
+	Territory  string
+}

@@ -1,0 +1,89 @@
+package sales
+
+import "context"
+
+// Action is something a person may try to do.
+type Action uint8
+
+const (
+	ActDealCreate    Action = iota + 1 // create a deal owned by target
+	ActDealEdit                        // change a deal owned by target
+	ActDealView                        // read deals owned by target
+	ActQuotaSet                        // set any quota
+	ActTerritoryEdit                   // add territories, assign people
+	ActRoleSet                         // appoint admins, managers, reps
+	ActDigestRun                       // run or route the digest
+	ActPeopleManage                    // link imported people, set managers
+)
+
+func (a Action) String() string {
+	switch a {
+	case ActDealCreate:
+		return "create deals for others"
+	case ActDealEdit:
+		return "change other reps' deals"
+	case ActDealView:
+		return "view deals"
+	case ActQuotaSet:
+		return "set quotas"
+	case ActTerritoryEdit:
+		return "manage territories"
+	case ActRoleSet:
+		return "change roles"
+	case ActDigestRun:
+		return "run or route the digest"
+	case ActPeopleManage:
+		return "manage people"
+	}
+	return "do that"
+}
+
+// Actor is the person acting, with their effective role (SALESBOT_ADMINS
+// already folded in).
+type Actor struct {
+	Person Person
+	Role   Role
+}
+
+// Authorize is the one place that decides who may do what:
+//   - admins may do everything;
+//   - managers set quotas, manage territories and people, run digests and
+//     change anyone's deals;
+//   - reps create and change their own deals only;
+//   - everyone may view deals and the pipeline.
+//
+// target is the owner of the deal concerned (0 when the action has none).
+func Authorize(a Actor, act Action, target PersonID) error {
+	switch {
+	case a.Role == RoleAdmin:
+		return nil
+	case act == ActDealView:
+		return nil
+	case act == ActRoleSet:
+		return Errorf(EFORBIDDEN, "only an admin can %s", act)
+	case a.Role == RoleManager:
+		return nil
+	case (act == ActDealCreate || act == ActDealEdit) && target == a.Person.ID:
+		return nil
+	case act == ActDealCreate || act == ActDealEdit:
+		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can change your own deals", act)
+	}
+	return Errorf(EFORBIDDEN, "only a manager or admin can %s", act)
+}
+
+type ctxKey int
+
+const idemKey ctxKey = 1
+
+// WithIdempotencyKey marks every write made with ctx as the effect of one
+// request (a Slack envelope, an import row). Storage applies a keyed write
+// at most once, so a redelivered request changes nothing twice.
+func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, idemKey, key)
+}
+
+// IdempotencyKey returns the key set by WithIdempotencyKey, or "".
+func IdempotencyKey(ctx context.Context) string {
+	k, _ := ctx.Value(idemKey).(string)
+	return k
+}

@@ -1,0 +1,239 @@
+package sales
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// Num is a metric that may be undefined: a division by zero, an empty
+// period or a missing quota gives OK=false, shown as "n/a", never NaN.
+type Num struct {
+	V  float64
+	OK bool
+}
+
+// Some returns a defined Num, or n/a when v is NaN or infinite.
+func Some(v float64) Num {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return Num{}
+	}
+	return Num{V: v, OK: true}
+}
+
+// Div is a/b, n/a when b is zero.
+func Div(a, b float64) Num {
+	if b == 0 {
+		return Num{}
+	}
+	return Some(a / b)
+}
+
+// NA is the text for an undefined metric.
+const NA = "n/a"
+
+// Percent renders 0.425 as "42.5%".
+func (n Num) Percent() string {
+	if !n.OK {
+		return NA
+	}
+	return trimZero(fmt.Sprintf("%.1f", n.V*100)) + "%"
+}
+
+// Fixed renders with d decimals.
+func (n Num) Fixed(d int) string {
+	if !n.OK {
+		return NA
+	}
+	return fmt.Sprintf("%.*f", d, n.V)
+}
+
+// Full renders at full precision for CSV and JSON (shortest exact form).
+func (n Num) Full() string {
+	if !n.OK {
+		return ""
+	}
+	return fmt.Sprint(n.V)
+}
+
+// Money renders a minor-unit amount held in a Num.
+func (n Num) Money(c Currency) string {
+	if !n.OK {
+		return NA
+	}
+	return c.Format(Money(math.Round(n.V)))
+}
+
+// Window limits which closed deals count: [From, To) in unix seconds, 0 =
+// unbounded. Open deals count when they were created before To.
+type Window struct {
+	From, To int64
+}
+
+// WindowOf is the window of a period in loc.
+func WindowOf(p Period, loc *time.Location) Window {
+	return Window{From: p.Start(loc).Unix(), To: p.End(loc).Unix()}
+}
+
+func (w Window) closedIn(t int64) bool {
+	return t != 0 && (w.From == 0 || t >= w.From) && (w.To == 0 || t < w.To)
+}
+
+// StageTable is a flat lookup of stage kind and probability by StageID,
+// built once so hot loops over a million deals do no searching.
+type StageTable [256]struct {
+	Kind        StageKind
+	Probability int64
+}
+
+// Table builds the flat lookup for ss.
+func (ss StageSet) Table() *StageTable {
+	var t StageTable
+	for _, s := range ss.Stages {
+		t[s.ID].Kind = s.Kind
+		t[s.ID].Probability = int64(s.Probability)
+	}
+	return &t
+}
+
+// Tally accumulates the funnel of a group of deals.
+type Tally struct {
+	Open          int64
+	PipelineValue Money
+	Weighted      Money // Σ amount × probability, rounded per deal
+	Won, Lost     int64
+	WonValue      Money
+	LostValue     Money
+	CycleSeconds  int64 // Σ (closed − created) over won deals
+}
+
+// Add counts one deal.
+func (t *Tally) Add(f *Facts, st *StageTable, w Window) {
+	s := &st[f.Stage]
+	switch s.Kind {
+	case StageOpen:
+		if w.To == 0 || f.Created < w.To {
+			t.Open++
+			t.PipelineValue += f.Amount
+			t.Weighted += Money((int64(f.Amount)*s.Probability + 5000) / 10000)
+		}
+	case StageWon:
+		if w.closedIn(f.Closed) {
+			t.Won++
+			t.WonValue += f.Amount
+			if c := f.Closed - f.Created; c > 0 {
+				t.CycleSeconds += c
+			}
+		}
+	case StageLost:
+		if w.closedIn(f.Closed) {
+			t.Lost++
+			t.LostValue += f.Amount
+		}
+	}
+}
+
+// Merge adds o into t.
+func (t *Tally) Merge(o Tally) {
+	t.Open += o.Open
+	t.PipelineValue += o.PipelineValue
+	t.Weighted += o.Weighted
+	t.Won += o.Won
+	t.Lost += o.Lost
+	t.WonValue += o.WonValue
+	t.LostValue += o.LostValue
+	t.CycleSeconds += o.CycleSeconds
+}
+
+// Funnel is the spec's metrics for one group.
+type Funnel struct {
+	Open          int64
+	PipelineValue Money
+	Weighted      Money
+	Won, Lost     int64
+	WonValue      Money
+	WinRate       Num // won / (won + lost), 0..1
+	AvgDealSize   Num // minor units, mean amount of won deals
+	AvgCycleDays  Num // mean days created → closed, won deals
+	Velocity      Num // minor units per day: open × avg size × win rate / cycle
+}
+
+// Funnel computes the metrics from the tally.
+func (t Tally) Funnel() Funnel {
+	f := Funnel{
+		Open: t.Open, PipelineValue: t.PipelineValue, Weighted: t.Weighted,
+		Won: t.Won, Lost: t.Lost, WonValue: t.WonValue,
+	}
+	f.WinRate = Div(float64(t.Won), float64(t.Won+t.Lost))
+	f.AvgDealSize = Div(float64(t.WonValue), float64(t.Won))
+	f.AvgCycleDays = Div(float64(t.CycleSeconds)/86400, float64(t.Won))
+	if f.AvgDealSize.OK && f.WinRate.OK && f.AvgCycleDays.OK {
+		f.Velocity = Div(float64(t.Open)*f.AvgDealSize.V*f.WinRate.V, f.AvgCycleDays.V)
+	}
+	return f
+}
+
+// Progress is quota attainment, pace and coverage for one subject.
+type Progress struct {
+	Period    Period
+	HasQuota  bool
+	Quota     Money
+	Won       Money // won amount in the period
+	Open      Money // open pipeline value
+	Elapsed   float64
+	Remaining Money // quota − won, never below zero
+	// Attainment = won / quota; Pace = attainment / elapsed share;
+	// Coverage = open / (quota − won); PerWorkingDay = remaining / working
+	// days left in the period.
+	Attainment    Num
+	Pace          Num
+	Coverage      Num
+	PerWorkingDay Num
+	WorkingDays   int
+}
+
+// NewProgress computes progress. quota is ignored when hasQuota is false.
+func NewProgress(p Period, hasQuota bool, quota, won, open Money, now time.Time, loc *time.Location) Progress {
+	pr := Progress{Period: p, HasQuota: hasQuota && quota > 0, Won: won, Open: open, Elapsed: p.Elapsed(now, loc)}
+	pr.WorkingDays = p.WorkingDaysLeft(now, loc)
+	if !pr.HasQuota {
+		return pr
+	}
+	pr.Quota = quota
+	pr.Attainment = Div(float64(won), float64(quota))
+	if pr.Attainment.OK && pr.Elapsed > 0 {
+		pr.Pace = Div(pr.Attainment.V, pr.Elapsed)
+	}
+	if won < quota {
+		pr.Remaining = quota - won
+		pr.Coverage = Div(float64(open), float64(pr.Remaining))
+		pr.PerWorkingDay = Div(float64(pr.Remaining), float64(pr.WorkingDays))
+	}
+	return pr
+}
+
+// Behind reports whether the subject is behind pace (below 90% of the
+// straight line), the threshold nudges and coaching use.
+func (pr Progress) Behind() bool {
+	return pr.HasQuota && pr.Pace.OK && pr.Pace.V < 0.9 && pr.Won < pr.Quota
+}
+
+// Bar renders a text progress bar of width cells: ▓▓▓▓░░░░░░.
+func Bar(share float64, width int) string {
+	if math.IsNaN(share) || share < 0 {
+		share = 0
+	}
+	if share > 1 {
+		share = 1
+	}
+	n := int(math.Round(share * float64(width)))
+	b := make([]rune, width)
+	for i := range b {
+		if i < n {
+			b[i] = '▓'
+		} else {
+			b[i] = '░'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,134 @@
+package sales
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Money is an amount in integer minor units (cents for USD). Never a float.
+type Money int64
+
+// Currency describes how money is displayed.
+type Currency struct {
+	Code     string // ISO 4217
+	Symbol   string
+	Decimals int // minor-unit digits
+}
+
+var currencies = map[string]Currency{
+	"USD": {"USD", "$", 2}, "EUR": {"EUR", "€", 2}, "GBP": {"GBP", "£", 2},
+	"JPY": {"JPY", "¥", 0}, "CAD": {"CAD", "CA$", 2}, "AUD": {"AUD", "A$", 2},
+	"CHF": {"CHF", "CHF ", 2}, "INR": {"INR", "₹", 2}, "CNY": {"CNY", "CN¥", 2},
+	"SEK": {"SEK", "SEK ", 2}, "NOK": {"NOK", "NOK ", 2}, "DKK": {"DKK", "DKK ", 2},
+	"BRL": {"BRL", "R$", 2}, "MXN": {"MXN", "MX$", 2}, "KRW": {"KRW", "₩", 0},
+	"NZD": {"NZD", "NZ$", 2}, "SGD": {"SGD", "S$", 2}, "ZAR": {"ZAR", "R ", 2},
+	"PLN": {"PLN", "PLN ", 2},
+}
+
+// LookupCurrency returns the display rules for an ISO 4217 code. Unknown but
+// well-formed codes display with the code as prefix and two decimals.
+func LookupCurrency(code string) (Currency, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if c, ok := currencies[code]; ok {
+		return c, nil
+	}
+	if len(code) != 3 || strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return Currency{}, Errorf(EINVALID, "currency %q is not an ISO 4217 code such as USD or EUR", code)
+	}
+	return Currency{Code: code, Symbol: code + " ", Decimals: 2}, nil
+}
+
+// DefaultCurrency is USD.
+var DefaultCurrency = currencies["USD"]
+
+// Unit is one major unit in minor units (100 for USD, 1 for JPY).
+func (c Currency) Unit() int64 {
+	u := int64(1)
+	for i := 0; i < c.Decimals; i++ {
+		u *= 10
+	}
+	return u
+}
+
+// Format renders m with thousands separators and all minor digits: $12,000.00.
+func (c Currency) Format(m Money) string {
+	return c.Symbol + c.Major(m)
+}
+
+// Major renders m in major units with thousands separators and minor digits,
+// without the symbol: 12,000.50.
+func (c Currency) Major(m Money) string {
+	neg := m < 0
+	v := int64(m)
+	if neg {
+		v = -v
+	}
+	unit := c.Unit()
+	whole, frac := v/unit, v%unit
+	s := groupThousands(strconv.FormatInt(whole, 10))
+	if c.Decimals > 0 {
+		s += fmt.Sprintf(".%0*d", c.Decimals, frac)
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// Short renders m compactly for dense tables: $12k, $1.2M, $950.
+func (c Currency) Short(m Money) string {
+	neg := m < 0
+	v := float64(m) / float64(c.Unit())
+	if neg {
+		v = -v
+	}
+	var s string
+	switch {
+	case v >= 1e9:
+		s = trimZero(fmt.Sprintf("%.1f", v/1e9)) + "B"
+	case v >= 1e6:
+		s = trimZero(fmt.Sprintf("%.1f", v/1e6)) + "M"
+	case v >= 1e4:
+		s = trimZero(fmt.Sprintf("%.0f", v/1e3)) + "k"
+	case v >= 1e3:
+		s = trimZero(fmt.Sprintf("%.1f", v/1e3)) + "k"
+	default:
+		s = trimZero(fmt.Sprintf("%.0f", v))
+	}
+	if neg {
+		s = "-" + s
+	}
+	return c.Symbol + s
+}
+
+// Plain renders m in major units with full minor digits and no grouping, for
+// CSV and JSON: 12000.50.
+func (c Currency) Plain(m Money) string {
+	return strings.ReplaceAll(c.Major(m), ",", "")
+}
+
+func trimZero(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+func groupThousands(s string) string {
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	pre := len(s) % 3
+	if pre > 0 {
+		b.WriteString(s[:pre])
+	}
+	for i := pre; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}

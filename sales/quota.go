@@ -1,0 +1,33 @@
+package sales
+
+// QuotaScope says whom a quota is for.
+type QuotaScope uint8
+
+const (
+	ScopeRep QuotaScope = iota + 1
+	ScopeTeam
+	ScopeTerritory
+)
+
+func (s QuotaScope) String() string {
+	switch s {
+	case ScopeRep:
+		return "rep"
+	case ScopeTeam:
+		return "team"
+	case ScopeTerritory:
+		return "territory"
+	}
+	return "unknown"
+}
+
+// Quota is a target of won amount for a subject over a period.
+type Quota struct {
+	Scope QuotaScope
+	// Subject is the PersonID for a rep quota, the manager's PersonID for a
+	// team quota (0 = the whole company), the TerritoryID for a territory.
+	Subject uint64
+	Period  Period
+	Amount  Money
+	SetBy   PersonID
+}
