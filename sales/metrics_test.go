@@ -1,0 +1,151 @@
+package sales_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+)
+
+func day(d int) int64 { return time.Date(2026, 11, d, 12, 0, 0, 0, time.UTC).Unix() }
+
+// deals builds facts with the default stage ids: 1-4 open, 5 won, 6 lost.
+func TestFunnelHandComputed(t *testing.T) {
+	st := sales.DefaultStages().Table()
+	facts := []sales.Facts{
+		{ID: 1, Stage: 1, Amount: 10_000_00, Created: day(1)},                  // open, 10%
+		{ID: 2, Stage: 3, Amount: 20_000_00, Created: day(2)},                  // open, 50%
+		{ID: 3, Stage: 5, Amount: 30_000_00, Created: day(1), Closed: day(11)}, // won, 10 days
+		{ID: 4, Stage: 5, Amount: 10_000_00, Created: day(3), Closed: day(23)}, // won, 20 days
+		{ID: 5, Stage: 6, Amount: 5_000_00, Created: day(2), Closed: day(12)},  // lost
+	}
+	var tl sales.Tally
+	for i := range facts {
+		tl.Add(&facts[i], st, sales.Window{})
+	}
+	f := tl.Funnel()
+	if f.Open != 2 || f.PipelineValue != 30_000_00 {
+		t.Fatalf("open %d value %d", f.Open, f.PipelineValue)
+	}
+	if want := sales.Money(1_000_00 + 10_000_00); f.Weighted != want {
+		t.Fatalf("weighted = %d, want %d", f.Weighted, want)
+	}
+	if f.Won != 2 || f.Lost != 1 || f.WonValue != 40_000_00 {
+		t.Fatalf("won %d lost %d value %d", f.Won, f.Lost, f.WonValue)
+	}
+	near(t, "win rate", f.WinRate, 2.0/3)
+	near(t, "avg deal size", f.AvgDealSize, 20_000_00)
+	near(t, "cycle", f.AvgCycleDays, 15)
+	// velocity = open × avg × win rate / cycle = 2 × 2,000,000 × 2/3 / 15
+	near(t, "velocity", f.Velocity, 2*20_000_00*(2.0/3)/15)
+}
+
+func TestFunnelWindow(t *testing.T) {
+	st := sales.DefaultStages().Table()
+	w := sales.Window{From: day(10), To: day(20)}
+	facts := []sales.Facts{
+		{Stage: 5, Amount: 100, Created: day(1), Closed: day(5)},  // won before window
+		{Stage: 5, Amount: 200, Created: day(1), Closed: day(15)}, // won inside
+		{Stage: 6, Amount: 300, Created: day(1), Closed: day(20)}, // lost at To: excluded
+		{Stage: 2, Amount: 400, Created: day(25)},                 // open, created after To
+		{Stage: 2, Amount: 500, Created: day(2)},                  // open
+	}
+	var tl sales.Tally
+	for i := range facts {
+		tl.Add(&facts[i], st, w)
+	}
+	f := tl.Funnel()
+	if f.Won != 1 || f.WonValue != 200 || f.Lost != 0 || f.Open != 1 || f.PipelineValue != 500 {
+		t.Fatalf("got %+v", f)
+	}
+	near(t, "win rate", f.WinRate, 1)
+}
+
+func TestFunnelEmptyIsNA(t *testing.T) {
+	f := sales.Tally{}.Funnel()
+	for name, n := range map[string]sales.Num{"win": f.WinRate, "avg": f.AvgDealSize, "cycle": f.AvgCycleDays, "velocity": f.Velocity} {
+		if n.OK || n.Percent() != "n/a" || n.Fixed(2) != "n/a" || n.Full() != "" {
+			t.Errorf("%s: %+v should be n/a", name, n)
+		}
+	}
+	// Only lost deals: win rate 0, average size undefined.
+	var tl sales.Tally
+	st := sales.DefaultStages().Table()
+	tl.Add(&sales.Facts{Stage: 6, Amount: 5, Created: day(1), Closed: day(2)}, st, sales.Window{})
+	f = tl.Funnel()
+	near(t, "win rate", f.WinRate, 0)
+	if f.AvgDealSize.OK || f.Velocity.OK {
+		t.Fatalf("avg/velocity should be n/a: %+v", f)
+	}
+	// Won the same second it was created: cycle 0 days, velocity n/a, never Inf.
+	tl = sales.Tally{}
+	tl.Add(&sales.Facts{Stage: 5, Amount: 5, Created: day(1), Closed: day(1)}, st, sales.Window{})
+	tl.Add(&sales.Facts{Stage: 1, Amount: 5, Created: day(1)}, st, sales.Window{})
+	f = tl.Funnel()
+	if f.Velocity.OK || math.IsInf(f.Velocity.V, 0) {
+		t.Fatalf("velocity with zero cycle should be n/a: %+v", f.Velocity)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	loc := time.UTC
+	p := sales.Period{Kind: sales.Month, Year: 2026, Index: 11}
+	now := time.Date(2026, 11, 16, 0, 0, 0, 0, loc) // half of November has passed
+	tests := []struct {
+		name             string
+		has              bool
+		quota, won, open sales.Money
+		att, pace, cov   string
+		behind           bool
+	}{
+		{"on pace", true, 1000, 500, 1000, "50%", "100%", "200%", false},
+		{"behind", true, 1000, 200, 400, "20%", "40%", "50%", true},
+		{"quota met", true, 1000, 1500, 100, "150%", "300%", "n/a", false},
+		{"no quota", false, 0, 500, 100, "n/a", "n/a", "n/a", false},
+		{"zero quota", true, 0, 500, 100, "n/a", "n/a", "n/a", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pr := sales.NewProgress(p, tt.has, tt.quota, tt.won, tt.open, now, loc)
+			if got := pr.Attainment.Percent(); got != tt.att {
+				t.Errorf("attainment %s, want %s", got, tt.att)
+			}
+			if got := pr.Pace.Percent(); got != tt.pace {
+				t.Errorf("pace %s, want %s", got, tt.pace)
+			}
+			if got := pr.Coverage.Percent(); got != tt.cov {
+				t.Errorf("coverage %s, want %s", got, tt.cov)
+			}
+			if pr.Behind() != tt.behind {
+				t.Errorf("behind %v", pr.Behind())
+			}
+		})
+	}
+	// A period that has just started: pace is n/a, not infinite.
+	start := sales.NewProgress(p, true, 1000, 10, 0, p.Start(loc), loc)
+	if start.Pace.OK {
+		t.Fatalf("pace at period start should be n/a, got %v", start.Pace)
+	}
+	if start.WorkingDays != 21 {
+		t.Fatalf("working days in November 2026 = %d, want 21", start.WorkingDays)
+	}
+}
+
+func near(t *testing.T, name string, n sales.Num, want float64) {
+	t.Helper()
+	if !n.OK || math.Abs(n.V-want) > 1e-9*math.Max(1, math.Abs(want)) {
+		t.Fatalf("%s = %+v, want %v", name, n, want)
+	}
+}
+
+func TestBar(t *testing.T) {
+	for _, tt := range []struct {
+		share float64
+		want  string
+	}{{0, "░░░░░"}, {0.5, "▓▓▓░░"}, {1, "▓▓▓▓▓"}, {7, "▓▓▓▓▓"}, {math.NaN(), "░░░░░"}, {-1, "░░░░░"}} {
+		if got := sales.Bar(tt.share, 5); got != tt.want {
+			t.Errorf("Bar(%v) = %q, want %q", tt.share, got, tt.want)
+		}
+	}
+}
