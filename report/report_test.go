@@ -1,0 +1,166 @@
+package report_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/report"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/storagetest"
+)
+
+var now = time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC) // half of November passed
+
+type fixture struct {
+	db            *storage.DB
+	ann, bob, cat sales.Person
+	east          sales.Territory
+}
+
+// newFixture: manager ann with reps bob and cat. bob won 30k (10 days) and
+// 10k (20 days) in November, lost 5k; has 10k Prospecting and 20k Proposal
+// open. cat has one 8k Negotiation deal in territory East and won 4k in
+// October.
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	ctx := context.Background()
+	db := storagetest.MustOpenWith(t, storage.Options{Clock: sales.ClockFunc(func() time.Time { return now })})
+	f := fixture{db: db}
+	var err error
+	must := func(e error) {
+		t.Helper()
+		if e != nil {
+			t.Fatal(e)
+		}
+	}
+	f.east, err = db.CreateTerritory(ctx, sales.Territory{Name: "East"})
+	must(err)
+	f.ann, err = db.CreatePerson(ctx, sales.Person{Name: "ann", SlackID: "UANN", Role: sales.RoleManager})
+	must(err)
+	f.bob, err = db.CreatePerson(ctx, sales.Person{Name: "bob", SlackID: "UBOB", Manager: f.ann.ID})
+	must(err)
+	f.cat, err = db.CreatePerson(ctx, sales.Person{Name: "cat", SlackID: "UCAT", Manager: f.ann.ID, Territory: f.east.ID})
+	must(err)
+	d := func(day int) time.Time { return time.Date(2026, 11, day, 0, 0, 0, 0, time.UTC) }
+	add := func(owner sales.PersonID, terr sales.TerritoryID, stage sales.StageID, amt sales.Money, created, closed time.Time) {
+		t.Helper()
+		_, err := db.CreateDeal(ctx, sales.Deal{Account: "acct", Owner: owner, Territory: terr, Stage: stage, Amount: amt,
+			CreatedAt: created, StageEnteredAt: created, ClosedAt: closed}, owner)
+		must(err)
+	}
+	add(f.bob.ID, 0, 5, 30_000_00, d(1), d(11))
+	add(f.bob.ID, 0, 5, 10_000_00, d(3), d(23).AddDate(0, 0, -10)) // closed Nov 13, 10 days
+	add(f.bob.ID, 0, 6, 5_000_00, d(2), d(12))
+	add(f.bob.ID, 0, 1, 10_000_00, d(4), time.Time{})
+	add(f.bob.ID, 0, 3, 20_000_00, d(5), time.Time{})
+	add(f.cat.ID, f.east.ID, 4, 8_000_00, d(6), time.Time{})
+	add(f.cat.ID, f.east.ID, 5, 4_000_00, d(1).AddDate(0, -1, 0), d(1).AddDate(0, 0, -5))
+	nov := sales.Period{Kind: sales.Month, Year: 2026, Index: 11}
+	must(db.SetQuota(ctx, sales.Quota{Scope: sales.ScopeRep, Subject: uint64(f.bob.ID), Period: nov, Amount: 80_000_00}))
+	must(db.SetQuota(ctx, sales.Quota{Scope: sales.ScopeRep, Subject: uint64(f.cat.ID), Period: nov, Amount: 20_000_00}))
+	return f
+}
+
+func TestRollup(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rows, err := report.Rollup(ctx, f.db, report.ByOwner, sales.Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]sales.Funnel{}
+	for _, r := range rows {
+		got[r.Key] = r.Funnel
+	}
+	bob, cat := got["bob"], got["cat"]
+	if bob.Open != 2 || bob.PipelineValue != 30_000_00 || bob.Won != 2 || bob.Lost != 1 || bob.WonValue != 40_000_00 {
+		t.Fatalf("bob %+v", bob)
+	}
+	if bob.WinRate.Percent() != "66.7%" || bob.AvgCycleDays.Fixed(1) != "10.0" {
+		t.Fatalf("bob rates %v %v", bob.WinRate, bob.AvgCycleDays)
+	}
+	if cat.Open != 1 || cat.Won != 1 || cat.WinRate.Percent() != "100%" {
+		t.Fatalf("cat %+v", cat)
+	}
+	if _, ok := got["ann"]; !ok {
+		t.Fatal("a person without deals still gets a row")
+	}
+	if got["ann"].WinRate.OK {
+		t.Fatal("ann has no closed deals: win rate must be n/a")
+	}
+
+	// November only: cat's October win drops out.
+	w := sales.WindowOf(sales.Period{Kind: sales.Month, Year: 2026, Index: 11}, time.UTC)
+	rows, err = report.Rollup(ctx, f.db, report.ByAll, w)
+	if err != nil || len(rows) != 1 {
+		t.Fatal(rows, err)
+	}
+	if all := rows[0].Funnel; all.Won != 2 || all.Open != 3 || all.Lost != 1 {
+		t.Fatalf("all %+v", all)
+	}
+
+	rows, _ = report.Rollup(ctx, f.db, report.ByManager, sales.Window{})
+	if len(rows) != 2 || rows[0].Key != "(none)" || rows[1].Key != "ann" || rows[1].Funnel.Won != 3 {
+		t.Fatalf("by manager %+v", rows)
+	}
+	rows, _ = report.Rollup(ctx, f.db, report.ByTerritory, sales.Window{})
+	if len(rows) != 2 || rows[0].Key != "(none)" || rows[1].Key != "East" || rows[1].Funnel.Open != 1 {
+		t.Fatalf("by territory %+v", rows)
+	}
+	rows, _ = report.Rollup(ctx, f.db, report.ByStage, sales.Window{})
+	if len(rows) != 6 || rows[0].Key != "Prospecting" || rows[4].Funnel.Won != 3 {
+		t.Fatalf("by stage %+v", rows)
+	}
+}
+
+func TestMeasureSubject(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sub := report.Subject{Scope: sales.ScopeRep, Person: f.bob.ID}
+	p, err := report.DefaultPeriod(ctx, f.db, sub, now, time.UTC)
+	if err != nil || p.Key() != "2026-11" {
+		t.Fatal(p, err)
+	}
+	m, err := report.MeasureSubject(ctx, f.db, sub, p, now, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := m.Progress
+	// 40k won of 80k at half the month: 50% attainment, 100% pace,
+	// coverage 30k open / 40k remaining = 75%.
+	if pr.Attainment.Percent() != "50%" || pr.Pace.Percent() != "100%" || pr.Coverage.Percent() != "75%" {
+		t.Fatalf("progress %+v", pr)
+	}
+	if len(m.ByStage) != 4 || m.ByStage[2].Count != 1 || m.ByStage[2].Weighted != 10_000_00 {
+		t.Fatalf("by stage %+v", m.ByStage)
+	}
+
+	// The team has no quota of its own: the sum of its reps' (100k).
+	team, err := report.MeasureSubject(ctx, f.db, report.Subject{Scope: sales.ScopeTeam, Manager: f.ann.ID}, p, now, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !team.Progress.HasQuota || team.Progress.Quota != 100_000_00 || team.Progress.Won != 40_000_00 {
+		t.Fatalf("team %+v", team.Progress)
+	}
+	terr, err := report.MeasureSubject(ctx, f.db, report.Subject{Scope: sales.ScopeTerritory, Territory: f.east.ID}, p, now, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if terr.Progress.HasQuota || terr.Funnel.Open != 1 || terr.Progress.Attainment.OK {
+		t.Fatalf("territory %+v", terr)
+	}
+}
+
+func TestParseBy(t *testing.T) {
+	for _, s := range []string{"owner", "MANAGER", "territory", "stage", "all", "rep"} {
+		if _, err := report.ParseBy(s); err != nil {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	if _, err := report.ParseBy("region"); sales.ErrorCode(err) != sales.EINVALID {
+		t.Fatal("region accepted")
+	}
+}
