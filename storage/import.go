@@ -1,0 +1,606 @@
+package storage
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+	bolt "go.etcd.io/bbolt"
+)
+
+// refBit marks an id field that refers to a record of the same Import
+// rather than to a stored one.
+const refBit = 1 << 63
+
+// PersonRef returns a PersonID meaning "Import.People[i], once created",
+// for Deal.Owner, Person.Manager and rep/team Quota.Subject in the same
+// Import (or Bulk).
+func PersonRef(i int) sales.PersonID { return sales.PersonID(refBit | uint64(i)) }
+
+// TerritoryRef returns a TerritoryID meaning "Import.Territories[i]", for
+// Deal.Territory, Person.Territory and territory Quota.Subject.
+func TerritoryRef(i int) sales.TerritoryID { return sales.TerritoryID(refBit | uint64(i)) }
+
+// ImportError says which record of an Import failed. It unwraps to the
+// *sales.Error (whose message names the record too), so sales.ErrorCode
+// and sales.UserText work on it.
+type ImportError struct {
+	Kind  string // "person", "territory", "deal", "event", "quota"
+	Index int    // into the Import slice of that kind
+	Err   error
+}
+
+func (e *ImportError) Error() string { return e.Err.Error() }
+func (e *ImportError) Unwrap() error { return e.Err }
+
+func importErr(kind string, i int, err error) error {
+	var se *sales.Error
+	if errors.As(err, &se) {
+		return &ImportError{Kind: kind, Index: i, Err: sales.Errorf(se.Code, "%s %d of the import: %s", kind, i+1, se.Message)}
+	}
+	return err
+}
+
+// Import writes everything in one transaction: either all of it lands or
+// none does. Deals with an ExternalID already stored update that deal
+// instead of duplicating it.
+//
+// Details:
+//   - Territories: ID 0 creates, unless a territory of that name exists,
+//     which is then updated (a re-imported team file duplicates nothing).
+//   - People: ID 0 creates, unless the SlackID is linked or exactly one
+//     person has that Name (people are imported by name); that person is
+//     updated instead. A non-zero ID updates that person, or creates it
+//     with that ID when missing (export → import keeps ids).
+//   - Deals: a non-zero ID updates or creates that deal likewise; ID 0
+//     with a stored ExternalID updates it; otherwise a deal is created with
+//     a "created" event at its CreatedAt. Updates record events like
+//     UpdateDeal.
+//   - On every update, empty fields of the imported record keep the stored
+//     value, so a file with fewer columns never blanks data.
+//   - Events (extra history) are written only for deals this import
+//     created, so importing a file twice does not repeat history.
+//   - Ids of records created by the same Import: PersonRef, TerritoryRef.
+//   - The same ExternalID twice in one Import is ECONFLICT.
+//
+// Errors are *ImportError naming the record.
+func (db *DB) Import(ctx context.Context, in Import, actor sales.PersonID) (ImportResult, error) {
+	if err := precheck(&in); err != nil {
+		return ImportResult{}, err
+	}
+	now := db.Now()
+	var res ImportResult
+	err := db.update(ctx, "import", func(tx *bolt.Tx) error {
+		im := newImporter(tx, &in, actor, now, db.cur)
+		if err := im.head(); err != nil {
+			return err
+		}
+		if err := im.deals(ctx, 0, len(in.Deals)); err != nil {
+			return err
+		}
+		res = *im.res
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// bulkChunk (a var for tests) is the number of deals per Bulk transaction: big enough that
+// commits are rare, small enough that one transaction's dirty pages stay
+// well inside memory.
+var bulkChunk = 20000
+
+// Bulk loads a large generated data set (seed) in chunked transactions with
+// NoSync-style speed, then syncs once. progress, if non-nil, is called with
+// the number of deals written so far.
+//
+// Semantics per record are Import's, but each chunk of 20k deals commits on
+// its own: after an error the chunks before it stay. Other writers must not
+// run during Bulk (it turns off fsync for the whole file until it ends);
+// it is for `seed` and one-off loads.
+func (db *DB) Bulk(ctx context.Context, in Import, progress func(done int)) (ImportResult, error) {
+	if err := precheck(&in); err != nil {
+		return ImportResult{}, err
+	}
+	if !db.bulkBusy.CompareAndSwap(false, true) {
+		return ImportResult{}, sales.Errorf(sales.ECONFLICT, "another bulk load is running on %s", db.Path)
+	}
+	defer db.bulkBusy.Store(false)
+	db.bolt.NoSync = true
+	defer func() { db.bolt.NoSync = false }()
+
+	now := db.Now()
+	res := &ImportResult{}
+	var im *importer
+	for lo := 0; lo == 0 || lo < len(in.Deals); lo += bulkChunk {
+		if err := ctx.Err(); err != nil {
+			return *res, err
+		}
+		hi := min(lo+bulkChunk, len(in.Deals))
+		err := db.update(ctx, "bulk load", func(tx *bolt.Tx) error {
+			if im == nil {
+				im = newImporter(tx, &in, 0, now, db.cur)
+				if err := im.head(); err != nil {
+					im = nil
+					return err
+				}
+			} else {
+				im.tx = tx
+			}
+			// Deal ids and their deal-event index entries only grow: pack
+			// pages full instead of leaving bbolt's default half-empty splits.
+			tx.Bucket(bDeals).FillPercent = 0.95
+			tx.Bucket(bIdxDealEvts).FillPercent = 0.95
+			return im.deals(ctx, lo, hi)
+		})
+		if err != nil {
+			if im != nil {
+				*res = im.committed
+			}
+			return *res, err
+		}
+		im.committed = cloneResult(im.res)
+		*res = im.committed
+		if progress != nil {
+			progress(hi)
+		}
+	}
+	if err := db.bolt.Sync(); err != nil {
+		return *res, fmt.Errorf("storage: bulk load: sync %s: %w", db.Path, err)
+	}
+	return *res, nil
+}
+
+func cloneResult(r *ImportResult) ImportResult {
+	c := *r
+	c.DealIDs = slices.Clone(r.DealIDs)
+	c.PersonIDs = slices.Clone(r.PersonIDs)
+	c.TerritoryIDs = slices.Clone(r.TerritoryIDs)
+	return c
+}
+
+// precheck validates what needs no database, before any transaction.
+func precheck(in *Import) error {
+	for i, e := range in.Events {
+		if e.DealID == 0 || int(e.DealID) > len(in.Deals) {
+			return importErr("event", i, sales.Errorf(sales.EINVALID,
+				"it names deal %d, but the import has %d deals", e.DealID, len(in.Deals)))
+		}
+	}
+	seen := make(map[string]int)
+	for i, d := range in.Deals {
+		if d.Amount < 0 {
+			return importErr("deal", i, errNegativeAmount(d.Amount))
+		}
+		if d.ExternalID == "" {
+			continue
+		}
+		if j, dup := seen[d.ExternalID]; dup {
+			return importErr("deal", i, sales.Errorf(sales.ECONFLICT,
+				"external id %q is also used by deal %d of the import", d.ExternalID, j+1))
+		}
+		seen[d.ExternalID] = i
+	}
+	for i := range in.Quotas {
+		if err := validQuota(&in.Quotas[i]); err != nil {
+			return importErr("quota", i, err)
+		}
+	}
+	return nil
+}
+
+// importer carries one Import (or Bulk) across its transactions.
+type importer struct {
+	tx        *bolt.Tx
+	in        *Import
+	actor     sales.PersonID
+	now       time.Time
+	cur       sales.Currency
+	st        sales.StageSet
+	res       *ImportResult
+	committed ImportResult
+	created   []bool // per deal: created by this import
+	events    []int  // indexes of in.Events ordered by deal
+	nextEvent int
+	people    map[sales.PersonID]bool // known to exist
+	terrs     map[sales.TerritoryID]bool
+}
+
+func newImporter(tx *bolt.Tx, in *Import, actor sales.PersonID, now time.Time, cur sales.Currency) *importer {
+	im := &importer{tx: tx, in: in, actor: actor, now: now, cur: cur,
+		res:     &ImportResult{DealIDs: make([]sales.DealID, len(in.Deals))},
+		created: make([]bool, len(in.Deals)),
+		people:  map[sales.PersonID]bool{}, terrs: map[sales.TerritoryID]bool{},
+	}
+	im.events = make([]int, len(in.Events))
+	for i := range im.events {
+		im.events[i] = i
+	}
+	slices.SortStableFunc(im.events, func(a, b int) int {
+		return int(in.Events[a].DealID) - int(in.Events[b].DealID)
+	})
+	return im
+}
+
+// head writes territories, people and quotas.
+func (im *importer) head() error {
+	st, err := loadStages(im.tx)
+	if err != nil {
+		return err
+	}
+	im.st = st
+	if err := im.territories(); err != nil {
+		return err
+	}
+	if err := im.peopleAll(); err != nil {
+		return err
+	}
+	for i, q := range im.in.Quotas {
+		var err error
+		switch q.Scope {
+		case sales.ScopeRep, sales.ScopeTeam:
+			var p sales.PersonID
+			p, err = im.person(sales.PersonID(q.Subject))
+			q.Subject = uint64(p)
+		case sales.ScopeTerritory:
+			var t sales.TerritoryID
+			t, err = im.territory(sales.TerritoryID(q.Subject))
+			q.Subject = uint64(t)
+		}
+		if err == nil && q.SetBy == 0 {
+			q.SetBy = im.actor
+		}
+		if err == nil {
+			err = im.tx.Bucket(bQuotas).Put(quotaKey(q.Scope, q.Subject, q.Period), encodeQuota(&q))
+		}
+		if err != nil {
+			return importErr("quota", i, err)
+		}
+	}
+	return nil
+}
+
+func (im *importer) territories() error {
+	b := im.tx.Bucket(bTerritories)
+	im.res.TerritoryIDs = make([]sales.TerritoryID, len(im.in.Territories))
+	for i, t := range im.in.Territories {
+		t.Name = strings.TrimSpace(t.Name)
+		var old *sales.Territory
+		id := t.ID
+		if id == 0 {
+			if v := im.tx.Bucket(bTerrNames).Get(nameKey(t.Name)); len(v) == 8 {
+				id = sales.TerritoryID(binary.BigEndian.Uint64(v))
+			}
+		}
+		if id != 0 {
+			if o, err := getTerritory(im.tx, id); err == nil {
+				old = &o
+				if t.Name == "" {
+					t.Name = o.Name
+				}
+				if t.Channel == "" {
+					t.Channel = o.Channel
+				}
+			} else if err := bumpSequence(b, uint64(id)); err != nil {
+				return err
+			}
+		} else {
+			seq, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			id = sales.TerritoryID(seq)
+		}
+		t.ID = id
+		if old == nil || *old != t {
+			if err := putTerritory(im.tx, old, &t); err != nil {
+				return importErr("territory", i, err)
+			}
+		}
+		im.res.TerritoryIDs[i] = id
+		im.terrs[id] = true
+	}
+	return nil
+}
+
+// peopleAll numbers every person first, so Manager refs may point forward.
+func (im *importer) peopleAll() error {
+	b := im.tx.Bucket(bPeople)
+	in := im.in.People
+	ids := make([]sales.PersonID, len(in))
+	olds := make([]*sales.Person, len(in))
+	var byName map[string][]sales.PersonID // stored people by lower-case name, built on first need
+	for i, p := range in {
+		id := p.ID
+		if id == 0 && p.SlackID != "" {
+			id = slackLookup(im.tx, p.SlackID)
+		}
+		if id == 0 && p.Name != "" {
+			if byName == nil {
+				byName = map[string][]sales.PersonID{}
+				err := eachPerson(im.tx, func(q sales.Person) error {
+					k := strings.ToLower(q.Name)
+					byName[k] = append(byName[k], q.ID)
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			if match := byName[strings.ToLower(p.Name)]; len(match) == 1 && !slices.Contains(ids, match[0]) {
+				id = match[0]
+			}
+		}
+		if id != 0 {
+			if o, err := getPerson(im.tx, id); err == nil {
+				olds[i] = &o
+			} else if err := bumpSequence(b, uint64(id)); err != nil {
+				return err
+			}
+		} else {
+			seq, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			id = sales.PersonID(seq)
+		}
+		ids[i] = id
+		im.people[id] = true
+	}
+	im.res.PersonIDs = ids
+	for i, p := range in {
+		p.ID = ids[i]
+		var err error
+		if p.Manager, err = im.person(p.Manager); err != nil {
+			return importErr("person", i, err)
+		}
+		if p.Territory, err = im.territory(p.Territory); err != nil {
+			return importErr("person", i, err)
+		}
+		old := olds[i]
+		if old != nil {
+			p = mergePerson(*old, p)
+			if p == *old {
+				continue
+			}
+		} else {
+			im.res.PeopleCreated++
+		}
+		if err := putPerson(im.tx, old, &p); err != nil {
+			return importErr("person", i, err)
+		}
+	}
+	return nil
+}
+
+func mergePerson(old, in sales.Person) sales.Person {
+	p := old
+	str := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	str(&p.SlackID, in.SlackID)
+	str(&p.Name, in.Name)
+	str(&p.RealName, in.RealName)
+	str(&p.Email, in.Email)
+	str(&p.TZ, in.TZ)
+	if in.Role != sales.RoleRep {
+		p.Role = in.Role
+	}
+	if in.Manager != 0 {
+		p.Manager = in.Manager
+	}
+	if in.Territory != 0 {
+		p.Territory = in.Territory
+	}
+	p.NudgesOff = p.NudgesOff || in.NudgesOff
+	return p
+}
+
+// person resolves a possibly-referring person id and checks it exists.
+func (im *importer) person(id sales.PersonID) (sales.PersonID, error) {
+	if id == 0 {
+		return 0, nil
+	}
+	if id&refBit != 0 {
+		i := int(id &^ refBit)
+		if i >= len(im.res.PersonIDs) {
+			return 0, sales.Errorf(sales.EINVALID, "it refers to person %d of the import, which has %d", i+1, len(im.res.PersonIDs))
+		}
+		return im.res.PersonIDs[i], nil
+	}
+	if !im.people[id] {
+		if im.tx.Bucket(bPeople).Get(u64key(uint64(id))) == nil {
+			return 0, sales.Errorf(sales.EINVALID, "person %s does not exist", id)
+		}
+		im.people[id] = true
+	}
+	return id, nil
+}
+
+func (im *importer) territory(id sales.TerritoryID) (sales.TerritoryID, error) {
+	if id == 0 {
+		return 0, nil
+	}
+	if id&refBit != 0 {
+		i := int(id &^ refBit)
+		if i >= len(im.res.TerritoryIDs) {
+			return 0, sales.Errorf(sales.EINVALID, "it refers to territory %d of the import, which has %d", i+1, len(im.res.TerritoryIDs))
+		}
+		return im.res.TerritoryIDs[i], nil
+	}
+	if !im.terrs[id] {
+		if im.tx.Bucket(bTerritories).Get(u64key(uint64(id))) == nil {
+			return 0, sales.Errorf(sales.EINVALID, "territory #%d does not exist", id)
+		}
+		im.terrs[id] = true
+	}
+	return id, nil
+}
+
+// deals writes in.Deals[lo:hi] and the extra events of the ones created.
+func (im *importer) deals(ctx context.Context, lo, hi int) error {
+	tx := im.tx
+	for i := lo; i < hi; i++ {
+		if i&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := im.deal(i); err != nil {
+			return importErr("deal", i, err)
+		}
+	}
+	for ; im.nextEvent < len(im.events); im.nextEvent++ {
+		ei := im.events[im.nextEvent]
+		e := im.in.Events[ei]
+		di := int(e.DealID) - 1
+		if di >= hi {
+			break
+		}
+		if !im.created[di] {
+			continue
+		}
+		e.DealID = im.res.DealIDs[di]
+		if e.At.IsZero() {
+			e.At = im.now
+		}
+		if e.Actor == 0 {
+			e.Actor = im.actor
+		} else if e.Actor&refBit != 0 {
+			a, err := im.person(e.Actor)
+			if err != nil {
+				return importErr("event", ei, err)
+			}
+			e.Actor = a
+		}
+		if e.Field == "" {
+			return importErr("event", ei, sales.Errorf(sales.EINVALID, "it has no field name"))
+		}
+		if err := putEvent(tx, &e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) deal(i int) error {
+	tx := im.tx
+	d := im.in.Deals[i]
+	var err error
+	if d.Owner, err = im.person(d.Owner); err != nil {
+		return err
+	}
+	if d.Territory, err = im.territory(d.Territory); err != nil {
+		return err
+	}
+	target := d.ID
+	if target == 0 {
+		target = extLookup(tx, d.ExternalID)
+	}
+	if target != 0 {
+		if old, err := getDeal(tx, target); err == nil {
+			return im.updateDeal(i, &old, d)
+		}
+	}
+	normalizeNew(&d, &im.st, im.now)
+	if err := validateDeal(tx, &d, &im.st); err != nil {
+		return err
+	}
+	b := tx.Bucket(bDeals)
+	if target != 0 {
+		if err := bumpSequence(b, uint64(target)); err != nil {
+			return err
+		}
+		d.ID = target
+	} else {
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		d.ID = sales.DealID(seq)
+	}
+	if err := insertDeal(tx, &d, &im.st, im.actor, d.CreatedAt); err != nil {
+		return err
+	}
+	im.res.DealIDs[i] = d.ID
+	im.res.DealsCreated++
+	im.created[i] = true
+	return nil
+}
+
+func (im *importer) updateDeal(i int, old *sales.Deal, in sales.Deal) error {
+	nd := mergeDeal(*old, in)
+	normalizeChange(old, &nd, &im.st, im.now)
+	if err := validateDeal(im.tx, &nd, &im.st); err != nil {
+		return err
+	}
+	im.res.DealIDs[i] = old.ID
+	if string(encodeDeal(old)) == string(encodeDeal(&nd)) {
+		im.res.DealsUnchanged++
+		return nil
+	}
+	nd.UpdatedAt = truncSecs(im.now)
+	if err := storeChange(im.tx, old, &nd, &im.st, im.actor, im.now, im.cur); err != nil {
+		return err
+	}
+	im.res.DealsUpdated++
+	return nil
+}
+
+// mergeDeal overlays the non-empty fields of an imported deal on a stored one.
+func mergeDeal(old, in sales.Deal) sales.Deal {
+	d := old
+	str := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	tm := func(dst *time.Time, v time.Time) {
+		if !v.IsZero() {
+			*dst = v
+		}
+	}
+	str(&d.ExternalID, in.ExternalID)
+	str(&d.Account, in.Account)
+	str(&d.Product, in.Product)
+	str(&d.LostReason, in.LostReason)
+	str(&d.Notes, in.Notes)
+	if in.Amount != 0 {
+		d.Amount = in.Amount
+	}
+	if in.Stage != 0 {
+		d.Stage = in.Stage
+	}
+	if in.Owner != 0 {
+		d.Owner = in.Owner
+	}
+	if in.Territory != 0 {
+		d.Territory = in.Territory
+	}
+	tm(&d.CloseDate, in.CloseDate)
+	tm(&d.CreatedAt, in.CreatedAt)
+	tm(&d.ClosedAt, in.ClosedAt)
+	tm(&d.StageEnteredAt, in.StageEnteredAt)
+	tm(&d.SnoozedUntil, in.SnoozedUntil)
+	return d
+}
+
+// bumpSequence makes NextSequence continue after an explicitly given id.
+func bumpSequence(b *bolt.Bucket, id uint64) error {
+	if id&refBit != 0 {
+		return sales.Errorf(sales.EINVALID, "id %d is out of range", id)
+	}
+	if b.Sequence() < id {
+		return b.SetSequence(id)
+	}
+	return nil
+}

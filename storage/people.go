@@ -1,0 +1,266 @@
+package storage
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	"github.com/salesbot/salesbot/sales"
+	bolt "go.etcd.io/bbolt"
+)
+
+// CreatePerson stores a new person and returns it with its new ID (p.ID is
+// ignored). ECONFLICT when the SlackID is already linked to someone.
+func (db *DB) CreatePerson(ctx context.Context, p sales.Person) (sales.Person, error) {
+	var out sales.Person
+	err := db.write(ctx, "create person", func(tx *bolt.Tx) error {
+		np := p
+		seq, err := tx.Bucket(bPeople).NextSequence()
+		if err != nil {
+			return err
+		}
+		np.ID = sales.PersonID(seq)
+		if err := putPerson(tx, nil, &np); err != nil {
+			return err
+		}
+		out = np
+		return nil
+	})
+	return out, err
+}
+
+// UpdatePerson replaces a stored person (by ID). ENOTFOUND when missing,
+// ECONFLICT when the new SlackID is linked to someone else.
+func (db *DB) UpdatePerson(ctx context.Context, p sales.Person) error {
+	return db.write(ctx, "update person", func(tx *bolt.Tx) error {
+		old, err := getPerson(tx, p.ID)
+		if err != nil {
+			return err
+		}
+		return putPerson(tx, &old, &p)
+	})
+}
+
+// Person returns a person by ID. ENOTFOUND when missing.
+func (db *DB) Person(ctx context.Context, id sales.PersonID) (sales.Person, error) {
+	var p sales.Person
+	err := db.view(ctx, "get person", func(tx *bolt.Tx) error {
+		var err error
+		p, err = getPerson(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// PersonBySlackID returns the person linked to a Slack user. ENOTFOUND.
+func (db *DB) PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error) {
+	var p sales.Person
+	err := db.view(ctx, "get person by slack id", func(tx *bolt.Tx) error {
+		id := slackLookup(tx, slackID)
+		if id == 0 {
+			return sales.Errorf(sales.ENOTFOUND, "no one is linked to Slack user %s", slackID)
+		}
+		var err error
+		p, err = getPerson(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// PersonByName finds a person by display or real name, case-insensitively
+// (a leading @ is ignored). ENOTFOUND when none, ECONFLICT when several
+// match.
+func (db *DB) PersonByName(ctx context.Context, name string) (sales.Person, error) {
+	n := strings.TrimPrefix(strings.TrimSpace(name), "@")
+	var p sales.Person
+	err := db.view(ctx, "find person", func(tx *bolt.Tx) error {
+		var found []sales.Person
+		err := eachPerson(tx, func(q sales.Person) error {
+			if n != "" && (strings.EqualFold(q.Name, n) || strings.EqualFold(q.RealName, n)) {
+				found = append(found, q)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		switch len(found) {
+		case 0:
+			return sales.Errorf(sales.ENOTFOUND, "no one is named %q", name)
+		case 1:
+			p = found[0]
+			return nil
+		}
+		var names []string
+		for _, q := range found {
+			names = append(names, fmt.Sprintf("%s (%s)", q.Label(), q.ID))
+		}
+		return sales.Errorf(sales.ECONFLICT, "%d people are named %q: %s; use a Slack mention instead",
+			len(found), name, strings.Join(names, ", "))
+	})
+	return p, err
+}
+
+// People lists everyone, ordered by ID.
+func (db *DB) People(ctx context.Context) ([]sales.Person, error) {
+	var out []sales.Person
+	err := db.view(ctx, "list people", func(tx *bolt.Tx) error {
+		out = out[:0]
+		return eachPerson(tx, func(p sales.Person) error {
+			out = append(out, p)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// EnsurePerson returns the person linked to slackID. If none is linked it
+// links an unlinked person whose Name or RealName matches name or realName
+// (case-insensitive), or else creates a rep. Name fields are refreshed when
+// the given ones are non-empty. Safe to call concurrently (it uses Batch).
+//
+// Linking needs exactly one unlinked match; with several a new rep is
+// created rather than guessing. The common case (already linked, names
+// unchanged) is a read transaction only.
+func (db *DB) EnsurePerson(ctx context.Context, slackID, name, realName string) (sales.Person, error) {
+	if slackID == "" {
+		return sales.Person{}, sales.Errorf(sales.EINVALID, "a Slack user id is needed to find or create a person")
+	}
+	var out sales.Person
+	var fresh bool
+	err := db.view(ctx, "ensure person", func(tx *bolt.Tx) error {
+		id := slackLookup(tx, slackID)
+		if id == 0 {
+			return nil
+		}
+		p, err := getPerson(tx, id)
+		if err != nil {
+			return err
+		}
+		if (name == "" || name == p.Name) && (realName == "" || realName == p.RealName) {
+			out, fresh = p, true
+		}
+		return nil
+	})
+	if err != nil || fresh {
+		return out, err
+	}
+	err = db.write(ctx, "ensure person", func(tx *bolt.Tx) error {
+		var old *sales.Person
+		var p sales.Person
+		if id := slackLookup(tx, slackID); id != 0 {
+			q, err := getPerson(tx, id)
+			if err != nil {
+				return err
+			}
+			old, p = &q, q
+		} else {
+			var match []sales.Person
+			err := eachPerson(tx, func(q sales.Person) error {
+				if q.SlackID == "" && nameMatches(q, name, realName) {
+					match = append(match, q)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if len(match) == 1 {
+				q := match[0]
+				old, p = &q, q
+			} else {
+				seq, err := tx.Bucket(bPeople).NextSequence()
+				if err != nil {
+					return err
+				}
+				p = sales.Person{ID: sales.PersonID(seq), Role: sales.RoleRep}
+			}
+			p.SlackID = slackID
+		}
+		if name != "" {
+			p.Name = name
+		}
+		if realName != "" {
+			p.RealName = realName
+		}
+		out = p
+		if old != nil && *old == p {
+			return nil
+		}
+		return putPerson(tx, old, &p)
+	})
+	return out, err
+}
+
+func nameMatches(p sales.Person, names ...string) bool {
+	for _, n := range names {
+		if n != "" && (strings.EqualFold(p.Name, n) || strings.EqualFold(p.RealName, n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- inside transactions ----
+
+func getPerson(tx *bolt.Tx, id sales.PersonID) (sales.Person, error) {
+	v := tx.Bucket(bPeople).Get(u64key(uint64(id)))
+	if v == nil {
+		return sales.Person{}, sales.Errorf(sales.ENOTFOUND, "person %s not found", id)
+	}
+	return decodePerson(v)
+}
+
+func slackLookup(tx *bolt.Tx, slackID string) sales.PersonID {
+	if slackID == "" {
+		return 0
+	}
+	if v := tx.Bucket(bPeopleSlack).Get([]byte(slackID)); len(v) == 8 {
+		return sales.PersonID(binary.BigEndian.Uint64(v))
+	}
+	return 0
+}
+
+func eachPerson(tx *bolt.Tx, fn func(sales.Person) error) error {
+	return tx.Bucket(bPeople).ForEach(func(k, v []byte) error {
+		p, err := decodePerson(v)
+		if err != nil {
+			return fmt.Errorf("person %x: %w", k, err)
+		}
+		return fn(p)
+	})
+}
+
+// putPerson stores p (old is its previous version, nil when new) and keeps
+// the Slack id index in step.
+func putPerson(tx *bolt.Tx, old, p *sales.Person) error {
+	if p.ID == 0 {
+		return sales.Errorf(sales.EINVALID, "person has no id")
+	}
+	if p.Manager == p.ID {
+		return sales.Errorf(sales.EINVALID, "%s cannot be their own manager", p.Label())
+	}
+	slack := tx.Bucket(bPeopleSlack)
+	oldSlack := ""
+	if old != nil {
+		oldSlack = old.SlackID
+	}
+	if p.SlackID != oldSlack {
+		if other := slackLookup(tx, p.SlackID); other != 0 && other != p.ID {
+			q, _ := getPerson(tx, other)
+			return sales.Errorf(sales.ECONFLICT, "Slack user %s is already linked to %s (%s)", p.SlackID, q.Label(), other)
+		}
+		if oldSlack != "" {
+			if err := slack.Delete([]byte(oldSlack)); err != nil {
+				return err
+			}
+		}
+		if p.SlackID != "" {
+			if err := slack.Put([]byte(p.SlackID), u64key(uint64(p.ID))); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Bucket(bPeople).Put(u64key(uint64(p.ID)), encodePerson(p))
+}
