@@ -52,6 +52,9 @@ type Result struct {
 	DigestNow bool
 	// Public asks for an in-channel reply instead of an ephemeral one.
 	Public bool
+	// NextPage is the command that shows the next page of a list ("/deal
+	// list all page:3"); "" on the last page.
+	NextPage string
 }
 
 // DealCard is a deal ready to show.
@@ -159,6 +162,12 @@ type HomeView struct {
 	Team      *PipelineView // managers and admins: the team's summary
 	TeamGoals []GoalView    // managers and admins: each rep's progress
 	Currency  sales.Currency
+
+	// Totals behind the capped lists above (the Home tab holds at most 100
+	// blocks).
+	StaleCount   int
+	OverdueCount int
+	TeamMore     int // reps not listed in TeamGoals
 }
 
 // StageDeals is one stage's open deals for the Home tab.
@@ -166,6 +175,7 @@ type StageDeals struct {
 	Stage string
 	Total sales.Money
 	Deals []DealCard
+	Count int // open deals in the stage; Deals holds at most HomeDealsPerStage of them
 }
 
 // FormInput is a submitted deal modal. Field names for errors are

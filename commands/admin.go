@@ -1,0 +1,386 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/salesbot/salesbot/report"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// MaxTerritoryMembers caps the names listed per territory.
+const MaxTerritoryMembers = 30
+
+func (r *run) territory(c Cmd) (*Result, error) {
+	switch c.Verb {
+	case "list":
+		return r.territoryList()
+	case "add":
+		if err := sales.Authorize(r.actor, sales.ActTerritoryEdit, 0); err != nil {
+			return nil, err
+		}
+		t, err := r.store.CreateTerritory(r.ctx, sales.Territory{Name: c.Territory})
+		if err != nil {
+			return nil, fmt.Errorf("territory add: %w", err)
+		}
+		return msg("Territory added", fmt.Sprintf("Logged: territory %s added. Put people in it with /territory assign %s @name.", t.Name, word(t.Name))), nil
+	case "assign", "unassign":
+		if err := sales.Authorize(r.actor, sales.ActTerritoryEdit, 0); err != nil {
+			return nil, err
+		}
+		var t sales.Territory
+		if c.Verb == "assign" {
+			var err error
+			if t, err = r.findTerritory(c.Territory); err != nil {
+				return nil, err
+			}
+		}
+		// Resolve everyone before writing anything.
+		type who struct {
+			p     sales.Person
+			known bool
+		}
+		var ws []who
+		for _, u := range c.Users {
+			p, known, err := r.findUser(u)
+			if err != nil {
+				return nil, err
+			}
+			ws = append(ws, who{p, known})
+		}
+		var names []string
+		for _, w := range ws {
+			p, err := r.ensureUser(w.p, w.known)
+			if err != nil {
+				return nil, err
+			}
+			if p, err = r.store.Person(r.ctx, p.ID); err != nil {
+				return nil, fmt.Errorf("territory %s: %w", c.Verb, err)
+			}
+			p.Territory = t.ID
+			if err := r.store.UpdatePerson(r.ctx, p); err != nil {
+				return nil, fmt.Errorf("territory %s: %w", c.Verb, err)
+			}
+			names = append(names, p.Label())
+		}
+		if c.Verb == "unassign" {
+			return msg("Territory updated", fmt.Sprintf("Logged: %s no longer in a territory.", andList(names))), nil
+		}
+		return msg("Territory updated", fmt.Sprintf("Logged: %s now in %s.", andList(names), t.Name)), nil
+	case "route":
+		if err := sales.Authorize(r.actor, sales.ActTerritoryEdit, 0); err != nil {
+			return nil, err
+		}
+		t, err := r.findTerritory(c.Territory)
+		if err != nil {
+			return nil, err
+		}
+		t.Channel = c.Channel.Target()
+		if err := r.store.UpdateTerritory(r.ctx, t); err != nil {
+			return nil, fmt.Errorf("territory route: %w", err)
+		}
+		if c.Channel.None {
+			return msg("Territory updated", fmt.Sprintf("Logged: %s's digest goes to the default digest channel.", t.Name)), nil
+		}
+		return msg("Territory updated", fmt.Sprintf("Logged: %s's digest goes to %s.", t.Name, c.Channel.Label())), nil
+	}
+	return nil, unknownForm(c)
+}
+
+func msg(title string, lines ...string) *Result {
+	return &Result{Kind: KindMessage, Title: title, Lines: lines}
+}
+
+// andList renders "alice", "alice and bob is/are" style lists.
+func andList(names []string) string {
+	switch len(names) {
+	case 0:
+		return "nobody is"
+	case 1:
+		return names[0] + " is"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " are"
+}
+
+func (r *run) territoryList() (*Result, error) {
+	if err := sales.Authorize(r.actor, sales.ActDealView, 0); err != nil {
+		return nil, err
+	}
+	ts, err := r.store.Territories(r.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("territory list: %w", err)
+	}
+	if len(ts) == 0 {
+		return &Result{Kind: KindTerritories, Title: "Territories",
+			Lines: []string{"No territories yet. A manager can add one with /territory add <name>."}}, nil
+	}
+	people, err := r.allPeople()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := report.Rollup(r.ctx, r.store, report.ByTerritory, sales.Window{})
+	if err != nil {
+		return nil, fmt.Errorf("territory list: %w", err)
+	}
+	tally := map[uint64]sales.Tally{}
+	for _, row := range rows {
+		tally[row.ID] = row.Tally
+	}
+	res := &Result{Kind: KindTerritories, Title: "Territories"}
+	for _, t := range ts {
+		v := TerritoryView{Name: t.Name, Open: tally[uint64(t.ID)].Open, Value: tally[uint64(t.ID)].PipelineValue}
+		var names []string
+		for _, p := range people {
+			if p.Territory == t.ID {
+				names = append(names, p.Label())
+			}
+		}
+		v.Members = clipList(names, MaxTerritoryMembers)
+		res.Territories = append(res.Territories, v)
+	}
+	return res, nil
+}
+
+func (r *run) salesbot(c Cmd) (*Result, error) {
+	switch c.Verb {
+	case "whoami":
+		return r.whoami(), nil
+	case "stages":
+		res := msg("Stages")
+		for _, s := range r.stages.Stages {
+			line := fmt.Sprintf("%s: %s", s.Name, s.Percent())
+			if s.Kind == sales.StageOpen {
+				line += fmt.Sprintf(", stale after %d days", s.StaleAfterDays())
+			}
+			res.Lines = append(res.Lines, line)
+		}
+		return res, nil
+	case "nudges":
+		p, err := r.store.Person(r.ctx, r.actor.Person.ID)
+		if err != nil {
+			return nil, fmt.Errorf("nudges: %w", err)
+		}
+		p.NudgesOff = !c.On
+		if err := r.store.UpdatePerson(r.ctx, p); err != nil {
+			return nil, fmt.Errorf("nudges: %w", err)
+		}
+		if c.On {
+			return msg("Nudges on", "Logged: coaching nudges are on. Turn them off with /salesbot nudges off."), nil
+		}
+		return msg("Nudges off", "Logged: no more coaching nudges. Turn them back on with /salesbot nudges on."), nil
+	case "role":
+		return r.setRole(c)
+	case "manager":
+		return r.setManager(c)
+	case "link":
+		return r.link(c)
+	case "digest now":
+		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
+			return nil, err
+		}
+		return &Result{Kind: KindMessage, Title: "Digest", Lines: []string{"Posting the digest now."}, DigestNow: true}, nil
+	case "digest route":
+		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
+			return nil, err
+		}
+		if err := r.store.SetSetting(r.ctx, SettingDigestChannel, c.Channel.Target()); err != nil {
+			return nil, fmt.Errorf("digest route: %w", err)
+		}
+		if c.Channel.None {
+			return msg("Digest", "Logged: the digest goes to SALESBOT_DIGEST_CHANNEL again."), nil
+		}
+		return msg("Digest", "Logged: the digest goes to "+c.Channel.Label()+"."), nil
+	}
+	return nil, unknownForm(c)
+}
+
+func (r *run) whoami() *Result {
+	p := r.actor.Person
+	res := msg("You")
+	res.Lines = append(res.Lines, fmt.Sprintf("%s (%s), %s", p.Label(), p.ID, r.actor.Role))
+	if r.admins[p.SlackID] {
+		res.Lines = append(res.Lines, "Admin through SALESBOT_ADMINS.")
+	}
+	if p.Manager != 0 {
+		res.Lines = append(res.Lines, "Reports to "+r.person(p.Manager).Label()+".")
+	}
+	if p.Territory != 0 {
+		res.Lines = append(res.Lines, "Territory: "+r.territoryName(p.Territory)+".")
+	}
+	if p.NudgesOff {
+		res.Lines = append(res.Lines, "Coaching nudges are off.")
+	} else {
+		res.Lines = append(res.Lines, "Coaching nudges are on.")
+	}
+	return res
+}
+
+func (r *run) setRole(c Cmd) (*Result, error) {
+	if err := sales.Authorize(r.actor, sales.ActRoleSet, 0); err != nil {
+		return nil, err
+	}
+	p, known, err := r.findUser(c.User)
+	if err != nil {
+		return nil, err
+	}
+	if p.ID == r.actor.Person.ID && c.Role != sales.RoleAdmin && !r.admins[p.SlackID] {
+		people, err := r.allPeople()
+		if err != nil {
+			return nil, err
+		}
+		others := 0
+		for _, q := range people {
+			if q.ID != p.ID && r.roleOf(q) == sales.RoleAdmin {
+				others++
+			}
+		}
+		if others == 0 && len(r.admins) == 0 {
+			return nil, sales.Errorf(sales.ECONFLICT, "you are the only admin: appoint another admin before stepping down")
+		}
+	}
+	if p, err = r.ensureUser(p, known); err != nil {
+		return nil, err
+	}
+	if p, err = r.store.Person(r.ctx, p.ID); err != nil {
+		return nil, fmt.Errorf("role: %w", err)
+	}
+	p.Role = c.Role
+	if err := r.store.UpdatePerson(r.ctx, p); err != nil {
+		return nil, fmt.Errorf("role: %w", err)
+	}
+	res := msg("Role set", fmt.Sprintf("Logged: %s is now %s.", p.Label(), article(c.Role)))
+	if r.admins[p.SlackID] && c.Role != sales.RoleAdmin {
+		res.Lines = append(res.Lines, p.Label()+" stays an admin through SALESBOT_ADMINS.")
+	}
+	return res, nil
+}
+
+func article(role sales.Role) string {
+	if role == sales.RoleAdmin {
+		return "an admin"
+	}
+	return "a " + role.String()
+}
+
+func (r *run) setManager(c Cmd) (*Result, error) {
+	if err := sales.Authorize(r.actor, sales.ActPeopleManage, 0); err != nil {
+		return nil, err
+	}
+	rep, repKnown, err := r.findUser(c.User)
+	if err != nil {
+		return nil, err
+	}
+	var mgr sales.Person
+	mgrKnown := true
+	if !c.NoManager {
+		if mgr, mgrKnown, err = r.findUser(c.Manager); err != nil {
+			return nil, err
+		}
+		if repKnown && mgrKnown && mgr.ID == rep.ID || !repKnown && !mgrKnown && mgr.SlackID == rep.SlackID {
+			return nil, sales.Errorf(sales.EINVALID, "someone cannot be their own manager — usage: %s", lookupForm("salesbot", "manager").Usage())
+		}
+		if repKnown && mgrKnown {
+			people, err := r.allPeople()
+			if err != nil {
+				return nil, err
+			}
+			if report.TeamOf(people, rep.ID)[mgr.ID] {
+				return nil, sales.Errorf(sales.EINVALID, "%s already reports to %s (directly or through others): that would make a loop", mgr.Label(), rep.Label())
+			}
+		}
+	}
+	if rep, err = r.ensureUser(rep, repKnown); err != nil {
+		return nil, err
+	}
+	if !c.NoManager {
+		if mgr, err = r.ensureUser(mgr, mgrKnown); err != nil {
+			return nil, err
+		}
+	}
+	if rep, err = r.store.Person(r.ctx, rep.ID); err != nil {
+		return nil, fmt.Errorf("manager: %w", err)
+	}
+	rep.Manager = mgr.ID
+	if err := r.store.UpdatePerson(r.ctx, rep); err != nil {
+		return nil, fmt.Errorf("manager: %w", err)
+	}
+	if c.NoManager {
+		return msg("Manager set", fmt.Sprintf("Logged: %s reports to no one.", rep.Label())), nil
+	}
+	res := msg("Manager set", fmt.Sprintf("Logged: %s now reports to %s.", rep.Label(), mgr.Label()))
+	if r.roleOf(mgr) == sales.RoleRep {
+		res.Lines = append(res.Lines, fmt.Sprintf("%s is a rep; an admin can make them a manager with /salesbot role %s manager.", mgr.Label(), UserRef{ID: mgr.SlackID, Name: mgr.Name}))
+	}
+	return res, nil
+}
+
+// link attaches a person imported by name to a Slack user. When that Slack
+// user already has a record of their own (made on first contact) with no
+// deals and no reports, the record is retired and its role, manager and
+// territory carried over.
+func (r *run) link(c Cmd) (*Result, error) {
+	if err := sales.Authorize(r.actor, sales.ActPeopleManage, 0); err != nil {
+		return nil, err
+	}
+	if c.User.ID == "" {
+		return nil, sales.Errorf(sales.EINVALID, "mention the Slack user with Slack's @ picker so salesbot gets their id — usage: %s", lookupForm("salesbot", "link").Usage())
+	}
+	imported, err := r.store.PersonByName(r.ctx, c.Text)
+	if err != nil {
+		return nil, err
+	}
+	if imported.SlackID == c.User.ID {
+		return msg("Linked", fmt.Sprintf("%s is already linked to %s.", imported.Label(), c.User.Label())), nil
+	}
+	if imported.SlackID != "" {
+		return nil, sales.Errorf(sales.ECONFLICT, "%s is already linked to another Slack user (<@%s>)", imported.Label(), imported.SlackID)
+	}
+	existing, err := r.store.PersonBySlackID(r.ctx, c.User.ID)
+	switch sales.ErrorCode(err) {
+	case "":
+		facts, err := r.store.OwnerFacts(r.ctx, existing.ID)
+		if err != nil {
+			return nil, fmt.Errorf("link: %w", err)
+		}
+		people, err := r.allPeople()
+		if err != nil {
+			return nil, err
+		}
+		reports := len(report.TeamOf(people, existing.ID)) - 1
+		if len(facts) > 0 || reports > 0 {
+			return nil, sales.Errorf(sales.ECONFLICT, "%s already has %d deals and %d reports in salesbot as %s: reassign those first, then link",
+				c.User.Label(), len(facts), reports, existing.ID)
+		}
+		if imported.Role < existing.Role {
+			imported.Role = existing.Role
+		}
+		if imported.Manager == 0 {
+			imported.Manager = existing.Manager
+		}
+		if imported.Territory == 0 {
+			imported.Territory = existing.Territory
+		}
+		imported.NudgesOff = imported.NudgesOff || existing.NudgesOff
+		if imported.TZ == "" {
+			imported.TZ = existing.TZ
+		}
+		retired := existing
+		retired.SlackID = ""
+		retired.Name = existing.Label() + " (merged into " + imported.ID.String() + ")"
+		retired.RealName = ""
+		if err := r.store.UpdatePerson(r.ctx, retired); err != nil {
+			return nil, fmt.Errorf("link: %w", err)
+		}
+		if existing.Name != "" && imported.Name == "" {
+			imported.Name = existing.Name
+		}
+	case sales.ENOTFOUND:
+	default:
+		return nil, err
+	}
+	imported.SlackID = c.User.ID
+	if err := r.store.UpdatePerson(r.ctx, imported); err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
+	return msg("Linked", fmt.Sprintf("Logged: %s (%s) is now %s in Slack.", imported.Label(), imported.ID, c.User.Label())), nil
+}

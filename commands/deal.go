@@ -1,0 +1,565 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/salesbot/salesbot/report"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// maxNotes bounds a deal's accumulated notes; the oldest lines go first.
+const maxNotes = 16000
+
+func (r *run) deal(c Cmd) (*Result, error) {
+	switch c.Verb {
+	case "":
+		return r.dealForm(sales.Deal{})
+	case "add":
+		return r.dealAdd(c)
+	case "show":
+		return r.dealShow(c)
+	case "list":
+		return r.dealList(c)
+	case "edit":
+		d, err := r.findDeal(c.Deal)
+		if err != nil {
+			return nil, err
+		}
+		if err := sales.Authorize(r.actor, sales.ActDealEdit, d.Owner); err != nil {
+			return nil, err
+		}
+		return r.dealForm(d)
+	case "stage", "advance", "won", "lost", "close", "snooze", "note", "set", "reopen":
+		return r.dealChange(c)
+	}
+	return nil, unknownForm(c)
+}
+
+// dealForm asks the bot to open the deal modal, prefilled from d (a new
+// deal when d.ID is 0).
+func (r *run) dealForm(d sales.Deal) (*Result, error) {
+	f := &DealForm{
+		DealID:    d.ID,
+		Account:   d.Account,
+		ShowOwner: sales.Authorize(r.actor, sales.ActDealCreate, 0) == nil,
+	}
+	for _, s := range r.stages.Stages {
+		f.Stages = append(f.Stages, s.Name)
+	}
+	ts, err := r.store.Territories(r.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("territories: %w", err)
+	}
+	for _, t := range ts {
+		f.Territories = append(f.Territories, t.Name)
+	}
+	if d.ID == 0 {
+		f.Stage = r.stages.First().Name
+		f.OwnerSlack = r.actor.Person.SlackID
+		f.Territory = r.territoryName(r.actor.Person.Territory)
+	} else {
+		f.Stage = r.stages.Name(d.Stage)
+		f.OwnerSlack = r.person(d.Owner).SlackID
+		f.Territory = r.territoryName(d.Territory)
+		if d.Amount != 0 {
+			f.Amount = FormatAmount(d.Amount, r.cur.Decimals)
+		}
+		if !d.CloseDate.IsZero() {
+			f.CloseDate = FormatDate(d.CloseDate)
+		}
+	}
+	title := "Log a deal"
+	if d.ID != 0 {
+		title = "Edit " + d.ID.String()
+	}
+	return &Result{Kind: KindDealForm, Title: title, Form: f}, nil
+}
+
+// dealAdd logs a new deal. The reply says "Logged" only after the store
+// committed it.
+func (r *run) dealAdd(c Cmd) (*Result, error) {
+	owner := r.actor.Person
+	known := true
+	if !c.Owner.IsZero() {
+		var err error
+		if owner, known, err = r.findUser(c.Owner); err != nil {
+			return nil, err
+		}
+	}
+	if err := sales.Authorize(r.actor, sales.ActDealCreate, owner.ID); err != nil {
+		return nil, err
+	}
+	stage := r.stages.First()
+	if c.Stage != "" {
+		s, err := r.stages.Lookup(c.Stage)
+		if err != nil {
+			return nil, err
+		}
+		stage = s
+	}
+	var terr sales.TerritoryID
+	if c.Territory != "" && !isNone(c.Territory) {
+		t, err := r.findTerritory(c.Territory)
+		if err != nil {
+			return nil, err
+		}
+		terr = t.ID
+	}
+	if err := r.futureClose(c.Close, stage); err != nil {
+		return nil, err
+	}
+	owner, err := r.ensureUser(owner, known)
+	if err != nil {
+		return nil, err
+	}
+	if c.Territory == "" {
+		terr = owner.Territory
+	}
+	d := sales.Deal{
+		Account: c.Account, Amount: c.Amount, Stage: stage.ID, Owner: owner.ID, Territory: terr,
+		Product: c.Product, CloseDate: c.Close,
+	}
+	if c.Note != "" {
+		d.Notes = r.noteLine(c.Note)
+	}
+	r.remember(owner)
+	created, err := r.store.CreateDeal(r.ctx, d, r.actor.Person.ID)
+	if err != nil {
+		return nil, fmt.Errorf("deal add: %w", err)
+	}
+	card := r.card(created)
+	res := &Result{Kind: KindDeal, Title: "Logged " + created.ID.String(), Deal: &card}
+	res.Lines = []string{fmt.Sprintf("Logged %s: %s, %s, %s%s.", created.ID, created.Account, amountText(card.Amount), card.StageName, ownerNote(r.actor, owner))}
+	if stage.Kind == sales.StageWon {
+		res.Win = r.winNotice(created)
+	}
+	return res, nil
+}
+
+func isNone(s string) bool {
+	switch strings.ToLower(s) {
+	case "none", "-", "no", "clear":
+		return true
+	}
+	return false
+}
+
+func amountText(s string) string {
+	if s == "" {
+		return "no amount yet"
+	}
+	return s
+}
+
+func ownerNote(actor sales.Actor, owner sales.Person) string {
+	if owner.ID == actor.Person.ID {
+		return ""
+	}
+	return ", owner " + owner.Label()
+}
+
+// futureClose rejects an expected close date in the past on an open deal.
+func (r *run) futureClose(d time.Time, st sales.Stage) error {
+	if d.IsZero() || st.Kind != sales.StageOpen {
+		return nil
+	}
+	if today := civil(r.now, r.loc); d.Before(today) {
+		return sales.Errorf(sales.EINVALID, "close date %s is in the past: an expected close date is today or later, e.g. %s or +2w",
+			FormatDate(d), FormatDate(today.AddDate(0, 0, 14)))
+	}
+	return nil
+}
+
+func (r *run) noteLine(text string) string {
+	return r.now.In(r.loc).Format("2006-01-02") + " " + r.actor.Person.Label() + ": " + text
+}
+
+func appendNote(notes, line string) string {
+	if notes != "" {
+		notes += "\n"
+	}
+	notes += line
+	for len(notes) > maxNotes {
+		i := strings.IndexByte(notes, '\n')
+		if i < 0 {
+			return notes[len(notes)-maxNotes:]
+		}
+		notes = notes[i+1:]
+	}
+	return notes
+}
+
+func (r *run) dealShow(c Cmd) (*Result, error) {
+	d, err := r.findDeal(c.Deal)
+	if err != nil {
+		return nil, err
+	}
+	if err := sales.Authorize(r.actor, sales.ActDealView, d.Owner); err != nil {
+		return nil, err
+	}
+	card := r.card(d)
+	card.History = r.history(d)
+	return &Result{Kind: KindDeal, Title: d.ID.String() + " " + d.Account, Deal: &card}, nil
+}
+
+// dealChange runs every form that edits one deal. The permission check
+// runs inside the update, against the deal as stored in that transaction.
+func (r *run) dealChange(c Cmd) (*Result, error) {
+	d, text, err := r.findDealText(c.Deal, c.Text)
+	if err != nil {
+		return nil, err
+	}
+	if c.Verb == "lost" || c.Verb == "note" {
+		c.Text = text
+		if c.Verb == "note" && c.Text == "" {
+			return nil, sales.Errorf(sales.EINVALID, "the note is empty — usage: %s", lookupForm("deal", "note").Usage())
+		}
+	}
+	if err := sales.Authorize(r.actor, sales.ActDealEdit, d.Owner); err != nil {
+		return nil, err
+	}
+
+	// Resolve everything that needs a read before the write.
+	var target sales.Stage
+	var newOwner *sales.Person
+	var terr *sales.TerritoryID
+	switch c.Verb {
+	case "stage":
+		if target, err = r.stages.Lookup(c.Stage); err != nil {
+			return nil, err
+		}
+	case "reopen":
+		target = r.reopenStage(d)
+	case "close":
+		if err := r.futureClose(c.Close, sales.Stage{Kind: sales.StageOpen}); err != nil {
+			return nil, err
+		}
+	case "set":
+		if c.Stage != "" {
+			if target, err = r.stages.Lookup(c.Stage); err != nil {
+				return nil, err
+			}
+		}
+		if err := r.futureClose(c.Close, sales.Stage{Kind: sales.StageOpen}); err != nil {
+			return nil, err
+		}
+		if !c.Owner.IsZero() {
+			p, known, err := r.findUser(c.Owner)
+			if err != nil {
+				return nil, err
+			}
+			if err := sales.Authorize(r.actor, sales.ActDealEdit, p.ID); err != nil {
+				return nil, err
+			}
+			if p, err = r.ensureUser(p, known); err != nil {
+				return nil, err
+			}
+			newOwner = &p
+		}
+		if c.Territory != "" {
+			var id sales.TerritoryID
+			if !isNone(c.Territory) {
+				t, err := r.findTerritory(c.Territory)
+				if err != nil {
+					return nil, err
+				}
+				id = t.ID
+			}
+			terr = &id
+		}
+	}
+	until := c.Until
+	if c.Verb == "snooze" && until.IsZero() {
+		until = civil(r.now, r.loc).AddDate(0, 0, 7)
+	}
+	noteLine := ""
+	if c.Verb == "note" {
+		noteLine = r.noteLine(c.Text)
+	} else if c.Note != "" {
+		noteLine = r.noteLine(c.Note)
+	}
+
+	wonStage, lostStage := r.stages.Won(), r.stages.Lost()
+	var already string
+	var wasKind sales.StageKind
+	fn := func(x *sales.Deal) error {
+		already = ""
+		wasKind = r.stages.Kind(x.Stage)
+		if err := sales.Authorize(r.actor, sales.ActDealEdit, x.Owner); err != nil {
+			return err
+		}
+		open := wasKind == sales.StageOpen
+		name := r.stages.Name(x.Stage)
+		switch c.Verb {
+		case "stage":
+			if x.Stage == target.ID {
+				already = fmt.Sprintf("%s is already in %s.", x.ID, name)
+				return errNoChange
+			}
+			x.Stage = target.ID
+			if target.Kind != sales.StageLost {
+				x.LostReason = ""
+			}
+		case "advance":
+			if !open {
+				return sales.Errorf(sales.EINVALID, "%s is %s: reopen it first with /deal reopen %s", x.ID, name, x.ID)
+			}
+			next, ok := r.stages.Next(x.Stage)
+			if !ok {
+				return sales.Errorf(sales.EINVALID, "%s is in %s, the last open stage: mark it won with /deal won %s", x.ID, name, x.ID)
+			}
+			x.Stage = next.ID
+		case "won":
+			if x.Stage == wonStage.ID {
+				already = fmt.Sprintf("%s is already won.", x.ID)
+				return errNoChange
+			}
+			x.Stage = wonStage.ID
+			x.LostReason = ""
+			if c.HasAmount {
+				x.Amount = c.Amount
+			}
+		case "lost":
+			if x.Stage == lostStage.ID && (c.Text == "" || c.Text == x.LostReason) {
+				already = fmt.Sprintf("%s is already lost.", x.ID)
+				return errNoChange
+			}
+			x.Stage = lostStage.ID
+			if c.Text != "" {
+				x.LostReason = c.Text
+			}
+		case "reopen":
+			if open {
+				already = fmt.Sprintf("%s is already open (%s).", x.ID, name)
+				return errNoChange
+			}
+			x.Stage = target.ID
+			x.LostReason = ""
+		case "close":
+			x.CloseDate = c.Close
+		case "snooze":
+			x.SnoozedUntil = time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, r.loc)
+		case "note":
+			x.Notes = appendNote(x.Notes, noteLine)
+		case "set":
+			if c.Account != "" {
+				x.Account = c.Account
+			}
+			if c.HasAmount {
+				x.Amount = c.Amount
+			}
+			if !c.Close.IsZero() {
+				x.CloseDate = c.Close
+			}
+			if newOwner != nil {
+				x.Owner = newOwner.ID
+			}
+			if terr != nil {
+				x.Territory = *terr
+			}
+			if c.Product != "" {
+				x.Product = c.Product
+				if isNone(c.Product) {
+					x.Product = ""
+				}
+			}
+			if target.ID != 0 && target.ID != x.Stage {
+				x.Stage = target.ID
+				if target.Kind != sales.StageLost {
+					x.LostReason = ""
+				}
+			}
+			if noteLine != "" {
+				x.Notes = appendNote(x.Notes, noteLine)
+			}
+		}
+		return nil
+	}
+	nd, err := r.store.UpdateDeal(r.ctx, d.ID, r.actor.Person.ID, fn)
+	if errors.Is(err, errNoChange) {
+		cur, err := r.store.Deal(r.ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		card := r.card(cur)
+		return &Result{Kind: KindDeal, Title: cur.ID.String() + " " + cur.Account, Lines: []string{already}, Deal: &card}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("deal %s: %w", c.Verb, err)
+	}
+	card := r.card(nd)
+	res := &Result{Kind: KindDeal, Title: nd.ID.String() + " " + nd.Account, Deal: &card}
+	res.Lines = []string{r.changeLine(c, nd, card)}
+	if r.stages.Kind(nd.Stage) == sales.StageWon && wasKind != sales.StageWon {
+		res.Win = r.winNotice(nd)
+	}
+	return res, nil
+}
+
+// reopenStage is the stage a closed deal closed from, per its history;
+// the first open stage when that is unknown.
+func (r *run) reopenStage(d sales.Deal) sales.Stage {
+	evs, err := r.store.DealHistory(r.ctx, d.ID)
+	if err == nil {
+		for i := len(evs) - 1; i >= 0; i-- {
+			e := evs[i]
+			if e.Field != sales.FieldStage {
+				continue
+			}
+			if s, err := r.stages.Lookup(e.From); err == nil && s.Kind == sales.StageOpen && strings.EqualFold(s.Name, e.From) {
+				return s
+			}
+		}
+	}
+	return r.stages.First()
+}
+
+func (r *run) changeLine(c Cmd, d sales.Deal, card DealCard) string {
+	id := d.ID.String()
+	switch c.Verb {
+	case "stage", "advance", "reopen":
+		return fmt.Sprintf("Logged: %s %s is now in %s (%s).", id, d.Account, card.StageName, card.Probability)
+	case "won":
+		return fmt.Sprintf("Logged: %s %s won, %s. :tada:", id, d.Account, amountText(card.Amount))
+	case "lost":
+		if d.LostReason != "" {
+			return fmt.Sprintf("Logged: %s %s lost (%s).", id, d.Account, d.LostReason)
+		}
+		return fmt.Sprintf("Logged: %s %s lost.", id, d.Account)
+	case "close":
+		return fmt.Sprintf("Logged: %s %s now expected to close %s.", id, d.Account, FormatDate(d.CloseDate))
+	case "snooze":
+		return fmt.Sprintf("Logged: nudges about %s %s are quiet until %s.", id, d.Account, d.SnoozedUntil.In(r.loc).Format("2006-01-02"))
+	case "note":
+		return fmt.Sprintf("Logged: note added to %s %s.", id, d.Account)
+	}
+	return fmt.Sprintf("Logged: %s %s updated.", id, d.Account)
+}
+
+// dealList lists open deals (or a stage's), newest first, one page at a
+// time.
+func (r *run) dealList(c Cmd) (*Result, error) {
+	page := max(c.Page, 1)
+	f := sales.DealFilter{OpenOnly: true}
+	stageName := ""
+	if c.Stage != "" {
+		s, err := r.stages.Lookup(c.Stage)
+		if err != nil {
+			return nil, err
+		}
+		f.Stage, stageName = s.ID, s.Name
+		f.OpenOnly = s.Kind == sales.StageOpen
+	}
+	var owners []sales.PersonID // nil = everyone
+	title := "Your deals"
+	switch c.Scope {
+	case ScopeSelf:
+		owners = []sales.PersonID{r.actor.Person.ID}
+	case ScopeUser:
+		p, known, err := r.findUser(c.User)
+		if err != nil {
+			return nil, err
+		}
+		if !known {
+			return &Result{Kind: KindDealList, Title: "Deals of " + c.User.Label(), Lines: []string{c.User.Label() + " has no deals yet."}}, nil
+		}
+		owners = []sales.PersonID{p.ID}
+		title = "Deals of " + p.Label()
+		if p.ID == r.actor.Person.ID {
+			title = "Your deals"
+		}
+	case ScopeTeam:
+		m := r.teamManager()
+		title = r.teamLabel(m) + " deals"
+		if m != 0 {
+			people, err := r.allPeople()
+			if err != nil {
+				return nil, err
+			}
+			team := report.TeamOf(people, m)
+			owners = make([]sales.PersonID, 0, len(team))
+			for id := range team {
+				owners = append(owners, id)
+			}
+			slices.Sort(owners)
+		}
+	case ScopeAll:
+		title = "Everyone's deals"
+	}
+	if stageName != "" {
+		title += " in " + stageName
+	} else {
+		title = strings.Replace(title, "deals", "open deals", 1)
+	}
+	if err := sales.Authorize(r.actor, sales.ActDealView, 0); err != nil {
+		return nil, err
+	}
+
+	want := page*PageSize + 1
+	var deals []sales.Deal
+	if owners == nil {
+		f.Limit = want
+		ds, err := r.store.FindDeals(r.ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("deal list: %w", err)
+		}
+		deals = ds
+	} else {
+		for _, o := range owners {
+			f.Owner, f.Limit = o, want
+			ds, err := r.store.FindDeals(r.ctx, f)
+			if err != nil {
+				return nil, fmt.Errorf("deal list: %w", err)
+			}
+			deals = append(deals, ds...)
+		}
+		slices.SortFunc(deals, func(a, b sales.Deal) int { return cmpNewest(a, b) })
+	}
+	from := (page - 1) * PageSize
+	more := len(deals) > page*PageSize
+	if from > len(deals) {
+		from = len(deals)
+	}
+	deals = deals[from:min(len(deals), page*PageSize)]
+
+	res := &Result{Kind: KindDealList, Title: title}
+	var total sales.Money
+	for _, d := range deals {
+		res.Deals = append(res.Deals, r.card(d))
+		total += d.Amount
+	}
+	switch {
+	case len(deals) == 0 && page > 1:
+		res.Lines = []string{fmt.Sprintf("Page %d is empty.", page)}
+	case len(deals) == 0:
+		res.Lines = []string{"No deals here. Log one with /deal add <account> <amount>."}
+	default:
+		line := fmt.Sprintf("%d deals, %s", len(deals), r.cur.Format(total))
+		if page > 1 || more {
+			line = fmt.Sprintf("Page %d: %s", page, line)
+		}
+		res.Lines = []string{line}
+	}
+	if more {
+		next := c
+		next.Page = page + 1
+		res.NextPage = next.String()
+	}
+	return res, nil
+}
+
+// cmpNewest orders deals newest first, as the store does: highest id
+// first (ids follow creation order).
+func cmpNewest(a, b sales.Deal) int {
+	switch {
+	case a.ID > b.ID:
+		return -1
+	case a.ID < b.ID:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,301 @@
+package commands
+
+import "strings"
+
+// This file is the one table of command forms. The parser reads commands
+// with it, Cmd.String writes them back with it, and help is generated
+// from it, so the three cannot disagree.
+
+// argKind is what a positional argument holds.
+type argKind uint8
+
+const (
+	argDeal      argKind = iota + 1 // <deal>: an id, or an account name of any number of words
+	argDealOne                      // <deal> as one word (quote multi-word names): before free text
+	argAccount                      // <account>, any number of words
+	argAmount                       // <amount>
+	argStage                        // <stage>
+	argDate                         // <date>, one to three words ("next friday", "end of month")
+	argUntil                        // snooze length (7d, 2w) or a date
+	argText                         // free text to the end, kept as typed
+	argUser                         // @user
+	argUsers                        // @user @user ...
+	argManager                      // @manager or none
+	argTerritory                    // <territory>, any number of words
+	argName                         // "Imported Name", any number of words
+	argChannel                      // <#channel> or none
+	argPeriod                       // month|quarter|year|YYYY-MM|YYYY-Qn|YYYY
+	argRole                         // admin|manager|rep
+	argOnOff                        // on|off
+	argWho                          // @user|all|team
+	argTopic                        // help topic: a command and verb
+)
+
+// isVar reports whether the argument takes a run of words whose length is
+// known only once the arguments around it are matched.
+func (k argKind) isVar() bool {
+	switch k {
+	case argDeal, argAccount, argTerritory, argName:
+		return true
+	}
+	return false
+}
+
+type arg struct {
+	kind  argKind
+	opt   bool
+	label string // usage text; brackets are added for optional arguments
+}
+
+func (a arg) usage() string {
+	if a.opt && !strings.HasPrefix(a.label, "[") {
+		return "[" + a.label + "]"
+	}
+	return a.label
+}
+
+// Options (key:value) a form may take, in canonical order.
+const (
+	optStage     = "stage"
+	optClose     = "close"
+	optOwner     = "owner"
+	optTerritory = "territory"
+	optProduct   = "product"
+	optNote      = "note"
+	optAmount    = "amount"
+	optAccount   = "account"
+	optPage      = "page"
+)
+
+// optionOrder is the order options are written in by Cmd.String.
+var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optNote, optPage}
+
+var optionUsage = map[string]string{
+	optStage: "stage:<stage>", optClose: "close:<date>", optOwner: "owner:@user", optTerritory: "territory:<name>",
+	optProduct: "product:<name>", optNote: "note:<text>", optAmount: "amount:<amount>", optAccount: "account:<name>",
+	optPage: "page:<n>",
+}
+
+// Who may use a form, as help shows it. sales.Authorize decides; these
+// strings describe its rules.
+const (
+	whoEveryone = "everyone"
+	whoOwner    = "the deal's owner, managers and admins"
+	whoCreate   = "everyone; owner: for someone else needs a manager or admin"
+	whoManagers = "managers and admins"
+	whoAdmins   = "admins"
+)
+
+// Form is one command form: a verb with its arguments and options, and its
+// help.
+type Form struct {
+	Command  string   // "deal"
+	Verb     string   // "add"; "" for the bare command; several words for "set team"
+	Aliases  []string // other verbs that select this form
+	Summary  string
+	Who      string
+	Examples []string
+
+	args    []arg
+	options []string
+	bare    bool // the command with no text selects this form
+	scope   Scope
+	rawText bool // the last argument is free text: options are not read
+}
+
+// Usage renders the form: /deal add <account> <amount> [stage:<stage>] ...
+func (f *Form) Usage() string {
+	parts := []string{"/" + f.Command}
+	if f.Verb != "" {
+		parts = append(parts, f.Verb)
+	}
+	for _, a := range f.args {
+		parts = append(parts, a.usage())
+	}
+	for _, o := range f.options {
+		parts = append(parts, "["+optionUsage[o]+"]")
+	}
+	return strings.Join(parts, " ")
+}
+
+// Name is "/deal add" ("/goal" for a bare form).
+func (f *Form) Name() string {
+	if f.Verb == "" {
+		return "/" + f.Command
+	}
+	return "/" + f.Command + " " + f.Verb
+}
+
+var (
+	aDeal      = arg{kind: argDeal, label: "<deal>"}
+	aDealOne   = arg{kind: argDealOne, label: "<deal>"}
+	aAccount   = arg{kind: argAccount, label: "<account>"}
+	aAmount    = arg{kind: argAmount, label: "<amount>"}
+	aOptAmount = arg{kind: argAmount, opt: true, label: "amount"}
+	aStage     = arg{kind: argStage, label: "<stage>"}
+	aDate      = arg{kind: argDate, label: "<date>"}
+	aUntil     = arg{kind: argUntil, opt: true, label: "7d|2w|<date>"}
+	aUser      = arg{kind: argUser, label: "@user"}
+	aOptUser   = arg{kind: argUser, opt: true, label: "@user"}
+	aUsers     = arg{kind: argUsers, label: "@user..."}
+	aTerritory = arg{kind: argTerritory, label: "<territory>"}
+	aPeriod    = arg{kind: argPeriod, opt: true, label: "period"}
+	aChannel   = arg{kind: argChannel, label: "<#channel>|none"}
+)
+
+var dealOpts = []string{optStage, optClose, optOwner, optTerritory, optProduct, optNote}
+
+// forms is the table. Order is help order.
+var forms = []*Form{
+	// ---- /deal ----
+	{Command: "deal", Verb: "", bare: true,
+		Summary: "Open the deal form to log a deal.", Who: whoEveryone, Examples: []string{"/deal"}},
+	{Command: "deal", Verb: "add", Aliases: []string{"new", "create", "log"},
+		args: []arg{aAccount, aAmount}, options: dealOpts,
+		Summary: "Log a new deal. The reply names its id. Quote names with spaces when they end in a number.",
+		Who:     whoCreate,
+		Examples: []string{`/deal add "Acme Corp" 12k stage:proposal close:eom`,
+			"/deal add Globex $48,500 owner:@alice territory:EMEA close:2026-12-15"}},
+	{Command: "deal", Verb: "show", Aliases: []string{"view", "info", "get"},
+		args: []arg{aDeal}, Summary: "Show a deal and its history.", Who: whoEveryone,
+		Examples: []string{"/deal show D-42", "/deal show Acme"}},
+	{Command: "deal", Verb: "list", Aliases: []string{"ls"},
+		args: []arg{{kind: argWho, opt: true, label: "@user|all|team"}}, options: []string{optStage, optPage},
+		Summary: "List open deals: yours, someone's, your team's or everyone's (20 a page).", Who: whoEveryone,
+		Examples: []string{"/deal list", "/deal list @alice stage:proposal", "/deal list all page:2"}},
+	{Command: "deal", Verb: "stage", Aliases: []string{"move", "mv"},
+		args: []arg{aDeal, aStage}, Summary: "Move a deal to a stage.", Who: whoOwner,
+		Examples: []string{"/deal stage D-42 negotiation", `/deal stage "Acme Corp" proposal`}},
+	{Command: "deal", Verb: "advance", Aliases: []string{"next", "bump"},
+		args: []arg{aDeal}, Summary: "Move a deal to the next stage.", Who: whoOwner,
+		Examples: []string{"/deal advance D-42"}},
+	{Command: "deal", Verb: "won", Aliases: []string{"win"},
+		args: []arg{aDeal, aOptAmount}, Summary: "Mark a deal won, optionally with its final amount.", Who: whoOwner,
+		Examples: []string{"/deal won D-42", "/deal won Acme 13,500"}},
+	{Command: "deal", Verb: "lost", Aliases: []string{"lose"}, rawText: true,
+		args:    []arg{aDealOne, {kind: argText, opt: true, label: "reason"}},
+		Summary: "Mark a deal lost, with the reason.", Who: whoOwner,
+		Examples: []string{"/deal lost D-42 went with a competitor", `/deal lost "Acme Corp" no budget this year`}},
+	{Command: "deal", Verb: "close", Aliases: []string{"push", "closing"},
+		args: []arg{aDeal, aDate}, Summary: "Set (push) a deal's expected close date.", Who: whoOwner,
+		Examples: []string{"/deal close D-42 next friday", "/deal close Acme 2026-12-15", "/deal close D-42 +2w"}},
+	{Command: "deal", Verb: "snooze",
+		args: []arg{aDeal, aUntil}, Summary: "Quiet nudges about a deal for a while (7 days unless told).", Who: whoOwner,
+		Examples: []string{"/deal snooze D-42", "/deal snooze D-42 2w", "/deal snooze Acme 2026-12-01"}},
+	{Command: "deal", Verb: "note", Aliases: []string{"comment"}, rawText: true,
+		args:    []arg{aDealOne, {kind: argText, label: "<text>"}},
+		Summary: "Add a note to a deal.", Who: whoOwner,
+		Examples: []string{"/deal note D-42 CFO wants a 3-year price", `/deal note "Acme Corp" demo went well`}},
+	{Command: "deal", Verb: "set", Aliases: []string{"update"},
+		args: []arg{aDeal}, options: []string{optAmount, optClose, optAccount, optOwner, optTerritory, optProduct, optStage, optNote},
+		Summary: "Change a deal's fields. territory:none clears the territory.", Who: whoOwner,
+		Examples: []string{"/deal set D-42 amount:15k close:eoq", "/deal set Acme owner:@bob territory:EMEA"}},
+	{Command: "deal", Verb: "edit",
+		args: []arg{aDeal}, Summary: "Open the deal form to edit a deal.", Who: whoOwner,
+		Examples: []string{"/deal edit D-42"}},
+	{Command: "deal", Verb: "reopen",
+		args: []arg{aDeal}, Summary: "Reopen a won or lost deal in the stage it closed from.", Who: whoOwner,
+		Examples: []string{"/deal reopen D-42"}},
+
+	// ---- /goal ----
+	{Command: "goal", Verb: "", args: []arg{aOptUser, aPeriod},
+		Summary: "Quota progress: attainment, pace and coverage, yours or someone's.", Who: whoEveryone,
+		Examples: []string{"/goal", "/goal @alice quarter", "/goal 2026-Q4"}},
+	{Command: "goal", Verb: "team", args: []arg{aPeriod}, scope: ScopeTeam,
+		Summary: "Your team's progress and each rep's.", Who: whoEveryone, Examples: []string{"/goal team", "/goal team quarter"}},
+	{Command: "goal", Verb: "all", Aliases: []string{"company", "everyone"}, args: []arg{aPeriod}, scope: ScopeAll,
+		Summary: "The whole company's progress and each rep's.", Who: whoEveryone, Examples: []string{"/goal all year"}},
+	{Command: "goal", Verb: "territory", args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
+		Summary: "A territory's progress.", Who: whoEveryone, Examples: []string{"/goal territory EMEA", "/goal territory \"North America\" quarter"}},
+	{Command: "goal", Verb: "set", args: []arg{aUser, aAmount, aPeriod}, scope: ScopeUser,
+		Summary: "Set a rep's quota for a period (this month unless told).", Who: whoManagers,
+		Examples: []string{"/goal set @alice 50k", "/goal set @alice 150k quarter", "/goal set @bob 600k 2026"}},
+	{Command: "goal", Verb: "set team", args: []arg{aAmount, aPeriod}, scope: ScopeTeam,
+		Summary: "Set your team's quota (a manager's team; the company's for admins).", Who: whoManagers,
+		Examples: []string{"/goal set team 400k quarter"}},
+	{Command: "goal", Verb: "set all", Aliases: []string{"set company"}, args: []arg{aAmount, aPeriod}, scope: ScopeAll,
+		Summary: "Set the whole company's quota.", Who: whoManagers,
+		Examples: []string{"/goal set all 2m 2026"}},
+	{Command: "goal", Verb: "set territory", args: []arg{aTerritory, aAmount, aPeriod}, scope: ScopeTerritory,
+		Summary: "Set a territory's quota.", Who: whoManagers,
+		Examples: []string{"/goal set territory EMEA 250k quarter"}},
+
+	// ---- /pipeline ----
+	{Command: "pipeline", Verb: "", args: []arg{aOptUser, aPeriod},
+		Summary: "The funnel: open deals by stage, weighted value, win rate, deal size, cycle, velocity and quota progress.",
+		Who:     whoEveryone, Examples: []string{"/pipeline", "/pipeline @alice", "/pipeline quarter"}},
+	{Command: "pipeline", Verb: "team", args: []arg{aPeriod}, scope: ScopeTeam,
+		Summary: "Your team's funnel.", Who: whoEveryone, Examples: []string{"/pipeline team"}},
+	{Command: "pipeline", Verb: "all", Aliases: []string{"company", "everyone"}, args: []arg{aPeriod}, scope: ScopeAll,
+		Summary: "The whole company's funnel.", Who: whoEveryone, Examples: []string{"/pipeline all 2026-Q4"}},
+	{Command: "pipeline", Verb: "territory", args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
+		Summary: "A territory's funnel.", Who: whoEveryone, Examples: []string{"/pipeline territory EMEA"}},
+
+	// ---- /territory ----
+	{Command: "territory", Verb: "list", Aliases: []string{"ls"}, bare: true,
+		Summary: "List territories with their people and open pipeline.", Who: whoEveryone,
+		Examples: []string{"/territory list"}},
+	{Command: "territory", Verb: "add", Aliases: []string{"new", "create"}, args: []arg{aTerritory},
+		Summary: "Add a territory.", Who: whoManagers, Examples: []string{"/territory add EMEA", `/territory add "North America"`}},
+	{Command: "territory", Verb: "assign", args: []arg{aTerritory, aUsers},
+		Summary: "Put people in a territory (each person has one).", Who: whoManagers,
+		Examples: []string{"/territory assign EMEA @alice @bob"}},
+	{Command: "territory", Verb: "unassign", Aliases: []string{"remove-member", "remove"}, args: []arg{aUsers},
+		Summary: "Take people out of their territory.", Who: whoManagers,
+		Examples: []string{"/territory unassign @bob"}},
+	{Command: "territory", Verb: "route", args: []arg{aTerritory, aChannel},
+		Summary: "Post a territory's digest to its own channel (none: back to the default).", Who: whoManagers,
+		Examples: []string{"/territory route EMEA #sales-emea", "/territory route EMEA none"}},
+
+	// ---- /salesbot ----
+	{Command: "salesbot", Verb: "help", bare: true, args: []arg{{kind: argTopic, opt: true, label: "command"}},
+		Summary: "Help for every command, or one: /salesbot help deal, /salesbot help goal set.", Who: whoEveryone,
+		Examples: []string{"/salesbot help", "/salesbot help deal add", "/deal help"}},
+	{Command: "salesbot", Verb: "whoami", Aliases: []string{"me"},
+		Summary: "Who salesbot thinks you are: role, manager, territory.", Who: whoEveryone, Examples: []string{"/salesbot whoami"}},
+	{Command: "salesbot", Verb: "stages",
+		Summary: "List the stages and their win probabilities.", Who: whoEveryone, Examples: []string{"/salesbot stages"}},
+	{Command: "salesbot", Verb: "nudges", Aliases: []string{"nudge"}, args: []arg{{kind: argOnOff, label: "on|off"}},
+		Summary: "Turn your coaching nudges on or off.", Who: whoEveryone, Examples: []string{"/salesbot nudges off"}},
+	{Command: "salesbot", Verb: "role", args: []arg{aUser, {kind: argRole, label: "admin|manager|rep"}},
+		Summary: "Set someone's role.", Who: whoAdmins, Examples: []string{"/salesbot role @carol manager"}},
+	{Command: "salesbot", Verb: "manager", args: []arg{aUser, {kind: argManager, label: "@manager|none"}},
+		Summary: "Set whom a rep reports to.", Who: whoManagers, Examples: []string{"/salesbot manager @alice @carol"}},
+	{Command: "salesbot", Verb: "link", args: []arg{{kind: argName, label: `"Imported Name"`}, aUser},
+		Summary: "Link a person imported by name to their Slack user.", Who: whoManagers,
+		Examples: []string{`/salesbot link "Alice Smith" @alice`}},
+	{Command: "salesbot", Verb: "digest now",
+		Summary: "Post the manager digest now.", Who: whoManagers, Examples: []string{"/salesbot digest now"}},
+	{Command: "salesbot", Verb: "digest route", args: []arg{aChannel},
+		Summary: "Send the digest to another channel (none: back to SALESBOT_DIGEST_CHANNEL).", Who: whoManagers,
+		Examples: []string{"/salesbot digest route #sales-leads"}},
+}
+
+// Commands are the five slash commands, in help order.
+var Commands = []string{"deal", "goal", "pipeline", "territory", "salesbot"}
+
+// Forms returns the table (shared; do not modify). The CLI and README
+// generator read it for the command reference; the manifest for usage
+// hints.
+func Forms() []*Form { return forms }
+
+// FormsOf returns one command's forms in help order.
+func FormsOf(command string) []*Form {
+	var out []*Form
+	for _, f := range forms {
+		if f.Command == command {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// lookupForm finds the form of a parsed command.
+func lookupForm(command, verb string) *Form {
+	for _, f := range forms {
+		if f.Command == command && f.Verb == verb {
+			return f
+		}
+	}
+	return nil
+}

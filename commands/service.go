@@ -1,0 +1,647 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/salesbot/salesbot/report"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// Store is what the command handlers need from storage (a subset of
+// *storage.DB).
+type Store interface {
+	report.Source
+
+	EnsurePerson(ctx context.Context, slackID, name, realName string) (sales.Person, error)
+	Person(ctx context.Context, id sales.PersonID) (sales.Person, error)
+	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
+	PersonByName(ctx context.Context, name string) (sales.Person, error)
+	UpdatePerson(ctx context.Context, p sales.Person) error
+
+	CreateTerritory(ctx context.Context, t sales.Territory) (sales.Territory, error)
+	UpdateTerritory(ctx context.Context, t sales.Territory) error
+	TerritoryByName(ctx context.Context, name string) (sales.Territory, error)
+
+	CreateDeal(ctx context.Context, d sales.Deal, actor sales.PersonID) (sales.Deal, error)
+	UpdateDeal(ctx context.Context, id sales.DealID, actor sales.PersonID, fn func(*sales.Deal) error) (sales.Deal, error)
+	Deal(ctx context.Context, id sales.DealID) (sales.Deal, error)
+	FindDeals(ctx context.Context, f sales.DealFilter) ([]sales.Deal, error)
+	DealHistory(ctx context.Context, id sales.DealID) ([]sales.Event, error)
+
+	SetQuota(ctx context.Context, q sales.Quota) error
+
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// SettingDigestChannel overrides SALESBOT_DIGEST_CHANNEL when set by
+// "/salesbot digest route".
+const SettingDigestChannel = "digest.channel"
+
+// PageSize is how many deals /deal list shows at a time, so a page always
+// fits a Slack message.
+const PageSize = 20
+
+// Config configures the handlers.
+type Config struct {
+	Clock    sales.Clock    // default: the system clock
+	Loc      *time.Location // SALESBOT_TIMEZONE; default UTC
+	Currency sales.Currency // SALESBOT_CURRENCY; default USD
+	Admins   []string       // SALESBOT_ADMINS: Slack ids that are always admins
+	Logger   *slog.Logger   // default: discard
+}
+
+// Service runs commands against the store. It is safe for concurrent use.
+type Service struct {
+	store  Store
+	clock  sales.Clock
+	loc    *time.Location
+	cur    sales.Currency
+	admins map[string]bool
+	log    *slog.Logger
+}
+
+// New builds the handlers.
+func New(store Store, cfg Config) *Service {
+	s := &Service{store: store, clock: cfg.Clock, loc: cfg.Loc, cur: cfg.Currency, admins: map[string]bool{}, log: cfg.Logger}
+	if s.clock == nil {
+		s.clock = sales.SystemClock{}
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.cur.Code == "" {
+		s.cur = sales.DefaultCurrency
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	for _, id := range cfg.Admins {
+		if id = strings.TrimSpace(id); id != "" {
+			s.admins[id] = true
+		}
+	}
+	return s
+}
+
+// Parser returns a parser with the service's clock, zone, currency and the
+// given stages.
+func (s *Service) Parser(stages sales.StageSet) Parser {
+	return Parser{Now: s.clock.Now(), Loc: s.loc, Currency: s.cur, Stages: stages}
+}
+
+// Actor resolves the acting Slack user to a person (creating a rep, or
+// linking an imported person by name, on first contact). SALESBOT_ADMINS
+// are admins whatever their stored role.
+func (s *Service) Actor(ctx context.Context, slackID, name, realName string) (sales.Actor, error) {
+	if strings.TrimSpace(slackID) == "" {
+		return sales.Actor{}, sales.Errorf(sales.EINVALID, "the command has no user")
+	}
+	p, err := s.store.EnsurePerson(ctx, slackID, name, realName)
+	if err != nil {
+		return sales.Actor{}, fmt.Errorf("actor: %w", err)
+	}
+	return sales.Actor{Person: p, Role: s.roleOf(p)}, nil
+}
+
+// roleOf is a person's effective role.
+func (s *Service) roleOf(p sales.Person) sales.Role {
+	if p.SlackID != "" && s.admins[p.SlackID] {
+		return sales.RoleAdmin
+	}
+	return p.Role
+}
+
+// Handle runs one slash command: it parses (bad input writes nothing, not
+// even the actor's record), resolves the actor, checks permission through
+// sales.Authorize and executes. Errors are *sales.Error with a code; on
+// any error nothing was changed.
+func (s *Service) Handle(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	name := normCommand(req.Command)
+	res, err := s.handle(ctx, req, &name)
+	s.logResult(ctx, name, req.UserID, start, err)
+	return res, err
+}
+
+func (s *Service) handle(ctx context.Context, req Request, name *string) (*Result, error) {
+	stages, err := s.store.Stages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stages: %w", err)
+	}
+	c, err := s.Parser(stages).Parse(req.Command, req.Text)
+	if err != nil {
+		return nil, err
+	}
+	*name = c.Name()
+	actor, err := s.Actor(ctx, req.UserID, req.UserName, req.RealName)
+	if err != nil {
+		return nil, err
+	}
+	return s.exec(ctx, actor, c, stages)
+}
+
+func (s *Service) logResult(ctx context.Context, name, user string, start time.Time, err error) {
+	attrs := []slog.Attr{
+		slog.String(sales.LogKeyCommand, name),
+		slog.String(sales.LogKeyUser, user),
+		slog.Duration(sales.LogKeyDuration, time.Since(start)),
+	}
+	switch code := sales.ErrorCode(err); code {
+	case "":
+		s.log.LogAttrs(ctx, slog.LevelInfo, "command", attrs...)
+	case sales.EINTERNAL:
+		attrs = append(attrs, slog.String(sales.LogKeyCode, code), slog.String(sales.LogKeyError, err.Error()))
+		s.log.LogAttrs(ctx, slog.LevelError, "command failed", attrs...)
+	default:
+		attrs = append(attrs, slog.String(sales.LogKeyCode, code))
+		s.log.LogAttrs(ctx, slog.LevelInfo, "command refused", attrs...)
+	}
+}
+
+// Exec runs an already parsed command for an actor (the bot's buttons and
+// the CLI use it with a Cmd they built).
+func (s *Service) Exec(ctx context.Context, actor sales.Actor, c Cmd) (*Result, error) {
+	stages, err := s.store.Stages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stages: %w", err)
+	}
+	if c.Currency.Code == "" {
+		c.Currency = s.cur
+	}
+	return s.exec(ctx, actor, c, stages)
+}
+
+// run carries one command's context through the handlers.
+type run struct {
+	*Service
+	ctx    context.Context
+	actor  sales.Actor
+	stages sales.StageSet
+	now    time.Time
+	people map[sales.PersonID]sales.Person
+	terrs  map[sales.TerritoryID]sales.Territory
+}
+
+func (s *Service) newRun(ctx context.Context, actor sales.Actor, stages sales.StageSet) *run {
+	r := &run{Service: s, ctx: ctx, actor: actor, stages: stages, now: s.clock.Now()}
+	if actor.Person.ID != 0 {
+		r.remember(actor.Person)
+	}
+	return r
+}
+
+func (s *Service) exec(ctx context.Context, actor sales.Actor, c Cmd, stages sales.StageSet) (*Result, error) {
+	r := s.newRun(ctx, actor, stages)
+	if c.Verb == "help" {
+		return helpResult(c), nil
+	}
+	switch c.Command {
+	case "deal":
+		return r.deal(c)
+	case "goal":
+		return r.goal(c)
+	case "pipeline":
+		return r.pipeline(c)
+	case "territory":
+		return r.territory(c)
+	case "salesbot":
+		return r.salesbot(c)
+	}
+	return nil, sales.Errorf(sales.EINVALID, "unknown command '/%s'", c.Command)
+}
+
+func unknownForm(c Cmd) error {
+	return sales.Errorf(sales.EINVALID, "/%s has no action '%s': try /%s help", c.Command, c.Verb, c.Command)
+}
+
+// ---- people ----
+
+// findUser looks a user reference up without writing anything. known is
+// false for a mentioned Slack user who has no person yet; ensureUser
+// creates them once the command is allowed.
+func (r *run) findUser(u UserRef) (p sales.Person, known bool, err error) {
+	switch {
+	case u.Me:
+		return r.actor.Person, true, nil
+	case u.ID != "":
+		if u.ID == r.actor.Person.SlackID {
+			return r.actor.Person, true, nil
+		}
+		p, err := r.store.PersonBySlackID(r.ctx, u.ID)
+		if sales.ErrorCode(err) == sales.ENOTFOUND {
+			return sales.Person{SlackID: u.ID, Name: u.Name}, false, nil
+		}
+		return p, err == nil, err
+	case u.Name != "":
+		p, err := r.store.PersonByName(r.ctx, u.Name)
+		if sales.ErrorCode(err) == sales.ENOTFOUND {
+			return sales.Person{}, false, sales.Errorf(sales.ENOTFOUND,
+				"no one is called @%s here: mention them with Slack's @ picker, or link an imported name with /salesbot link", u.Name)
+		}
+		return p, err == nil, err
+	}
+	return r.actor.Person, true, nil
+}
+
+// ensureUser makes sure a found user exists, creating a mentioned Slack
+// user on first use.
+func (r *run) ensureUser(p sales.Person, known bool) (sales.Person, error) {
+	if known {
+		return p, nil
+	}
+	np, err := r.store.EnsurePerson(r.ctx, p.SlackID, p.Name, "")
+	if err != nil {
+		return sales.Person{}, fmt.Errorf("person: %w", err)
+	}
+	r.remember(np)
+	return np, nil
+}
+
+func (r *run) remember(p sales.Person) {
+	if r.people == nil {
+		r.people = map[sales.PersonID]sales.Person{}
+	}
+	r.people[p.ID] = p
+}
+
+// person returns a person by id, cached for the command. One read each:
+// the hot /deal add path shows one owner and must not load everyone.
+func (r *run) person(id sales.PersonID) sales.Person {
+	if id == 0 {
+		return sales.Person{}
+	}
+	if p, ok := r.people[id]; ok {
+		return p
+	}
+	p, err := r.store.Person(r.ctx, id)
+	if err != nil {
+		p = sales.Person{ID: id}
+	}
+	r.remember(p)
+	return p
+}
+
+func (r *run) allPeople() ([]sales.Person, error) {
+	ps, err := r.store.People(r.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("people: %w", err)
+	}
+	return ps, nil
+}
+
+func (r *run) territoryName(id sales.TerritoryID) string {
+	if id == 0 {
+		return ""
+	}
+	if r.terrs == nil {
+		r.terrs = map[sales.TerritoryID]sales.Territory{}
+		if ts, err := r.store.Territories(r.ctx); err == nil {
+			for _, t := range ts {
+				r.terrs[t.ID] = t
+			}
+		}
+	}
+	if t, ok := r.terrs[id]; ok {
+		return t.Name
+	}
+	return fmt.Sprintf("territory #%d", id)
+}
+
+// findTerritory looks a territory up by name with a helpful miss.
+func (r *run) findTerritory(name string) (sales.Territory, error) {
+	t, err := r.store.TerritoryByName(r.ctx, name)
+	if sales.ErrorCode(err) == sales.ENOTFOUND {
+		var names []string
+		if ts, err := r.store.Territories(r.ctx); err == nil {
+			for _, t := range ts {
+				names = append(names, t.Name)
+			}
+		}
+		if len(names) == 0 {
+			return sales.Territory{}, sales.Errorf(sales.ENOTFOUND, "there is no territory '%s' yet: a manager can add it with /territory add %s", name, name)
+		}
+		return sales.Territory{}, sales.Errorf(sales.ENOTFOUND, "there is no territory '%s': use one of %s", name, strings.Join(clipList(names, 15), ", "))
+	}
+	if err != nil {
+		return sales.Territory{}, fmt.Errorf("territory: %w", err)
+	}
+	return t, nil
+}
+
+func clipList(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(append([]string(nil), s[:n]...), fmt.Sprintf("and %d more", len(s)-n))
+}
+
+// teamManager is whose team "team" means for the actor: a manager's own
+// team, a rep's manager's team, else the whole company (0).
+func (r *run) teamManager() sales.PersonID {
+	switch {
+	case r.actor.Role == sales.RoleManager:
+		return r.actor.Person.ID
+	case r.actor.Role == sales.RoleRep && r.actor.Person.Manager != 0:
+		return r.actor.Person.Manager
+	}
+	return 0
+}
+
+func (r *run) teamLabel(m sales.PersonID) string {
+	if m == 0 {
+		return "Company"
+	}
+	return r.person(m).Label() + "'s team"
+}
+
+// ---- deals ----
+
+// errNoChange aborts an update that would change nothing.
+var errNoChange = errors.New("no change")
+
+// findDeal resolves a deal reference: an id, or an account name matched
+// case-insensitively (exact names first, then a unique partial match;
+// open deals win over closed ones with the same name). The actor's own
+// deals are searched first.
+func (r *run) findDeal(ref DealRef) (sales.Deal, error) {
+	d, _, err := r.findDealText(ref, "")
+	return d, err
+}
+
+// findDealText also splits free text that may continue an unquoted
+// account name: for "/deal lost Acme Corp no budget" it tries "Acme Corp
+// no budget", "Acme Corp no", "Acme Corp" and "Acme" as exact names and
+// returns the words left over as the text.
+func (r *run) findDealText(ref DealRef, text string) (sales.Deal, string, error) {
+	if ref.ID != 0 {
+		d, err := r.store.Deal(r.ctx, ref.ID)
+		if err != nil {
+			return sales.Deal{}, text, err
+		}
+		return d, text, nil
+	}
+	name := ref.Name
+	if name == "" {
+		return sales.Deal{}, text, sales.Errorf(sales.EINVALID, "which deal? give its id (D-42) or account name")
+	}
+	words := strings.Fields(text)
+	var lastErr error
+	for _, f := range []sales.DealFilter{{Owner: r.actor.Person.ID, Account: name, Limit: 500}, {Account: name, Limit: 500}} {
+		cands, err := r.store.FindDeals(r.ctx, f)
+		if err != nil {
+			return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
+		}
+		for k := len(words); k > 0; k-- {
+			phrase := name + " " + strings.Join(words[:k], " ")
+			if d, ok := pickExact(cands, phrase); ok {
+				return d, strings.Join(words[k:], " "), nil
+			}
+		}
+		d, err := pickDeal(cands, name)
+		if err == nil {
+			return d, text, nil
+		}
+		lastErr = err
+		if f.Owner != 0 && sales.ErrorCode(err) != sales.ENOTFOUND {
+			// Several of the actor's own deals match: that is the answer.
+			return sales.Deal{}, text, err
+		}
+	}
+	return sales.Deal{}, text, lastErr
+}
+
+// pickExact finds the one deal whose account is exactly name (an open one
+// when several are).
+func pickExact(cands []sales.Deal, name string) (sales.Deal, bool) {
+	var exact []sales.Deal
+	for _, d := range cands {
+		if strings.EqualFold(normName(d.Account), name) {
+			exact = append(exact, d)
+		}
+	}
+	if d, ok := onlyOpen(exact); ok {
+		return d, true
+	}
+	return sales.Deal{}, false
+}
+
+// onlyOpen returns the single deal, or the single open one among several.
+func onlyOpen(ds []sales.Deal) (sales.Deal, bool) {
+	if len(ds) == 1 {
+		return ds[0], true
+	}
+	var open []sales.Deal
+	for _, d := range ds {
+		if d.ClosedAt.IsZero() {
+			open = append(open, d)
+		}
+	}
+	if len(open) == 1 {
+		return open[0], true
+	}
+	return sales.Deal{}, false
+}
+
+func pickDeal(cands []sales.Deal, name string) (sales.Deal, error) {
+	if d, ok := pickExact(cands, name); ok {
+		return d, nil
+	}
+	var exact []sales.Deal
+	for _, d := range cands {
+		if strings.EqualFold(normName(d.Account), name) {
+			exact = append(exact, d)
+		}
+	}
+	pool := exact
+	if len(pool) == 0 {
+		pool = cands
+	}
+	if d, ok := onlyOpen(pool); ok {
+		return d, nil
+	}
+	if len(pool) == 0 {
+		return sales.Deal{}, sales.Errorf(sales.ENOTFOUND, "no deal matches '%s': check /deal list, or use the deal's id (D-42)", name)
+	}
+	var ids []string
+	for i, d := range pool {
+		if i == 10 {
+			ids = append(ids, fmt.Sprintf("and %d more", len(pool)-10))
+			break
+		}
+		ids = append(ids, fmt.Sprintf("%s %s", d.ID, d.Account))
+	}
+	return sales.Deal{}, sales.Errorf(sales.ECONFLICT, "'%s' matches %d deals: %s — use the id, e.g. /deal show %s",
+		name, len(pool), strings.Join(ids, ", "), pool[0].ID)
+}
+
+// card renders a deal for the viewer.
+func (r *run) card(d sales.Deal) DealCard {
+	st, _ := r.stages.ByID(d.Stage)
+	owner := r.person(d.Owner)
+	c := DealCard{
+		Deal:          d,
+		StageName:     r.stages.Name(d.Stage),
+		StageKind:     st.Kind,
+		Probability:   st.Percent(),
+		OwnerName:     owner.Label(),
+		OwnerSlackID:  owner.SlackID,
+		TerritoryName: r.territoryName(d.Territory),
+		CanEdit:       sales.Authorize(r.actor, sales.ActDealEdit, d.Owner) == nil,
+		Stale:         isStale(d, st, r.now),
+		Overdue:       isOverdue(d, st, r.now, r.loc),
+	}
+	if d.Owner == 0 {
+		c.OwnerName = ""
+	}
+	if d.Amount != 0 {
+		c.Amount = r.cur.Format(d.Amount)
+	}
+	if st.Kind == sales.StageOpen {
+		if n, ok := r.stages.Next(d.Stage); ok {
+			c.NextStage = n.Name
+		}
+	}
+	return c
+}
+
+// isStale: open, not snoozed, and unchanged for longer than its stage's
+// threshold.
+func isStale(d sales.Deal, st sales.Stage, now time.Time) bool {
+	if st.Kind != sales.StageOpen || d.SnoozedUntil.After(now) {
+		return false
+	}
+	last := d.UpdatedAt
+	if last.IsZero() {
+		last = d.CreatedAt
+	}
+	return now.Sub(last) > time.Duration(st.StaleAfterDays())*24*time.Hour
+}
+
+// isOverdue: open, not snoozed, and its expected close date has passed.
+func isOverdue(d sales.Deal, st sales.Stage, now time.Time, loc *time.Location) bool {
+	if st.Kind != sales.StageOpen || d.CloseDate.IsZero() || d.SnoozedUntil.After(now) {
+		return false
+	}
+	return d.CloseDate.Before(civil(now, loc))
+}
+
+// history renders a deal's events.
+func (r *run) history(d sales.Deal) []HistoryLine {
+	evs, err := r.store.DealHistory(r.ctx, d.ID)
+	if err != nil {
+		r.log.Warn("deal history", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
+		return nil
+	}
+	const maxLines = 20
+	skipped := 0
+	if len(evs) > maxLines {
+		skipped = len(evs) - maxLines
+		evs = evs[skipped:]
+	}
+	var out []HistoryLine
+	if skipped > 0 {
+		out = append(out, HistoryLine{Text: fmt.Sprintf("(%d earlier changes)", skipped)})
+	}
+	for _, e := range evs {
+		actor := ""
+		if e.Actor != 0 {
+			actor = r.person(e.Actor).Label()
+		}
+		out = append(out, HistoryLine{At: e.At.In(r.loc).Format("2006-01-02 15:04"), Actor: actor, Text: r.eventText(e)})
+	}
+	return out
+}
+
+func (r *run) eventText(e sales.Event) string {
+	val := func(s string) string {
+		if s == "" {
+			return "none"
+		}
+		switch e.Field {
+		case sales.FieldAmount:
+			if m, err := ParseAmount(s, r.cur); err == nil {
+				return r.cur.Format(m)
+			}
+		case sales.FieldOwner:
+			if id, err := parseUint(s); err == nil {
+				return r.person(sales.PersonID(id)).Label()
+			}
+		case sales.FieldTerritory:
+			if id, err := parseUint(s); err == nil {
+				return r.territoryName(sales.TerritoryID(id))
+			}
+		}
+		return clip(s, 80)
+	}
+	switch e.Field {
+	case sales.FieldCreated:
+		if e.To != "" {
+			return "created in " + e.To
+		}
+		return "created"
+	case sales.FieldNotes:
+		return "added a note"
+	case sales.FieldLost:
+		if e.To == "" {
+			return "cleared the lost reason"
+		}
+		return "lost reason: " + clip(e.To, 200)
+	case sales.FieldSnoozed:
+		if e.To == "" {
+			return "unsnoozed"
+		}
+		return "snoozed until " + e.To
+	case sales.FieldClose:
+		return "close date " + val(e.From) + " → " + val(e.To)
+	}
+	return strings.ReplaceAll(e.Field, "_", " ") + " " + val(e.From) + " → " + val(e.To)
+}
+
+func parseUint(s string) (uint64, error) {
+	var n uint64
+	if s == "" {
+		return 0, errors.New("empty")
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, errors.New("not a number")
+		}
+		n = n*10 + uint64(s[i]-'0')
+	}
+	return n, nil
+}
+
+// winNotice measures the owner's progress after a win. A failure here
+// must not turn a committed win into an error, so it is logged and the
+// notice dropped.
+func (r *run) winNotice(d sales.Deal) *WinNotice {
+	sub := report.Subject{Scope: sales.ScopeRep, Person: d.Owner}
+	p, err := report.DefaultPeriod(r.ctx, r.store, sub, r.now, r.loc)
+	var m report.Measure
+	if err == nil {
+		m, err = report.MeasureSubject(r.ctx, r.store, sub, p, r.now, r.loc)
+	}
+	if err != nil {
+		r.log.Error("win progress", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
+		return nil
+	}
+	owner := r.person(d.Owner)
+	w := &WinNotice{
+		Deal:         d,
+		Amount:       r.cur.Format(d.Amount),
+		OwnerName:    owner.Label(),
+		OwnerSlackID: owner.SlackID,
+		Progress:     m.Progress,
+	}
+	inPeriod := p.Contains(d.ClosedAt, r.loc)
+	w.FirstWin = inPeriod && m.Tally.Won == 1
+	pr := m.Progress
+	w.QuotaReached = inPeriod && pr.HasQuota && pr.Won >= pr.Quota && pr.Won-d.Amount < pr.Quota
+	return w
+}
