@@ -62,7 +62,7 @@ func (c *Config) Validate() error {
 	}
 	c.Cur = cur
 	for name, spec := range map[string]string{"SALESBOT_DIGEST_SCHEDULE": c.DigestSchedule, "SALESBOT_NUDGE_SCHEDULE": c.NudgeSchedule} {
-		if _, err := CronParser.Parse(spec); err != nil {
+		if err := parseSchedule(spec); err != nil {
 			return fmt.Errorf("%s=%q is not a schedule: use 5 cron fields (\"0 8 * * 1-5\"), a descriptor (@daily, @every 10s), optionally after CRON_TZ=Zone (%v)", name, spec, err)
 		}
 	}
@@ -118,4 +118,19 @@ func (c *Config) RequireTokens() error {
 		}
 	}
 	return nil
+}
+
+// parseSchedule checks a spec. robfig/cron panics on a bare "CRON_TZ=Zone"
+// with nothing after it, so the panic becomes an error here.
+func parseSchedule(spec string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("no schedule after the time zone")
+		}
+	}()
+	if strings.TrimSpace(spec) == "" {
+		return fmt.Errorf("empty")
+	}
+	_, err = CronParser.Parse(spec)
+	return err
 }

@@ -1,0 +1,152 @@
+// Package digest is the part of salesbot that works while nobody types:
+// the scheduler, the manager digest, coaching nudges and the managers'
+// weekly nudge summary. It is Slack-agnostic: the bot renders and posts
+// what it builds through the Poster interface.
+package digest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/salesbot/salesbot/report"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// Store is the part of storage the digest needs; *storage.DB has it.
+type Store interface {
+	report.Source
+	EventsBetween(ctx context.Context, from, to time.Time) ([]sales.Event, error)
+	Deal(ctx context.Context, id sales.DealID) (sales.Deal, error)
+	FindDeals(ctx context.Context, f sales.DealFilter) ([]sales.Deal, error)
+	ClaimSlot(ctx context.Context, job string, slot time.Time) (bool, error)
+	LastSlot(ctx context.Context, job string) (time.Time, error)
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+	Settings(ctx context.Context, prefix string) (map[string]string, error)
+}
+
+// Timer is the optional half of a clock the scheduler waits on. A Config
+// Clock that also implements Timer (digesttest.Clock does) drives the
+// scheduler completely, so tests advance time without sleeping; any other
+// clock waits on real timers.
+type Timer interface {
+	After(d time.Duration) <-chan time.Time
+}
+
+// Settings keys that route digests (written by /salesbot configuration).
+const (
+	// SettingChannel overrides Config.Channel for the company digest.
+	SettingChannel = "digest.channel"
+	// SettingManagerChannel + "<PersonID number>" routes a digest of that
+	// manager's team to a channel ("digest.channel.manager/7" = "C0…").
+	SettingManagerChannel = "digest.channel.manager/"
+	// SettingTerritoryChannel + "<TerritoryID number>" overrides the
+	// territory's own Channel.
+	SettingTerritoryChannel = "digest.channel.territory/"
+	// SettingNudgeSent + "<PersonID number>/<slot unix>" records a sent
+	// nudge (JSON) for the managers' weekly summary.
+	SettingNudgeSent = "nudge.sent/"
+)
+
+// Job names (bbolt slot records).
+const (
+	JobDigest  = "digest"
+	JobNudge   = "nudge" // + "/" + zone name
+	JobSummary = "nudge.summary"
+)
+
+// DefaultGrace is how late a missed cron occurrence may still be caught up
+// at start-up; @every schedules use one period instead.
+const DefaultGrace = 2 * time.Hour
+
+// Config wires a Service.
+type Config struct {
+	Store    Store
+	Poster   Poster
+	Clock    sales.Clock // sales.SystemClock{} when nil
+	Loc      *time.Location
+	Currency sales.Currency
+	// Channel is SALESBOT_DIGEST_CHANNEL; "" turns the company digest off
+	// unless the digest.channel setting names one.
+	Channel    string
+	DigestSpec string // SALESBOT_DIGEST_SCHEDULE; "" = no digest job
+	NudgeSpec  string // SALESBOT_NUDGE_SCHEDULE; "" = no nudges
+	Grace      time.Duration
+	Logger     *slog.Logger
+}
+
+// Service builds and schedules digests and nudges.
+type Service struct {
+	store  Store
+	poster Poster
+	clock  sales.Clock
+	loc    *time.Location
+	cur    sales.Currency
+	chan0  string
+	digest *schedule // nil when off
+	nudge  *spec     // nil when off
+	grace  time.Duration
+	log    *slog.Logger
+}
+
+// CronParser is the schedule syntax, the same options as app.CronParser:
+// five fields, @descriptors including @every, optional CRON_TZ= prefix.
+var CronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// New checks cfg and returns a Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, sales.Errorf(sales.EINVALID, "digest: no store")
+	}
+	s := &Service{
+		store: cfg.Store, poster: cfg.Poster, clock: cfg.Clock, loc: cfg.Loc, cur: cfg.Currency,
+		chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger,
+	}
+	if s.clock == nil {
+		s.clock = sales.SystemClock{}
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.cur.Code == "" {
+		s.cur = sales.DefaultCurrency
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if strings.TrimSpace(cfg.DigestSpec) != "" {
+		sp, err := parseSpec(cfg.DigestSpec, s.loc)
+		if err != nil {
+			return nil, sales.Errorf(sales.EINVALID, "digest schedule %q: %v", cfg.DigestSpec, err)
+		}
+		s.digest = &schedule{job: JobDigest, spec: sp}
+	}
+	if strings.TrimSpace(cfg.NudgeSpec) != "" {
+		sp, err := parseSpec(cfg.NudgeSpec, s.loc)
+		if err != nil {
+			return nil, sales.Errorf(sales.EINVALID, "nudge schedule %q: %v", cfg.NudgeSpec, err)
+		}
+		s.nudge = &sp
+	}
+	return s, nil
+}
+
+func (s *Service) now() time.Time { return s.clock.Now() }
+
+// channelFor resolves the company digest's channel: the setting wins over
+// the environment so /salesbot configuration can re-route it.
+func (s *Service) channelFor(ctx context.Context) (string, error) {
+	v, err := s.store.Setting(ctx, SettingChannel)
+	if err != nil {
+		return "", fmt.Errorf("digest channel: %w", err)
+	}
+	if v = strings.TrimSpace(v); v != "" {
+		return v, nil
+	}
+	return s.chan0, nil
+}
