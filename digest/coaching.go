@@ -208,12 +208,7 @@ func timesText(n sales.Num) string {
 	return n.Fixed(1) + "×"
 }
 
-// minElapsed is how much of a period must pass before anyone is called
-// behind pace: on the first morning every rep is at 0%.
-const minElapsed = 0.1
-
-// behind is Progress.Behind once the period is under way.
-func behind(pr sales.Progress) bool { return pr.Behind() && pr.Elapsed >= minElapsed }
+func behind(pr sales.Progress) bool { return pr.Behind() }
 
 func daysText(d int) string {
 	switch d {

@@ -127,7 +127,7 @@ func PaceNote(pr sales.Progress) string {
 		return "no quota"
 	case pr.Won >= pr.Quota:
 		return "quota reached"
-	case !pr.Pace.OK || pr.Elapsed < minElapsed:
+	case !pr.Pace.OK || pr.Elapsed < sales.MinElapsedForPace:
 		return "period just started"
 	case pr.Behind():
 		return "behind pace"

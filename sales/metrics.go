@@ -212,10 +212,15 @@ func NewProgress(p Period, hasQuota bool, quota, won, open Money, now time.Time,
 	return pr
 }
 
+// MinElapsedForPace is how much of a period must pass before anyone is
+// called behind: on day one everyone is at 0%.
+const MinElapsedForPace = 0.1
+
 // Behind reports whether the subject is behind pace (below 90% of the
-// straight line), the threshold nudges and coaching use.
+// straight line) once MinElapsedForPace of the period has passed. /goal,
+// the digest and nudges all use it.
 func (pr Progress) Behind() bool {
-	return pr.HasQuota && pr.Pace.OK && pr.Pace.V < 0.9 && pr.Won < pr.Quota
+	return pr.HasQuota && pr.Pace.OK && pr.Pace.V < 0.9 && pr.Won < pr.Quota && pr.Elapsed >= MinElapsedForPace
 }
 
 // Bar renders a text progress bar of width cells: ▓▓▓▓░░░░░░.
