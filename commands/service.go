@@ -31,6 +31,7 @@ type Store interface {
 	UpdateDeal(ctx context.Context, id sales.DealID, actor sales.PersonID, fn func(*sales.Deal) error) (sales.Deal, error)
 	Deal(ctx context.Context, id sales.DealID) (sales.Deal, error)
 	FindDeals(ctx context.Context, f sales.DealFilter) ([]sales.Deal, error)
+	DealsByAccount(ctx context.Context, name string, prefix bool, limit int) ([]sales.Deal, error)
 	DealHistory(ctx context.Context, id sales.DealID) ([]sales.Event, error)
 
 	SetQuota(ctx context.Context, q sales.Quota) error
@@ -374,6 +375,10 @@ func (r *run) findDeal(ref DealRef) (sales.Deal, error) {
 	return d, err
 }
 
+// maxCandidates bounds each lookup; more matches than this are reported
+// as ambiguous anyway.
+const maxCandidates = 500
+
 // findDealText also splits free text that may continue an unquoted
 // account name: for "/deal lost Acme Corp no budget" it tries "Acme Corp
 // no budget", "Acme Corp no", "Acme Corp" and "Acme" as exact names and
@@ -391,30 +396,58 @@ func (r *run) findDealText(ref DealRef, text string) (sales.Deal, string, error)
 		return sales.Deal{}, text, sales.Errorf(sales.EINVALID, "which deal? give its id (D-42) or account name")
 	}
 	words := strings.Fields(text)
-	var lastErr error
-	for _, f := range []sales.DealFilter{{Owner: r.actor.Person.ID, Account: name, Limit: 500}, {Account: name, Limit: 500}} {
-		cands, err := r.store.FindDeals(r.ctx, f)
+	// The actor's own deals first (the owner index keeps this small).
+	own, err := r.store.FindDeals(r.ctx, sales.DealFilter{Owner: r.actor.Person.ID, Account: name, Limit: maxCandidates})
+	if err != nil {
+		return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
+	}
+	for k := len(words); k > 0; k-- {
+		if d, ok := pickExact(own, phrase(name, words[:k])); ok {
+			return d, strings.Join(words[k:], " "), nil
+		}
+	}
+	d, err := pickDeal(own, name)
+	if err == nil || sales.ErrorCode(err) != sales.ENOTFOUND {
+		// One of the actor's deals, or several of them: that is the answer.
+		return d, text, err
+	}
+	return r.findAnyDeal(name, words, text)
+}
+
+// findAnyDeal resolves a name among everyone's deals through the store's
+// account index: the longest exact phrase, then the exact name, then names
+// starting with it. Only when none of those match does it fall back to a
+// substring search, which scans every deal.
+func (r *run) findAnyDeal(name string, words []string, text string) (sales.Deal, string, error) {
+	for k := len(words); k > 0; k-- {
+		p := phrase(name, words[:k])
+		cands, err := r.store.DealsByAccount(r.ctx, p, false, maxCandidates)
 		if err != nil {
 			return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
 		}
-		for k := len(words); k > 0; k-- {
-			phrase := name + " " + strings.Join(words[:k], " ")
-			if d, ok := pickExact(cands, phrase); ok {
-				return d, strings.Join(words[k:], " "), nil
-			}
-		}
-		d, err := pickDeal(cands, name)
-		if err == nil {
-			return d, text, nil
-		}
-		lastErr = err
-		if f.Owner != 0 && sales.ErrorCode(err) != sales.ENOTFOUND {
-			// Several of the actor's own deals match: that is the answer.
-			return sales.Deal{}, text, err
+		if d, ok := pickExact(cands, p); ok {
+			return d, strings.Join(words[k:], " "), nil
 		}
 	}
-	return sales.Deal{}, text, lastErr
+	for _, prefix := range []bool{false, true} {
+		cands, err := r.store.DealsByAccount(r.ctx, name, prefix, maxCandidates)
+		if err != nil {
+			return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
+		}
+		if len(cands) > 0 {
+			d, err := pickDeal(cands, name)
+			return d, text, err
+		}
+	}
+	cands, err := r.store.FindDeals(r.ctx, sales.DealFilter{Account: name, Limit: maxCandidates})
+	if err != nil {
+		return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
+	}
+	d, err := pickDeal(cands, name)
+	return d, text, err
 }
+
+func phrase(name string, words []string) string { return name + " " + strings.Join(words, " ") }
 
 // pickExact finds the one deal whose account is exactly name (an open one
 // when several are).

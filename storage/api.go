@@ -8,6 +8,7 @@ package storage
 //	stages.go       Stages SetStages
 //	deals.go        CreateDeal UpdateDeal Deal DealByExternalID CountDeals
 //	find.go         FindDeals DealHistory EventsBetween ScanFacts OwnerFacts
+//	accounts.go     DealsByAccount
 //	quotas.go       SetQuota Quota Quotas
 //	import.go       Import Bulk PersonRef TerritoryRef
 //	dedupe.go       MarkEnvelope

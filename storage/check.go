@@ -13,9 +13,9 @@ import (
 
 // Check verifies the file: bbolt's own page check, then that every index
 // agrees with the records it indexes (each deal has exactly its owner,
-// open, stage, closed-at and external-id entries, counts match, every
-// event is indexed under its deal, name indexes match people and
-// territories). It reads everything, so it is for tests and `doctor`-style
+// open, stage, closed-at, external-id and account-name entries, counts
+// match, every event is indexed under its deal, name indexes match people
+// and territories). It reads everything, so it is for tests and `doctor`-style
 // tooling, not for the request path. nil means consistent.
 func (db *DB) Check(ctx context.Context) error {
 	var errs []error
@@ -69,6 +69,9 @@ func (db *DB) Check(ctx context.Context) error {
 					fail("%s: closed-at index entry missing", d.ID)
 				}
 			}
+			if ix.acct.Get(accountKey(d.Account, d.ID)) == nil {
+				fail("%s: account index entry missing for %q", d.ID, d.Account)
+			}
 			if d.ExternalID != "" {
 				nExt++
 				if got := ix.ext.Get([]byte(d.ExternalID)); !bytes.Equal(got, k) {
@@ -84,7 +87,7 @@ func (db *DB) Check(ctx context.Context) error {
 		for _, c := range []struct {
 			name []byte
 			want int
-		}{{bIdxOwner, n}, {bIdxStage, n}, {bIdxOpen, nOpen}, {bIdxClosed, nClosed}, {bIdxExt, nExt}} {
+		}{{bIdxOwner, n}, {bIdxStage, n}, {bIdxOpen, nOpen}, {bIdxClosed, nClosed}, {bIdxExt, nExt}, {bIdxAcct, n}} {
 			if got := count(c.name); got != c.want {
 				fail("index %s has %d entries, want %d", c.name, got, c.want)
 			}

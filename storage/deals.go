@@ -404,13 +404,13 @@ func putEvent(tx *bolt.Tx, e *sales.Event) error {
 // ---- deal indexes ----
 
 type indexes struct {
-	owner, open, stage, closed, ext *bolt.Bucket
+	owner, open, stage, closed, ext, acct *bolt.Bucket
 }
 
 func openIndexes(tx *bolt.Tx) indexes {
 	return indexes{
 		owner: tx.Bucket(bIdxOwner), open: tx.Bucket(bIdxOpen), stage: tx.Bucket(bIdxStage),
-		closed: tx.Bucket(bIdxClosed), ext: tx.Bucket(bIdxExt),
+		closed: tx.Bucket(bIdxClosed), ext: tx.Bucket(bIdxExt), acct: tx.Bucket(bIdxAcct),
 	}
 }
 
@@ -483,6 +483,16 @@ func (ix indexes) update(old, nd *sales.Deal, rec []byte, st *sales.StageSet) er
 			if err := ix.closed.Put(closedKey(nd.ClosedAt, id), empty); err != nil {
 				return err
 			}
+		}
+	}
+	if isNew || normAccount(o.Account) != normAccount(nd.Account) {
+		if !isNew {
+			if err := ix.acct.Delete(accountKey(o.Account, id)); err != nil {
+				return err
+			}
+		}
+		if err := ix.acct.Put(accountKey(nd.Account, id), empty); err != nil {
+			return err
 		}
 	}
 	if isNew || o.ExternalID != nd.ExternalID {

@@ -29,3 +29,10 @@ var (
 
 // BucketIdxOwner is the owner index, which the Check test breaks on purpose.
 var BucketIdxOwner = bIdxOwner
+
+// BucketIdxAccount is the account-name index and AccountKey its key for a
+// deal, for tests that break or inspect it.
+var (
+	BucketIdxAccount = bIdxAcct
+	AccountKey       = accountKey
+)

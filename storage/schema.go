@@ -25,6 +25,7 @@ var (
 	bIdxStage  = []byte("idx_stage")    // stage|deal id → nil
 	bIdxClosed = []byte("idx_closed")   // closed secs (sortable)|deal id → nil
 	bIdxExt    = []byte("idx_external") // external id → deal id
+	bIdxAcct   = []byte("idx_account")  // account key (accountKey) → nil
 
 	bEvents      = []byte("events")       // at nanos (sortable)|event id → event: the time index
 	bIdxDealEvts = []byte("idx_deal_evt") // deal id|event key → nil
@@ -42,13 +43,13 @@ var (
 
 var allBuckets = [][]byte{
 	bMeta, bPeople, bPeopleSlack, bTerritories, bTerrNames,
-	bDeals, bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt,
+	bDeals, bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt, bIdxAcct,
 	bEvents, bIdxDealEvts, bQuotas, bIdem, bIdemTime, bEnv, bEnvTime,
 	bOutbox, bOutKeys, bSlots, bSettings,
 }
 
 // Deal index buckets, rebuilt together.
-var dealIndexes = [][]byte{bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt}
+var dealIndexes = [][]byte{bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt, bIdxAcct}
 
 var (
 	kVersion   = []byte("version")
@@ -62,7 +63,7 @@ var (
 // "people" and "territories" holding JSON (v0Deal, v0Person, v0Territory)
 // under 8-byte big-endian ids; no meta bucket, no indexes, no events, the
 // default stages (deals name their stage).
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migration moves a file from version to-1 to version to, inside one write
 // transaction that also records the new version, so a crash leaves the
@@ -77,6 +78,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "binary records (deals, people, territories were JSON)", migrateBinaryRecords},
 	{2, "indexes, events and counters", rebuildAll},
+	{3, "account-name index", rebuildAccountIndex},
 }
 
 func (db *DB) migrate() error {
