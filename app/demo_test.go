@@ -1,0 +1,207 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/app"
+	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/storage"
+)
+
+func runDemo(t *testing.T, script string, args ...string) (string, int) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code := app.Demo(ctx, args, strings.NewReader(script), &out, &errw)
+	if errw.Len() > 0 {
+		t.Logf("stderr: %s", errw.String())
+	}
+	return out.String(), code
+}
+
+func TestDemoPiped(t *testing.T) {
+	out, code := runDemo(t, "/deal add Acme 5k\n")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"alice> /deal add Acme 5k", "Logged D-1", "Acme", "[1] Advance → Qualified", "[2] Won"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDemoFlows(t *testing.T) {
+	script := strings.Join([]string{
+		"/deal add Acme 5k",
+		"2", // Won
+		"/deal",
+		"account=Globex Corp",
+		"amount=lots",
+		"/submit",
+		"/submit amount=12k stage=Qualified",
+		"/as @bob",
+		"/deal add \"<!channel> & Co\" 1k",
+		"/home",
+		"/as @erin",
+		"/salesbot role @alice manager",
+		"/as @alice",
+		"/goal set @bob 50k",
+		"/pipeline",
+		"/digest",
+		"/nope",
+		"7",
+		"",
+	}, "\n")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	out, code := runDemo(t, script, "--db", db)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"#wins · salesbot:", "just won Acme", "(salesbot reacted :tada:)", // the win celebration
+		"┌─ Log a deal", "✗ amount:", "Logged D-2: Globex Corp", // the modal with a field error
+		"you are now @bob", "<!channel> & Co", // user text shown as typed, not as a ping
+		"App Home of @bob", "Log a deal",
+		"alice is now a manager", "Pipeline",
+		"unknown command /nope",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out)
+	}
+	// --db keeps the data.
+	st, err := storage.Open(db, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, _ := st.CountDeals(context.Background()); n != 3 {
+		t.Fatalf("deals kept = %d", n)
+	}
+}
+
+func TestDemoSeed(t *testing.T) {
+	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/as @dan\n/nudge\n", "--seed")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"Your open deals", "#sales-digest · salesbot:", "uploaded", "alt text:", "DM to @dan"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+}
+
+func TestDemoBadFlag(t *testing.T) {
+	if _, code := runDemo(t, "", "--nope"); code != app.ExitUsage {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestRunServesHealthAndStopsCleanly(t *testing.T) {
+	emu := slacktest.New(slacktest.Options{})
+	defer emu.Close()
+	addr := freePort(t)
+	cfg := app.Config{AppToken: emu.AppToken(), BotToken: emu.BotToken(), APIURL: emu.APIURL(),
+		DB: filepath.Join(t.TempDir(), "run.db"), DigestSchedule: "0 8 * * 1-5", NudgeSchedule: "0 9 * * 1-5",
+		Timezone: "UTC", Currency: "USD", HTTPAddr: addr}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx, cfg, slog.New(slog.NewJSONHandler(&logs, nil))) }()
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	if err := emu.AwaitConnections(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	// Once a command is answered the socket has said hello (it comes first
+	// on the socket) and the HTTP listener is up (it starts before the bot).
+	id := emu.SlashCommand("U0X", "", "/deal", "add Acme 5k")
+	if _, err := emu.AwaitResponse(wctx, id, nil); err != nil {
+		t.Fatal(err)
+	}
+	hresp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var health struct {
+		Socket bool `json:"socket_connected"`
+		DB     bool `json:"db_open"`
+	}
+	_ = json.NewDecoder(hresp.Body).Decode(&health)
+	hresp.Body.Close()
+	if hresp.StatusCode != http.StatusOK || !health.Socket || !health.DB {
+		t.Fatalf("healthz = %d %+v", hresp.StatusCode, health)
+	}
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `salesbot_commands_total{command="/deal add",outcome="ok"} 1`) {
+		t.Errorf("metrics:\n%s", body)
+	}
+	cancel() // SIGTERM
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	// The database was closed: it opens again at once.
+	st, err := storage.Open(cfg.DB, storage.Options{Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("database still locked: %v", err)
+	}
+	st.Close()
+	if strings.Contains(logs.String(), emu.BotToken()) || strings.Contains(logs.String(), emu.AppToken()) {
+		t.Fatal("a token reached the logs")
+	}
+}
+
+func TestRunRejectsBadToken(t *testing.T) {
+	emu := slacktest.New(slacktest.Options{})
+	defer emu.Close()
+	cfg := app.Config{AppToken: emu.AppToken(), BotToken: "xoxb-not-the-right-one", APIURL: emu.APIURL(),
+		DB: filepath.Join(t.TempDir(), "run.db"), DigestSchedule: "@daily", NudgeSchedule: "@daily", Timezone: "UTC", Currency: "USD"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := app.Run(ctx, cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err == nil || strings.Contains(err.Error(), "not-the-right-one") {
+		t.Fatalf("Run = %v", err)
+	}
+}

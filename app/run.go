@@ -1,0 +1,153 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/salesbot/salesbot/bot"
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/digest"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+)
+
+// stack is the running bot: storage, commands, the Slack bot and the
+// digest scheduler, wired the same way for `run` and `demo`.
+type stack struct {
+	db     *storage.DB
+	svc    *commands.Service
+	bot    *bot.Bot
+	digest *digest.Service
+}
+
+// newStack wires everything on an open database.
+func newStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger) (*stack, error) {
+	if clock == nil {
+		clock = sales.SystemClock{}
+	}
+	svc := commands.New(db, commands.Config{Clock: clock, Loc: cfg.Loc, Currency: cfg.Cur, Admins: cfg.Admins, Logger: logger})
+	b := bot.New(bot.Config{
+		AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL,
+		WinsChannel: cfg.WinsChannel, DigestChannel: cfg.DigestChannel,
+		Loc: cfg.Loc, Currency: cfg.Cur, Clock: clock, Logger: logger,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+	}, svc, db)
+	dg, err := digest.New(digest.Config{
+		Store: db, Poster: b, Clock: clock, Loc: cfg.Loc, Currency: cfg.Cur, Channel: cfg.DigestChannel,
+		DigestSpec: cfg.DigestSchedule, NudgeSpec: cfg.NudgeSchedule, Logger: logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
+	b.SetDigestNow(dg.PostNow)
+	return &stack{db: db, svc: svc, bot: b, digest: dg}, nil
+}
+
+// Run is `salesbot run`: it serves Slack until ctx is cancelled (SIGTERM),
+// then stops taking work, finishes what is in flight, closes the database
+// and returns nil. It returns an error when it cannot start or Slack
+// refuses the tokens.
+func Run(ctx context.Context, cfg Config, logger *slog.Logger) (err error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if cfg.Loc == nil || cfg.Cur.Code == "" {
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+	}
+	if err := cfg.RequireTokens(); err != nil {
+		return err
+	}
+	db, err := storage.Open(cfg.DB, storage.Options{Currency: cfg.Cur, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	st, err := newStack(cfg, db, nil, logger)
+	if err != nil {
+		return err
+	}
+	return st.serve(ctx, cfg.HTTPAddr, logger)
+}
+
+// serve runs the bot, the scheduler and the optional HTTP endpoint until
+// ctx ends or the bot fails.
+func (st *stack) serve(ctx context.Context, httpAddr string, logger *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var srv *http.Server
+	httpDone := make(chan error, 1)
+	if httpAddr != "" {
+		ln, err := net.Listen("tcp", httpAddr)
+		if err != nil {
+			return fmt.Errorf("SALESBOT_HTTP_ADDR=%s: %w", httpAddr, err)
+		}
+		srv = &http.Server{Handler: st.httpHandler(), ReadHeaderTimeout: 5 * time.Second}
+		go func() { httpDone <- srv.Serve(ln) }()
+		logger.Info("http listening", "addr", ln.Addr().String())
+	}
+
+	botDone := make(chan error, 1)
+	go func() { botDone <- st.bot.Run(ctx) }()
+	digestDone := make(chan error, 1)
+	go func() { digestDone <- st.digest.Run(ctx) }()
+
+	var botErr error
+	select {
+	case <-ctx.Done():
+		botErr = <-botDone
+	case botErr = <-botDone:
+		cancel()
+	}
+	if err := <-digestDone; err != nil && !errors.Is(err, context.Canceled) {
+		logger.Warn("digest scheduler stopped", sales.LogKeyError, err.Error())
+	}
+	if srv != nil {
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = srv.Shutdown(sctx)
+		scancel()
+		<-httpDone
+	}
+	return botErr
+}
+
+// httpHandler serves /healthz (socket up, database open) and /metrics.
+func (st *stack) httpHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		_, dbErr := st.db.Setting(ctx, "health.ping")
+		h := struct {
+			Socket bool   `json:"socket_connected"`
+			DB     bool   `json:"db_open"`
+			Error  string `json:"error,omitempty"`
+		}{Socket: st.bot.Connected(), DB: dbErr == nil}
+		if dbErr != nil {
+			h.Error = sales.ErrorMessage(dbErr)
+		}
+		status := http.StatusOK
+		if !h.Socket || !h.DB {
+			status = http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(h)
+	})
+	mux.Handle("/metrics", promhttp.HandlerFor(st.bot.Gatherer(), promhttp.HandlerOpts{}))
+	return mux
+}

@@ -1,0 +1,506 @@
+// Package bot is salesbot's Slack side: a Socket Mode bot on slack-go that
+// turns slash commands, buttons, modals and App Home events into
+// commands.Service calls and renders the results as Block Kit. It acks
+// every envelope once within 3 seconds, dedupes redeliveries across
+// restarts, and posts channel messages (wins, digests, nudges) through a
+// durable outbox so none is lost or doubled.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+)
+
+// Config configures a Bot.
+type Config struct {
+	AppToken      string // xapp-…, Socket Mode
+	BotToken      string // xoxb-…, Web API
+	APIURL        string // SLACK_API_URL; a trailing slash is added
+	WinsChannel   string // "" = no win celebrations
+	DigestChannel string // where /salesbot digest now posts (the digest service decides)
+	Loc           *time.Location
+	Currency      sales.Currency
+	Clock         sales.Clock
+	Logger        *slog.Logger
+	HTTPClient    *http.Client // nil = 15s-timeout client
+
+	// Registry receives the bot's metrics; nil = a private registry with
+	// the Go and process collectors (see Gatherer).
+	Registry *prometheus.Registry
+	// FastReply is how long a command may run before the bot acks empty
+	// and answers through the response_url instead (default 1.5s).
+	FastReply time.Duration
+	// PingInterval is slack-go's dead-man interval for server pings
+	// (default 30s).
+	PingInterval time.Duration
+	// DrainTimeout bounds the wait for in-flight work on shutdown
+	// (default 10s).
+	DrainTimeout time.Duration
+}
+
+// Store is what the bot needs from storage (*storage.DB satisfies it).
+type Store interface {
+	MarkEnvelope(ctx context.Context, id string) (first bool, err error)
+	Enqueue(ctx context.Context, it storage.OutboxItem) (added bool, err error)
+	Pending(ctx context.Context) ([]storage.OutboxItem, error)
+	Done(ctx context.Context, id uint64) error
+	Retry(ctx context.Context, id uint64) error
+	EnsurePerson(ctx context.Context, slackID, name, realName string) (sales.Person, error)
+	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
+	UpdatePerson(ctx context.Context, p sales.Person) error
+	Stages(ctx context.Context) (sales.StageSet, error)
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// ackBudget is how long after receipt an ack may still be queued: Slack
+// wants it within 3 seconds and the socket needs a moment to carry it.
+const ackBudget = 2500 * time.Millisecond
+
+// Bot is the running Slack side. Create it with New and start it with Run.
+type Bot struct {
+	cfg   Config
+	svc   *commands.Service
+	store Store
+	api   *slack.Client
+	sm    *socketmode.Client
+	log   *slog.Logger
+	m     *metrics
+	dir   *directory
+	out   *outbox
+
+	botUserID string
+	stageMu   sync.Mutex
+	stageSet  sales.StageSet
+	stageAt   time.Time
+	digestNow atomic.Pointer[func(context.Context) error]
+	connected atomic.Bool
+	draining  atomic.Bool
+	ready     chan struct{}
+	readyOnce sync.Once
+	active    sync.Map // envelope ids being handled in this process
+	replies   *limiter
+
+	// idle tracking for WaitIdle: busy counts envelope handlers and
+	// background jobs; the outbox reports its own state.
+	mu   sync.Mutex
+	cond *sync.Cond
+	busy int
+	wg   sync.WaitGroup
+}
+
+// New builds a bot; nothing connects until Run.
+func New(cfg Config, svc *commands.Service, store Store) *Bot {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = sales.SystemClock{}
+	}
+	if cfg.Loc == nil {
+		cfg.Loc = time.UTC
+	}
+	if cfg.Currency.Code == "" {
+		cfg.Currency = sales.DefaultCurrency
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = slack.APIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/" // slack-go concatenates method names
+	}
+	if cfg.FastReply <= 0 {
+		cfg.FastReply = 1500 * time.Millisecond
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = 10 * time.Second
+	}
+	b := &Bot{cfg: cfg, svc: svc, store: store, log: cfg.Logger, m: newMetrics(cfg.Registry), ready: make(chan struct{}),
+		replies: newLimiter()}
+	b.cond = sync.NewCond(&b.mu)
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 15 * time.Second}
+	}
+	counted := *hc
+	base := hc.Transport
+	if base == nil {
+		// Replies go out concurrently (one response_url POST per command):
+		// keep enough idle connections that each does not dial anew.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 128
+		base = t
+	}
+	counted.Transport = countingTransport{next: base, m: b.m}
+	quiet := slogOutput{log: cfg.Logger}
+	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionAppLevelToken(cfg.AppToken),
+		slack.OptionHTTPClient(&counted), slack.OptionLog(quiet))
+	opts := []socketmode.Option{socketmode.OptionLog(quiet)}
+	if cfg.PingInterval > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(cfg.PingInterval))
+	}
+	b.sm = socketmode.New(b.api, opts...)
+	b.dir = newDirectory(b)
+	b.out = newOutbox(b)
+	return b
+}
+
+// slogOutput adapts slack-go's logger to slog at debug level. slack-go's
+// own debug output redacts tokens, and debug mode stays off.
+type slogOutput struct{ log *slog.Logger }
+
+func (s slogOutput) Output(_ int, msg string) error {
+	s.log.Debug("slack-go", "msg", strings.TrimSpace(msg))
+	return nil
+}
+
+// SetDigestNow sets what "/salesbot digest now" runs (the digest
+// service's PostNow).
+func (b *Bot) SetDigestNow(fn func(ctx context.Context) error) {
+	if fn == nil {
+		b.digestNow.Store(nil)
+		return
+	}
+	b.digestNow.Store(&fn)
+}
+
+// Connected reports whether the Socket Mode connection is up (for
+// /healthz).
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Ready is closed once the first socket has said hello.
+func (b *Bot) Ready() <-chan struct{} { return b.ready }
+
+// Gatherer exposes the bot's metrics for /metrics.
+func (b *Bot) Gatherer() prometheus.Gatherer { return b.m.reg }
+
+// checkTokens rejects tokens of the wrong kind without echoing them.
+func checkTokens(cfg Config) error {
+	if !strings.HasPrefix(cfg.AppToken, "xapp-") {
+		return errors.New("bot: the app-level token must start with xapp-")
+	}
+	if !strings.HasPrefix(cfg.BotToken, "xoxb-") {
+		return errors.New("bot: the bot token must start with xoxb-")
+	}
+	return nil
+}
+
+// Run connects and serves until ctx is cancelled, then stops taking new
+// envelopes, finishes the ones in flight (acks and replies included) and
+// returns nil. It returns an error when Slack refuses the tokens.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := checkTokens(b.cfg); err != nil {
+		return err
+	}
+	if err := b.authTest(ctx); err != nil {
+		return err
+	}
+	// The socket and outbox outlive ctx a little: in-flight handlers still
+	// need to ack and reply after the shutdown signal.
+	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSock()
+	outCtx, stopOut := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopOut()
+	outDone := make(chan struct{})
+	go func() {
+		defer close(outDone)
+		b.out.run(outCtx)
+	}()
+	runErr := make(chan error, 1)
+	go func() { runErr <- b.sm.RunContext(sockCtx) }()
+
+	var fatal error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err := <-runErr:
+			// RunContext only returns on fatal auth errors (or our cancel).
+			fatal = fmt.Errorf("bot: socket mode stopped: %w", err)
+			runErr = nil
+			break loop
+		case ev := <-b.sm.Events:
+			b.onEvent(ctx, ev)
+		}
+	}
+
+	// Drain: stop taking work, let in-flight envelopes finish.
+	b.draining.Store(true)
+	b.log.Info("bot draining", "in_flight", b.busyCount())
+	drained := make(chan struct{})
+	go func() { b.wg.Wait(); close(drained) }()
+	timeout := time.NewTimer(b.cfg.DrainTimeout)
+	defer timeout.Stop()
+wait:
+	for {
+		select {
+		case <-drained:
+			break wait
+		case <-timeout.C:
+			b.log.Warn("bot drain timed out", "in_flight", b.busyCount())
+			break wait
+		case ev := <-b.sm.Events:
+			// Keep reading so the socket's reader never blocks; new
+			// envelopes are left unacked for Slack to redeliver.
+			b.onEvent(ctx, ev)
+		}
+	}
+	// Acks queued by the last handlers go out before the socket closes:
+	// slack-go's sender drains its queue in order.
+	stopSock()
+	if runErr != nil {
+		<-runErr
+	}
+	b.connected.Store(false)
+	b.m.connected.Set(0)
+	stopOut()
+	<-outDone
+	b.log.Info("bot stopped")
+	return fatal
+}
+
+func (b *Bot) authTest(ctx context.Context) error {
+	var last error
+	for attempt := 0; attempt < 5; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		r, err := b.api.AuthTestContext(actx)
+		cancel()
+		if err == nil {
+			b.botUserID = r.UserID
+			return nil
+		}
+		last = err
+		switch err.Error() {
+		case "invalid_auth", "not_authed", "account_inactive", "token_revoked":
+			return fmt.Errorf("bot: Slack refused SLACK_BOT_TOKEN (%s)", err.Error())
+		}
+		wait := time.Duration(attempt+1) * 500 * time.Millisecond
+		var rl *slack.RateLimitedError
+		if errors.As(err, &rl) {
+			wait = rl.RetryAfter
+		}
+		b.log.Warn("auth.test failed; retrying", sales.LogKeyError, redact(err), "wait", wait)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	return fmt.Errorf("bot: cannot reach Slack: %s", redact(last))
+}
+
+// redact renders an error for logs with anything token-shaped removed.
+func redact(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	for _, p := range []string{"xoxb-", "xapp-", "xoxp-", "xoxe-"} {
+		for {
+			i := strings.Index(s, p)
+			if i < 0 {
+				break
+			}
+			j := i + len(p)
+			for j < len(s) && (s[j] == '-' || s[j] >= '0' && s[j] <= '9' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
+				j++
+			}
+			s = s[:i] + p[:len(p)-1] + "-REDACTED" + s[j:]
+		}
+	}
+	return s
+}
+
+// onEvent routes one socketmode event. It never blocks on slow work:
+// envelopes are handled on their own goroutines.
+func (b *Bot) onEvent(ctx context.Context, ev socketmode.Event) {
+	switch ev.Type {
+	case socketmode.EventTypeConnecting:
+		b.setConnected(false)
+	case socketmode.EventTypeConnected:
+		if ce, ok := ev.Data.(*socketmode.ConnectedEvent); ok && ce.ConnectionCount > 0 {
+			b.m.reconnects.Inc()
+			b.log.Info("socket reconnected", "connection", ce.ConnectionCount)
+		}
+	case socketmode.EventTypeHello:
+		b.setConnected(true)
+		b.readyOnce.Do(func() { close(b.ready) })
+	case socketmode.EventTypeConnectionError:
+		b.setConnected(false)
+		if ce, ok := ev.Data.(*slack.ConnectionErrorEvent); ok {
+			b.log.Warn("socket connection failed; retrying", sales.LogKeyError, redact(ce.ErrorObj), "backoff", ce.Backoff)
+		}
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("Slack refused SLACK_APP_TOKEN")
+	case socketmode.EventTypeIncomingError:
+		b.log.Warn("unreadable socket frame")
+	case socketmode.EventTypeErrorBadMessage:
+		// Ack what we can so Slack stops redelivering a frame we cannot read.
+		if bm, ok := ev.Data.(*socketmode.ErrorBadMessage); ok {
+			b.log.Warn("bad envelope", sales.LogKeyError, bm.Cause.Error())
+			if id := envelopeIDOf(bm.Message); id != "" && !b.draining.Load() {
+				b.m.envelopes.WithLabelValues("bad", "acked").Inc()
+				b.ack(id, nil, time.Now())
+			}
+		}
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if ev.Request == nil || ev.Request.EnvelopeID == "" {
+			return
+		}
+		if b.draining.Load() {
+			b.m.envelopes.WithLabelValues(string(ev.Type), "ignored").Inc()
+			return
+		}
+		received := time.Now()
+		// Count the work before acking: whoever sees the ack must see the
+		// bot busy until the reply is out (WaitIdle).
+		run := b.track()
+		// A command that writes is acked right here, before any goroutine
+		// hop: its reply waits for a commit anyway, and the ack should be as
+		// quick as a bot that does nothing else.
+		var writes, acked bool
+		if cmd, ok := ev.Data.(slack.SlashCommand); ok && b.writes(ctx, cmd.Command, cmd.Text) {
+			writes = true
+			// Never stall the event loop: if slack-go's ack queue is full
+			// (a reconnect), the handler acks with its full deadline.
+			acked = b.ackWithin(ev.Request.EnvelopeID, received, 5*time.Millisecond)
+		}
+		go run(func() { b.handle(context.WithoutCancel(ctx), ev, received, writes, acked) })
+	}
+}
+
+func (b *Bot) setConnected(up bool) {
+	b.connected.Store(up)
+	if up {
+		b.m.connected.Set(1)
+	} else {
+		b.m.connected.Set(0)
+	}
+}
+
+// goTrack runs fn in a goroutine counted by WaitIdle and shutdown.
+func (b *Bot) goTrack(fn func()) {
+	run := b.track()
+	go run(fn)
+}
+
+// track counts one unit of work now and returns the function that runs it
+// and uncounts it when done (recovering a panic so one bad envelope cannot
+// stop the bot).
+func (b *Bot) track() func(fn func()) {
+	b.mu.Lock()
+	b.busy++
+	b.mu.Unlock()
+	b.wg.Add(1)
+	return func(fn func()) {
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("handler panic", "panic", fmt.Sprint(r))
+			}
+			b.mu.Lock()
+			b.busy--
+			b.cond.Broadcast()
+			b.mu.Unlock()
+			b.wg.Done()
+		}()
+		fn()
+	}
+}
+
+func (b *Bot) busyCount() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.busy
+}
+
+// WaitIdle blocks until no envelope is being handled and the outbox has
+// nothing left to post (or ctx ends). The demo and tests use it to know a
+// command's replies and posts are all out, without sleeping.
+func (b *Bot) WaitIdle(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		b.mu.Lock()
+		b.cond.Broadcast()
+		b.mu.Unlock()
+	})
+	defer stop()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.busy > 0 || b.out.busy() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b.cond.Wait()
+	}
+	return nil
+}
+
+// ackWithin acks with no payload if slack-go takes the ack within wait.
+func (b *Bot) ackWithin(envelopeID string, received time.Time, wait time.Duration) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := b.sm.AckCtx(ctx, envelopeID, nil); err != nil {
+		return false
+	}
+	b.m.ackLatency.Observe(time.Since(received).Seconds())
+	return true
+}
+
+// ack acknowledges an envelope with an optional payload, with a deadline
+// so a reconnecting socket cannot block the handler (AckCtx, never Ack).
+func (b *Bot) ack(envelopeID string, payload any, received time.Time) bool {
+	ctx, cancel := context.WithDeadline(context.Background(), received.Add(ackBudget))
+	defer cancel()
+	err := b.sm.AckCtx(ctx, envelopeID, payload)
+	if err != nil && payload != nil {
+		// Too large or otherwise refused: an empty ack still stops redelivery.
+		b.log.Warn("ack with payload refused; acking empty", sales.LogKeyEnvelope, envelopeID, sales.LogKeyError, err.Error())
+		err = b.sm.AckCtx(ctx, envelopeID, nil)
+	}
+	took := time.Since(received)
+	b.m.ackLatency.Observe(took.Seconds())
+	if err != nil || took > 3*time.Second {
+		b.m.ackLate.Inc()
+		b.log.Error("ack missed its deadline", sales.LogKeyEnvelope, envelopeID, sales.LogKeyDuration, took, sales.LogKeyError, fmt.Sprint(err))
+		return false
+	}
+	return true
+}
+
+// stageCacheTTL bounds how stale the cached stage list may be; stages
+// change only by configuration, and the cache keeps a bbolt read off the
+// ack path.
+const stageCacheTTL = 5 * time.Second
+
+// stages returns the configured stages, cached briefly.
+func (b *Bot) stages(ctx context.Context) sales.StageSet {
+	b.stageMu.Lock()
+	defer b.stageMu.Unlock()
+	if len(b.stageSet.Stages) > 0 && time.Since(b.stageAt) < stageCacheTTL {
+		return b.stageSet
+	}
+	ss, err := b.store.Stages(ctx)
+	if err != nil {
+		if len(b.stageSet.Stages) > 0 {
+			return b.stageSet
+		}
+		return sales.DefaultStages()
+	}
+	b.stageSet, b.stageAt = ss, time.Now()
+	return ss
+}

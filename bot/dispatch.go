@@ -1,0 +1,786 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// maxAckPayload keeps ack payloads under slack-go's (and Slack's) 20 KiB
+// limit with room for the envelope id.
+const maxAckPayload = 19 * 1024
+
+// handle runs one envelope to completion: exactly one ack, the work, the
+// reply. A copy of an envelope already in flight here is acked and dropped.
+func (b *Bot) handle(ctx context.Context, ev socketmode.Event, received time.Time, writes, acked bool) {
+	id := ev.Request.EnvelopeID
+	if _, dup := b.active.LoadOrStore(id, struct{}{}); dup {
+		b.m.envelopes.WithLabelValues(string(ev.Type), "duplicate").Inc()
+		if !acked {
+			b.ack(id, nil, received)
+		}
+		return
+	}
+	defer b.active.Delete(id)
+	switch d := ev.Data.(type) {
+	case slack.SlashCommand:
+		if writes && !acked {
+			b.ack(id, nil, received)
+		}
+		b.onSlash(ctx, ev.Request, d, received, writes)
+	case slack.InteractionCallback:
+		b.onInteraction(ctx, ev.Request, d, received)
+	case slackevents.EventsAPIEvent:
+		b.onEventsAPI(ctx, ev.Request, d, received)
+	default:
+		b.m.envelopes.WithLabelValues(string(ev.Type), "ignored").Inc()
+		b.ack(id, nil, received)
+	}
+}
+
+func envelopeIDOf(raw []byte) string {
+	var e struct {
+		EnvelopeID string `json:"envelope_id"`
+	}
+	_ = json.Unmarshal(raw, &e)
+	return e.EnvelopeID
+}
+
+// marker records envelope (and event) ids in the store while the work
+// runs: bbolt batches the mark with the command's own write, so dedupe
+// across restarts costs no extra commit on the hot path.
+type marker struct {
+	done  chan struct{}
+	first bool
+}
+
+func (b *Bot) mark(ctx context.Context, ids ...string) *marker {
+	m := &marker{done: make(chan struct{}), first: true}
+	go func() {
+		defer close(m.done)
+		for _, id := range ids {
+			first, err := b.store.MarkEnvelope(ctx, id)
+			if err != nil {
+				// Writes are idempotent by key, so handling twice is the
+				// safe side of a storage hiccup.
+				b.log.Warn("mark envelope failed", sales.LogKeyEnvelope, id, sales.LogKeyError, err.Error())
+				continue
+			}
+			if !first {
+				m.first = false
+			}
+		}
+	}()
+	return m
+}
+
+// work runs fn concurrently and reports through done.
+type work struct {
+	done chan struct{}
+	res  *commands.Result
+	errs map[string]string
+	err  error
+}
+
+func (b *Bot) start(fn func() (*commands.Result, map[string]string, error)) *work {
+	w := &work{done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("command panic", "panic", fmt.Sprint(r))
+				w.err = sales.Errorf(sales.EINTERNAL, "panic")
+			}
+		}()
+		w.res, w.errs, w.err = fn()
+	}()
+	return w
+}
+
+// waitBoth waits for the work and the mark until deadline; false when the
+// deadline came first.
+func waitBoth(w *work, m *marker, deadline time.Time) bool {
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	for _, ch := range []chan struct{}{w.done, m.done} {
+		select {
+		case <-ch:
+		case <-t.C:
+			return false
+		}
+	}
+	return true
+}
+
+// replyTo says where and how a command's answer goes.
+type replyTo struct {
+	envID     string
+	received  time.Time
+	acked     bool // the envelope is acked already
+	ackMsg    bool // the ack may carry the reply (slash commands)
+	respURL   string
+	replace   bool // replace the message the button was on
+	channel   string
+	user      string
+	home      bool // the action came from the Home tab
+	triggerID string
+	command   string // for metrics: "/deal add"
+}
+
+// request builds a commands.Request, with names from the directory.
+func (b *Bot) request(ctx context.Context, command, text, userID, handle, channel string) commands.Request {
+	u := b.dir.get(ctx, userID, handle)
+	name := handle
+	if u.Name != "" {
+		name = u.Name
+	}
+	return commands.Request{Command: command, Text: text, UserID: userID, UserName: name, RealName: u.RealName, ChannelID: channel}
+}
+
+// commandName is "/deal add" for metrics: the command and its first word,
+// when that word is a plain verb (keeps the label set small).
+func commandName(command, verb string) string {
+	verb = strings.ToLower(verb)
+	if len(command) > 16 || strings.Trim(command[min(1, len(command)):], "abcdefghijklmnopqrstuvwxyz") != "" {
+		command = "other"
+	}
+	if len(verb) > 12 || strings.Trim(verb, "abcdefghijklmnopqrstuvwxyz") != "" {
+		verb = ""
+	}
+	if verb == "" {
+		return command
+	}
+	return command + " " + verb
+}
+
+func firstWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// ---- slash commands ----
+
+// writes reports whether a command changes data, so its reply waits for
+// a commit and its ack should not. It reads only the command and first
+// word against commands.Forms (no full parse: this runs on the socket's
+// event loop). Reads, forms, help and text that names no verb reply at
+// once in the ack.
+func (b *Bot) writes(_ context.Context, command, text string) bool {
+	writeVerbsOnce.Do(buildWriteVerbs)
+	cmd := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(command)), "/")
+	return writeVerbs[cmd+" "+strings.ToLower(firstWord(text))]
+}
+
+var (
+	writeVerbsOnce sync.Once
+	writeVerbs     map[string]bool // "deal add" → true
+)
+
+// readForms are the forms that only read (canonical command and verb).
+var readForms = map[string]bool{
+	"deal ": true, "deal show": true, "deal list": true, "deal edit": true,
+	"goal ": true, "goal team": true, "goal all": true, "goal territory": true,
+	"pipeline ": true, "pipeline team": true, "pipeline all": true, "pipeline territory": true,
+	"territory list": true, "salesbot help": true, "salesbot whoami": true, "salesbot stages": true,
+}
+
+func buildWriteVerbs() {
+	writeVerbs = map[string]bool{}
+	for _, f := range commands.Forms() {
+		if f.Verb == "" || readForms[f.Command+" "+f.Verb] {
+			continue
+		}
+		for _, v := range append([]string{f.Verb}, f.Aliases...) {
+			writeVerbs[f.Command+" "+strings.ToLower(firstWord(v))] = true
+		}
+	}
+	// A first word shared by a reading form ("goal set" writes, but no
+	// reading goal form starts with "set") must not be marked: drop any
+	// key a read form also claims.
+	for _, f := range commands.Forms() {
+		if f.Verb != "" && readForms[f.Command+" "+f.Verb] {
+			for _, v := range append([]string{f.Verb}, f.Aliases...) {
+				delete(writeVerbs, f.Command+" "+strings.ToLower(firstWord(v)))
+			}
+		}
+	}
+}
+
+func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.SlashCommand, received time.Time, writes bool) {
+	envID := req.EnvelopeID
+	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
+	m := b.mark(ictx, envID)
+	creq := b.request(ctx, cmd.Command, cmd.Text, cmd.UserID, cmd.UserName, cmd.ChannelID)
+	w := b.start(func() (*commands.Result, map[string]string, error) {
+		res, err := b.svc.Handle(ictx, creq)
+		return res, nil, err
+	})
+	rt := &replyTo{envID: envID, received: received, ackMsg: true, respURL: cmd.ResponseURL, channel: cmd.ChannelID,
+		user: cmd.UserID, triggerID: cmd.TriggerID, command: commandName(cmd.Command, firstWord(cmd.Text))}
+	if writes {
+		// A write waits for its commit (an fsync); its ack went out on
+		// receipt, and "Logged" follows through the response_url.
+		rt.acked = true
+		<-w.done
+		<-m.done
+	} else if !waitBoth(w, m, received.Add(b.cfg.FastReply)) {
+		// Slow: ack now, answer through the response_url when done.
+		b.ack(envID, nil, received)
+		rt.acked = true
+		<-w.done
+		<-m.done
+	}
+	if !m.first {
+		b.m.envelopes.WithLabelValues("slash_commands", "duplicate").Inc()
+		if !rt.acked {
+			b.ack(envID, nil, received)
+		}
+		return
+	}
+	b.m.envelopes.WithLabelValues("slash_commands", "handled").Inc()
+	b.deliver(ctx, rt, w.res, w.err)
+}
+
+// deliver sends a command's outcome: side effects first (durable win
+// post, digest), then the reply in the ack, the response_url, an
+// ephemeral message or the Home tab.
+func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = sales.ErrorCode(err)
+		if outcome == sales.EINTERNAL {
+			b.log.Error("command failed", sales.LogKeyCommand, rt.command, sales.LogKeyUser, rt.user, sales.LogKeyError, redact(err))
+		}
+	}
+	b.m.commands.WithLabelValues(rt.command, outcome).Inc()
+
+	var msg Message
+	public := false
+	switch {
+	case err != nil:
+		msg = RenderError(err)
+	case res != nil && res.Kind == commands.KindDealForm && res.Form != nil:
+		if !rt.acked {
+			b.ack(rt.envID, nil, rt.received)
+			rt.acked = true
+		}
+		meta := ModalMeta{Channel: rt.channel}
+		if rt.replace {
+			meta.ResponseURL = rt.respURL
+		}
+		if b.openModal(ctx, rt.triggerID, DealModal(res.Form, meta)) {
+			return
+		}
+		msg = renderMessage(&commands.Result{Lines: []string{"The deal form could not open in time. Run /deal again, or use /deal add <account> <amount>."}})
+	default:
+		if res.Win != nil {
+			b.celebrate(ctx, res.Win)
+		}
+		if res.DigestNow {
+			b.runDigest(ctx, rt)
+		}
+		msg = Render(res, b.renderOptions(ctx))
+		public = res.Public
+	}
+
+	if rt.home {
+		b.goTrack(func() { b.publishHome(ctx, rt.user, msg.Text) })
+		return
+	}
+	respType := slack.ResponseTypeEphemeral
+	if public {
+		respType = slack.ResponseTypeInChannel
+	}
+	if !rt.acked && rt.ackMsg {
+		payload := ackMessage{ResponseType: respType, Text: msg.Text, Blocks: msg.Blocks}
+		if raw, jerr := json.Marshal(payload); jerr == nil && len(raw) < maxAckPayload {
+			if b.ack(rt.envID, payload, rt.received) {
+				b.m.replyTime.WithLabelValues("ack").Observe(time.Since(rt.received).Seconds())
+			}
+			return
+		}
+	}
+	if !rt.acked {
+		b.ack(rt.envID, nil, rt.received)
+		rt.acked = true
+	}
+	replace := rt.replace && err == nil && res != nil && (res.Kind == commands.KindDeal || res.Kind == commands.KindDealList)
+	if b.respond(ctx, rt, msg, respType, replace) {
+		b.m.replyTime.WithLabelValues("response_url").Observe(time.Since(rt.received).Seconds())
+	}
+}
+
+// ackMessage is a slash command reply carried in the ack.
+type ackMessage struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
+func (b *Bot) renderOptions(ctx context.Context) RenderOptions {
+	o := RenderOptions{Currency: b.cfg.Currency}
+	for _, s := range b.stages(ctx).Stages {
+		o.Stages = append(o.Stages, s.Name)
+	}
+	return o
+}
+
+// respond answers through the response_url (retrying 429 and 5xx a few
+// times), or with an ephemeral message when there is none.
+func (b *Bot) respond(ctx context.Context, rt *replyTo, msg Message, respType string, replace bool) bool {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	channel := rt.channel
+	switch {
+	case rt.respURL != "":
+		opts = append(opts, slack.MsgOptionResponseURL(rt.respURL, respType))
+		if replace {
+			opts = append(opts, slack.MsgOptionReplaceOriginal(rt.respURL))
+		}
+	case rt.channel != "" && rt.user != "":
+		opts = append(opts, slack.MsgOptionPostEphemeral(rt.user))
+	case rt.user != "":
+		channel = rt.user // a DM from the bot
+	default:
+		return false
+	}
+	err := retrySlack(ctx, 4, func(ctx context.Context) error {
+		b.replies.acquire()
+		t0 := time.Now()
+		_, _, _, err := b.api.SendMessageContext(ctx, channel, opts...)
+		b.replies.release(time.Since(t0))
+		return err
+	})
+	if err != nil && rt.respURL != "" && rt.channel != "" && rt.user != "" && !replace {
+		// The response_url is spent or gone: say it as an ephemeral message.
+		b.log.Warn("response_url failed; replying with chat.postEphemeral", sales.LogKeyEnvelope, rt.envID, sales.LogKeyError, redact(err))
+		err = retrySlack(ctx, 2, func(ctx context.Context) error {
+			_, err := b.api.PostEphemeralContext(ctx, rt.channel, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+			return err
+		})
+	}
+	if err != nil {
+		b.log.Error("reply failed", sales.LogKeyEnvelope, rt.envID, sales.LogKeyError, redact(err))
+		return false
+	}
+	return true
+}
+
+// retrySlack runs call, retrying rate limits after Retry-After and
+// transient failures with a short backoff.
+func retrySlack(ctx context.Context, attempts int, call func(context.Context) error) error {
+	var err error
+	for i := 0; i < attempts; i++ {
+		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err = call(cctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		kind, wait := classify(err)
+		if kind == errPermanent {
+			return err
+		}
+		if wait == 0 {
+			wait = time.Duration(200*(1<<i)) * time.Millisecond
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	return err
+}
+
+func (b *Bot) openModal(ctx context.Context, trigger string, v slack.ModalViewRequest) bool {
+	if trigger == "" {
+		return false
+	}
+	// A trigger lives 3 seconds and works once: no retries.
+	octx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if _, err := b.api.OpenViewContext(octx, trigger, v); err != nil {
+		b.log.Warn("views.open failed", sales.LogKeyError, redact(err))
+		return false
+	}
+	return true
+}
+
+// celebrate queues the win post; the key makes a redelivered "won" post
+// nothing new.
+func (b *Bot) celebrate(ctx context.Context, w *commands.WinNotice) {
+	if b.cfg.WinsChannel == "" {
+		return
+	}
+	msg := RenderWin(w, b.cfg.Currency)
+	key := fmt.Sprintf("win:%s:%d", w.Deal.ID, w.Deal.ClosedAt.Unix())
+	j := job{Kind: "win", Steps: []step{
+		{Op: opPost, Channel: b.cfg.WinsChannel, Text: msg.Text, Blocks: blocksJSON(msg.Blocks)},
+		{Op: opReact, Name: "tada"},
+	}}
+	if err := b.out.enqueue(ctx, key, j); err != nil {
+		b.log.Error("queue win post failed", sales.LogKeyDeal, w.Deal.ID.String(), sales.LogKeyError, redact(err))
+	}
+}
+
+// runDigest runs "/salesbot digest now" in the background: the digest
+// queues its post durably, and the command's own reply says so.
+func (b *Bot) runDigest(ctx context.Context, rt *replyTo) {
+	fn := b.digestNow.Load()
+	if fn == nil {
+		b.log.Warn("digest requested but no digest service is wired")
+		return
+	}
+	// The envelope's key makes a redelivered "digest now" post nothing twice.
+	ctx = sales.WithIdempotencyKey(ctx, "env:"+rt.envID)
+	b.goTrack(func() {
+		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		if err := (*fn)(dctx); err != nil {
+			b.log.Error("digest now failed", sales.LogKeyError, redact(err))
+			b.respond(ctx, rt, RenderError(err), slack.ResponseTypeEphemeral, false)
+		}
+	})
+}
+
+// publishHome renders and publishes a user's Home tab; notice, when set,
+// is the outcome of the button they just pressed (already escaped).
+func (b *Bot) publishHome(ctx context.Context, userID, notice string) {
+	req := b.request(ctx, "/home", "", userID, "", "")
+	h, err := b.svc.Home(ctx, req)
+	var view slack.HomeTabViewRequest
+	if err != nil {
+		m := RenderError(err)
+		view = slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: m.Blocks}}
+	} else {
+		view = RenderHome(h, b.renderOptions(ctx))
+	}
+	if notice != "" {
+		note := contextBlock("home.notice", Clip(notice, maxContextText))
+		blocks := append([]slack.Block{note}, view.Blocks.BlockSet...)
+		if len(blocks) > maxViewBlocks {
+			blocks = blocks[:maxViewBlocks]
+		}
+		view.Blocks.BlockSet = blocks
+	}
+	err = retrySlack(ctx, 3, func(ctx context.Context) error {
+		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
+		return err
+	})
+	if err != nil {
+		b.log.Error("views.publish failed", sales.LogKeyUser, userID, sales.LogKeyError, redact(err))
+	}
+}
+
+// ---- interactivity ----
+
+func (b *Bot) onInteraction(ctx context.Context, req *socketmode.Request, cb slack.InteractionCallback, received time.Time) {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		// Block actions take no ack payload: ack first, then work.
+		b.ack(req.EnvelopeID, nil, received)
+		b.onBlockAction(ctx, req.EnvelopeID, cb, received)
+	case slack.InteractionTypeViewSubmission:
+		b.onViewSubmission(ctx, req.EnvelopeID, cb, received)
+	default:
+		b.m.envelopes.WithLabelValues("interactive", "ignored").Inc()
+		b.ack(req.EnvelopeID, nil, received)
+	}
+}
+
+// actionCommand turns a button or select into the equivalent /deal text,
+// so permissions stay in commands and sales.Authorize. modal is set when
+// the action opens the lost-reason modal instead.
+func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (text string, lostModal string, err error) {
+	dealArg := func(v string) (string, error) {
+		id, ok := sales.ParseDealID(v)
+		if !ok {
+			return "", sales.Errorf(sales.EINVALID, "that button does not name a deal (%q)", v)
+		}
+		return id.String(), nil
+	}
+	switch a.ActionID {
+	case ActAdvance, ActWon, ActEdit, ActSnooze, ActPush, ActLost:
+		id, err := dealArg(a.Value)
+		if err != nil {
+			return "", "", err
+		}
+		switch a.ActionID {
+		case ActAdvance:
+			return "advance " + id, "", nil
+		case ActWon:
+			return "won " + id, "", nil
+		case ActEdit:
+			return "edit " + id, "", nil
+		case ActSnooze:
+			return "snooze " + id + " 7d", "", nil
+		case ActPush:
+			return "close " + id + " +7d", "", nil
+		default:
+			return "", id, nil
+		}
+	case ActStage:
+		v := a.SelectedOption.Value
+		i := strings.IndexByte(v, '|')
+		if i < 0 {
+			return "", "", sales.Errorf(sales.EINVALID, "that stage choice is malformed (%q)", v)
+		}
+		id, err := dealArg(v[:i])
+		if err != nil {
+			return "", "", err
+		}
+		stage := strings.TrimSpace(v[i+1:])
+		if strings.EqualFold(stage, b.stages(ctx).Lost().Name) {
+			return "", id, nil
+		}
+		return "stage " + id + " " + stage, "", nil
+	case ActLog:
+		return "", "", nil
+	case ActPage:
+		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Value), "/deal"))
+		if !strings.HasPrefix(strings.ToLower(t), "list") {
+			return "", "", sales.Errorf(sales.EINVALID, "that page button is malformed")
+		}
+		return t, "", nil
+	}
+	return "", "", sales.Errorf(sales.EINVALID, "unknown action %q", a.ActionID)
+}
+
+func (b *Bot) onBlockAction(ctx context.Context, envID string, cb slack.InteractionCallback, received time.Time) {
+	if len(cb.ActionCallback.BlockActions) == 0 {
+		return
+	}
+	a := cb.ActionCallback.BlockActions[0]
+	channel := cb.Container.ChannelID
+	if channel == "" {
+		channel = cb.Channel.ID
+	}
+	rt := &replyTo{envID: envID, received: received, acked: true, respURL: cb.ResponseURL, channel: channel,
+		user: cb.User.ID, triggerID: cb.TriggerID, home: cb.Container.Type == "view" && cb.View.Type == slack.VTHomeTab,
+		command: "action " + a.ActionID}
+	// A button on a deal card or a page button updates that message in place.
+	rt.replace = strings.HasPrefix(a.BlockID, "deal:") || a.ActionID == ActPage
+
+	text, lost, err := b.actionCommand(ctx, a)
+	if err != nil {
+		b.m.envelopes.WithLabelValues("interactive", "handled").Inc()
+		b.deliver(ctx, rt, nil, err)
+		return
+	}
+	if lost != "" {
+		m := b.mark(ctx, envID)
+		<-m.done
+		if !m.first {
+			return
+		}
+		meta := ModalMeta{Channel: channel}
+		if rt.replace {
+			meta.ResponseURL = cb.ResponseURL
+		}
+		if !b.openModal(ctx, cb.TriggerID, LostModal(lost, meta)) {
+			b.deliver(ctx, rt, nil, sales.Errorf(sales.EINVALID, "the form could not open in time; use /deal lost %s <reason>", lost))
+		}
+		return
+	}
+	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
+	m := b.mark(ictx, envID)
+	creq := b.request(ctx, "/deal", text, cb.User.ID, cb.User.Name, channel)
+	res, herr := b.svc.Handle(ictx, creq)
+	<-m.done
+	if !m.first {
+		b.m.envelopes.WithLabelValues("interactive", "duplicate").Inc()
+		return
+	}
+	b.m.envelopes.WithLabelValues("interactive", "handled").Inc()
+	b.deliver(ctx, rt, res, herr)
+}
+
+// formInput reads the deal modal's state.
+func formInput(v slack.View, meta ModalMeta) commands.FormInput {
+	var in commands.FormInput
+	if v.State == nil {
+		return in
+	}
+	get := func(block string) slack.BlockAction {
+		return v.State.Values[block][block]
+	}
+	in.Account = get(fieldAccount).Value
+	in.Amount = get(fieldAmount).Value
+	in.Stage = get(fieldStage).SelectedOption.Value
+	in.CloseDate = get(fieldClose).SelectedDate
+	in.OwnerSlack = get(fieldOwner).SelectedUser
+	t := get(fieldTerritory)
+	in.Territory = t.SelectedOption.Value
+	if in.Territory == "" {
+		in.Territory = t.Value
+	}
+	if id, ok := sales.ParseDealID(meta.Deal); ok {
+		in.DealID = id
+	}
+	return in
+}
+
+// inputBlocks lists the input block ids of a submitted view.
+func inputBlocks(v slack.View) map[string]bool {
+	out := map[string]bool{}
+	if v.State != nil {
+		for id := range v.State.Values {
+			out[id] = true
+		}
+	}
+	for _, bl := range v.Blocks.BlockSet {
+		if bl.BlockType() == slack.MBTInput {
+			out[bl.ID()] = true
+		}
+	}
+	return out
+}
+
+// fieldErrors maps errors onto blocks the modal has; errors for fields it
+// lacks go on the first field, so Slack never rejects the response.
+func fieldErrors(errs map[string]string, v slack.View, fallbackField string) map[string]string {
+	have := inputBlocks(v)
+	out := map[string]string{}
+	for k, msg := range errs {
+		msg = Clip(Escape(msg), 300)
+		if !have[k] {
+			k = fallbackField
+		}
+		if prev, ok := out[k]; ok {
+			msg = Clip(prev+" "+msg, 300)
+		}
+		out[k] = msg
+	}
+	return out
+}
+
+func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.InteractionCallback, received time.Time) {
+	meta := decodeMeta(cb.View.PrivateMetadata)
+	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
+	rt := &replyTo{envID: envID, received: received, respURL: meta.ResponseURL, replace: meta.ResponseURL != "",
+		channel: meta.Channel, user: cb.User.ID, home: meta.Channel == "" && meta.ResponseURL == ""}
+	var w *work
+	fallbackField := fieldAccount
+	switch cb.View.CallbackID {
+	case CallbackDealForm:
+		rt.command = "modal deal"
+		in := formInput(cb.View, meta)
+		creq := b.request(ctx, "/deal", "", cb.User.ID, cb.User.Name, meta.Channel)
+		w = b.start(func() (*commands.Result, map[string]string, error) {
+			return b.svc.SubmitDealForm(ictx, creq, in)
+		})
+	case CallbackLost:
+		rt.command = "modal lost"
+		fallbackField = fieldReason
+		reason := ""
+		if cb.View.State != nil {
+			reason = cb.View.State.Values[fieldReason][fieldReason].Value
+		}
+		text := strings.TrimSpace("lost " + meta.Deal + " " + strings.ReplaceAll(reason, "\n", " "))
+		creq := b.request(ctx, "/deal", text, cb.User.ID, cb.User.Name, meta.Channel)
+		w = b.start(func() (*commands.Result, map[string]string, error) {
+			res, err := b.svc.Handle(ictx, creq)
+			return res, nil, err
+		})
+	default:
+		b.m.envelopes.WithLabelValues("interactive", "ignored").Inc()
+		b.ack(envID, nil, received)
+		return
+	}
+	m := b.mark(ictx, envID)
+	// Field errors must ride in the ack, so wait as long as the deadline
+	// allows.
+	if !waitBoth(w, m, received.Add(ackBudget-300*time.Millisecond)) {
+		b.ack(envID, nil, received) // closes the modal; the outcome follows
+		rt.acked = true
+		<-w.done
+		<-m.done
+	}
+	if !m.first {
+		b.m.envelopes.WithLabelValues("interactive", "duplicate").Inc()
+		if !rt.acked {
+			b.ack(envID, nil, received)
+		}
+		return
+	}
+	b.m.envelopes.WithLabelValues("interactive", "handled").Inc()
+	if !rt.acked {
+		errs := w.errs
+		if w.err != nil && sales.ErrorCode(w.err) != sales.EINTERNAL {
+			field := fallbackField
+			if sales.ErrorCode(w.err) == sales.EFORBIDDEN && inputBlocks(cb.View)[fieldOwner] {
+				field = fieldOwner
+			}
+			errs = map[string]string{field: sales.ErrorMessage(w.err)}
+		}
+		if len(errs) > 0 {
+			b.m.commands.WithLabelValues(rt.command, sales.EINVALID).Inc()
+			b.ack(envID, slack.NewErrorsViewSubmissionResponse(fieldErrors(errs, cb.View, fallbackField)), received)
+			return
+		}
+		b.ack(envID, nil, received)
+		rt.acked = true
+	}
+	if len(w.errs) > 0 && w.err == nil {
+		w.err = sales.Errorf(sales.EINVALID, "the form was not saved: %s", joinErrs(w.errs))
+	}
+	b.deliver(ctx, rt, w.res, w.err)
+}
+
+func joinErrs(m map[string]string) string {
+	var parts []string
+	for _, k := range []string{fieldAccount, fieldAmount, fieldStage, fieldClose, fieldOwner, fieldTerritory} {
+		if v, ok := m[k]; ok {
+			parts = append(parts, k+": "+v)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ---- Events API ----
+
+func (b *Bot) onEventsAPI(ctx context.Context, req *socketmode.Request, ev slackevents.EventsAPIEvent, received time.Time) {
+	b.ack(req.EnvelopeID, nil, received)
+	ids := []string{req.EnvelopeID}
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
+		ids = append(ids, "event:"+cb.EventID)
+	}
+	m := b.mark(ctx, ids...)
+	<-m.done
+	if !m.first {
+		b.m.envelopes.WithLabelValues("events_api", "duplicate").Inc()
+		return
+	}
+	b.m.envelopes.WithLabelValues("events_api", "handled").Inc()
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab == "home" || e.Tab == "" {
+			b.m.commands.WithLabelValues("app_home_opened", "ok").Inc()
+			b.publishHome(ctx, e.User, "")
+		}
+	case *slackevents.AppMentionEvent:
+		b.m.commands.WithLabelValues("app_mention", "ok").Inc()
+		thread := e.ThreadTimeStamp
+		if thread == "" {
+			thread = e.TimeStamp
+		}
+		msg := helpReply()
+		j := job{Kind: "mention", Steps: []step{{Op: opPost, Channel: e.Channel, ThreadTS: thread, Text: msg.Text, Blocks: blocksJSON(msg.Blocks)}}}
+		if err := b.out.enqueue(ctx, "mention:"+ids[len(ids)-1], j); err != nil {
+			b.log.Error("queue mention reply failed", sales.LogKeyError, redact(err))
+		}
+	}
+}

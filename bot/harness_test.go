@@ -1,0 +1,295 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/bot"
+	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/storagetest"
+)
+
+// The demo team: ids follow PLAN.md's seed contract.
+var team = []slacktest.User{
+	{ID: "U0ALICE", Name: "alice", RealName: "Alice Anders", TZ: "Europe/Berlin"},
+	{ID: "U0BOB", Name: "bob", RealName: "Bob Baker", TZ: "America/New_York"},
+	{ID: "U0CAROL", Name: "carol", RealName: "Carol Chen", TZ: "Asia/Singapore"},
+	{ID: "U0DAN", Name: "dan", RealName: "Dan Diaz"},
+	{ID: "U0ERIN", Name: "erin", RealName: "Erin Evans", IsAdmin: true, IsOwner: true},
+}
+
+const (
+	winsChannel = "C0WINS"
+	chanGeneral = slacktest.DefaultChannel
+)
+
+// harness is the real bot on a real bbolt file talking to the emulator
+// over a real WebSocket through the unmodified slack-go client.
+type harness struct {
+	t    *testing.T
+	emu  *slacktest.Server
+	db   *storage.DB
+	bot  *bot.Bot
+	stop context.CancelFunc
+	done chan error
+	logs *lockedBuffer
+}
+
+type hopts struct {
+	db  *storage.DB
+	emu *slacktest.Server
+	cfg func(*bot.Config)
+}
+
+func newHarness(t *testing.T, o hopts) *harness {
+	t.Helper()
+	h := &harness{t: t, emu: o.emu, db: o.db, logs: &lockedBuffer{}}
+	if h.emu == nil {
+		h.emu = slacktest.New(slacktest.Options{Users: team, Channels: map[string]string{winsChannel: "wins", chanGeneral: "general"}})
+		t.Cleanup(h.emu.Close)
+	}
+	if h.db == nil {
+		h.db = storagetest.MustOpenPath(t, filepath.Join(t.TempDir(), "salesbot.db"), storage.Options{})
+	}
+	h.start(o.cfg)
+	return h
+}
+
+func (h *harness) start(mod func(*bot.Config)) {
+	h.t.Helper()
+	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc := commands.New(h.db, commands.Config{Admins: []string{"U0ERIN"}, Loc: time.UTC, Logger: logger})
+	cfg := bot.Config{
+		AppToken: h.emu.AppToken(), BotToken: h.emu.BotToken(), APIURL: h.emu.APIURL(),
+		WinsChannel: winsChannel, Loc: time.UTC, Currency: sales.DefaultCurrency, Logger: logger,
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	h.bot = bot.New(cfg, svc, h.db)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.stop = cancel
+	h.done = make(chan error, 1)
+	go func() { h.done <- h.bot.Run(ctx) }()
+	select {
+	case <-h.bot.Ready():
+	case err := <-h.done:
+		h.t.Fatalf("bot stopped before connecting: %v", err)
+	case <-time.After(15 * time.Second):
+		h.t.Fatal("bot did not connect")
+	}
+	h.t.Cleanup(h.shutdown)
+}
+
+// shutdown stops the bot as SIGTERM would and checks it returned nil.
+func (h *harness) shutdown() {
+	if h.stop == nil {
+		return
+	}
+	h.stop()
+	h.stop = nil
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("Run returned %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		h.t.Error("bot did not stop")
+	}
+	if out := h.logs.String(); strings.Contains(out, h.emu.BotToken()) || strings.Contains(out, h.emu.AppToken()) {
+		h.t.Error("a token appeared in the logs")
+	}
+}
+
+func (h *harness) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+func (h *harness) idle() {
+	h.t.Helper()
+	if err := h.bot.WaitIdle(h.ctx()); err != nil {
+		h.t.Fatalf("bot never went idle: %v", err)
+	}
+}
+
+// reply is what a user saw in answer to an envelope: the ack payload or
+// the response_url posts.
+type reply struct {
+	EnvelopeID string
+	Ack        slacktest.Ack
+	Msgs       []slacktest.Msg
+}
+
+func (r reply) text() string {
+	var b strings.Builder
+	for _, m := range r.Msgs {
+		b.WriteString(m.Text)
+		b.WriteByte('\n')
+		b.WriteString(plainJSON(m.Blocks))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// plainJSON re-encodes JSON without Go's \u003c escaping, so tests see
+// the characters Slack would see.
+func plainJSON(raw []byte) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return string(raw)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return b.String()
+}
+
+// say runs "/command text" as user and returns the reply once the bot
+// is idle again.
+func (h *harness) say(user, command, text string) reply {
+	h.t.Helper()
+	id := h.emu.SlashCommand(user, chanGeneral, command, text)
+	return h.collect(id)
+}
+
+func (h *harness) collect(id string) reply {
+	h.t.Helper()
+	ack, err := h.emu.AwaitAck(h.ctx(), id)
+	if err != nil {
+		h.t.Fatalf("no ack for %s: %v", id, err)
+	}
+	if ack.Latency > 3*time.Second {
+		h.t.Errorf("ack of %s took %v", id, ack.Latency)
+	}
+	h.idle()
+	r := reply{EnvelopeID: id, Ack: ack}
+	if ack.Msg != nil {
+		r.Msgs = append(r.Msgs, *ack.Msg)
+	}
+	for _, resp := range h.emu.Responses(id) {
+		if resp.OK {
+			r.Msgs = append(r.Msgs, resp.Msg)
+		}
+	}
+	return r
+}
+
+var dealIDRe = func(s string) string {
+	i := strings.Index(s, "D-")
+	if i < 0 {
+		return ""
+	}
+	j := i + 2
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	return s[i:j]
+}
+
+func (h *harness) mustContain(r reply, want ...string) {
+	h.t.Helper()
+	txt := r.text()
+	for _, w := range want {
+		if !strings.Contains(txt, w) {
+			h.t.Fatalf("reply to %s lacks %q:\n%s", r.EnvelopeID, w, txt)
+		}
+	}
+}
+
+func (h *harness) noInvalid() {
+	h.t.Helper()
+	if probs := h.emu.Invalid(); len(probs) > 0 {
+		h.t.Fatalf("Slack would have rejected blocks: %v", probs)
+	}
+}
+
+// actionsIn returns the (block_id, action_id, value) of each button in a
+// message's blocks.
+type button struct{ BlockID, ActionID, Value, Text string }
+
+func buttonsIn(blocks json.RawMessage) []button {
+	var bs []struct {
+		Type      string `json:"type"`
+		BlockID   string `json:"block_id"`
+		Elements  []json.RawMessage
+		Accessory json.RawMessage
+	}
+	_ = json.Unmarshal(blocks, &bs)
+	var out []button
+	for _, b := range bs {
+		for _, e := range b.Elements {
+			var el struct {
+				Type     string `json:"type"`
+				ActionID string `json:"action_id"`
+				Value    string `json:"value"`
+				Text     struct{ Text string }
+			}
+			_ = json.Unmarshal(e, &el)
+			if el.Type == "button" {
+				out = append(out, button{b.BlockID, el.ActionID, el.Value, el.Text.Text})
+			}
+		}
+	}
+	return out
+}
+
+func findButton(t *testing.T, m slacktest.Msg, action string) button {
+	t.Helper()
+	for _, b := range buttonsIn(m.Blocks) {
+		if b.ActionID == action {
+			return b
+		}
+	}
+	t.Fatalf("no %s button in %s", action, m.Blocks)
+	return button{}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var _ io.Writer = (*lockedBuffer)(nil)
+
+func TestMain(m *testing.M) {
+	// The kill -9 test re-executes this binary as a bot process.
+	if os.Getenv(childEnv) != "" {
+		os.Exit(runChildBot())
+	}
+	os.Exit(m.Run())
+}
+
+func fatalf(format string, args ...any) int {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	return 2
+}

@@ -1,0 +1,175 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/bot"
+	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/storagetest"
+)
+
+// The kill -9 test runs the bot in a child process: this test binary,
+// re-executed with childEnv set (see TestMain).
+const childEnv = "SALESBOT_TEST_CHILD_BOT"
+
+func runChildBot() int {
+	db, err := storage.Open(os.Getenv("CHILD_DB"), storage.Options{})
+	if err != nil {
+		return fatalf("child: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc := commands.New(db, commands.Config{Loc: time.UTC, Logger: logger})
+	b := bot.New(bot.Config{AppToken: os.Getenv("CHILD_APP"), BotToken: os.Getenv("CHILD_BOT"), APIURL: os.Getenv("CHILD_API"),
+		WinsChannel: winsChannel, Logger: logger}, svc, db)
+	if err := b.Run(context.Background()); err != nil {
+		return fatalf("child: %v", err)
+	}
+	return 0
+}
+
+func TestKill9MidBurstLosesNoLoggedDeal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a bot process")
+	}
+	emu := slacktest.New(slacktest.Options{Users: team})
+	defer emu.Close()
+	path := filepath.Join(t.TempDir(), "kill.db")
+	// Create the file first so the child and the checks agree on it.
+	db0, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db0.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=1", "CHILD_DB="+path, "CHILD_API="+emu.APIURL(),
+		"CHILD_APP="+emu.AppToken(), "CHILD_BOT="+emu.BotToken())
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := emu.AwaitConnections(ctx, 1); err != nil {
+		_ = cmd.Process.Kill()
+		t.Fatalf("child bot never connected: %v\n%s", err, stderr.String())
+	}
+
+	const burst = 400
+	ids := make([]string, burst)
+	for i := range ids {
+		ids[i] = emu.SlashCommand(team[i%4].ID, chanGeneral, "/deal", fmt.Sprintf("add Burst%03d %dk", i, i+1))
+	}
+	// Kill mid-burst: once the first replies are out, while commits, acks
+	// and replies are all in flight.
+	answered := 0
+	if _, err := emu.Await(ctx, 0, func(r *slacktest.Record) bool {
+		if r.Kind == slacktest.KindResponse {
+			answered++
+		}
+		return answered >= 20
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+
+	// Every deal whose reply said "Logged" is on disk with its account.
+	db := storagetest.MustOpenPath(t, path, storage.Options{})
+	logged := map[string]string{} // account → deal id
+	for _, a := range emu.Acks("") {
+		if a.Msg == nil || !strings.HasPrefix(a.Msg.Text, "Logged") {
+			continue
+		}
+		id := dealIDRe(a.Msg.Text)
+		account := strings.TrimSpace(strings.SplitN(strings.SplitN(a.Msg.Text, ": ", 2)[1], ",", 2)[0])
+		logged[account] = id
+	}
+	for _, r := range emu.Responses("") {
+		if r.OK && strings.HasPrefix(r.Msg.Text, "Logged") {
+			account := strings.TrimSpace(strings.SplitN(strings.SplitN(r.Msg.Text, ": ", 2)[1], ",", 2)[0])
+			logged[account] = dealIDRe(r.Msg.Text)
+		}
+	}
+	if len(logged) == 0 || len(logged) == burst {
+		t.Fatalf("the kill did not land mid-burst: %d of %d logged", len(logged), burst)
+	}
+	for account, id := range logged {
+		d, err := db.Deal(ctx, mustID(t, id))
+		if err != nil {
+			t.Fatalf("%s (%s) said logged but is not stored: %v", id, account, err)
+		}
+		if d.Account != account {
+			t.Fatalf("%s holds %q, the reply said %q", id, d.Account, account)
+		}
+	}
+	t.Logf("killed after %d replies said logged (%d acks, %d envelopes sent); all on disk", len(logged), len(emu.Acks("")), len(ids)-len(notSent(emu, ids)))
+
+	// A restarted bot handles the redelivered rest without duplicating
+	// what the dead one had committed but not acked.
+	h := newHarness(t, hopts{db: db, emu: emu})
+	redelivered := emu.RedeliverUnacked()
+	for _, id := range append(redelivered, notSent(emu, ids)...) {
+		if _, err := emu.AwaitAck(ctx, id); err != nil {
+			t.Fatalf("envelope %s never handled after restart: %v", id, err)
+		}
+	}
+	h.idle()
+	deals := h.deals(t)
+	seen := map[string]int{}
+	for _, d := range deals {
+		seen[d.Account]++
+	}
+	// Envelopes acked by the dead bot but not committed are gone (Slack does
+	// not redeliver acked envelopes, and their users never read "Logged");
+	// nothing may be stored twice.
+	stored := 0
+	for i := 0; i < burst; i++ {
+		switch n := seen[fmt.Sprintf("Burst%03d", i)]; {
+		case n > 1:
+			t.Fatalf("Burst%03d stored %d times", i, n)
+		case n == 1:
+			stored++
+		}
+	}
+	for account := range logged {
+		if seen[account] != 1 {
+			t.Fatalf("%s said logged, stored %d times", account, seen[account])
+		}
+	}
+	t.Logf("after restart: %d of %d stored, none twice", stored, burst)
+}
+
+// notSent lists envelopes that never reached the dead bot (still queued);
+// the emulator delivers them to the new connection on its own.
+func notSent(emu *slacktest.Server, ids []string) []string {
+	sent := map[string]bool{}
+	for _, r := range emu.Since(0) {
+		if r.Kind == slacktest.KindEnvelope {
+			sent[r.Envelope.EnvelopeID] = true
+		}
+	}
+	var out []string
+	for _, id := range ids {
+		if !sent[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,372 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+)
+
+// The outbox posts channel messages exactly once. A job is enqueued
+// durably (store.Enqueue, deduped by key) before anyone is told it will
+// happen; one worker delivers jobs in order, retrying 429s after
+// Retry-After and outages with backoff, and marks a job done only after
+// Slack accepted it. Multi-step jobs (a digest: main post, chart, thread
+// replies) record their progress in a setting after each step, so a
+// restart resumes where it stopped instead of posting again.
+
+const (
+	opPost   = "post"   // chat.postMessage
+	opDM     = "dm"     // conversations.open + chat.postMessage
+	opUpload = "upload" // files v2: getUploadURLExternal, upload, completeUploadExternal
+	opReact  = "react"  // reactions.add on the job's first post
+)
+
+// job is an outbox payload (JSON owned by the bot).
+type job struct {
+	Kind  string `json:"kind"`
+	Steps []step `json:"steps"`
+}
+
+// step is one Slack call of a job.
+type step struct {
+	Op       string          `json:"op"`
+	Channel  string          `json:"channel,omitempty"` // channel id; for dm the user id
+	Text     string          `json:"text,omitempty"`
+	Blocks   json.RawMessage `json:"blocks,omitempty"`
+	Thread   bool            `json:"thread,omitempty"`    // reply in the thread of the job's first post
+	ThreadTS string          `json:"thread_ts,omitempty"` // reply in this thread
+	Name     string          `json:"name,omitempty"`      // reaction name, file name
+	Title    string          `json:"title,omitempty"`
+	Alt      string          `json:"alt,omitempty"`
+	Data     []byte          `json:"data,omitempty"`
+}
+
+// progress is a multi-step job's state after its last finished step.
+type progress struct {
+	Next    int    `json:"next"`
+	TS      string `json:"ts,omitempty"`      // the first post's ts
+	Channel string `json:"channel,omitempty"` // the first post's channel (DMs resolve to D…)
+}
+
+const (
+	maxPermanentTries = 3
+	maxBackoff        = 30 * time.Second
+)
+
+type outbox struct {
+	b    *Bot
+	kick chan struct{}
+	// guarded by b.mu (so WaitIdle can watch them): dirty means jobs were
+	// queued after the worker last listed; gen counts enqueues so the
+	// worker only clears dirty when nothing arrived during its listing.
+	dirty   bool
+	gen     uint64
+	pending int
+}
+
+func newOutbox(b *Bot) *outbox {
+	return &outbox{b: b, kick: make(chan struct{}, 1)}
+}
+
+// busy reports queued or in-progress work; caller holds b.mu.
+func (o *outbox) busy() bool { return o.dirty || o.pending > 0 }
+
+func blocksJSON(bs []slack.Block) json.RawMessage {
+	if len(bs) == 0 {
+		return nil
+	}
+	raw, err := json.Marshal(bs)
+	if err != nil {
+		return nil
+	}
+	return raw
+}
+
+// enqueue stores a job under key (a repeated key is a no-op) and wakes the
+// worker. When it returns nil the post will happen exactly once.
+func (o *outbox) enqueue(ctx context.Context, key string, j job) error {
+	payload, err := json.Marshal(j)
+	if err != nil {
+		return fmt.Errorf("outbox: encode %s: %w", j.Kind, err)
+	}
+	added, err := o.b.store.Enqueue(ctx, storage.OutboxItem{Key: key, Kind: j.Kind, Payload: payload})
+	if err != nil {
+		return fmt.Errorf("outbox: enqueue %s: %w", j.Kind, err)
+	}
+	if !added {
+		o.b.log.Info("outbox: already queued", "key", key)
+		return nil
+	}
+	o.b.mu.Lock()
+	o.dirty = true
+	o.gen++
+	o.b.mu.Unlock()
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (o *outbox) generation() uint64 {
+	o.b.mu.Lock()
+	defer o.b.mu.Unlock()
+	return o.gen
+}
+
+// listed records the outcome of a listing that started at generation gen.
+func (o *outbox) listed(n int, gen uint64) {
+	o.b.mu.Lock()
+	o.pending = n
+	if o.gen == gen {
+		o.dirty = false
+	}
+	o.b.cond.Broadcast()
+	o.b.mu.Unlock()
+}
+
+// run delivers until ctx ends. Items left pending survive in the store
+// and go out after the next start.
+func (o *outbox) run(ctx context.Context) {
+	backoff := time.Duration(0)
+	for {
+		gen := o.generation()
+		items, err := o.b.store.Pending(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			o.b.log.Error("outbox: list pending", sales.LogKeyError, err.Error())
+			if !sleep(ctx, time.Second) {
+				return
+			}
+			continue
+		}
+		o.listed(len(items), gen)
+		if len(items) == 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-o.kick:
+			}
+			continue
+		}
+		for _, it := range items {
+			err := o.deliver(ctx, it)
+			if err == nil {
+				backoff = 0
+				continue
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			kind, wait := classify(err)
+			switch kind {
+			case errRateLimited:
+				o.b.m.outbox.WithLabelValues("rate_limited").Inc()
+				o.b.log.Warn("outbox: rate limited", "kind", it.Kind, "retry_after", wait)
+			case errPermanent:
+				if it.Tries+1 >= maxPermanentTries {
+					o.b.m.outbox.WithLabelValues("dropped").Inc()
+					o.b.log.Error("outbox: dropping undeliverable post", "kind", it.Kind, "key", it.Key, sales.LogKeyError, redact(err))
+					if derr := o.b.store.Done(ctx, it.ID); derr != nil {
+						o.b.log.Error("outbox: done", sales.LogKeyError, derr.Error())
+					}
+					continue
+				}
+				fallthrough
+			default:
+				o.b.m.outbox.WithLabelValues("retry").Inc()
+				if rerr := o.b.store.Retry(ctx, it.ID); rerr != nil && ctx.Err() == nil {
+					o.b.log.Error("outbox: record retry", sales.LogKeyError, rerr.Error())
+				}
+				backoff = min(max(backoff*2, 250*time.Millisecond), maxBackoff)
+				wait = backoff
+				o.b.log.Warn("outbox: post failed; will retry", "kind", it.Kind, "tries", it.Tries+1, "wait", wait, sales.LogKeyError, redact(err))
+			}
+			if !sleep(ctx, wait) {
+				return
+			}
+			break // re-list: keep order, pick up new items
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func progressKey(id uint64) string { return "outbox.progress." + strconv.FormatUint(id, 10) }
+
+// deliver runs a job's remaining steps and marks it done.
+func (o *outbox) deliver(ctx context.Context, it storage.OutboxItem) error {
+	var j job
+	if err := json.Unmarshal(it.Payload, &j); err != nil {
+		o.b.log.Error("outbox: unreadable item dropped", "id", it.ID, sales.LogKeyError, err.Error())
+		return o.b.store.Done(ctx, it.ID)
+	}
+	var pr progress
+	multi := len(j.Steps) > 1
+	if multi {
+		if s, err := o.b.store.Setting(ctx, progressKey(it.ID)); err == nil && s != "" {
+			_ = json.Unmarshal([]byte(s), &pr)
+		}
+	}
+	for i := pr.Next; i < len(j.Steps); i++ {
+		ch, ts, err := o.step(ctx, j.Steps[i], &pr)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			pr.Channel, pr.TS = ch, ts
+		}
+		pr.Next = i + 1
+		if multi && pr.Next < len(j.Steps) {
+			raw, _ := json.Marshal(pr)
+			if err := o.b.store.SetSetting(ctx, progressKey(it.ID), string(raw)); err != nil {
+				return fmt.Errorf("outbox: save progress: %w", err)
+			}
+		}
+	}
+	if err := o.b.store.Done(ctx, it.ID); err != nil {
+		return fmt.Errorf("outbox: done: %w", err)
+	}
+	if multi {
+		_ = o.b.store.SetSetting(ctx, progressKey(it.ID), "")
+	}
+	o.b.m.outbox.WithLabelValues("posted").Inc()
+	return nil
+}
+
+// step performs one Slack call; it returns the channel and ts of a post.
+func (o *outbox) step(ctx context.Context, s step, pr *progress) (string, string, error) {
+	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	api := o.b.api
+	thread := s.ThreadTS
+	channel := s.Channel
+	if s.Thread {
+		thread = pr.TS
+		if channel == "" {
+			channel = pr.Channel
+		}
+	}
+	switch s.Op {
+	case opDM, opPost:
+		if s.Op == opDM {
+			ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
+			if err != nil {
+				return "", "", err
+			}
+			channel = ch.ID
+		}
+		opts := []slack.MsgOption{slack.MsgOptionText(s.Text, false)}
+		if bs := rawBlocks(s.Blocks); len(bs) > 0 {
+			opts = append(opts, slack.MsgOptionBlocks(bs...))
+		}
+		if thread != "" {
+			opts = append(opts, slack.MsgOptionTS(thread))
+		}
+		ch, ts, err := api.PostMessageContext(cctx, channel, opts...)
+		return ch, ts, err
+	case opReact:
+		if pr.TS == "" {
+			return "", "", nil
+		}
+		err := api.AddReactionContext(cctx, s.Name, slack.ItemRef{Channel: pr.Channel, Timestamp: pr.TS})
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && se.Err == "already_reacted" {
+			err = nil
+		}
+		return "", "", err
+	case opUpload:
+		if len(s.Data) == 0 {
+			return "", "", nil
+		}
+		if channel == "" {
+			channel = pr.Channel
+		}
+		_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(s.Data), FileSize: len(s.Data), Filename: s.Name, Title: s.Title,
+			AltTxt: s.Alt, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text,
+		})
+		return "", "", err
+	}
+	return "", "", fmt.Errorf("outbox: unknown step %q", s.Op)
+}
+
+// rawBlocks turns stored block JSON back into blocks that marshal
+// unchanged.
+func rawBlocks(raw json.RawMessage) []slack.Block {
+	if len(raw) == 0 {
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil
+	}
+	out := make([]slack.Block, 0, len(items))
+	for _, it := range items {
+		if b, err := slack.BlockFromJSON(string(it)); err == nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+type errKind int
+
+const (
+	errTransient errKind = iota
+	errRateLimited
+	errPermanent
+)
+
+// classify decides how to treat a Slack failure: rate limits wait for
+// Retry-After, outages and 5xx retry with backoff, API errors such as
+// channel_not_found or invalid_blocks will not fix themselves.
+func classify(err error) (errKind, time.Duration) {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return errRateLimited, max(rl.RetryAfter, time.Second)
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		switch {
+		case sc.Code == http.StatusTooManyRequests:
+			return errRateLimited, time.Second
+		case sc.Code >= 500:
+			return errTransient, 0
+		default:
+			return errPermanent, 0
+		}
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "ratelimited":
+			return errRateLimited, time.Second
+		case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+			return errTransient, 0
+		}
+		return errPermanent, 0
+	}
+	return errTransient, 0
+}

@@ -1,0 +1,222 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/salesbot/salesbot/bot"
+	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const hostile = "<!channel> Acme & <@U0EVIL> <!subteam^S1|@team> <http://evil.example|bank> \x00\u202Eevil"
+
+var (
+	usd   = sales.DefaultCurrency
+	day   = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	month = sales.Period{Kind: sales.Month, Year: 2026, Index: 11}
+)
+
+func progress(quota, won, open sales.Money) sales.Progress {
+	return sales.NewProgress(month, quota > 0, quota, won, open, day.Add(15*24*time.Hour), time.UTC)
+}
+
+func card(id int, account string, kind sales.StageKind, canEdit bool) commands.DealCard {
+	return commands.DealCard{
+		Deal: sales.Deal{ID: sales.DealID(id), Account: account, Amount: sales.Money(id) * 100000,
+			CloseDate: day.AddDate(0, 0, id%40), LostReason: map[bool]string{true: "went with <!here> competitor"}[kind == sales.StageLost]},
+		StageName: "Proposal", StageKind: kind, Probability: "50%", Amount: usd.Format(sales.Money(id) * 100000),
+		OwnerName: "bob", OwnerSlackID: "U0BOB", TerritoryName: "EMEA", NextStage: "Negotiation",
+		CanEdit: canEdit, Stale: id%3 == 0, Overdue: id%5 == 0,
+	}
+}
+
+func cases() map[string]any {
+	stages := []string{"Prospecting", "Qualified", "Proposal", "Negotiation", "Won", "Lost"}
+	o := bot.RenderOptions{Currency: usd, Stages: stages}
+	show := card(42, hostile, sales.StageOpen, true)
+	for i := 0; i < 80; i++ {
+		show.History = append(show.History, commands.HistoryLine{At: "2026-11-26 14:03", Actor: "alice", Text: fmt.Sprintf("stage Qualified → Proposal (%d)", i)})
+	}
+	var many []commands.DealCard
+	for i := 1; i <= 60; i++ {
+		many = append(many, card(i, fmt.Sprintf("Account %d", i), sales.StageOpen, i%2 == 0))
+	}
+	var goals []commands.GoalView
+	for i := 0; i < 500; i++ {
+		goals = append(goals, commands.GoalView{Subject: fmt.Sprintf("rep%03d", i), SlackID: fmt.Sprintf("U%05d", i),
+			Progress: progress(sales.Money(5000000+i*1000), sales.Money(i*10000), 3000000), Currency: usd})
+	}
+	var help []commands.HelpTopic
+	for _, f := range commands.Forms() {
+		help = append(help, commands.HelpTopic{Command: f.Name(), Usage: f.Usage(), Summary: f.Summary, Examples: f.Examples, Who: f.Who})
+	}
+	funnel := sales.Tally{Open: 12, PipelineValue: 9000000, Weighted: 3000000, Won: 3, Lost: 2, WonValue: 4500000, CycleSeconds: 3 * 30 * 86400}.Funnel()
+	pr := progress(10000000, 4500000, 9000000)
+	pipeline := &commands.PipelineView{Subject: "team", Period: month, Funnel: funnel, Progress: &pr, Currency: usd,
+		ByStage: []commands.StageRow{{Stage: "Prospecting", Count: 5, Value: 2000000, Weighted: 200000}, {Stage: "Proposal", Count: 7, Value: 7000000, Weighted: 3500000}}}
+	home := &commands.HomeView{Name: "alice", Role: sales.RoleManager, Currency: usd,
+		Goal: commands.GoalView{Subject: "alice", Progress: progress(10000000, 2000000, 5000000)},
+		Team: pipeline, TeamGoals: goals[:30]}
+	for s := 0; s < 4; s++ {
+		sd := commands.StageDeals{Stage: stages[s], Total: 1234500}
+		sd.Deals = append(sd.Deals, many[s*15:s*15+15]...)
+		home.ByStage = append(home.ByStage, sd)
+	}
+	home.Stale, home.Overdue = many[:20], many[20:35]
+	return map[string]any{
+		"message":      bot.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
+		"error":        bot.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
+		"error_intern": bot.RenderError(errors.New("bolt: disk on fire")),
+		"deal_show":    bot.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
+		"deal_lost":    bot.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
+		"deal_view":    bot.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
+		"deal_list":    bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
+		"deal_empty":   bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
+		"pipeline":     bot.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		"goals_one":    bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
+		"goals_none":   bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
+		"goals_500":    bot.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
+		"help":         bot.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
+		"territories": bot.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
+			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000}, {Name: hostile, Open: 0}}}, o),
+		"win": bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 42, Account: hostile}, Amount: "$12,000.00", OwnerName: "bob",
+			OwnerSlackID: "U0BOB", Progress: progress(1000000, 1200000, 0), FirstWin: true, QuotaReached: true}, usd),
+		"win_noquota": bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 3, Account: "Globex"}, Amount: "$5.00", OwnerName: "dan",
+			Progress: progress(0, 500, 0)}, usd),
+		"home":       bot.RenderHome(home, o),
+		"home_empty": bot.RenderHome(&commands.HomeView{Name: "dan", Goal: commands.GoalView{Progress: progress(0, 0, 0)}}, o),
+		"modal_new": bot.DealModal(&commands.DealForm{Stages: stages, Territories: []string{"EMEA", "AMER", hostile}, ShowOwner: true},
+			bot.ModalMeta{Channel: "C1"}),
+		"modal_edit": bot.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01",
+			OwnerSlack: "U0BOB", Stages: stages}, bot.ModalMeta{Channel: "C1"}),
+		"modal_lost": bot.LostModal("D-42", bot.ModalMeta{Channel: "C1"}),
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestRenderGolden(t *testing.T) {
+	for name, v := range cases() {
+		t.Run(name, func(t *testing.T) {
+			// Unescaped HTML so the goldens (and the checks) show what Slack sees.
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			got := buf.Bytes()
+			checkRendered(t, name, v, got)
+			path := filepath.Join("testdata", "render_"+name+".golden")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./bot -run TestRenderGolden -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s; rerun with -update after checking the change", name, path)
+			}
+		})
+	}
+}
+
+// checkRendered validates Block Kit limits with the emulator's checker and
+// that no user text can ping or link.
+func checkRendered(t *testing.T, name string, v any, raw []byte) {
+	t.Helper()
+	var blocks []slack.Block
+	view := false
+	switch m := v.(type) {
+	case bot.Message:
+		blocks = m.Blocks
+		if strings.Contains(m.Text, "<!") || strings.Contains(m.Text, "<http") {
+			t.Errorf("fallback text not escaped: %q", m.Text)
+		}
+	case slack.HomeTabViewRequest:
+		blocks, view = m.Blocks.BlockSet, true
+	case slack.ModalViewRequest:
+		blocks, view = m.Blocks.BlockSet, true
+		if len([]rune(m.Title.Text)) > 24 {
+			t.Errorf("modal title too long: %q", m.Title.Text)
+		}
+	}
+	bj, _ := json.Marshal(blocks)
+	probs := slacktest.ValidateBlocks(bj)
+	if view {
+		probs = slacktest.ValidateViewBlocks(bj)
+	}
+	if len(probs) > 0 {
+		t.Errorf("%s breaks Block Kit limits: %v", name, probs)
+	}
+	if m := regexp.MustCompile(`<[^@]|<@[^UW]`).Find(raw); m != nil {
+		t.Errorf("%s has an unescaped %q: only <@U…> mentions may be raw", name, m)
+	}
+	for _, bad := range []string{"<!channel>", "<!here>", "<@U0EVIL>", "<!subteam", "<http://evil", "\\u0000", "\u202e"} {
+		if bytes.Contains(raw, []byte(bad)) {
+			t.Errorf("%s lets %q through", name, bad)
+		}
+	}
+}
+
+func TestEscape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"<!channel>", "&lt;!channel&gt;"},
+		{"a & b", "a &amp; b"},
+		{"nul\x00byte", "nulbyte"},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+		{"\u202Eevil", "evil"},
+		{"שלום עולם", "שלום עולם"},
+		{"🚀 Rocket", "🚀 Rocket"},
+	}
+	for _, tc := range tests {
+		if got := bot.Escape(tc.in); got != tc.want {
+			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := bot.Clip("aaaa&amp;b", 6); got != "aaaa…" {
+		t.Errorf("Clip split an entity: %q", got)
+	}
+	if got := bot.Clip("ééééé", 3); got != "éé…" {
+		t.Errorf("Clip = %q", got)
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	f.Add(hostile)
+	f.Add("&&&<<<>>>")
+	f.Fuzz(func(t *testing.T, s string) {
+		e := bot.Escape(s)
+		if strings.ContainsAny(e, "<>\x00") {
+			t.Fatalf("Escape(%q) = %q", s, e)
+		}
+		c := bot.Clip(e, 10)
+		if n := len([]rune(c)); n > 10 {
+			t.Fatalf("Clip too long: %d", n)
+		}
+		if i := strings.LastIndexByte(c, '&'); i >= 0 && !strings.Contains(c[i:], ";") {
+			t.Fatalf("Clip split an entity: %q", c)
+		}
+	})
+}

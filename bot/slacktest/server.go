@@ -1,0 +1,371 @@
+// Package slacktest is salesbot's Slack emulator: a loopback HTTP and
+// WebSocket server that speaks the Socket Mode protocol and the Web API
+// methods the bot calls, records everything in order, and lets tests and
+// the demo push envelopes, inject failures and wait on what happened
+// (Await* helpers on a condition variable, never sleeps).
+//
+// The unmodified slack-go client talks to it: point slack.OptionAPIURL at
+// APIURL() and give it AppToken and BotToken.
+package slacktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Default identities of the emulated workspace.
+const (
+	DefaultAppToken = "xapp-1-A0EMU-1-emulator"
+	DefaultBotToken = "xoxb-0-emulator"
+	DefaultTeamID   = "T0EMU"
+	DefaultAppID    = "A0EMU"
+	DefaultBotUser  = "U0SALESBOT"
+	DefaultChannel  = "C0GENERAL"
+)
+
+// User is a member of the emulated workspace, as users.info returns it.
+type User struct {
+	ID       string
+	Name     string // handle
+	RealName string
+	TZ       string // IANA zone; "" = America/Los_Angeles like Slack's default
+	IsAdmin  bool
+	IsOwner  bool
+	IsBot    bool
+}
+
+// Options configure a Server. Zero values take the defaults above.
+type Options struct {
+	AppToken, BotToken string
+	TeamID, AppID      string
+	BotUserID          string
+	// PingInterval is how often the server pings each socket (default 5s,
+	// well under slack-go's 30s dead-man interval).
+	PingInterval time.Duration
+	// TriggerTTL is how long a trigger_id stays usable (default 3s as in
+	// Slack; negative disables expiry for slow debugging).
+	TriggerTTL time.Duration
+	Users      []User
+	// Channels maps channel ids to names for slash command payloads.
+	Channels map[string]string
+	Logger   *slog.Logger
+}
+
+// Server is a running emulator. All methods are safe for concurrent use.
+type Server struct {
+	opts     Options
+	srv      *httptest.Server
+	base     string
+	upgrader websocket.Upgrader
+	logger   *slog.Logger
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	log    []Record
+	closed bool
+
+	n        counters
+	users    map[string]User
+	conns    map[int]*conn // live sockets
+	allConns []*conn
+	queue    []*envelope // waiting for a socket
+	envs     map[string]*envelope
+	faults   map[string][]fault
+	triggers map[string]*trigger
+	views    map[string]*View
+	homes    map[string]*View
+	files    map[string]*File
+	resps    map[string]*respURL
+	history  map[string][]*Msg // channel → messages (posts and updates)
+}
+
+type counters struct {
+	env, ts, resp, trig, view, file, ticket, conn, event int
+}
+
+type fault struct {
+	status     int
+	retryAfter int // seconds, for 429
+}
+
+type trigger struct {
+	user    string
+	created time.Time
+	used    bool
+}
+
+type respURL struct {
+	envelopeID string
+	uses       int
+}
+
+// New starts an emulator on a random loopback port.
+func New(opts Options) *Server {
+	if opts.AppToken == "" {
+		opts.AppToken = DefaultAppToken
+	}
+	if opts.BotToken == "" {
+		opts.BotToken = DefaultBotToken
+	}
+	if opts.TeamID == "" {
+		opts.TeamID = DefaultTeamID
+	}
+	if opts.AppID == "" {
+		opts.AppID = DefaultAppID
+	}
+	if opts.BotUserID == "" {
+		opts.BotUserID = DefaultBotUser
+	}
+	if opts.PingInterval <= 0 {
+		opts.PingInterval = 5 * time.Second
+	}
+	if opts.TriggerTTL == 0 {
+		opts.TriggerTTL = 3 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{
+		opts:     opts,
+		logger:   opts.Logger,
+		users:    map[string]User{},
+		conns:    map[int]*conn{},
+		envs:     map[string]*envelope{},
+		faults:   map[string][]fault{},
+		triggers: map[string]*trigger{},
+		views:    map[string]*View{},
+		homes:    map[string]*View{},
+		files:    map[string]*File{},
+		resps:    map[string]*respURL{},
+		history:  map[string][]*Msg{},
+	}
+	s.cond = sync.NewCond(&s.mu)
+	// Slack's dialer sends Origin: https://api.slack.com; gorilla's default
+	// check would refuse it.
+	s.upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	for _, u := range opts.Users {
+		s.users[u.ID] = u
+	}
+	s.users[opts.BotUserID] = User{ID: opts.BotUserID, Name: "salesbot", RealName: "Salesbot", IsBot: true}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", s.serveAPI)
+	mux.HandleFunc("/link/", s.serveSocket)
+	mux.HandleFunc("/upload/", s.serveUpload)
+	mux.HandleFunc("/resp/", s.serveResponseURL)
+	s.srv = httptest.NewServer(mux)
+	s.base = s.srv.URL
+	return s
+}
+
+// APIURL is the Web API base URL, with the trailing slash slack-go needs.
+func (s *Server) APIURL() string { return s.base + "/api/" }
+
+// AppToken and BotToken are the tokens the emulator accepts.
+func (s *Server) AppToken() string { return s.opts.AppToken }
+
+// BotToken is the xoxb- token the emulator accepts on Web API calls.
+func (s *Server) BotToken() string { return s.opts.BotToken }
+
+// BotUserID is the bot's own user id.
+func (s *Server) BotUserID() string { return s.opts.BotUserID }
+
+// Close drops every socket and stops the server.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	for _, c := range s.conns {
+		s.dropLocked(c, "server closed")
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// AddUser adds or replaces a workspace member.
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.ID] = u
+}
+
+// User returns a member by id.
+func (s *Server) User(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[id]
+	return u, ok
+}
+
+// Users lists the members (not the bot), in no particular order.
+func (s *Server) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []User
+	for _, u := range s.users {
+		if !u.IsBot {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// LookupUser finds a member by id, handle or "@handle" (case-insensitive).
+func (s *Server) LookupUser(ref string) (User, bool) {
+	ref = strings.TrimPrefix(strings.TrimSpace(ref), "@")
+	if strings.HasPrefix(ref, "<@") && strings.HasSuffix(ref, ">") {
+		ref = strings.TrimSuffix(strings.TrimPrefix(ref, "<@"), ">")
+		if i := strings.IndexByte(ref, '|'); i >= 0 {
+			ref = ref[:i]
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.users[ref]; ok {
+		return u, true
+	}
+	for _, u := range s.users {
+		if strings.EqualFold(u.Name, ref) {
+			return u, true
+		}
+	}
+	return User{}, false
+}
+
+// Fail makes the next n calls of method (a Web API method name, "upload"
+// for the upload URL, or "response_url") answer with HTTP status. For 429
+// retryAfter is the Retry-After header in whole seconds (at least 1).
+func (s *Server) Fail(method string, n, status, retryAfter int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if status == http.StatusTooManyRequests && retryAfter < 1 {
+		retryAfter = 1
+	}
+	for i := 0; i < n; i++ {
+		s.faults[method] = append(s.faults[method], fault{status: status, retryAfter: retryAfter})
+	}
+}
+
+// RateLimit answers the next n calls of method with 429 and Retry-After.
+func (s *Server) RateLimit(method string, n int, retryAfter time.Duration) {
+	s.Fail(method, n, http.StatusTooManyRequests, int((retryAfter+time.Second-1)/time.Second))
+}
+
+// ClearFaults drops every injected failure not yet used.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = map[string][]fault{}
+}
+
+// takeFault pops the next injected failure for method; caller holds mu.
+func (s *Server) takeFault(method string) (fault, bool) {
+	q := s.faults[method]
+	if len(q) == 0 {
+		return fault{}, false
+	}
+	s.faults[method] = q[1:]
+	return q[0], true
+}
+
+// View returns a modal by id.
+func (s *Server) View(id string) (View, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.views[id]
+	if !ok {
+		return View{}, false
+	}
+	return *v, true
+}
+
+// OpenViews lists the modals of user that are still open, oldest first.
+func (s *Server) OpenViews(user string) []View {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []View
+	for i := 1; i <= s.n.view; i++ {
+		v, ok := s.views[fmt.Sprintf("V%06d", i)]
+		if ok && !v.Closed && v.User == user {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+// Home returns the Home tab last published for user.
+func (s *Server) Home(user string) (View, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.homes[user]
+	if !ok {
+		return View{}, false
+	}
+	return *v, true
+}
+
+// Files lists the uploads that completed, in order.
+func (s *Server) Files() []File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []File
+	for i := 1; i <= s.n.file; i++ {
+		f, ok := s.files[fmt.Sprintf("F%06d", i)]
+		if ok && f.Channel != "" {
+			out = append(out, *f)
+		}
+	}
+	return out
+}
+
+// History returns the messages posted to a channel (a DM to user U… is
+// channel D…), after updates, in order.
+func (s *Server) History(channel string) []Msg {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Msg
+	for _, m := range s.history[dmChannel(channel)] {
+		out = append(out, *m)
+	}
+	return out
+}
+
+// dmChannel maps a user id to the id of the DM with the bot.
+func dmChannel(id string) string {
+	if strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") {
+		return "D" + id[1:]
+	}
+	return id
+}
+
+// DMUser maps a DM channel id back to its user id ("" for other channels).
+func DMUser(channel string) string {
+	if strings.HasPrefix(channel, "D") && len(channel) > 1 {
+		return "U" + channel[1:]
+	}
+	return ""
+}
+
+func (s *Server) nextTS() string {
+	s.n.ts++
+	return fmt.Sprintf("1700000000.%06d", s.n.ts)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,418 @@
+package slacktest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/salesbot/salesbot/bot/slacktest"
+)
+
+var testUsers = []slacktest.User{
+	{ID: "U0ALICE", Name: "alice", RealName: "Alice Adams", TZ: "Europe/Berlin", IsAdmin: true},
+	{ID: "U0BOB", Name: "bob", RealName: "Bob Brown", TZ: "America/New_York"},
+}
+
+func newServer(t *testing.T) *slacktest.Server {
+	t.Helper()
+	s := slacktest.New(slacktest.Options{Users: testUsers})
+	t.Cleanup(s.Close)
+	return s
+}
+
+func api(s *slacktest.Server) *slack.Client {
+	return slack.New(s.BotToken(), slack.OptionAPIURL(s.APIURL()), slack.OptionAppLevelToken(s.AppToken()),
+		slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// runClient runs an unmodified slack-go socketmode client that hands every
+// envelope event to onEvent (which must ack).
+func runClient(t *testing.T, s *slacktest.Server, onEvent func(*socketmode.Client, socketmode.Event)) *socketmode.Client {
+	t.Helper()
+	sm := socketmode.New(api(s), socketmode.OptionLog(log.New(io.Discard, "", 0)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = sm.RunContext(ctx)
+	}()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-sm.Events:
+				if ev.Request != nil && ev.Request.EnvelopeID != "" {
+					onEvent(sm, ev)
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	if err := s.AwaitConnections(ctxT(t), 1); err != nil {
+		t.Fatalf("client never connected: %v", err)
+	}
+	return sm
+}
+
+func TestSlashCommandAckAndLatency(t *testing.T) {
+	s := newServer(t)
+	got := make(chan slack.SlashCommand, 1)
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		if cmd, ok := ev.Data.(slack.SlashCommand); ok {
+			got <- cmd
+			_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, map[string]any{"response_type": "ephemeral", "text": "hi " + cmd.Text})
+		}
+	})
+	id := s.SlashCommand("U0ALICE", "", "/deal", "list")
+	ack, err := s.AwaitAck(ctxT(t), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := <-got
+	if cmd.UserName != "alice" || cmd.Command != "/deal" || !strings.Contains(cmd.ResponseURL, "/resp/") || cmd.TriggerID == "" {
+		t.Fatalf("payload decoded as %+v", cmd)
+	}
+	if ack.Msg == nil || ack.Msg.Text != "hi list" || ack.Latency <= 0 || ack.Latency > 3*time.Second || ack.Duplicate {
+		t.Fatalf("ack = %+v", ack)
+	}
+}
+
+func TestQueueWhileDisconnectedAndReconnect(t *testing.T) {
+	s := newServer(t)
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+	})
+	ctx := ctxT(t)
+	for i, fail := range []func(){s.DropSockets, func() { s.Disconnect("refresh_requested") }} {
+		fail()
+		id := s.SlashCommand("U0BOB", "", "/deal", fmt.Sprint("after failure ", i))
+		if err := s.AwaitConnections(ctx, i+2); err != nil {
+			t.Fatalf("no reconnect after failure %d: %v", i, err)
+		}
+		if _, err := s.AwaitAck(ctx, id); err != nil {
+			t.Fatalf("queued envelope %d never acked: %v", i, err)
+		}
+	}
+	if s.Pending() != 0 {
+		t.Fatalf("pending = %d", s.Pending())
+	}
+}
+
+func TestRedeliverMarksDuplicates(t *testing.T) {
+	s := newServer(t)
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+	})
+	ctx := ctxT(t)
+	id := s.AppMention("U0BOB", "C1", "hello")
+	if _, err := s.AwaitAck(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Redeliver(id, "timeout"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Await(ctx, 0, func(r *slacktest.Record) bool {
+		return r.Kind == slacktest.KindAck && r.Ack.EnvelopeID == id && r.Ack.Duplicate
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWebAPITokensAndFaults(t *testing.T) {
+	s := newServer(t)
+	ctx := ctxT(t)
+	c := api(s)
+	if _, _, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("hello", false)); err != nil {
+		t.Fatal(err)
+	}
+	bad := slack.New("xoxb-wrong", slack.OptionAPIURL(s.APIURL()))
+	if _, _, err := bad.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false)); err == nil || err.Error() != "invalid_auth" {
+		t.Fatalf("wrong token: %v", err)
+	}
+	s.RateLimit("chat.postMessage", 1, time.Second)
+	_, _, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false))
+	var rl *slack.RateLimitedError
+	if !errors.As(err, &rl) || rl.RetryAfter != time.Second {
+		t.Fatalf("429: %v", err)
+	}
+	s.Fail("chat.postMessage", 1, 503, 0)
+	_, _, err = c.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false))
+	var sc slack.StatusCodeError
+	if !errors.As(err, &sc) || sc.Code != 503 {
+		t.Fatalf("503: %v", err)
+	}
+	if _, _, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("after", false)); err != nil {
+		t.Fatal(err)
+	}
+	if h := s.History("C1"); len(h) != 2 || h[1].Text != "after" {
+		t.Fatalf("history = %+v", h)
+	}
+	calls := s.Calls("chat.postMessage")
+	if len(calls) != 5 || calls[0].Auth != "form" || calls[1].Auth != "bad" || calls[2].Fault != "429" {
+		t.Fatalf("calls = %+v", calls)
+	}
+	if _, err := c.AuthTestContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBlockKitLimits(t *testing.T) {
+	section := func(n int) slack.Block {
+		return slack.NewSectionBlock(slack.NewTextBlockObject("mrkdwn", strings.Repeat("x", n), false, false), nil, nil)
+	}
+	many := func(n int) []slack.Block {
+		out := make([]slack.Block, n)
+		for i := range out {
+			out[i] = section(1)
+		}
+		return out
+	}
+	fields := func(n, size int) slack.Block {
+		var fs []*slack.TextBlockObject
+		for i := 0; i < n; i++ {
+			fs = append(fs, slack.NewTextBlockObject("mrkdwn", strings.Repeat("f", size), false, false))
+		}
+		return slack.NewSectionBlock(nil, fs, nil)
+	}
+	button := func(n int) slack.Block {
+		return slack.NewActionBlock("a", slack.NewButtonBlockElement("x", "v", slack.NewTextBlockObject("plain_text", strings.Repeat("b", n), false, false)))
+	}
+	header := func(n int) slack.Block {
+		return slack.NewHeaderBlock(slack.NewTextBlockObject("plain_text", strings.Repeat("h", n), false, false))
+	}
+	tests := []struct {
+		name   string
+		blocks []slack.Block
+		ok     bool
+	}{
+		{"50 blocks", many(50), true},
+		{"51 blocks", many(51), false},
+		{"section 3000", []slack.Block{section(3000)}, true},
+		{"section 3001", []slack.Block{section(3001)}, false},
+		{"header 150", []slack.Block{header(150)}, true},
+		{"header 151", []slack.Block{header(151)}, false},
+		{"10 fields", []slack.Block{fields(10, 2000)}, true},
+		{"11 fields", []slack.Block{fields(11, 1)}, false},
+		{"field 2001", []slack.Block{fields(1, 2001)}, false},
+		{"button 75", []slack.Block{button(75)}, true},
+		{"button 76", []slack.Block{button(76)}, false},
+		{"empty section", []slack.Block{section(0)}, false},
+	}
+	s := newServer(t)
+	c := api(s)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := c.PostMessageContext(ctxT(t), "C1", slack.MsgOptionText("fallback", false), slack.MsgOptionBlocks(tc.blocks...))
+			if tc.ok != (err == nil) {
+				t.Fatalf("ok=%v err=%v", tc.ok, err)
+			}
+			if !tc.ok && err.Error() != "invalid_blocks" {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+	if len(s.Invalid()) == 0 {
+		t.Fatal("Invalid() does not list the rejected blocks")
+	}
+	home := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: many(100)}}
+	if _, err := c.PublishViewContext(ctxT(t), slack.PublishViewContextRequest{UserID: "U0BOB", View: home}); err != nil {
+		t.Fatalf("100-block home: %v", err)
+	}
+	home.Blocks.BlockSet = many(101)
+	if _, err := c.PublishViewContext(ctxT(t), slack.PublishViewContextRequest{UserID: "U0BOB", View: home}); err == nil {
+		t.Fatal("101-block home accepted")
+	}
+}
+
+func dealModal() slack.ModalViewRequest {
+	pt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject("plain_text", s, false, false) }
+	stage := slack.NewOptionsSelectBlockElement("static_select", pt("Stage"), "stage",
+		slack.NewOptionBlockObject("Prospecting", pt("Prospecting"), nil), slack.NewOptionBlockObject("Won", pt("Won"), nil))
+	close := slack.NewInputBlock("close", pt("Close date"), nil, slack.NewDatePickerBlockElement("close"))
+	close.Optional = true
+	owner := slack.NewInputBlock("owner", pt("Owner"), nil, slack.NewOptionsSelectBlockElement("users_select", pt("Owner"), "owner"))
+	owner.Optional = true
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, Title: pt("New deal"), Submit: pt("Save"), CallbackID: "deal.form", PrivateMetadata: "C1",
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock("account", pt("Account"), nil, slack.NewPlainTextInputBlockElement(nil, "account")),
+			slack.NewInputBlock("stage", pt("Stage"), nil, stage),
+			close, owner,
+		}},
+	}
+}
+
+func TestModalFlow(t *testing.T) {
+	s := newServer(t)
+	subs := make(chan slack.InteractionCallback, 4)
+	var triggerOnce = make(chan string, 1)
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		switch d := ev.Data.(type) {
+		case slack.SlashCommand:
+			triggerOnce <- d.TriggerID
+			_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+		case slack.InteractionCallback:
+			subs <- d
+			var resp any
+			if d.View.State.Values["account"]["account"].Value == "bad" {
+				resp = slack.NewErrorsViewSubmissionResponse(map[string]string{"account": "no"})
+			}
+			_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, resp)
+		}
+	})
+	ctx := ctxT(t)
+	c := api(s)
+	s.SlashCommand("U0ALICE", "C1", "/deal", "")
+	trig := <-triggerOnce
+	v, err := c.OpenViewContext(ctx, trig, dealModal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.OpenViewContext(ctx, trig, dealModal()); err == nil || err.Error() != "exchanged_trigger_id" {
+		t.Fatalf("reused trigger: %v", err)
+	}
+	if _, err := s.SubmitView("U0ALICE", v.ID, map[string]string{"stage": "Nope"}); err == nil {
+		t.Fatal("missing account and bad stage accepted")
+	}
+	id, err := s.SubmitView("U0ALICE", v.ID, map[string]string{"account": "bad", "stage": "won", "owner": "@bob", "close": "2026-12-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := s.AwaitAck(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := <-subs
+	vals := sub.View.State.Values
+	if sub.Type != slack.InteractionTypeViewSubmission || vals["stage"]["stage"].SelectedOption.Value != "Won" ||
+		vals["owner"]["owner"].SelectedUser != "U0BOB" || vals["close"]["close"].SelectedDate != "2026-12-01" ||
+		sub.View.PrivateMetadata != "C1" {
+		t.Fatalf("submission = %+v", sub.View.State)
+	}
+	if ack.Action != "errors" || ack.Errors["account"] != "no" {
+		t.Fatalf("ack = %+v", ack)
+	}
+	if got, _ := s.View(v.ID); got.Closed || got.Errors["account"] != "no" {
+		t.Fatalf("view after errors = %+v", got)
+	}
+	id, _ = s.SubmitView("U0ALICE", v.ID, map[string]string{"account": "Acme", "stage": "Prospecting"})
+	if _, err := s.AwaitAck(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.View(v.ID); !got.Closed {
+		t.Fatal("empty ack did not close the modal")
+	}
+}
+
+func TestResponseURLAndBlockAction(t *testing.T) {
+	s := newServer(t)
+	urls := make(chan string, 2)
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		if cb, ok := ev.Data.(slack.InteractionCallback); ok {
+			if len(cb.ActionCallback.BlockActions) != 1 || cb.ActionCallback.BlockActions[0].ActionID != "deal.won" {
+				t.Errorf("actions = %+v", cb.ActionCallback)
+			}
+			urls <- cb.ResponseURL
+		}
+		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+	})
+	ctx := ctxT(t)
+	id := s.BlockAction("U0BOB", slacktest.Container{Channel: "C1", MessageTS: "1.2", IsEphemeral: true},
+		slacktest.Action{ActionID: "deal.won", BlockID: "deal:D-1", Value: "D-1"})
+	u := <-urls
+	if _, _, err := api(s).PostMessageContext(ctx, "", slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral),
+		slack.MsgOptionText("won!", false), slack.MsgOptionReplaceOriginal(u)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.AwaitResponse(ctx, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Msg.Text != "won!" || !r.Msg.ReplaceOriginal {
+		t.Fatalf("response = %+v", r)
+	}
+}
+
+func TestUsersAndConversations(t *testing.T) {
+	s := newServer(t)
+	ctx := ctxT(t)
+	c := api(s)
+	u, err := c.GetUserInfoContext(ctx, "U0ALICE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.TZ != "Europe/Berlin" || !u.IsAdmin || u.RealName != "Alice Adams" || u.Name != "alice" {
+		t.Fatalf("user = %+v", u)
+	}
+	if _, err := c.GetUserInfoContext(ctx, "U0NOBODY"); err == nil || err.Error() != "user_not_found" {
+		t.Fatalf("unknown user: %v", err)
+	}
+	ch, _, _, err := c.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U0BOB"}})
+	if err != nil || ch.ID != "D0BOB" {
+		t.Fatalf("open = %+v, %v", ch, err)
+	}
+	_, ts, err := c.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("dm", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddReactionContext(ctx, "tada", slack.ItemRef{Channel: ch.ID, Timestamp: ts}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFileUploadV2(t *testing.T) {
+	s := newServer(t)
+	ctx := ctxT(t)
+	c := api(s)
+	_, ts, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("digest", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	png := []byte("\x89PNG\r\n\x1a\nfake")
+	f, err := c.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: strings.NewReader(string(png)), FileSize: len(png), Filename: "chart.png", Title: "Funnel",
+		AltTxt: "Funnel by stage", Channel: "C1", ThreadTimestamp: ts,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := s.Files()
+	if len(files) != 1 || files[0].ID != f.ID || string(files[0].Data) != string(png) ||
+		files[0].AltText != "Funnel by stage" || files[0].ThreadTS != ts || files[0].Channel != "C1" {
+		t.Fatalf("files = %+v", files)
+	}
+}
+
+func TestAwaitHonoursContext(t *testing.T) {
+	s := newServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.AwaitAck(ctx, "env-nope"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestValidateBlocksJSON(t *testing.T) {
+	raw := json.RawMessage(`[{"type":"section","text":{"type":"mrkdwn","text":"ok"}},{"type":"bogus"}]`)
+	if probs := slacktest.ValidateBlocks(raw); len(probs) != 1 || !strings.Contains(probs[0], "bogus") {
+		t.Fatalf("problems = %v", probs)
+	}
+}

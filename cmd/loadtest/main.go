@@ -1,0 +1,494 @@
+// Command loadtest drives salesbot through the Slack emulator and reports
+// its figures beside two baselines measured in the same run:
+//
+//   - salesbot: N "/deal add" slash commands, K in flight, over real Socket
+//     Mode to the real bot on a real bbolt file; ack latency (envelope
+//     written → ack read), reply latency (command → the "Logged" reply,
+//     which comes only after the commit) and durable replies per second;
+//   - a bare slack-go Socket Mode client that only acks, through the same
+//     emulator: the ack-latency baseline;
+//   - raw bbolt Batch writes with K writers: the durability baseline.
+//
+// Goals: ack p99 ≤ 1.5× the bare bot's, no ack slower than 3 s, replies/s
+// ≥ 80% of raw Batch writes/s. The exit status is 1 when a goal is missed.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"math"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/salesbot/salesbot/bot"
+	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+)
+
+type options struct {
+	N, InFlight, Users int
+	Dir                string
+	JSON               bool
+	CPUProfile         string
+	InProcess          bool
+}
+
+// Child processes: the bots run in their own processes, as they would in
+// production, so the emulator and the driver do not share their Go
+// scheduler. The load tool re-executes itself with these variables set.
+const (
+	envChild = "LOADTEST_CHILD" // "bare" or "salesbot"
+	envAPI   = "LOADTEST_API"
+	envApp   = "LOADTEST_APP_TOKEN"
+	envBot   = "LOADTEST_BOT_TOKEN"
+	envDB    = "LOADTEST_DB"
+)
+
+func main() {
+	if kind := os.Getenv(envChild); kind != "" {
+		os.Exit(child(kind))
+	}
+	var o options
+	flag.IntVar(&o.N, "n", 2000, "commands to send")
+	flag.IntVar(&o.InFlight, "inflight", 64, "commands in flight (and raw bbolt writers)")
+	flag.IntVar(&o.Users, "users", 8, "distinct Slack users sending")
+	flag.StringVar(&o.Dir, "dir", "", "directory for the database files (default: a temporary directory)")
+	flag.BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the salesbot process to this file")
+	flag.BoolVar(&o.InProcess, "inprocess", false, "run the bots inside this process instead of child processes")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := run(ctx, o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(2)
+	}
+	if o.JSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+	} else {
+		rep.print(os.Stdout)
+	}
+	if !rep.Pass {
+		os.Exit(1)
+	}
+}
+
+// Latency summarises a set of durations in milliseconds.
+type Latency struct {
+	P50, P99, Max float64
+	N             int
+}
+
+func summarize(ds []time.Duration) Latency {
+	if len(ds) == 0 {
+		return Latency{}
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	q := func(p float64) float64 {
+		i := int(math.Ceil(p*float64(len(s)))) - 1
+		return ms(s[max(0, min(i, len(s)-1))])
+	}
+	return Latency{P50: q(0.50), P99: q(0.99), Max: ms(s[len(s)-1]), N: len(s)}
+}
+
+func ms(d time.Duration) float64 { return math.Round(float64(d)/1e4) / 100 }
+
+// Report is the run's figures.
+type Report struct {
+	Commands, InFlight int
+
+	BotAck        Latency
+	BotReply      Latency
+	BotRepliesSec float64
+	BotElapsedSec float64
+	DealsStored   int
+
+	BareAck        Latency
+	BareElapsedSec float64
+
+	RawWritesSec  float64
+	RawWrite      Latency
+	RawElapsedSec float64
+
+	AckP99Ratio  float64 // bot p99 / bare p99, goal ≤ 1.5
+	DurableRatio float64 // bot replies/s / raw writes/s, goal ≥ 0.8
+	AcksOver3s   int
+	Pass         bool
+	Failures     []string
+}
+
+func (r Report) print(w io.Writer) {
+	fmt.Fprintf(w, "salesbot load test: %d × /deal add, %d in flight\n\n", r.Commands, r.InFlight)
+	fmt.Fprintf(w, "%-34s %9s %9s %9s\n", "", "p50 ms", "p99 ms", "max ms")
+	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "ack latency, salesbot", r.BotAck.P50, r.BotAck.P99, r.BotAck.Max)
+	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "ack latency, bare ack-only bot", r.BareAck.P50, r.BareAck.P99, r.BareAck.Max)
+	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "reply latency (command → Logged)", r.BotReply.P50, r.BotReply.P99, r.BotReply.Max)
+	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "raw bbolt Batch write", r.RawWrite.P50, r.RawWrite.P99, r.RawWrite.Max)
+	fmt.Fprintf(w, "\ndurable replies/s   %8.0f  (%d deals stored in %.2fs)\n", r.BotRepliesSec, r.DealsStored, r.BotElapsedSec)
+	fmt.Fprintf(w, "raw Batch writes/s  %8.0f  (%d writers)\n", r.RawWritesSec, r.InFlight)
+	fmt.Fprintf(w, "\nack p99 ratio    %.2f× the bare bot   (goal ≤ 1.5×)\n", r.AckP99Ratio)
+	fmt.Fprintf(w, "acks over 3 s    %d                    (goal 0)\n", r.AcksOver3s)
+	fmt.Fprintf(w, "durable ratio    %.0f%% of raw writes/s  (goal ≥ 80%%)\n", 100*r.DurableRatio)
+	if r.Pass {
+		fmt.Fprintln(w, "\nPASS")
+	} else {
+		fmt.Fprintf(w, "\nFAIL: %s\n", strings.Join(r.Failures, "; "))
+	}
+}
+
+var team = []slacktest.User{
+	{ID: "U0ALICE", Name: "alice", RealName: "Alice Anders"}, {ID: "U0BOB", Name: "bob", RealName: "Bob Brown"},
+	{ID: "U0CAROL", Name: "carol", RealName: "Carol Chen"}, {ID: "U0DAN", Name: "dan", RealName: "Dan Diaz"},
+	{ID: "U0ERIN", Name: "erin", RealName: "Erin Evans"}, {ID: "U0FRANK", Name: "frank", RealName: "Frank Fox"},
+	{ID: "U0GRACE", Name: "grace", RealName: "Grace Gill"}, {ID: "U0HEIDI", Name: "heidi", RealName: "Heidi Hart"},
+}
+
+func run(ctx context.Context, o options) (Report, error) {
+	rep := Report{Commands: o.N, InFlight: o.InFlight}
+	if o.Users < 1 || o.Users > len(team) {
+		o.Users = len(team)
+	}
+	if o.Dir == "" {
+		dir, err := os.MkdirTemp("", "salesbot-load-")
+		if err != nil {
+			return rep, err
+		}
+		defer os.RemoveAll(dir)
+		o.Dir = dir
+	}
+
+	// 1. Raw bbolt Batch writes, K writers.
+	raw, err := storage.RunBatchBaseline(ctx, filepath.Join(o.Dir, "raw.db"), o.N, o.InFlight, 256)
+	if err != nil {
+		return rep, fmt.Errorf("raw baseline: %w", err)
+	}
+	rep.RawWritesSec, rep.RawElapsedSec, rep.RawWrite = raw.PerSecond(), raw.Elapsed.Seconds(), summarize(raw.PerWrite)
+
+	// 2. The bare ack-only slack-go bot.
+	bare, err := runBare(ctx, o)
+	if err != nil {
+		return rep, fmt.Errorf("bare bot: %w", err)
+	}
+	rep.BareAck, rep.BareElapsedSec = summarize(bare.acks), bare.elapsed.Seconds()
+
+	// 3. salesbot.
+	sb, err := runSalesbot(ctx, o)
+	if err != nil {
+		return rep, fmt.Errorf("salesbot: %w", err)
+	}
+	rep.BotAck, rep.BotReply = summarize(sb.acks), summarize(sb.replies)
+	rep.BotElapsedSec, rep.DealsStored = sb.elapsed.Seconds(), sb.stored
+	rep.BotRepliesSec = float64(len(sb.replies)) / sb.elapsed.Seconds()
+	for _, a := range append(append([]time.Duration(nil), sb.acks...), bare.acks...) {
+		if a > 3*time.Second {
+			rep.AcksOver3s++
+		}
+	}
+
+	if rep.BareAck.P99 > 0 {
+		rep.AckP99Ratio = rep.BotAck.P99 / rep.BareAck.P99
+	}
+	if rep.RawWritesSec > 0 {
+		rep.DurableRatio = rep.BotRepliesSec / rep.RawWritesSec
+	}
+	if rep.AckP99Ratio > 1.5 {
+		rep.Failures = append(rep.Failures, fmt.Sprintf("ack p99 %.2f× the bare bot", rep.AckP99Ratio))
+	}
+	if rep.AcksOver3s > 0 {
+		rep.Failures = append(rep.Failures, fmt.Sprintf("%d acks over 3 s", rep.AcksOver3s))
+	}
+	if rep.DurableRatio < 0.8 {
+		rep.Failures = append(rep.Failures, fmt.Sprintf("durable replies/s only %.0f%% of raw writes/s", 100*rep.DurableRatio))
+	}
+	if sb.stored != o.N || len(sb.replies) != o.N {
+		rep.Failures = append(rep.Failures, fmt.Sprintf("%d replies, %d deals stored for %d commands", len(sb.replies), sb.stored, o.N))
+	}
+	rep.Pass = len(rep.Failures) == 0
+	return rep, nil
+}
+
+type result struct {
+	acks, replies []time.Duration
+	elapsed       time.Duration
+	stored        int
+}
+
+// drive pushes n slash commands keeping k in flight. done reports whether a
+// record completes an envelope (its reply arrived); the caller's await
+// loop sees every record once, in order.
+func drive(ctx context.Context, emu *slacktest.Server, o options, text func(i int) string,
+	complete func(r *slacktest.Record) (envelope string, ok bool)) (result, error) {
+	var res result
+	slots := make(chan struct{}, o.InFlight)
+	var mu sync.Mutex
+	pushed := make(map[string]time.Time, o.N)
+	doneAt := make(map[string]time.Time, o.N)
+	finished := make(chan error, 1)
+	cursor := emu.Len()
+	start := time.Now()
+	go func() {
+		// One reader walks the emulator's record log in order.
+		for got := 0; got < o.N; {
+			rec, err := emu.Await(ctx, cursor, func(r *slacktest.Record) bool {
+				return r.Kind == slacktest.KindAck || r.Kind == slacktest.KindResponse
+			})
+			if err != nil {
+				finished <- err
+				return
+			}
+			cursor = rec.Seq + 1
+			if rec.Kind == slacktest.KindAck {
+				mu.Lock()
+				res.acks = append(res.acks, rec.Ack.Latency)
+				mu.Unlock()
+			}
+			if id, ok := complete(&rec); ok {
+				mu.Lock()
+				doneAt[id] = rec.At
+				mu.Unlock()
+				got++
+				<-slots
+			}
+		}
+		finished <- nil
+	}()
+	for i := 0; i < o.N; i++ {
+		select {
+		case slots <- struct{}{}:
+		case err := <-finished:
+			return res, fmt.Errorf("stopped early: %v", err)
+		case <-ctx.Done():
+			return res, ctx.Err()
+		}
+		user := team[i%o.Users].ID
+		t0 := time.Now()
+		id := emu.SlashCommand(user, slacktest.DefaultChannel, "/deal", text(i))
+		mu.Lock()
+		pushed[id] = t0
+		mu.Unlock()
+	}
+	if err := <-finished; err != nil {
+		return res, err
+	}
+	res.elapsed = time.Since(start)
+	mu.Lock()
+	defer mu.Unlock()
+	for id, at := range doneAt {
+		res.replies = append(res.replies, at.Sub(pushed[id]))
+	}
+	return res, nil
+}
+
+func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// child runs one bot until SIGTERM and returns its exit status.
+func child(kind string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	var err error
+	switch kind {
+	case "bare":
+		err = runBareBot(ctx, os.Getenv(envAPI), os.Getenv(envApp), os.Getenv(envBot), nil)
+	case "salesbot":
+		err = runSalesbotBot(ctx, os.Getenv(envAPI), os.Getenv(envApp), os.Getenv(envBot), os.Getenv(envDB), os.Getenv("LOADTEST_CPUPROFILE"), nil)
+	default:
+		err = fmt.Errorf("unknown child %q", kind)
+	}
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintln(os.Stderr, "loadtest child:", err)
+		return 1
+	}
+	return 0
+}
+
+// runBareBot is the ack-only baseline: an unmodified slack-go Socket Mode
+// client that acks every envelope at once, with nothing else to do.
+func runBareBot(ctx context.Context, apiURL, appToken, botToken string, ready chan<- struct{}) error {
+	api := slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionAppLevelToken(appToken),
+		slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}), slack.OptionLog(quietLog()))
+	sm := socketmode.New(api, socketmode.OptionLog(quietLog()))
+	done := make(chan error, 1)
+	go func() { done <- sm.RunContext(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			<-done
+			return nil
+		case err := <-done:
+			return err
+		case ev := <-sm.Events:
+			if ev.Type == socketmode.EventTypeHello && ready != nil {
+				close(ready)
+				ready = nil
+			}
+			if ev.Request != nil && ev.Request.EnvelopeID != "" {
+				actx, c := context.WithTimeout(ctx, 3*time.Second)
+				_ = sm.AckCtx(actx, ev.Request.EnvelopeID, nil)
+				c()
+			}
+		}
+	}
+}
+
+// runSalesbotBot is the real bot, commands and storage.
+func runSalesbotBot(ctx context.Context, apiURL, appToken, botToken, dbPath, profile string, ready chan<- struct{}) error {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	db, err := storage.Open(dbPath, storage.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	svc := commands.New(db, commands.Config{Loc: time.UTC, Logger: logger})
+	b := bot.New(bot.Config{AppToken: appToken, BotToken: botToken, APIURL: apiURL,
+		Loc: time.UTC, Currency: sales.DefaultCurrency, Logger: logger}, svc, db)
+	if ready != nil {
+		go func() {
+			select {
+			case <-b.Ready():
+				close(ready)
+			case <-ctx.Done():
+			}
+		}()
+	}
+	return b.Run(ctx)
+}
+
+// startBot runs kind in a child process (or a goroutine with -inprocess)
+// against emu and returns a stop function that waits for it to exit.
+func startBot(ctx context.Context, o options, kind string, emu *slacktest.Server, dbPath string) (stop func() error, err error) {
+	if o.InProcess {
+		bctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			if kind == "bare" {
+				done <- runBareBot(bctx, emu.APIURL(), emu.AppToken(), emu.BotToken(), nil)
+			} else {
+				done <- runSalesbotBot(bctx, emu.APIURL(), emu.AppToken(), emu.BotToken(), dbPath, o.CPUProfile, nil)
+			}
+		}()
+		return func() error { cancel(); return <-done }, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), envChild+"="+kind, envAPI+"="+emu.APIURL(), envApp+"="+emu.AppToken(),
+		envBot+"="+emu.BotToken(), envDB+"="+dbPath)
+	if kind == "salesbot" && o.CPUProfile != "" {
+		cmd.Env = append(cmd.Env, "LOADTEST_CPUPROFILE="+o.CPUProfile)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return func() error {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		return cmd.Wait()
+	}, nil
+}
+
+func runBare(ctx context.Context, o options) (result, error) {
+	emu := slacktest.New(slacktest.Options{Users: team})
+	defer emu.Close()
+	stop, err := startBot(ctx, o, "bare", emu, "")
+	if err != nil {
+		return result{}, err
+	}
+	defer stop()
+	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+	defer wcancel()
+	if err := emu.AwaitConnections(wctx, 1); err != nil {
+		return result{}, fmt.Errorf("bare bot did not connect: %w", err)
+	}
+	return drive(ctx, emu, o, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
+		func(r *slacktest.Record) (string, bool) {
+			if r.Kind == slacktest.KindAck {
+				return r.Ack.EnvelopeID, true
+			}
+			return "", false
+		})
+}
+
+func runSalesbot(ctx context.Context, o options) (result, error) {
+	emu := slacktest.New(slacktest.Options{Users: team})
+	defer emu.Close()
+	dbPath := filepath.Join(o.Dir, "salesbot.db")
+	stop, err := startBot(ctx, o, "salesbot", emu, dbPath)
+	if err != nil {
+		return result{}, err
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			_ = stop()
+		}
+	}()
+	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+	defer wcancel()
+	if err := emu.AwaitConnections(wctx, 1); err != nil {
+		return result{}, fmt.Errorf("salesbot did not connect: %w", err)
+	}
+	res, err := drive(ctx, emu, o, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
+		func(r *slacktest.Record) (string, bool) {
+			// The "Logged" reply rides in the ack or comes by response_url.
+			switch {
+			case r.Kind == slacktest.KindAck && r.Ack.Msg != nil:
+				return r.Ack.EnvelopeID, strings.HasPrefix(r.Ack.Msg.Text, "Logged")
+			case r.Kind == slacktest.KindResponse && r.Response.OK:
+				return r.Response.EnvelopeID, strings.HasPrefix(r.Response.Msg.Text, "Logged")
+			}
+			return "", false
+		})
+	if err != nil {
+		return res, err
+	}
+	// Stop the bot (SIGTERM: it drains and closes the file), then count
+	// what is on disk.
+	stopped = true
+	if err := stop(); err != nil {
+		return res, fmt.Errorf("salesbot exit: %w", err)
+	}
+	db, err := storage.Open(dbPath, storage.Options{ReadOnly: true})
+	if err != nil {
+		return res, err
+	}
+	defer db.Close()
+	n, err := db.CountDeals(ctx)
+	res.stored = n
+	return res, err
+}

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestSmallRun drives a small load through every phase. The goals are
+// checked by the real run (go run ./cmd/loadtest); here only that every
+// command was answered and stored.
+func TestSmallRun(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	rep, err := run(ctx, options{N: 300, InFlight: 16, Users: 4, Dir: t.TempDir(), InProcess: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.DealsStored != 300 || rep.BotReply.N != 300 || rep.BareAck.N != 300 || rep.AcksOver3s != 0 {
+		t.Fatalf("report = %+v", rep)
+	}
+	if rep.RawWritesSec <= 0 || rep.BotRepliesSec <= 0 {
+		t.Fatalf("rates = %+v", rep)
+	}
+}
