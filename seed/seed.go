@@ -122,7 +122,7 @@ func Generate(opts Options) storage.Import {
 			Manager: storage.PersonRef(m), Territory: storage.TerritoryRef(i % nTerr),
 		})
 		reps[i] = rep{person: len(in.People) - 1, weight: g.logNormal(1, 0.35),
-			skill: clamp(rng.NormFloat64()*0.07, -0.15, 0.15), speed: g.logNormal(1, 0.2)}
+			skill: clamp(rng.NormFloat64()*0.04, -0.08, 0.08), speed: g.logNormal(1, 0.2)}
 		totalWeight += reps[i].weight
 	}
 	first, last := names.next()

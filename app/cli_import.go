@@ -1,0 +1,974 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+)
+
+// maxShownErrors is how many row errors an import prints.
+const maxShownErrors = 20
+
+// ImportCmd is `salesbot import deals|team|quotas --file F.csv ...`.
+func ImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := newCommand("import", stdout, stderr)
+	var o importOptions
+	var maps, stageMap string
+	c.fs.StringVar(&o.file, "file", "", "CSV (or export's JSON) file to read; - reads stdin")
+	c.fs.StringVar(&maps, "map", "", "field=column pairs naming your columns, e.g. account=Company,amount=Deal Value")
+	c.fs.StringVar(&o.dateLayout, "date-format", "", "Go date layout of your dates, e.g. 01/02/2006 (ISO 2006-01-02 and RFC 3339 always work)")
+	c.fs.StringVar(&stageMap, "stage-map", "", "From=To pairs renaming your stages, e.g. \"Closed Won=Won,Demo=Proposal\"")
+	c.fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "import the valid rows and list the skipped ones instead of stopping")
+	c.fs.StringVar(&o.format, "format", "", "csv or json (default: detected)")
+	pos, err := c.parse(args)
+	if err == nil {
+		err = o.finish(pos, maps, stageMap)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.fail(runImport(ctx, c, o, stdin))
+}
+
+type importOptions struct {
+	kind        string // deals, team, quotas
+	file        string
+	maps        map[string]string // field → column (normalized)
+	stageMap    map[string]string // lower(from) → to
+	dateLayout  string
+	skipInvalid bool
+	format      string
+}
+
+func (o *importOptions) finish(pos []string, maps, stageMap string) error {
+	if len(pos) != 1 {
+		return usagef("name what to import: deals, team or quotas")
+	}
+	o.kind = strings.ToLower(pos[0])
+	fields, ok := importFields[o.kind]
+	if !ok {
+		return usagef("cannot import %q: use deals, team or quotas", pos[0])
+	}
+	if o.file == "" {
+		return usagef("--file is required (a CSV with a header row; - reads stdin)")
+	}
+	switch o.format {
+	case "", "csv", "json":
+	default:
+		return usagef("--format %q: use csv or json", o.format)
+	}
+	pairs, err := splitPairs("map", maps)
+	if err != nil {
+		return err
+	}
+	o.maps = map[string]string{}
+	for _, p := range pairs {
+		f := normalizeColumn(p[0])
+		if !fields.has(f) {
+			return usagef("--map %s=%s: %q is not a %s field; fields are %s", p[0], p[1], p[0], o.kind, fields.names())
+		}
+		o.maps[f] = normalizeColumn(p[1])
+	}
+	pairs, err = splitPairs("stage-map", stageMap)
+	if err != nil {
+		return err
+	}
+	o.stageMap = map[string]string{}
+	for _, p := range pairs {
+		o.stageMap[strings.ToLower(p[0])] = p[1]
+	}
+	if o.dateLayout != "" {
+		// A layout without a year or month is almost surely a mistake
+		// (e.g. "dd/mm/yyyy" instead of Go's "02/01/2006").
+		if !strings.Contains(o.dateLayout, "2006") && !strings.Contains(o.dateLayout, "06") {
+			return usagef("--date-format %q is not a Go layout: write the reference date Mon Jan 2 15:04:05 2006 in your format, e.g. 02/01/2006 or 01/02/2006", o.dateLayout)
+		}
+	}
+	return nil
+}
+
+// field is one importable column: its canonical name and the header
+// spellings it is recognised by.
+type field struct {
+	name    string
+	aliases []string
+}
+
+type fieldSet []field
+
+func (fs fieldSet) has(name string) bool {
+	for _, f := range fs {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (fs fieldSet) names() string {
+	var n []string
+	for _, f := range fs {
+		n = append(n, f.name)
+	}
+	return strings.Join(n, ", ")
+}
+
+var importFields = map[string]fieldSet{
+	"deals": {
+		{"external_id", []string{"externalid", "ext_id", "crm_id", "deal_id", "opportunity_id"}},
+		{"id", nil},
+		{"account", []string{"account_name", "company", "customer", "organization", "organisation"}},
+		{"amount", []string{"value", "deal_value", "deal_size", "deal_amount"}},
+		{"stage", []string{"deal_stage", "pipeline_stage"}},
+		{"owner", []string{"rep", "owner_name", "deal_owner", "sales_rep"}},
+		{"owner_slack_id", nil},
+		{"territory", []string{"region"}},
+		{"product", nil},
+		{"close_date", []string{"expected_close", "expected_close_date", "close"}},
+		{"created", []string{"created_at", "create_date", "created_date", "date_created"}},
+		{"updated", []string{"updated_at", "last_modified"}},
+		{"closed", []string{"closed_at", "closed_date", "date_closed"}},
+		{"stage_entered", []string{"stage_entered_at"}},
+		{"snoozed_until", nil},
+		{"lost_reason", []string{"loss_reason", "reason_lost"}},
+		{"notes", []string{"note", "description"}},
+	},
+	"team": {
+		{"name", []string{"display_name", "rep", "person"}},
+		{"real_name", []string{"full_name"}},
+		{"slack_id", []string{"slack", "slack_user", "slack_user_id"}},
+		{"email", []string{"e_mail", "mail"}},
+		{"role", nil},
+		{"manager", []string{"manager_name", "reports_to"}},
+		{"territory", []string{"region"}},
+	},
+	"quotas": {
+		{"scope", nil},
+		{"subject", []string{"name", "rep", "owner"}},
+		{"subject_slack_id", nil},
+		{"period", nil},
+		{"amount", []string{"quota", "target"}},
+		{"set_by", nil},
+	},
+}
+
+// normalizeColumn makes "Deal Value", "deal-value" and "DEAL_VALUE" equal.
+func normalizeColumn(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.NewReplacer(" ", "_", "-", "_", ".", "_").Replace(s)
+}
+
+// columns maps field names to column indexes of a table.
+type columns map[string]int
+
+func (c columns) get(row []string, f string) string {
+	if i, ok := c[f]; ok {
+		return strings.TrimSpace(row[i])
+	}
+	return ""
+}
+
+// raw is get without trimming, for free text (notes) that export must
+// read back exactly; blank is still empty.
+func (c columns) raw(row []string, f string) string {
+	if i, ok := c[f]; ok && strings.TrimSpace(row[i]) != "" {
+		return row[i]
+	}
+	return ""
+}
+
+func (c columns) has(f string) bool { _, ok := c[f]; return ok }
+
+// mapColumns matches the header against the fields; --map wins over the
+// built-in spellings. It also returns the columns nothing uses.
+func mapColumns(header []string, fields fieldSet, maps map[string]string) (columns, []string, error) {
+	idx := map[string]int{}
+	for i, h := range header {
+		n := normalizeColumn(h)
+		if _, dup := idx[n]; dup {
+			return nil, nil, fmt.Errorf("the header names column %q twice", h)
+		}
+		idx[n] = i
+	}
+	cols := columns{}
+	for f, col := range maps {
+		i, ok := idx[col]
+		if !ok {
+			return nil, nil, usagef("--map %s=%s: the file has no column %q; its columns are %s", f, col, col, strings.Join(header, ", "))
+		}
+		cols[f] = i
+	}
+	for _, f := range fields {
+		if _, ok := cols[f.name]; ok {
+			continue
+		}
+		for _, n := range append([]string{f.name}, f.aliases...) {
+			if i, ok := idx[n]; ok && !used(cols, i) {
+				cols[f.name] = i
+				break
+			}
+		}
+	}
+	var unused []string
+	for i, h := range header {
+		if !used(cols, i) && strings.TrimSpace(h) != "" {
+			unused = append(unused, h)
+		}
+	}
+	return cols, unused, nil
+}
+
+func used(c columns, i int) bool {
+	for _, j := range c {
+		if j == i {
+			return true
+		}
+	}
+	return false
+}
+
+// rowError is one invalid row.
+type rowError struct {
+	line int
+	msg  string
+}
+
+// importer turns a table into one storage.Import. It looks up people,
+// territories and deals once and keeps indexes, so a 100k-row file does
+// not do 100k database lookups per column.
+type importer struct {
+	ctx    context.Context
+	db     *storage.DB
+	o      importOptions
+	cfg    Config
+	t      *table
+	cols   columns
+	dates  dateParser
+	stages sales.StageSet
+
+	in       storage.Import
+	errs     []rowError
+	rowLines []int // line of each in.Deals / in.People / in.Quotas entry
+
+	people    *peopleIndex
+	terrIndex map[string]sales.TerritoryID // lower(name) → id or TerritoryRef
+	newPeople int
+	newTerrs  int
+
+	unknownStages map[string]int        // stage as written → rows
+	extLines      map[string]int        // keys seen in this file → line
+	ids           map[sales.DealID]bool // deal ids rows have claimed
+	emptyDB       bool                  // no deals before this import
+	keepIDs       []sales.DealID        // per in.Deals: the id to create it with, 0 = none
+	managers      []pendingManager      // team rows' managers, resolved last
+}
+
+func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader) (err error) {
+	var r io.Reader = stdin
+	var size int64
+	name := o.file
+	if o.file != "-" {
+		f, err := os.Open(o.file)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", o.file, err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		r = f
+		if o.format == "" && strings.EqualFold(filepath.Ext(o.file), ".json") {
+			o.format = "json"
+		}
+	} else {
+		name = "stdin"
+	}
+	bar := newProgress(c.stderr, "reading "+name, size)
+	t, err := readTable(r, o.format, func(off int64) { bar.set(off) })
+	bar.done()
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if len(t.rows) == 0 {
+		return fmt.Errorf("%s has a header but no rows: nothing to import", name)
+	}
+	cols, unused, err := mapColumns(t.header, importFields[o.kind], o.maps)
+	if err != nil {
+		return err
+	}
+	if len(cols) == 0 {
+		return usagef("%s: none of the columns (%s) is a %s field (%s); name them with --map field=column", name, strings.Join(t.header, ", "), o.kind, importFields[o.kind].names())
+	}
+	if len(unused) > 0 {
+		fmt.Fprintf(c.stderr, "note: ignoring column(s) %s; use --map field=column to import them\n", strings.Join(unused, ", "))
+	}
+
+	db, err := c.open(false)
+	if err != nil {
+		return err
+	}
+	defer closeDB(db, &err)
+
+	im := &importer{ctx: ctx, db: db, o: o, cfg: c.cfg, t: t, cols: cols,
+		dates: dateParser{layout: o.dateLayout, loc: c.cfg.Loc}, unknownStages: map[string]int{}}
+	if err := im.load(); err != nil {
+		return err
+	}
+	bar = newProgress(c.stderr, "checking rows", int64(len(t.rows)))
+	for i, row := range t.rows {
+		if row.err != nil {
+			im.fail(row.line, row.err.Error())
+			continue
+		}
+		switch o.kind {
+		case "deals":
+			err = im.deal(row)
+		case "team":
+			err = im.person(row)
+		case "quotas":
+			err = im.quota(row)
+		}
+		if err != nil {
+			im.fail(row.line, errText(err))
+		}
+		if i&1023 == 0 {
+			bar.set(int64(i))
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	bar.done()
+	if o.kind == "team" {
+		if err := im.resolveManagers(); err != nil {
+			return err
+		}
+	}
+
+	if len(im.errs) > 0 {
+		im.printErrors(c.stderr)
+		if !o.skipInvalid {
+			return fmt.Errorf("%d invalid %s in %s; nothing was imported (fix them, or pass --skip-invalid to import the rest)", len(im.errs), plural(len(im.errs), t.where), name)
+		}
+	}
+	if len(im.in.Deals)+len(im.in.People)+len(im.in.Quotas) == 0 {
+		return fmt.Errorf("no valid rows in %s; nothing was imported", name)
+	}
+	im.keepDealIDs()
+
+	bar = newProgress(c.stderr, "", 0)
+	bar.note(fmt.Sprintf("writing %d %s in one transaction…", len(t.rows)-len(im.errs), plural(len(t.rows)-len(im.errs), t.where)))
+	res, err := db.Import(ctx, im.in, 0)
+	bar.done()
+	if err != nil {
+		var ie *storage.ImportError
+		if errors.As(err, &ie) {
+			return fmt.Errorf("%s %d: %s; nothing was imported", t.where, im.lineOf(ie), sales.ErrorMessage(ie.Err))
+		}
+		return fmt.Errorf("import: %w; nothing was imported", err)
+	}
+	im.summary(c.stdout, res)
+	return nil
+}
+
+func (im *importer) fail(line int, msg string) {
+	im.errs = append(im.errs, rowError{line, msg})
+}
+
+// lineOf maps a storage error back to the file.
+func (im *importer) lineOf(ie *storage.ImportError) int {
+	switch {
+	case ie.Kind == "deal" && im.o.kind == "deals", ie.Kind == "person" && im.o.kind == "team", ie.Kind == "quota" && im.o.kind == "quotas":
+		if ie.Index < len(im.rowLines) {
+			return im.rowLines[ie.Index]
+		}
+	}
+	return 0
+}
+
+func (im *importer) printErrors(w io.Writer) {
+	for i, e := range im.errs {
+		if i == maxShownErrors {
+			fmt.Fprintf(w, "… and %d more\n", len(im.errs)-maxShownErrors)
+			break
+		}
+		verb := "error"
+		if im.o.skipInvalid {
+			verb = "skipped"
+		}
+		fmt.Fprintf(w, "%s %d: %s: %s\n", im.t.where, e.line, verb, e.msg)
+	}
+	if len(im.unknownStages) > 0 {
+		var names, pairs []string
+		for s := range im.unknownStages {
+			names = append(names, s)
+		}
+		sort.Strings(names)
+		for _, s := range names {
+			pairs = append(pairs, s+"="+im.suggestStage(s))
+		}
+		fmt.Fprintf(w, "hint: your stages are %s; map the unknown ones to them, e.g. --stage-map %q\n",
+			im.stages.NameList(), strings.Join(pairs, ","))
+	}
+}
+
+// suggestStage guesses a target for an unknown stage name in the hint.
+func (im *importer) suggestStage(s string) string {
+	l := strings.ToLower(s)
+	switch {
+	case strings.Contains(l, "won") || strings.Contains(l, "win") || strings.Contains(l, "closed w"):
+		return im.stages.Won().Name
+	case strings.Contains(l, "lost") || strings.Contains(l, "loss") || strings.Contains(l, "dead"):
+		return im.stages.Lost().Name
+	}
+	return im.stages.First().Name
+}
+
+func (im *importer) summary(w io.Writer, res storage.ImportResult) {
+	switch im.o.kind {
+	case "deals":
+		fmt.Fprintf(w, "imported %d %s: %d new, %d updated, %d unchanged\n", len(im.in.Deals), plural(len(im.in.Deals), "deal"),
+			res.DealsCreated, res.DealsUpdated, res.DealsUnchanged)
+	case "team":
+		fmt.Fprintf(w, "imported %d %s: %d new\n", len(im.in.People), plural(len(im.in.People), "person"), res.PeopleCreated)
+	case "quotas":
+		fmt.Fprintf(w, "imported %d %s\n", len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
+	}
+	if im.o.kind != "team" && res.PeopleCreated > 0 {
+		fmt.Fprintf(w, "added %d %s by name, not yet linked to Slack: they are linked when a Slack user with that name first uses salesbot\n",
+			res.PeopleCreated, plural(res.PeopleCreated, "person"))
+	}
+	if im.newTerrs > 0 {
+		fmt.Fprintf(w, "added %d %s\n", im.newTerrs, plural(im.newTerrs, "territory"))
+	}
+	if im.o.skipInvalid && len(im.errs) > 0 {
+		fmt.Fprintf(w, "skipped %d invalid %s (listed above)\n", len(im.errs), plural(len(im.errs), im.t.where))
+	}
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	switch {
+	case s == "person":
+		return "people"
+	case strings.HasSuffix(s, "y"):
+		return s[:len(s)-1] + "ies"
+	}
+	return s + "s"
+}
+
+// load reads what rows refer to: stages, people, territories.
+func (im *importer) load() error {
+	var err error
+	if im.stages, err = im.db.Stages(im.ctx); err != nil {
+		return err
+	}
+	people, err := im.db.People(im.ctx)
+	if err != nil {
+		return err
+	}
+	im.people = newPeopleIndex(people)
+	n, err := im.db.CountDeals(im.ctx)
+	if err != nil {
+		return err
+	}
+	im.emptyDB = n == 0
+	terrs, err := im.db.Territories(im.ctx)
+	if err != nil {
+		return err
+	}
+	im.terrIndex = map[string]sales.TerritoryID{}
+	for _, t := range terrs {
+		im.terrIndex[strings.ToLower(t.Name)] = t.ID
+	}
+	return nil
+}
+
+// territory resolves a territory name, adding a new one to the import.
+func (im *importer) territory(name string) sales.TerritoryID {
+	if name == "" {
+		return 0
+	}
+	k := strings.ToLower(name)
+	if id, ok := im.terrIndex[k]; ok {
+		return id
+	}
+	im.in.Territories = append(im.in.Territories, sales.Territory{Name: name})
+	id := storage.TerritoryRef(len(im.in.Territories) - 1)
+	im.terrIndex[k] = id
+	im.newTerrs++
+	return id
+}
+
+// peopleIndex finds people by Slack id or name, including those this
+// import adds.
+type peopleIndex struct {
+	bySlack map[string]sales.PersonID
+	byName  map[string][]sales.PersonID // lower(name or real name)
+}
+
+func newPeopleIndex(people []sales.Person) *peopleIndex {
+	x := &peopleIndex{bySlack: map[string]sales.PersonID{}, byName: map[string][]sales.PersonID{}}
+	for _, p := range people {
+		x.add(p.ID, p.SlackID, p.Name, p.RealName)
+	}
+	return x
+}
+
+func (x *peopleIndex) add(id sales.PersonID, slack, name, real string) {
+	if slack != "" {
+		x.bySlack[slack] = id
+	}
+	for _, n := range []string{name, real} {
+		k := strings.ToLower(n)
+		if k != "" && !containsID(x.byName[k], id) {
+			x.byName[k] = append(x.byName[k], id)
+		}
+	}
+}
+
+func containsID(ids []sales.PersonID, id sales.PersonID) bool {
+	for _, i := range ids {
+		if i == id {
+			return true
+		}
+	}
+	return false
+}
+
+// find resolves "alice", "@alice", "<@U123>" or "U123". ok is false when
+// nobody matches; an error means several do.
+func (x *peopleIndex) find(ref string) (sales.PersonID, bool, error) {
+	ref = strings.TrimSpace(ref)
+	if strings.HasPrefix(ref, "<@") && strings.HasSuffix(ref, ">") {
+		ref = strings.TrimSuffix(strings.TrimPrefix(ref, "<@"), ">")
+		ref, _, _ = strings.Cut(ref, "|")
+	}
+	if id, ok := x.bySlack[ref]; ok {
+		return id, true, nil
+	}
+	ids := x.byName[strings.ToLower(strings.TrimPrefix(ref, "@"))]
+	switch len(ids) {
+	case 0:
+		return 0, false, nil
+	case 1:
+		return ids[0], true, nil
+	}
+	return 0, false, fmt.Errorf("%q matches %d people; use their Slack ID", ref, len(ids))
+}
+
+// owner resolves a deal owner, adding an unlinked person by name when new.
+func (im *importer) owner(name, slackID string) (sales.PersonID, error) {
+	if slackID != "" {
+		if id, ok := im.people.bySlack[slackID]; ok {
+			return id, nil
+		}
+	}
+	if name == "" && slackID == "" {
+		return 0, nil
+	}
+	if name != "" {
+		id, ok, err := im.people.find(name)
+		if err != nil {
+			return 0, fmt.Errorf("owner %w", err)
+		}
+		if ok {
+			return id, nil
+		}
+	}
+	p := sales.Person{Name: strings.TrimPrefix(name, "@"), SlackID: slackID, Role: sales.RoleRep}
+	if p.Name == "" {
+		p.Name = slackID
+	}
+	im.in.People = append(im.in.People, p)
+	id := storage.PersonRef(len(im.in.People) - 1)
+	im.people.add(id, p.SlackID, p.Name, "")
+	im.newPeople++
+	return id, nil
+}
+
+// ---- deals ----
+
+func (im *importer) deal(row tableRow) error {
+	c, r := im.cols, row.cells
+	d := sales.Deal{
+		Account:    c.get(r, "account"),
+		Product:    c.get(r, "product"),
+		LostReason: c.raw(r, "lost_reason"),
+		Notes:      c.raw(r, "notes"),
+	}
+	// "id" is the external id of a file without an external_id column;
+	// next to one (salesbot's own export) it is salesbot's deal id.
+	ext, sbID := c.get(r, "external_id"), ""
+	if c.has("external_id") {
+		sbID = c.get(r, "id")
+	} else {
+		ext = c.get(r, "id")
+	}
+	d.ExternalID = ext
+
+	if s := c.get(r, "amount"); s != "" {
+		m, err := commands.ParseAmount(s, im.cfg.Cur)
+		if err != nil {
+			return err
+		}
+		d.Amount = m
+	}
+	stage, err := im.stage(c.get(r, "stage"))
+	if err != nil {
+		return err
+	}
+	d.Stage = stage.ID
+	for _, tf := range []struct {
+		name  string
+		dst   *time.Time
+		civil bool
+	}{
+		{"close_date", &d.CloseDate, true}, {"created", &d.CreatedAt, false}, {"updated", &d.UpdatedAt, false}, {"closed", &d.ClosedAt, false},
+		{"stage_entered", &d.StageEnteredAt, false}, {"snoozed_until", &d.SnoozedUntil, false},
+	} {
+		s := c.get(r, tf.name)
+		if s == "" {
+			continue
+		}
+		var err error
+		if tf.civil {
+			*tf.dst, err = im.dates.civil(tf.name, s)
+		} else {
+			*tf.dst, err = im.dates.instant(tf.name, s)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !d.ClosedAt.IsZero() && stage.Kind == sales.StageOpen {
+		return fmt.Errorf("closed is set (%s) but stage %s is open: leave closed empty or use %s/%s",
+			c.get(r, "closed"), stage.Name, im.stages.Won().Name, im.stages.Lost().Name)
+	}
+	if !d.ClosedAt.IsZero() && !d.CreatedAt.IsZero() && d.ClosedAt.Before(d.CreatedAt) {
+		return fmt.Errorf("closed %s is before created %s", c.get(r, "closed"), c.get(r, "created"))
+	}
+	if stage.Kind != sales.StageOpen && d.ClosedAt.IsZero() && !d.CloseDate.IsZero() {
+		// A won or lost deal's close date is when it closed, at midnight
+		// in the team's zone.
+		cd := d.CloseDate
+		d.ClosedAt = time.Date(cd.Year(), cd.Month(), cd.Day(), 0, 0, 0, 0, im.cfg.Loc)
+		if !d.CreatedAt.IsZero() && d.ClosedAt.Before(d.CreatedAt) {
+			d.ClosedAt = d.CreatedAt
+		}
+	}
+	if ext != "" {
+		if line, dup := im.seenExt(ext, row.line); dup {
+			return fmt.Errorf("external id %q is used again (first on %s %d)", ext, im.t.where, line)
+		}
+	}
+	keep, err := im.matchID(&d, sbID)
+	if err != nil {
+		return err
+	}
+	// People and territories are added last: a row that fails above adds
+	// nothing, which --skip-invalid relies on.
+	if d.Owner, err = im.owner(c.get(r, "owner"), c.get(r, "owner_slack_id")); err != nil {
+		return err
+	}
+	d.Territory = im.territory(c.get(r, "territory"))
+	im.in.Deals = append(im.in.Deals, d)
+	im.keepIDs = append(im.keepIDs, keep)
+	im.rowLines = append(im.rowLines, row.line)
+	return nil
+}
+
+// seenExt remembers external ids of this file.
+func (im *importer) seenExt(ext string, line int) (int, bool) {
+	if im.extLines == nil {
+		im.extLines = map[string]int{}
+	}
+	if l, ok := im.extLines[ext]; ok {
+		return l, true
+	}
+	im.extLines[ext] = line
+	return 0, false
+}
+
+// matchID decides whether a row of salesbot's own export (which carries
+// the deal id D-42) is the stored deal D-42: only when that deal is the
+// same one (same external id, or same account and creation time); then d
+// updates it. Otherwise the row makes a new deal, so a file from another
+// salesbot never overwrites an unrelated deal that happens to share a
+// number; its old id becomes its external id. keep is the id to create
+// the deal with, which keepDealIDs uses only for an empty database, so
+// export → import is lossless there.
+func (im *importer) matchID(d *sales.Deal, sbID string) (keep sales.DealID, err error) {
+	if sbID == "" {
+		return 0, nil
+	}
+	id, ok := sales.ParseDealID(sbID)
+	if !ok {
+		return 0, fmt.Errorf("id %q is not a salesbot deal id such as D-42 (a foreign id belongs in external_id)", sbID)
+	}
+	if !im.claimID(id) {
+		return 0, fmt.Errorf("id %s appears twice", id)
+	}
+	if im.emptyDB {
+		return id, nil
+	}
+	stored, err := im.db.Deal(im.ctx, id)
+	if err != nil && sales.ErrorCode(err) != sales.ENOTFOUND {
+		return 0, err
+	}
+	if err == nil && stored.ExternalID == d.ExternalID && (d.ExternalID != "" ||
+		(strings.EqualFold(stored.Account, d.Account) && stored.CreatedAt.Unix() == d.CreatedAt.Unix())) {
+		d.ID = id
+		return 0, nil
+	}
+	// A deal from another database: its id there becomes its external id
+	// here, so importing the same file again updates instead of copying.
+	if d.ExternalID == "" {
+		d.ExternalID = id.String()
+	}
+	return 0, nil
+}
+
+// keepDealIDs gives new deals their ids from the file when the database
+// was empty and every row has one. Mixed with rows that get a fresh id,
+// an explicit id could collide with a number handed out earlier in the
+// same transaction, so then no ids are kept.
+func (im *importer) keepDealIDs() {
+	if !im.emptyDB {
+		return
+	}
+	all := true
+	for _, id := range im.keepIDs {
+		all = all && id != 0
+	}
+	for i, id := range im.keepIDs {
+		switch d := &im.in.Deals[i]; {
+		case all:
+			d.ID = id
+		case id != 0 && d.ExternalID == "":
+			d.ExternalID = id.String() // as matchID does for a non-empty database
+		}
+	}
+}
+
+// claimID keeps two rows from taking the same deal id.
+func (im *importer) claimID(id sales.DealID) bool {
+	if im.ids == nil {
+		im.ids = map[sales.DealID]bool{}
+	}
+	if im.ids[id] {
+		return false
+	}
+	im.ids[id] = true
+	return true
+}
+
+// stage resolves a stage name through --stage-map.
+func (im *importer) stage(s string) (sales.Stage, error) {
+	if s == "" {
+		return im.stages.First(), nil
+	}
+	name := s
+	if to, ok := im.o.stageMap[strings.ToLower(s)]; ok {
+		name = to
+	}
+	st, err := im.stages.Lookup(name)
+	if err != nil {
+		if name == s {
+			im.unknownStages[s]++
+			return st, fmt.Errorf("unknown stage %q: use one of %s, or map it with --stage-map %q", s, im.stages.NameList(), s+"="+im.suggestStage(s))
+		}
+		return st, fmt.Errorf("--stage-map sends %q to %q, which is not a stage: use one of %s", s, name, im.stages.NameList())
+	}
+	return st, nil
+}
+
+// ---- team ----
+
+type pendingManager struct {
+	person int // index into in.People
+	line   int
+	name   string
+}
+
+func (im *importer) person(row tableRow) error {
+	c, r := im.cols, row.cells
+	p := sales.Person{
+		Name:     strings.TrimPrefix(c.get(r, "name"), "@"),
+		RealName: c.get(r, "real_name"),
+		SlackID:  c.get(r, "slack_id"),
+		Email:    c.get(r, "email"),
+	}
+	if p.Name == "" && p.RealName == "" && p.SlackID == "" {
+		return fmt.Errorf("name is empty: every person needs a name or a slack_id")
+	}
+	if p.SlackID != "" && (strings.ContainsAny(p.SlackID, " <>@|") || !(p.SlackID[0] == 'U' || p.SlackID[0] == 'W')) {
+		return fmt.Errorf("slack_id %q is not a Slack user ID such as U012ABCDEF", p.SlackID)
+	}
+	if s := c.get(r, "role"); s != "" {
+		role, err := sales.ParseRole(s)
+		if err != nil {
+			return errors.New(sales.ErrorMessage(err))
+		}
+		p.Role = role
+	}
+	// The same person again (by Slack id or name) updates the stored one;
+	// twice in one file is a mistake.
+	key := strings.ToLower(p.Label())
+	if line, dup := im.seenExt("person:"+key, row.line); dup {
+		return fmt.Errorf("%s appears twice (first on %s %d)", p.Label(), im.t.where, line)
+	}
+	if p.SlackID != "" {
+		if line, dup := im.seenExt("slack:"+p.SlackID, row.line); dup {
+			return fmt.Errorf("slack_id %s appears twice (first on %s %d)", p.SlackID, im.t.where, line)
+		}
+	}
+	if id, ok := im.people.bySlack[p.SlackID]; ok && p.SlackID != "" {
+		p.ID = id
+	} else if id, ok, err := im.people.find(key); err != nil {
+		return err
+	} else if ok {
+		p.ID = id
+	}
+	p.Territory = im.territory(c.get(r, "territory"))
+	im.in.People = append(im.in.People, p)
+	im.rowLines = append(im.rowLines, row.line)
+	idx := len(im.in.People) - 1
+	if p.ID == 0 {
+		im.people.add(storage.PersonRef(idx), p.SlackID, p.Name, p.RealName)
+	}
+	if m := c.get(r, "manager"); m != "" {
+		im.managers = append(im.managers, pendingManager{idx, row.line, m})
+	}
+	return nil
+}
+
+// resolveManagers runs after all rows so a manager may be listed after
+// their reports.
+func (im *importer) resolveManagers() error {
+	for _, pm := range im.managers {
+		id, ok, err := im.people.find(pm.name)
+		switch {
+		case err != nil:
+			im.fail(pm.line, "manager "+err.Error())
+		case !ok:
+			im.fail(pm.line, fmt.Sprintf("manager %q is neither in this file nor a known person", pm.name))
+		default:
+			self := im.in.People[pm.person].ID
+			if self == 0 {
+				self = storage.PersonRef(pm.person)
+			}
+			if id == self {
+				im.fail(pm.line, "a person cannot be their own manager")
+				continue
+			}
+			im.in.People[pm.person].Manager = id
+		}
+	}
+	if len(im.errs) > 0 && im.o.skipInvalid {
+		im.dropInvalidPeople()
+	}
+	return nil
+}
+
+// dropInvalidPeople removes people whose manager failed to resolve, keeping
+// the PersonRef indexes of the others valid.
+func (im *importer) dropInvalidPeople() {
+	bad := map[int]bool{}
+	for _, e := range im.errs {
+		bad[e.line] = true
+	}
+	var keep []sales.Person
+	var lines []int
+	remap := map[sales.PersonID]sales.PersonID{}
+	for i, p := range im.in.People {
+		if bad[im.rowLines[i]] {
+			continue
+		}
+		remap[storage.PersonRef(i)] = storage.PersonRef(len(keep))
+		keep = append(keep, p)
+		lines = append(lines, im.rowLines[i])
+	}
+	for i := range keep {
+		if m := keep[i].Manager; m != 0 {
+			if n, ok := remap[m]; ok {
+				keep[i].Manager = n
+			} else if m&(1<<63) != 0 {
+				keep[i].Manager = 0 // their manager's row was skipped
+			}
+		}
+	}
+	im.in.People, im.rowLines = keep, lines
+}
+
+// ---- quotas ----
+
+func (im *importer) quota(row tableRow) error {
+	c, r := im.cols, row.cells
+	q := sales.Quota{}
+	switch s := strings.ToLower(c.get(r, "scope")); s {
+	case "", "rep":
+		q.Scope = sales.ScopeRep
+	case "team":
+		q.Scope = sales.ScopeTeam
+	case "territory":
+		q.Scope = sales.ScopeTerritory
+	default:
+		return fmt.Errorf("scope %q: use rep, team or territory", s)
+	}
+	p, err := sales.ParsePeriodKey(c.get(r, "period"))
+	if err != nil {
+		return fmt.Errorf("period %q: use %s", c.get(r, "period"), "YYYY-MM, YYYY-Qn or YYYY")
+	}
+	q.Period = p
+	amt := c.get(r, "amount")
+	if amt == "" {
+		return fmt.Errorf("amount is empty: a quota needs an amount")
+	}
+	if q.Amount, err = commands.ParseAmount(amt, im.cfg.Cur); err != nil {
+		return err
+	}
+	subj, slack := c.get(r, "subject"), c.get(r, "subject_slack_id")
+	switch q.Scope {
+	case sales.ScopeTerritory:
+		if subj == "" {
+			return fmt.Errorf("subject is empty: name the territory")
+		}
+		q.Subject = uint64(im.territory(subj))
+	case sales.ScopeTeam:
+		if subj == "" || strings.EqualFold(subj, "company") || strings.EqualFold(subj, "all") {
+			break // the whole company
+		}
+		fallthrough
+	default:
+		if subj == "" && slack == "" {
+			return fmt.Errorf("subject is empty: name the rep (or manager, for a team quota)")
+		}
+		id, err := im.owner(subj, slack)
+		if err != nil {
+			return err
+		}
+		q.Subject = uint64(id)
+	}
+	if id, ok, _ := im.people.find(c.get(r, "set_by")); ok && c.get(r, "set_by") != "" {
+		q.SetBy = id
+	}
+	if line, dup := im.seenExt(fmt.Sprintf("quota:%d:%d:%s", q.Scope, q.Subject, q.Period.Key()), row.line); dup {
+		return fmt.Errorf("the same quota appears twice (first on %s %d)", im.t.where, line)
+	}
+	im.in.Quotas = append(im.in.Quotas, q)
+	im.rowLines = append(im.rowLines, row.line)
+	return nil
+}

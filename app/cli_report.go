@@ -1,0 +1,230 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/salesbot/salesbot/report"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// ReportColumns are the fields of `report --format csv|json`, in the
+// order interface.md fixes.
+var ReportColumns = []string{"key", "open", "won", "lost", "win_rate", "avg_deal_size", "avg_cycle_days", "velocity", "pipeline_value", "won_value"}
+
+// ReportCmd is `salesbot report --by ... [--from D] [--to D] [--format ...]`.
+func ReportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := newCommand("report", stdout, stderr)
+	by := c.fs.String("by", "owner", "group by owner, manager, territory, stage or all")
+	from := c.fs.String("from", "", "count deals closed on or after this date (YYYY-MM-DD); default: all time")
+	to := c.fs.String("to", "", "count deals closed up to and including this date (YYYY-MM-DD)")
+	period := c.fs.String("period", "", "shorthand for --from/--to: month, quarter, year, 2026-11, 2026-Q4 or 2026")
+	format := c.fs.String("format", "table", "table, csv or json")
+	pos, err := c.parse(args)
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(pos) > 0 {
+		return c.fail(usagef("unexpected argument %q", pos[0]))
+	}
+	b, err := report.ParseBy(*by)
+	if err != nil {
+		return c.fail(usagef("%s", sales.ErrorMessage(err)))
+	}
+	switch *format {
+	case "table", "csv", "json":
+	default:
+		return c.fail(usagef("--format %q: use table, csv or json", *format))
+	}
+	w, err := reportWindow(*from, *to, *period, time.Now(), c.cfg.Loc)
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.fail(runReport(ctx, c, b, w, *format))
+}
+
+// reportWindow turns --from/--to (inclusive calendar dates in the team's
+// zone) or --period into a metrics window.
+func reportWindow(from, to, period string, now time.Time, loc *time.Location) (sales.Window, error) {
+	var w sales.Window
+	if period != "" {
+		if from != "" || to != "" {
+			return w, usagef("use --period or --from/--to, not both")
+		}
+		p, err := sales.ParsePeriod(period, now, loc)
+		if err != nil {
+			return w, usagef("--period: %s", sales.ErrorMessage(err))
+		}
+		return sales.WindowOf(p, loc), nil
+	}
+	dp := dateParser{loc: loc}
+	if from != "" {
+		t, err := dp.instant("--from", from)
+		if err != nil {
+			return w, usagef("%s", err)
+		}
+		w.From = t.Unix()
+	}
+	if to != "" {
+		t, err := dp.instant("--to", to)
+		if err != nil {
+			return w, usagef("%s", err)
+		}
+		if t.Equal(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)) {
+			t = t.AddDate(0, 0, 1) // a date means through the end of that day
+		}
+		w.To = t.Unix()
+	}
+	if w.From != 0 && w.To != 0 && w.To <= w.From {
+		return w, usagef("--to %s is before --from %s", to, from)
+	}
+	return w, nil
+}
+
+func runReport(ctx context.Context, c *command, by report.By, win sales.Window, format string) (err error) {
+	db, err := c.openExisting()
+	if err != nil {
+		return err
+	}
+	defer closeDB(db, &err)
+	rows, err := report.Rollup(ctx, db, by, win)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(c.stdout)
+	switch format {
+	case "csv":
+		err = writeReportCSV(bw, rows, c.cfg.Cur)
+	case "json":
+		err = writeReportJSON(bw, rows, c.cfg.Cur)
+	default:
+		err = writeReportTable(bw, rows, by, c.cfg.Cur)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// full renders a metric at full precision (shortest exact decimal, no
+// exponent); n/a is "".
+func full(n sales.Num) string {
+	if !n.OK {
+		return ""
+	}
+	return strconv.FormatFloat(n.V, 'f', -1, 64)
+}
+
+// fullMoney renders a minor-unit average in major units at full precision.
+func fullMoney(n sales.Num, cur sales.Currency) string {
+	if !n.OK {
+		return ""
+	}
+	return strconv.FormatFloat(n.V/float64(cur.Unit()), 'f', -1, 64)
+}
+
+// reportFields renders one row in ReportColumns order; every field but
+// the key is a number ("" = n/a).
+func reportFields(r report.Row, cur sales.Currency) []string {
+	f := r.Funnel
+	return []string{
+		r.Key,
+		strconv.FormatInt(f.Open, 10), strconv.FormatInt(f.Won, 10), strconv.FormatInt(f.Lost, 10),
+		full(f.WinRate), fullMoney(f.AvgDealSize, cur), full(f.AvgCycleDays), fullMoney(f.Velocity, cur),
+		cur.Plain(f.PipelineValue), cur.Plain(f.WonValue),
+	}
+}
+
+func writeReportCSV(w io.Writer, rows []report.Row, cur sales.Currency) error {
+	cw := csv.NewWriter(w)
+	cw.Write(ReportColumns)
+	for _, r := range rows {
+		cw.Write(reportFields(r, cur))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeReportJSON(w *bufio.Writer, rows []report.Row, cur sales.Currency) error {
+	w.WriteString("[")
+	for i, r := range rows {
+		if i > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString("\n{")
+		for j, v := range reportFields(r, cur) {
+			if j > 0 {
+				w.WriteString(",")
+			}
+			fmt.Fprintf(w, "%q:", ReportColumns[j])
+			switch {
+			case j == 0:
+				b, err := json.Marshal(v)
+				if err != nil {
+					return err
+				}
+				w.Write(b)
+			case v == "":
+				w.WriteString("null")
+			default:
+				w.WriteString(v)
+			}
+		}
+		w.WriteString("}")
+	}
+	if len(rows) > 0 {
+		w.WriteString("\n")
+	}
+	_, err := w.WriteString("]\n")
+	return err
+}
+
+func writeReportTable(w io.Writer, rows []report.Row, by report.By, cur sales.Currency) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := strings.ToUpper(string(by)[:1]) + string(by)[1:]
+	// tabwriter aligns every column right; padding the names to one width
+	// keeps the first column left-aligned.
+	width := utf8.RuneCountInString(head)
+	for _, r := range append(rows, report.Row{Key: "Total"}) {
+		width = max(width, utf8.RuneCountInString(tabSafe(r.Key)))
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
+	fmt.Fprintf(tw, "%s\tOpen\tWon\tLost\tWin rate\tAvg deal\tCycle (days)\tVelocity/day\tPipeline\tWon value\t\n", pad(head))
+	var total sales.Tally
+	for _, r := range rows {
+		total.Merge(r.Tally)
+		reportTableRow(tw, pad(tabSafe(r.Key)), r.Funnel, cur)
+	}
+	if len(rows) > 1 && by != report.ByAll {
+		reportTableRow(tw, pad("Total"), total.Funnel(), cur)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(tw, "(no deals)\t\t\t\t\t\t\t\t\t\t")
+	}
+	return tw.Flush()
+}
+
+func reportTableRow(w io.Writer, key string, f sales.Funnel, cur sales.Currency) {
+	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", key, f.Open, f.Won, f.Lost,
+		f.WinRate.Percent(), shortMoney(f.AvgDealSize, cur), f.AvgCycleDays.Fixed(1), shortMoney(f.Velocity, cur),
+		cur.Short(f.PipelineValue), cur.Short(f.WonValue))
+}
+
+func shortMoney(n sales.Num, cur sales.Currency) string {
+	if !n.OK {
+		return sales.NA
+	}
+	return cur.Short(sales.Money(n.V + 0.5))
+}
+
+// tabSafe keeps a name with a tab from breaking the table's columns.
+func tabSafe(s string) string { return strings.NewReplacer("\t", " ", "\n", " ").Replace(s) }
