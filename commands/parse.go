@@ -419,8 +419,6 @@ func resolveTopic(command string, toks []token) (string, error) {
 
 // ---- options ----
 
-var knownOptions = []string{optStage, optClose, optOwner, optTerritory, optProduct, optNote, optAmount, optAccount, optPage}
-
 // optionKey splits an unquoted key:value token.
 func optionKey(t token) (key, val string, ok bool) {
 	if t.quoted || t.ref != nil {

@@ -362,18 +362,6 @@ func nextWeekday(from time.Time, wd time.Weekday) time.Time {
 	return from.AddDate(0, 0, (int(wd)-int(from.Weekday())+7)%7)
 }
 
-// looksLikeDateStart says whether a word can begin a multi-word date, so
-// "close:next friday" takes the following word too.
-func dateWords(first string) int {
-	switch strings.ToLower(first) {
-	case "next", "in":
-		return 2
-	case "end":
-		return 3
-	}
-	return 1
-}
-
 // FormatDate is the canonical form of a date: 2026-12-31.
 func FormatDate(d time.Time) string { return d.Format("2006-01-02") }
 

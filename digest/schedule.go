@@ -108,14 +108,6 @@ func (sp spec) latest(after, now time.Time) (slot time.Time, skipped int, ok boo
 	return slot, skipped, ok
 }
 
-// period is the schedule's rhythm, used for the default grace of @every.
-func (sp spec) period() time.Duration {
-	if sp.every > 0 {
-		return sp.every
-	}
-	return 0
-}
-
 // schedule is one job's position: cursor is the latest slot handled (or
 // the time from which slots count).
 type schedule struct {
