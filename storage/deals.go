@@ -59,7 +59,7 @@ func (db *DB) CreateDeal(ctx context.Context, d sales.Deal, actor sales.PersonID
 			return err
 		}
 		nd.ID = sales.DealID(seq)
-		if err := insertDeal(tx, &nd, &st, actor, at); err != nil {
+		if err := insertDeal(directWriter(tx), &nd, &st, actor, at, ""); err != nil {
 			return err
 		}
 		if ik != nil {
@@ -135,7 +135,7 @@ func (db *DB) UpdateDeal(ctx context.Context, id sales.DealID, actor sales.Perso
 			return nil
 		}
 		nd.UpdatedAt = truncSecs(now)
-		if err := storeChange(tx, &old, &nd, &st, actor, now, db.cur); err != nil {
+		if err := storeChange(directWriter(tx), &old, &nd, &st, actor, now, db.cur); err != nil {
 			return err
 		}
 		out = nd
@@ -192,18 +192,24 @@ func (db *DB) CountDeals(ctx context.Context) (int, error) {
 // ---- inside transactions ----
 
 func getDeal(tx *bolt.Tx, id sales.DealID) (sales.Deal, error) {
-	v := tx.Bucket(bDeals).Get(u64key(uint64(id)))
+	return dealIn(tx.Bucket(bDeals), id)
+}
+
+func dealIn(deals kv, id sales.DealID) (sales.Deal, error) {
+	v := deals.Get(u64key(uint64(id)))
 	if v == nil {
 		return sales.Deal{}, sales.Errorf(sales.ENOTFOUND, "deal %s not found", id)
 	}
 	return decodeDeal(v)
 }
 
-func extLookup(tx *bolt.Tx, ext string) sales.DealID {
+func extLookup(tx *bolt.Tx, ext string) sales.DealID { return extIn(tx.Bucket(bIdxExt), ext) }
+
+func extIn(idx kv, ext string) sales.DealID {
 	if ext == "" {
 		return 0
 	}
-	if v := tx.Bucket(bIdxExt).Get([]byte(ext)); len(v) == 8 {
+	if v := idx.Get([]byte(ext)); len(v) == 8 {
 		return sales.DealID(binary.BigEndian.Uint64(v))
 	}
 	return 0
@@ -298,35 +304,39 @@ func validateDeal(tx *bolt.Tx, d *sales.Deal, st *sales.StageSet) error {
 }
 
 // insertDeal writes a new (normalized, validated, numbered) deal with its
-// indexes, its "created" event (at at) and the count.
-func insertDeal(tx *bolt.Tx, d *sales.Deal, st *sales.StageSet, actor sales.PersonID, at time.Time) error {
+// indexes, its "created" event (at at, naming stage first, or the deal's
+// stage when first is "") and the count.
+func insertDeal(w dealWriter, d *sales.Deal, st *sales.StageSet, actor sales.PersonID, at time.Time, first string) error {
 	rec := encodeDeal(d)
-	if err := tx.Bucket(bDeals).Put(u64key(uint64(d.ID)), rec); err != nil {
+	if err := w.deals.Put(u64key(uint64(d.ID)), rec); err != nil {
 		return err
 	}
-	if err := openIndexes(tx).update(nil, d, rec, st); err != nil {
+	if err := w.ix.update(nil, d, rec, st); err != nil {
 		return err
 	}
-	e := sales.Event{DealID: d.ID, At: at, Actor: actor, Field: sales.FieldCreated, To: st.Name(d.Stage)}
-	if err := putEvent(tx, &e); err != nil {
+	if first == "" {
+		first = st.Name(d.Stage)
+	}
+	e := sales.Event{DealID: d.ID, At: at, Actor: actor, Field: sales.FieldCreated, To: first}
+	if err := putEvent(w, &e); err != nil {
 		return err
 	}
-	return addCount(tx, 1)
+	return addCount(w.tx, 1)
 }
 
 // storeChange writes an edited deal, moves its index entries and records
 // one event per changed field.
-func storeChange(tx *bolt.Tx, old, nd *sales.Deal, st *sales.StageSet, actor sales.PersonID, now time.Time, cur sales.Currency) error {
+func storeChange(w dealWriter, old, nd *sales.Deal, st *sales.StageSet, actor sales.PersonID, now time.Time, cur sales.Currency) error {
 	rec := encodeDeal(nd)
-	if err := tx.Bucket(bDeals).Put(u64key(uint64(nd.ID)), rec); err != nil {
+	if err := w.deals.Put(u64key(uint64(nd.ID)), rec); err != nil {
 		return err
 	}
-	if err := openIndexes(tx).update(old, nd, rec, st); err != nil {
+	if err := w.ix.update(old, nd, rec, st); err != nil {
 		return err
 	}
 	for _, e := range diffEvents(old, nd, st, cur) {
 		e.DealID, e.At, e.Actor = nd.ID, now, actor
-		if err := putEvent(tx, &e); err != nil {
+		if err := putEvent(w, &e); err != nil {
 			return err
 		}
 	}
@@ -387,24 +397,23 @@ func dateText(t time.Time) string {
 
 // putEvent numbers and stores an event under its time key, and indexes it
 // by deal.
-func putEvent(tx *bolt.Tx, e *sales.Event) error {
-	evts := tx.Bucket(bEvents)
-	seq, err := evts.NextSequence()
+func putEvent(w dealWriter, e *sales.Event) error {
+	seq, err := w.tx.Bucket(bEvents).NextSequence()
 	if err != nil {
 		return err
 	}
 	e.ID = seq
 	k := eventKey(e.At, seq)
-	if err := evts.Put(k, encodeEvent(e)); err != nil {
+	if err := w.events.Put(k, encodeEvent(e)); err != nil {
 		return err
 	}
-	return tx.Bucket(bIdxDealEvts).Put(cat(u64key(uint64(e.DealID)), k), []byte{})
+	return w.dealEvts.Put(cat(u64key(uint64(e.DealID)), k), []byte{})
 }
 
 // ---- deal indexes ----
 
 type indexes struct {
-	owner, open, stage, closed, ext, acct *bolt.Bucket
+	owner, open, stage, closed, ext, acct kv
 }
 
 func openIndexes(tx *bolt.Tx) indexes {

@@ -229,3 +229,67 @@ func TestBulk(t *testing.T) {
 		t.Fatalf("CountDeals after partial bulk = %d", c)
 	}
 }
+
+// TestImportHistoryStartsAtFirstStage: a deal imported with its stage
+// history was created in the stage that history starts from, at CreatedAt,
+// not "created → Won" followed by the moves that got it there.
+func TestImportHistoryStartsAtFirstStage(t *testing.T) {
+	created := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
+	in := func() storage.Import {
+		return storage.Import{
+			Deals: []sales.Deal{
+				{Account: "Won one", Stage: 5, CreatedAt: created},
+				{Account: "No history", Stage: 3, CreatedAt: created},
+				{Account: "Notes only", Stage: 4, CreatedAt: created},
+			},
+			Events: []sales.Event{ // out of order on purpose
+				{DealID: 1, At: created.Add(72 * time.Hour), Field: "stage", From: "Qualified", To: "Won"},
+				{DealID: 3, At: created.Add(time.Hour), Field: "notes", To: "called"},
+				{DealID: 1, At: created.Add(24 * time.Hour), Field: "stage", From: "Prospecting", To: "Qualified"},
+			},
+		}
+	}
+	want := [][]string{
+		{"created:Prospecting", "stage:Prospecting>Qualified", "stage:Qualified>Won"},
+		{"created:Proposal"},
+		{"created:Negotiation", "notes:>called"},
+	}
+	load := map[string]func(context.Context, *storage.DB, storage.Import) (storage.ImportResult, error){
+		"Import": func(ctx context.Context, db *storage.DB, in storage.Import) (storage.ImportResult, error) {
+			return db.Import(ctx, in, 0)
+		},
+		"Bulk": func(ctx context.Context, db *storage.DB, in storage.Import) (storage.ImportResult, error) {
+			return db.Bulk(ctx, in, nil)
+		},
+	}
+	for name, fn := range load {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			db, _ := openClock(t)
+			res := must[storage.ImportResult](t)(fn(ctx, db, in()))
+			for i, id := range res.DealIDs {
+				h := must[[]sales.Event](t)(db.DealHistory(ctx, id))
+				var got []string
+				for _, e := range h {
+					if e.Field == sales.FieldCreated {
+						got = append(got, "created:"+e.To)
+					} else {
+						got = append(got, e.Field+":"+e.From+">"+e.To)
+					}
+				}
+				if !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("deal %d history %q, want %q", i+1, got, want[i])
+				}
+				if !h[0].At.Equal(created) {
+					t.Errorf("deal %d created at %v, want %v", i+1, h[0].At, created)
+				}
+			}
+			if d := must[sales.Deal](t)(db.Deal(ctx, res.DealIDs[0])); d.Stage != 5 {
+				t.Errorf("the deal itself is in stage %d, want Won (5)", d.Stage)
+			}
+			if err := db.Check(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -361,14 +361,15 @@ func rebuildAll(tx *bolt.Tx, now time.Time) error {
 		missing = append(missing, d)
 	}
 	stages := st
+	w := sortedWriter(tx) // events by creation time arrive out of key order
 	for i := range missing {
 		d := &missing[i]
 		e := sales.Event{DealID: d.ID, At: d.CreatedAt, Actor: d.Owner, Field: sales.FieldCreated, To: stages.Name(d.Stage)}
-		if err := putEvent(tx, &e); err != nil {
+		if err := putEvent(w, &e); err != nil {
 			return err
 		}
 	}
-	return nil
+	return w.flush()
 }
 
 func rebuildNameIndexes(tx *bolt.Tx) error {
