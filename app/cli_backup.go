@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+
+	"github.com/salesbot/salesbot/sales"
 )
 
 // BackupCmd is `salesbot backup FILE`: a consistent copy of the database
 // taken in one read transaction, written beside FILE and renamed into
-// place, so FILE is never half written.
+// place, so FILE is never half written. When a running salesbot holds the
+// database, that process makes the copy and streams it over its control
+// socket (see control.go).
 func BackupCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCommand("backup", stdout, stderr)
 	force := c.fs.Bool("force", false, "replace FILE if it exists")
@@ -31,6 +36,9 @@ func runBackup(ctx context.Context, c *command, path string, force bool) (err er
 		return err
 	}
 	db, err := c.openExisting()
+	if sales.ErrorCode(err) == sales.ECONFLICT {
+		return backupOnline(ctx, c, path)
+	}
 	if err != nil {
 		return err
 	}
@@ -41,6 +49,86 @@ func runBackup(ctx context.Context, c *command, path string, force bool) (err er
 	}
 	fmt.Fprintf(c.stdout, "backed up %s to %s (%s)\n", c.cfg.DB, path, byteSize(n))
 	return nil
+}
+
+// backupOnline gets the copy from the process holding the database lock.
+func backupOnline(ctx context.Context, c *command, path string) error {
+	if sameFile(path, c.cfg.DB) {
+		return sales.Errorf(sales.EINVALID, "backup file %s is the database itself: choose another path", path)
+	}
+	var n int64
+	err := writeFileAtomic(path, func(w io.Writer) error {
+		var err error
+		n, err = fetchBackup(ctx, c.cfg.DB, w)
+		return err
+	})
+	if errors.Is(err, errNoControl) {
+		return sales.Errorf(sales.ECONFLICT,
+			"database %s is in use by another process, and %v: stop that process to back up, or run a salesbot that serves online backups",
+			c.cfg.DB, err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "backed up %s to %s (%s) from the running salesbot\n", c.cfg.DB, path, byteSize(n))
+	return nil
+}
+
+// writeFileAtomic writes path through a 0600 temp file beside it that is
+// fsynced and renamed into place, so path is either untouched or complete.
+func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		err = write(tmp)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err == nil {
+		err = syncDir(dir)
+	}
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !os.IsPermission(err) {
+		return err
+	}
+	return nil
+}
+
+// sameFile reports whether a and b name the same file (or, when either is
+// missing, the same absolute path).
+func sameFile(a, b string) bool {
+	if sa, err := os.Stat(a); err == nil {
+		if sb, err := os.Stat(b); err == nil {
+			return os.SameFile(sa, sb)
+		}
+	}
+	pa, _ := filepath.Abs(a)
+	pb, _ := filepath.Abs(b)
+	return pa == pb
 }
 
 func byteSize(n int64) string {

@@ -96,6 +96,7 @@ type demo struct {
 	cancel  context.CancelFunc
 	botDone chan error
 	tmpDir  string
+	stopCtl func() // the control socket, for backups of a --db file
 
 	choices []choice
 	modal   string // open form's view id
@@ -121,6 +122,9 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 	d.db, err = storage.Open(dbPath, storage.Options{Currency: cfg.Cur, Logger: logger})
 	if err != nil {
 		return err
+	}
+	if d.tmpDir == "" {
+		d.stopCtl = startControl(d.db, logger)
 	}
 	if seedIt {
 		if err := d.seed(ctx, cfg.Loc); err != nil {
@@ -186,6 +190,9 @@ func (d *demo) stop() {
 	}
 	if d.emu != nil {
 		d.emu.Close()
+	}
+	if d.stopCtl != nil {
+		d.stopCtl()
 	}
 	if d.db != nil {
 		_ = d.db.Close()

@@ -76,6 +76,9 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) (err error) {
 			err = cerr
 		}
 	}()
+	// `salesbot backup` gets its online copy through this socket; it is
+	// closed before the database (defers run in reverse).
+	defer startControl(db, logger)()
 	st, err := newStack(cfg, db, nil, logger)
 	if err != nil {
 		return err

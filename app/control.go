@@ -1,0 +1,379 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+)
+
+// The control socket lets `salesbot backup` get a consistent copy from the
+// process that holds the database lock. It is a unix socket beside the
+// database (PATH.sock), 0600, so only the owner can reach it. The protocol
+// has one verb and takes nothing else from the client:
+//
+//	client: "salesbot/1 backup\n"
+//	server: frames of [uint32 big-endian length][bytes], a zero-length frame,
+//	        then one trailer line: "ok <total bytes>\n" or "error <text>\n".
+//
+// The trailer lets the client tell a complete copy from one cut short by a
+// crash or shutdown.
+const (
+	controlRequest  = "salesbot/1 backup"
+	controlFrameMax = 1 << 20
+	// sunPathMax stays under the smallest sun_path (104 on macOS, 108 on
+	// Linux, both counting the NUL).
+	sunPathMax = 100
+	// controlIdle bounds every read and write: a stalled client must not
+	// keep the backup's read transaction (which blocks file growth) open.
+	controlIdle  = 30 * time.Second
+	controlConns = 2
+)
+
+// controlSocketPath is where the process holding dbPath listens: PATH.sock
+// next to the file, or, when that is too long for a unix socket address, a
+// hashed name in a private per-user directory under os.TempDir(). Both sides
+// resolve the path the same way so `--db ./x.db` and `--db /abs/x.db` meet.
+func controlSocketPath(dbPath string) (sock string, private string) {
+	p, err := filepath.Abs(dbPath)
+	if err != nil {
+		p = filepath.Clean(dbPath)
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	if s := p + ".sock"; len(s) <= sunPathMax && len(tempSocketName(s)) <= sunPathMax {
+		return s, ""
+	}
+	sum := sha256.Sum256([]byte(p))
+	dir := filepath.Join(os.TempDir(), "salesbot-ctl-"+strconv.Itoa(os.Getuid()))
+	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".sock"), dir
+}
+
+// tempSocketName is where the server binds before renaming into place, so
+// the socket is never reachable before its mode is 0600.
+func tempSocketName(sock string) string {
+	return filepath.Join(filepath.Dir(sock), ".sbctl-"+strconv.FormatInt(int64(os.Getpid())%1e6, 10))
+}
+
+// checkPrivateDir accepts only a real directory with mode 0700: one made by
+// another user is either unusable to us or rejected here, so nobody else
+// can plant a socket where we look.
+func checkPrivateDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() || fi.Mode().Perm() != 0o700 {
+		return fmt.Errorf("%s is not a private (0700) directory", dir)
+	}
+	return nil
+}
+
+// controlServer serves backups of db on the control socket.
+type controlServer struct {
+	db     *storage.DB
+	log    *slog.Logger
+	ln     *net.UnixListener
+	path   string
+	ident  os.FileInfo // our socket file; removed on close only if still ours
+	ctx    context.Context
+	cancel context.CancelFunc
+	slots  chan struct{}
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+// startControl starts the control server for db and returns the function
+// that stops it (call it before closing db). A failure to listen is logged
+// and leaves the bot running: only online backup is unavailable.
+func startControl(db *storage.DB, logger *slog.Logger) (stop func()) {
+	s, err := listenControl(db, logger)
+	if err != nil {
+		logger.Warn("online backup unavailable: no control socket", sales.LogKeyError, err.Error())
+		return func() {}
+	}
+	logger.Info("control socket listening", sales.LogKeyPath, s.path)
+	return s.close
+}
+
+func listenControl(db *storage.DB, logger *slog.Logger) (*controlServer, error) {
+	path, private := controlSocketPath(db.Path)
+	if private != "" {
+		if err := os.Mkdir(private, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, err
+		}
+		if err := checkPrivateDir(private); err != nil {
+			return nil, err
+		}
+	}
+	// We hold the database lock, so a socket already at path is stale (left
+	// by a killed process): it is replaced. Anything that is not a socket is
+	// someone's file and is left alone.
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().Type() != os.ModeSocket {
+		return nil, fmt.Errorf("%s exists and is not a socket", path)
+	}
+	tmp := tempSocketName(path)
+	_ = os.Remove(tmp)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: tmp, Net: "unix"})
+	if err != nil {
+		return nil, err
+	}
+	ln.SetUnlinkOnClose(false) // the file is renamed; close removes it by name
+	err = os.Chmod(tmp, 0o600)
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	var ident os.FileInfo
+	if err == nil {
+		ident, err = os.Lstat(path)
+	}
+	if err != nil {
+		_ = ln.Close()
+		_ = os.Remove(tmp)
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &controlServer{db: db, log: logger, ln: ln, path: path, ident: ident, ctx: ctx, cancel: cancel,
+		slots: make(chan struct{}, controlConns), conns: map[net.Conn]struct{}{}}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+func (s *controlServer) accept() {
+	defer s.wg.Done()
+	backoff := 10 * time.Millisecond
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			if s.ctx.Err() != nil {
+				return
+			}
+			// EMFILE and the like: wait and retry rather than spin.
+			s.log.Warn("control socket accept", sales.LogKeyError, err.Error())
+			select {
+			case <-s.ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, time.Second)
+			continue
+		}
+		backoff = 10 * time.Millisecond
+		if !s.track(conn) {
+			_ = conn.Close()
+			return
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer s.untrack(conn)
+			s.serve(conn)
+		}()
+	}
+}
+
+func (s *controlServer) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *controlServer) untrack(c net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	_ = c.Close()
+}
+
+// close stops accepting, cuts in-flight backups short (their clients see
+// no trailer and keep nothing), waits for the handlers and removes the
+// socket file.
+func (s *controlServer) close() {
+	s.mu.Lock()
+	s.cancel()
+	for c := range s.conns {
+		_ = c.Close()
+	}
+	s.mu.Unlock()
+	_ = s.ln.Close()
+	s.wg.Wait()
+	if fi, err := os.Lstat(s.path); err == nil && os.SameFile(fi, s.ident) {
+		_ = os.Remove(s.path)
+	}
+}
+
+func (s *controlServer) serve(conn net.Conn) {
+	_ = conn.SetReadDeadline(time.Now().Add(controlIdle))
+	line, err := bufio.NewReader(io.LimitReader(conn, 128)).ReadString('\n')
+	if err != nil {
+		return // not a client of ours; nothing to answer
+	}
+	fw := &frameWriter{conn: conn, w: bufio.NewWriterSize(conn, 64<<10)}
+	var n int64
+	switch {
+	case strings.TrimSpace(line) != controlRequest:
+		err = fmt.Errorf("unknown request (this salesbot serves only %q)", controlRequest)
+	default:
+		select {
+		case s.slots <- struct{}{}:
+			start := time.Now()
+			n, err = s.db.Backup(s.ctx, fw)
+			<-s.slots
+			if err == nil {
+				s.log.Info("online backup served", "bytes", n, sales.LogKeyDuration, time.Since(start))
+			}
+		default:
+			err = errors.New("another backup is in progress; try again when it finishes")
+		}
+	}
+	if err != nil && s.ctx.Err() == nil {
+		s.log.Warn("online backup failed", sales.LogKeyError, err.Error())
+	}
+	fw.finish(n, err)
+}
+
+// frameWriter writes the framed stream; every write has an idle deadline.
+type frameWriter struct {
+	conn net.Conn
+	w    *bufio.Writer
+	hdr  [4]byte
+}
+
+func (f *frameWriter) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		chunk := p[:min(len(p), controlFrameMax)]
+		if err := f.frame(chunk); err != nil {
+			return written, err
+		}
+		written += len(chunk)
+		p = p[len(chunk):]
+	}
+	return written, nil
+}
+
+func (f *frameWriter) frame(b []byte) error {
+	_ = f.conn.SetWriteDeadline(time.Now().Add(controlIdle))
+	binary.BigEndian.PutUint32(f.hdr[:], uint32(len(b)))
+	if _, err := f.w.Write(f.hdr[:]); err != nil {
+		return err
+	}
+	_, err := f.w.Write(b)
+	return err
+}
+
+// finish ends the stream with the trailer; a failed stream (its write
+// error aside) still tells the client why.
+func (f *frameWriter) finish(n int64, err error) {
+	if f.frame(nil) != nil {
+		return
+	}
+	if err != nil {
+		msg := strings.Join(strings.Fields(err.Error()), " ")
+		fmt.Fprintf(f.w, "error %s\n", msg)
+	} else {
+		fmt.Fprintf(f.w, "ok %d\n", n)
+	}
+	_ = f.w.Flush()
+}
+
+// errNoControl says no process answered on the control socket.
+var errNoControl = errors.New("no control socket")
+
+// fetchBackup asks the process holding dbPath for a consistent copy and
+// writes it to w. It returns the byte count only when the copy is complete.
+func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
+	path, private := controlSocketPath(dbPath)
+	if private != "" {
+		if err := checkPrivateDir(private); err != nil {
+			return 0, fmt.Errorf("%w: %v", errNoControl, err)
+		}
+	}
+	d := net.Dialer{Timeout: 2 * time.Second}
+	conn, err := d.DialContext(ctx, "unix", path)
+	if err != nil {
+		reason := "nothing listens on it"
+		if errors.Is(err, os.ErrNotExist) {
+			reason = "it does not exist"
+		}
+		return 0, fmt.Errorf("%w at %s (%s)", errNoControl, path, reason)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	defer stop()
+
+	_ = conn.SetDeadline(time.Now().Add(controlIdle))
+	if _, err := io.WriteString(conn, controlRequest+"\n"); err != nil {
+		return 0, fmt.Errorf("control socket %s: %w", path, err)
+	}
+	n, err := readFrames(conn, w)
+	if err == nil {
+		return n, nil
+	}
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	return 0, err
+}
+
+// readFrames copies the framed stream to w and checks the trailer.
+func readFrames(conn net.Conn, w io.Writer) (int64, error) {
+	r := bufio.NewReaderSize(conn, 64<<10)
+	var total int64
+	var hdr [4]byte
+	for {
+		_ = conn.SetReadDeadline(time.Now().Add(controlIdle))
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return 0, fmt.Errorf("the running salesbot stopped sending the copy: %w", err)
+		}
+		size := binary.BigEndian.Uint32(hdr[:])
+		if size == 0 {
+			break
+		}
+		if size > controlFrameMax {
+			return 0, errors.New("the control socket answered with something that is not a salesbot backup")
+		}
+		if _, err := io.CopyN(w, r, int64(size)); err != nil {
+			return 0, fmt.Errorf("the running salesbot stopped sending the copy: %w", err)
+		}
+		total += int64(size)
+	}
+	line, err := r.ReadString('\n')
+	if err != nil {
+		return 0, fmt.Errorf("the running salesbot ended the copy without confirming it: %w", err)
+	}
+	status, rest, _ := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
+	switch status {
+	case "ok":
+		if n, err := strconv.ParseInt(rest, 10, 64); err != nil || n != total {
+			return 0, fmt.Errorf("the running salesbot sent %d bytes but reported %q", total, rest)
+		}
+		return total, nil
+	case "error":
+		return 0, fmt.Errorf("the running salesbot could not make the copy: %s", rest)
+	}
+	return 0, errors.New("the control socket answered with something that is not a salesbot backup")
+}

@@ -1,0 +1,284 @@
+package app_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/app"
+	"github.com/salesbot/salesbot/bot/slacktest"
+)
+
+// startRun runs app.Run on e's database against the Slack emulator until
+// the returned stop is called (or the test ends). Once the bot has
+// connected, the control socket is listening: it starts first.
+func startRun(t *testing.T, e *env) (emu *slacktest.Server, stop func()) {
+	t.Helper()
+	emu = slacktest.New(slacktest.Options{})
+	cfg := app.Config{AppToken: emu.AppToken(), BotToken: emu.BotToken(), APIURL: emu.APIURL(), DB: e.db,
+		DigestSchedule: "0 8 * * 1-5", NudgeSchedule: "0 9 * * 1-5", Timezone: "UTC", Currency: "USD"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run = %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("Run did not return")
+		}
+		emu.Close()
+	}
+	t.Cleanup(stop)
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	if err := emu.AwaitConnections(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	return emu, stop
+}
+
+// TestBackupOnlineFromRun: while the bot holds the database, backup gets a
+// complete, consistent copy from it over the control socket.
+func TestBackupOnlineFromRun(t *testing.T) {
+	e := seeded(t, 40)
+	emu, stop := startRun(t, e)
+	// A write through Slack just before the backup is in the copy.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	id := emu.SlashCommand("U0X", "", "/deal", "add Acme 5k")
+	if _, err := emu.AwaitResponse(ctx, id, nil); err != nil {
+		t.Fatal(err)
+	}
+	sock := e.db + ".sock"
+	if fi, err := os.Lstat(sock); err != nil || fi.Mode().Type() != os.ModeSocket || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("control socket %s: %v %v", sock, fi, err)
+	}
+
+	copyPath := filepath.Join(e.dir, "copy.db")
+	r := e.must(app.BackupCmd, copyPath)
+	if !strings.Contains(r.stdout, "from the running salesbot") {
+		t.Errorf("%s", r)
+	}
+	if fi, err := os.Stat(copyPath); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("copy: %v %v", fi, err)
+	}
+	// The same guards as the offline route.
+	if r := e.run(app.BackupCmd, copyPath); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("backup over an existing file: %s", r)
+	}
+	if r := e.run(app.BackupCmd, "--force", e.db); r.code != 1 || !strings.Contains(r.stderr, "database itself") {
+		t.Errorf("backup onto the database: %s", r)
+	}
+	e.must(app.BackupCmd, "--force", copyPath)
+
+	stop()
+	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
+		t.Errorf("socket left behind after shutdown: %v", err)
+	}
+	db, done := e.open(copyPath)
+	n, err := db.CountDeals(context.Background())
+	if err == nil {
+		err = db.Check(context.Background())
+	}
+	done()
+	if err != nil || n != 41 {
+		t.Fatalf("copy has %d deals (%v), want 41", n, err)
+	}
+	want := e.must(app.ExportCmd, "deals").stdout
+	if got := e.must(app.ExportCmd, "deals", "--db", copyPath).stdout; got != want {
+		t.Errorf("the copy exports differently:\n%s", firstDiff(want, got))
+	}
+	assertNoTemp(t, e.dir)
+}
+
+// TestBackupOnlineStaleSocketAndLongPath: a socket left by a killed process
+// is replaced, and a database path too long for a socket address uses the
+// hashed fallback; both still serve backups.
+func TestBackupOnlineStaleSocketAndLongPath(t *testing.T) {
+	tests := []struct {
+		name       string
+		besideFile bool // the socket is PATH.sock, not the hashed fallback
+		setup      func(t *testing.T, e *env)
+	}{
+		{"stale socket", true, func(t *testing.T, e *env) {
+			ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: e.db + ".sock", Net: "unix"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ln.SetUnlinkOnClose(false)
+			ln.Close()
+		}},
+		{"long path", false, func(t *testing.T, e *env) {
+			dir := filepath.Join(e.dir, strings.Repeat("d", 60), strings.Repeat("e", 40))
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(e.db, filepath.Join(dir, "salesbot.db")); err != nil {
+				t.Fatal(err)
+			}
+			e.db = filepath.Join(dir, "salesbot.db")
+			t.Setenv("SALESBOT_DB", e.db)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := seeded(t, 5)
+			tt.setup(t, e)
+			_, stop := startRun(t, e)
+			if fi, err := os.Lstat(e.db + ".sock"); (err == nil && fi.Mode().Type() == os.ModeSocket) != tt.besideFile {
+				t.Errorf("socket beside %s (%d bytes): %v, want %v", e.db, len(e.db), err == nil, tt.besideFile)
+			}
+			copyPath := filepath.Join(e.dir, "copy.db")
+			if r := e.must(app.BackupCmd, copyPath); !strings.Contains(r.stdout, "from the running salesbot") {
+				t.Errorf("%s", r)
+			}
+			stop()
+			if _, err := os.Lstat(e.db + ".sock"); !os.IsNotExist(err) {
+				t.Errorf("socket beside the database after shutdown: %v", err)
+			}
+			db, done := e.open(copyPath)
+			n, err := db.CountDeals(context.Background())
+			done()
+			if err != nil || n != 5 {
+				t.Fatalf("copy has %d deals (%v), want 5", n, err)
+			}
+		})
+	}
+}
+
+// TestBackupOnlineFromDemo: `demo --db PATH` serves backups too.
+func TestBackupOnlineFromDemo(t *testing.T) {
+	e := seeded(t, 3)
+	stdinR, stdinW := io.Pipe()
+	stdoutR, stdoutW := io.Pipe()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code := make(chan int, 1)
+	go func() {
+		code <- app.Demo(ctx, []string{"--db", e.db}, stdinR, stdoutW, io.Discard)
+		stdoutW.Close()
+	}()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdoutR)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	// A reply means the bot is up, and so is the control socket.
+	go io.WriteString(stdinW, "/deal add Globex 7k\n")
+	awaitLine(t, ctx, lines, "Globex")
+
+	copyPath := filepath.Join(e.dir, "copy.db")
+	if r := e.must(app.BackupCmd, copyPath); !strings.Contains(r.stdout, "from the running salesbot") {
+		t.Errorf("%s", r)
+	}
+	stdinW.Close()
+	for range lines { // drain until Demo closes stdout
+	}
+	if c := <-code; c != app.ExitOK {
+		t.Fatalf("demo exit %d", c)
+	}
+	db, done := e.open(copyPath)
+	n, err := db.CountDeals(context.Background())
+	done()
+	if err != nil || n != 4 {
+		t.Fatalf("copy has %d deals (%v), want 4", n, err)
+	}
+}
+
+func awaitLine(t *testing.T, ctx context.Context, lines <-chan string, want string) {
+	t.Helper()
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("output ended before %q", want)
+			}
+			if strings.Contains(l, want) && !strings.Contains(l, "> /deal") {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatalf("no %q: %v", want, ctx.Err())
+		}
+	}
+}
+
+// TestBackupLockedWithoutServer: a process holds the lock but nobody
+// answers on the socket (an old salesbot, or a stale socket file): one
+// clear line, and no file is written.
+func TestBackupLockedWithoutServer(t *testing.T) {
+	e := seeded(t, 3)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: e.db + ".sock", Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.SetUnlinkOnClose(false)
+	ln.Close()
+	_, done := e.open(e.db)
+	defer done()
+	target := filepath.Join(e.dir, "b.db")
+	r := e.run(app.BackupCmd, target)
+	if r.code != 1 || !strings.Contains(r.stderr, "in use") || !strings.Contains(r.stderr, "nothing listens") ||
+		strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Errorf("%s", r)
+	}
+	if _, err := os.Stat(target); !os.IsNotExist(err) {
+		t.Errorf("backup file written: %v", err)
+	}
+	assertNoTemp(t, e.dir)
+}
+
+// TestControlSocketRefusesOtherRequests: the socket serves the backup verb
+// only.
+func TestControlSocketRefusesOtherRequests(t *testing.T) {
+	e := seeded(t, 1)
+	startRun(t, e)
+	conn, err := net.Dial("unix", e.db+".sock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, "salesbot/1 backup /etc/passwd\n"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An empty stream (the zero-length end frame), then the error trailer.
+	if len(reply) < 4 || string(reply[:4]) != "\x00\x00\x00\x00" || !strings.HasPrefix(string(reply[4:]), "error unknown request") {
+		t.Errorf("reply %q", reply)
+	}
+}
+
+func assertNoTemp(t *testing.T, dir string) {
+	t.Helper()
+	ents, _ := os.ReadDir(dir)
+	for _, de := range ents {
+		if strings.Contains(de.Name(), ".tmp") {
+			t.Errorf("temp file left behind: %s", de.Name())
+		}
+	}
+}
