@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -196,6 +197,9 @@ func closeDB(db *storage.DB, err *error) {
 	if cerr := db.Close(); cerr != nil && *err == nil {
 		*err = fmt.Errorf("close database: %w", cerr)
 	}
+	if _, ok := snapshots.LoadAndDelete(db.Path); ok {
+		_ = os.Remove(db.Path)
+	}
 }
 
 // splitPairs parses "a=b,c=d" into ordered pairs; used by --map and
@@ -251,4 +255,41 @@ func RunConfig(args []string, stderr io.Writer) (cfg Config, code int) {
 		return cfg, c.fail(configError{err})
 	}
 	return c.cfg, -1
+}
+
+// snapshots are temporary copies opened by openForRead; closeDB deletes them.
+var snapshots sync.Map // path → struct{}
+
+// openForRead opens the database for a read-only command. When a running
+// salesbot holds the file, it reads a consistent snapshot fetched through
+// the control socket instead, so export, report and digest --print work
+// beside a live bot.
+func (c *command) openForRead(ctx context.Context) (*storage.DB, error) {
+	db, err := c.openExisting()
+	if err == nil || sales.ErrorCode(err) != sales.ECONFLICT {
+		return db, err
+	}
+	f, terr := os.CreateTemp("", "salesbot-snapshot-*.db")
+	if terr != nil {
+		return nil, err
+	}
+	path := f.Name()
+	_, ferr := fetchBackup(ctx, c.cfg.DB, f)
+	if cerr := f.Close(); ferr == nil {
+		ferr = cerr
+	}
+	if ferr != nil {
+		_ = os.Remove(path)
+		if errors.Is(ferr, errNoControl) {
+			return nil, err // the original "in use" error says it best
+		}
+		return nil, fmt.Errorf("read a snapshot from the running salesbot: %w", ferr)
+	}
+	snap, err := storage.Open(path, storage.Options{Timeout: 2 * time.Second, ReadOnly: true, Currency: c.cfg.Cur})
+	if err != nil {
+		_ = os.Remove(path)
+		return nil, fmt.Errorf("open snapshot: %w", err)
+	}
+	snapshots.Store(path, struct{}{})
+	return snap, nil
 }

@@ -28,7 +28,7 @@ func DigestCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 }
 
 func runDigest(ctx context.Context, c *command) (err error) {
-	db, err := c.openExisting()
+	db, err := c.openForRead(ctx)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ var exporters = map[string]func(ctx context.Context, db *storage.DB, cfg Config)
 }
 
 func runExport(ctx context.Context, c *command, kind, format string) (err error) {
-	db, err := c.openExisting()
+	db, err := c.openForRead(ctx)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func reportWindow(from, to, period string, now time.Time, loc *time.Location) (s
 }
 
 func runReport(ctx context.Context, c *command, by report.By, win sales.Window, format string) (err error) {
-	db, err := c.openExisting()
+	db, err := c.openForRead(ctx)
 	if err != nil {
 		return err
 	}
