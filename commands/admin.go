@@ -309,7 +309,7 @@ func (r *run) setManager(c Cmd) (*Result, error) {
 	}
 	res := msg("Manager set", fmt.Sprintf("Logged: %s now reports to %s.", rep.Label(), mgr.Label()))
 	if r.roleOf(mgr) == sales.RoleRep {
-		res.Lines = append(res.Lines, fmt.Sprintf("%s is a rep; an admin can make them a manager with /salesbot role %s manager.", mgr.Label(), UserRef{ID: mgr.SlackID, Name: mgr.Name}))
+		res.Lines = append(res.Lines, fmt.Sprintf("%s is a rep; an admin can make them a manager with /salesbot role @%s manager.", mgr.Label(), mgr.Label()))
 	}
 	return res, nil
 }

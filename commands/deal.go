@@ -468,7 +468,7 @@ func (r *run) dealList(c Cmd) (*Result, error) {
 			return &Result{Kind: KindDealList, Title: "Deals of " + c.User.Label(), Lines: []string{c.User.Label() + " has no deals yet."}}, nil
 		}
 		owners = []sales.PersonID{p.ID}
-		title = "Deals of " + p.Label()
+		title = p.Label() + "'s deals"
 		if p.ID == r.actor.Person.ID {
 			title = "Your deals"
 		}
@@ -521,6 +521,7 @@ func (r *run) dealList(c Cmd) (*Result, error) {
 	}
 	from := (page - 1) * PageSize
 	more := len(deals) > page*PageSize
+	found := len(deals) // all of them when the page is past the end
 	if from > len(deals) {
 		from = len(deals)
 	}
@@ -534,11 +535,26 @@ func (r *run) dealList(c Cmd) (*Result, error) {
 	}
 	switch {
 	case len(deals) == 0 && page > 1:
-		res.Lines = []string{fmt.Sprintf("Page %d is empty.", page)}
+		pages := (found + PageSize - 1) / PageSize
+		switch pages {
+		case 0:
+			res.Lines = []string{fmt.Sprintf("Page %d is past the end: there are no deals here.", page)}
+		case 1:
+			if found == 1 {
+				res.Lines = []string{fmt.Sprintf("Page %d is past the end: the one deal is on page 1.", page)}
+				break
+			}
+			res.Lines = []string{fmt.Sprintf("Page %d is past the end: all %d deals fit on page 1.", page, found)}
+		default:
+			res.Lines = []string{fmt.Sprintf("Page %d is past the end: the %d deals fill %d pages.", page, found, pages)}
+		}
 	case len(deals) == 0:
-		res.Lines = []string{"No deals here. Log one with /deal add <account> <amount>."}
+		// Nothing to summarise: the renderer says the list is empty.
 	default:
 		line := fmt.Sprintf("%d deals, %s", len(deals), r.cur.Format(total))
+		if len(deals) == 1 {
+			line = "1 deal, " + r.cur.Format(total)
+		}
 		if page > 1 || more {
 			line = fmt.Sprintf("Page %d: %s", page, line)
 		}

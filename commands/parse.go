@@ -607,7 +607,8 @@ func (p Parser) lookupStage(name string) (sales.Stage, error) {
 		return s, nil
 	}
 	hint := ""
-	best := 4
+	// Suggest only a near miss: "negotation" → Negotiation, but not "foo" → Won.
+	best := min(4, max(2, utf8.RuneCountInString(name)/3+1))
 	for _, st := range p.Stages.Stages {
 		if d := editDistance(strings.ToLower(name), strings.ToLower(st.Name)); d < best {
 			best, hint = d, " (did you mean "+st.Name+"?)"
@@ -826,6 +827,15 @@ func (p Parser) match(f *Form, toks []token, c *Cmd) error {
 			return nil
 		}
 		return missing(f, f.args[vi])
+	}
+	// "/deal won D-3 abc", "/deal snooze D-4 xx": an id has no spaces, so
+	// the words after it were meant as the optional argument; say what is
+	// wrong with them rather than that no deal is called "D-3 abc".
+	if k := f.args[vi].kind; (k == argDeal || k == argDealOne) && hi-lo > 1 && isDealID(toks[lo]) && len(skipped) > 0 {
+		if err := p.setArg(f, skipped[0], toks[lo+1:hi], &Cmd{Currency: c.Currency}); err != nil {
+			return err
+		}
+		return sales.Errorf(sales.EINVALID, "unexpected '%s' — usage: %s", clip(toks[hi-1].text, 40), f.Usage())
 	}
 	return p.setArg(f, f.args[vi], toks[lo:hi], c)
 }
@@ -1059,13 +1069,17 @@ func (p Parser) parseUntil(s string) (time.Time, error) {
 var argNames = map[argKind]string{
 	argDeal: "the deal (its id like D-42, or its account name)", argDealOne: "the deal (its id like D-42, or its account name)",
 	argAccount: "the account name", argAmount: "the amount", argStage: "the stage", argDate: "the date",
-	argUntil: "the snooze length", argText: "the text", argUser: "the person (@name)", argUsers: "who (@name ...)",
+	argUntil: "the snooze length", argText: "the text", argUser: "the person (@name)", argUsers: "the people (@name ...)",
 	argManager: "the manager (@name or none)", argTerritory: "the territory name", argName: "the imported name",
 	argChannel: "the channel", argPeriod: "the period", argRole: "the role", argOnOff: "on or off", argWho: "whose deals",
 }
 
 func missing(f *Form, a arg) error {
-	return sales.Errorf(sales.EINVALID, "%s is missing — usage: %s", argNames[a.kind], f.Usage())
+	verb := "is"
+	if a.kind == argUsers {
+		verb = "are"
+	}
+	return sales.Errorf(sales.EINVALID, "%s %s missing — usage: %s", argNames[a.kind], verb, f.Usage())
 }
 
 // check applies the rules that span several fields.

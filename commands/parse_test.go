@@ -188,6 +188,7 @@ func TestParseGood(t *testing.T) {
 		{"/salesbot", `digest now`, `/salesbot digest now`, nil},
 		{"/salesbot", `digest route <#C0123ABCD>`, `/salesbot digest route <#C0123ABCD>`, nil},
 		{"/salesbot", `digest route none`, `/salesbot digest route none`, nil},
+		{"/salesbot", `digest route <#C0WINS|wins>`, `/salesbot digest route <#C0WINS|wins>`, nil}, // the demo's short ids
 		{"/salesbot", `stages`, `/salesbot stages`, nil},
 		{"/salesbot", `whoami`, `/salesbot whoami`, nil},
 	}
@@ -226,6 +227,11 @@ func TestParseBad(t *testing.T) {
 		{"/deal", `add Acme €5k`, "is in € but deals here are in USD"},
 		{"/deal", `add Acme 99999999999999k`, "too large"},
 		{"/deal", `add Acme Corp`, "the amount is missing — usage: /deal add <account> <amount>"},
+		{"/deal", `add Acme 12kk`, "amount '12kk' is not a number"},
+		{"/deal", `won D-3 abc`, "amount 'abc' is not a number"},
+		{"/deal", `won D-3 5k extra`, "unexpected 'extra'"},
+		{"/deal", `snooze D-4 xx`, "snooze 'xx' is not a length or a date"},
+		{"/deal", `add Acme 5k stage:foo`, "unknown stage 'foo': use one of"},
 		{"/deal", `add`, "the account name is missing — usage: /deal add"},
 		{"/deal", `add 5k`, "the account name is missing"},
 		{"/deal", `add <@U1|bob> 5k`, "'@bob' is a person, not part of the account name: for someone else's deal add owner:@bob"},
@@ -269,7 +275,7 @@ func TestParseBad(t *testing.T) {
 		{"/deal", `stage won`, "the deal (its id like D-42, or its account name) is missing — usage: /deal stage <deal> <stage>"},
 		{"/deal", `close D-42`, "the date is missing"},
 		{"/pipeline", `territory`, "the territory name is missing"},
-		{"/territory", `assign EMEA`, "who (@name ...) is missing"},
+		{"/territory", `assign EMEA`, "the people (@name ...) are missing"},
 		{"/territory", `assign EMEA bob`, "'bob' is not a person"},
 		{"/territory", `route EMEA "#sales"`, "is not a channel Slack linked"},
 		{"/territory", `route EMEA #Sales!`, "is not a channel Slack linked"},

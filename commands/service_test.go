@@ -217,6 +217,17 @@ func TestDealList(t *testing.T) {
 	if len(res.Deals) != 1 || res.Deals[0].Deal.Account != "Carolco" || res.Deals[0].CanEdit != true {
 		t.Errorf("stage filter: %+v", res.Deals)
 	}
+	if got := strings.Join(res.Lines, " "); got != "1 deal, $1,000.00" {
+		t.Errorf("one deal's summary: %q", got)
+	}
+	res = e.must(alice, "/deal", "list page:9")
+	if got := strings.Join(res.Lines, " "); len(res.Deals) != 0 || got != "Page 9 is past the end: the 45 deals fill 3 pages." {
+		t.Errorf("past the last page: %d deals, %q", len(res.Deals), got)
+	}
+	res = e.must(bob, "/deal", "list page:2")
+	if got := strings.Join(res.Lines, " "); got != "Page 2 is past the end: the one deal is on page 1." {
+		t.Errorf("bob's page 2: %q", got)
+	}
 	res = e.must(carol, "/deal", "list <@UALICE|alice>")
 	if len(res.Deals) != commands.PageSize || res.Deals[0].CanEdit {
 		t.Errorf("alice's deals for carol: %d, CanEdit %v", len(res.Deals), res.Deals[0].CanEdit)

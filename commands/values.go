@@ -493,6 +493,18 @@ func isChannelID(s string) bool {
 	return true
 }
 
+func isLinkedChannelID(s string) bool {
+	if len(s) < 2 || len(s) > 40 || !strings.ContainsRune("CGD", rune(s[0])) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !(s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // isChannelName accepts Slack's channel name characters.
 func isChannelName(s string) bool {
 	if s == "" || len(s) > 80 {
@@ -518,7 +530,9 @@ func (c ChannelRef) Target() string {
 }
 
 func parseChannel(t token) (ChannelRef, error) {
-	if t.ref != nil && t.ref.kind == '#' && t.ref.id != "" && isChannelID(t.ref.id) {
+	// A channel Slack linked is trusted whatever its id's length (the
+	// demo's and Enterprise Grid's are shorter or longer than the usual 11).
+	if t.ref != nil && t.ref.kind == '#' && isLinkedChannelID(t.ref.id) {
 		return ChannelRef{ID: t.ref.id, Name: normName(t.ref.label)}, nil
 	}
 	if !t.quoted && t.ref == nil {

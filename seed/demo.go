@@ -38,21 +38,23 @@ type demoDeal struct {
 }
 
 var demoDeals = []demoDeal{
-	// Bob: ahead of pace, one big stale, overdue deal.
+	// Bob: the most won this month, one big stale, overdue deal. Each rep
+	// has something that moved in the last day, so the digest's "what
+	// moved" has news whatever the hour.
 	{owner: DemoBob, account: "Acme Corp", dollars: 24000, product: "Growth", stage: "Proposal", created: 20, entered: 3, closeIn: 14},
 	{owner: DemoBob, account: "Globex", dollars: 58000, product: "Enterprise", stage: "Negotiation", created: 45, entered: 5, closeIn: 7},
 	{owner: DemoBob, account: "Initech", dollars: 12500, product: "Starter", stage: "Qualified", created: 12, entered: 6, closeIn: 30},
 	{owner: DemoBob, account: "Hooli", dollars: 8000, product: "Starter", stage: "Prospecting", created: 4, entered: 4, closeIn: 45},
 	{owner: DemoBob, account: "Stark Industries", dollars: 96000, product: "Enterprise", stage: "Proposal", created: 60, entered: 24, closeIn: -6},
-	{owner: DemoBob, account: "Wayne Enterprises", dollars: 31000, product: "Growth", stage: "Qualified", created: 35, entered: 2, closeIn: 21},
-	{owner: DemoBob, account: "Initrode", dollars: 5400, product: "Add-on", stage: "Prospecting", created: 1, entered: 1, closeIn: 50},
+	{owner: DemoBob, account: "Wayne Enterprises", dollars: 31000, product: "Growth", stage: "Qualified", created: 35, entered: 0.5, closeIn: 21},
+	{owner: DemoBob, account: "Initrode", dollars: 5400, product: "Add-on", stage: "Prospecting", created: 0.3, entered: 0.3, closeIn: 50},
 	{owner: DemoBob, account: "Dunder Mifflin", dollars: 18000, product: "Growth", stage: "Won", thisMonth: 0.3, cycle: 34},
 	{owner: DemoBob, account: "Bluth Company", dollars: 26500, product: "Growth", stage: "Won", thisMonth: 0.7, cycle: 41},
 	{owner: DemoBob, account: "Virtucon", dollars: 44000, product: "Enterprise", stage: "Won", created: 92, entered: 40},
 	{owner: DemoBob, account: "Zorg Industries", dollars: 15500, product: "Services", stage: "Won", created: 133, entered: 95},
 	{owner: DemoBob, account: "Tessier-Ashpool", dollars: 52000, product: "Enterprise", stage: "Lost", created: 61, entered: 25, lostFrom: "Proposal", reason: "price"},
 
-	// Carol: on pace, a couple of deals going stale.
+	// Carol: a couple of deals going stale.
 	{owner: DemoCarol, account: "Umbrella Health", dollars: 42000, product: "Enterprise", stage: "Negotiation", created: 50, entered: 9, closeIn: 3},
 	{owner: DemoCarol, account: "Vandelay Industries", dollars: 15000, product: "Growth", stage: "Proposal", created: 25, entered: 4, closeIn: 10},
 	{owner: DemoCarol, account: "Soylent Foods", dollars: 7200, product: "Starter", stage: "Prospecting", created: 30, entered: 30, closeIn: -2},
@@ -61,13 +63,13 @@ var demoDeals = []demoDeal{
 	{owner: DemoCarol, account: "Pied Piper", product: "Starter", stage: "Prospecting", created: 2, entered: 2, closeIn: 60},
 	{owner: DemoCarol, account: "Spacely Sprockets", dollars: 33000, product: "Growth", stage: "Qualified", created: 14, entered: 5, closeIn: 25},
 	{owner: DemoCarol, account: "Krusty Burger", dollars: 12000, product: "Starter", stage: "Won", thisMonth: 0.5, cycle: 28},
-	{owner: DemoCarol, account: "Los Pollos Hermanos", dollars: 8800, product: "Add-on", stage: "Won", thisMonth: 0.9, cycle: 21},
+	{owner: DemoCarol, account: "Los Pollos Hermanos", dollars: 8800, product: "Add-on", stage: "Won", thisMonth: 0.97, cycle: 21},
 	{owner: DemoCarol, account: "Octan Energy", dollars: 36000, product: "Growth", stage: "Won", created: 80, entered: 35},
 	{owner: DemoCarol, account: "Duff Beverages", dollars: 9800, product: "Starter", stage: "Won", created: 100, entered: 70},
 	{owner: DemoCarol, account: "Gringotts Bank", dollars: 80000, product: "Enterprise", stage: "Lost", created: 66, entered: 12, lostFrom: "Negotiation", reason: "went with a competitor"},
-	{owner: DemoCarol, account: "Cogswell Cogs", dollars: 11000, product: "Starter", stage: "Lost", created: 20, entered: 3, lostFrom: "Qualified", reason: "timing"},
+	{owner: DemoCarol, account: "Cogswell Cogs", dollars: 11000, product: "Starter", stage: "Lost", created: 20, entered: 0.6, lostFrom: "Qualified", reason: "timing"},
 
-	// Dan: behind pace, no win this month, several stale and overdue deals.
+	// Dan: no win this month, several stale and overdue deals.
 	{owner: DemoDan, account: "Oscorp", dollars: 38000, product: "Growth", stage: "Qualified", created: 28, entered: 20, closeIn: -4},
 	{owner: DemoDan, account: "Cyberdyne Systems", dollars: 120000, product: "Enterprise", stage: "Negotiation", created: 70, entered: 15, closeIn: -1},
 	{owner: DemoDan, account: "Aperture Labs", dollars: 9500, product: "Starter", stage: "Prospecting", created: 6, entered: 6, closeIn: 35},
