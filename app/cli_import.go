@@ -320,7 +320,7 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 	defer closeDB(db, &err)
 
 	im := &importer{ctx: ctx, db: db, o: o, cfg: c.cfg, t: t, cols: cols,
-		dates: dateParser{layout: o.dateLayout, loc: c.cfg.Loc}, unknownStages: map[string]int{}}
+		dates: dateParser{layout: o.dateLayout, loc: c.cfg.Loc, importing: true}, unknownStages: map[string]int{}}
 	if err := im.load(); err != nil {
 		return err
 	}

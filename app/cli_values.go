@@ -11,6 +11,8 @@ import (
 type dateParser struct {
 	layout string // user's layout, "" = none
 	loc    *time.Location
+	// importing: the value comes from a file, so suggest --date-format.
+	importing bool
 }
 
 var isoLayouts = []string{time.RFC3339Nano, "2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04"}
@@ -30,7 +32,7 @@ func (p dateParser) instant(field, s string) (time.Time, error) {
 	want := "2006-01-02 or RFC 3339 (2006-01-02T15:04:05Z)"
 	if p.layout != "" {
 		want = p.layout + " (from --date-format), " + want
-	} else {
+	} else if p.importing {
 		want += "; set --date-format to match your file, e.g. --date-format 01/02/2006"
 	}
 	return time.Time{}, fmt.Errorf("%s %q is not a date: expected %s", field, s, want)
