@@ -317,6 +317,9 @@ func insertDeal(w dealWriter, d *sales.Deal, st *sales.StageSet, actor sales.Per
 	if first == "" {
 		first = st.Name(d.Stage)
 	}
+	if actor == 0 {
+		actor = d.Owner // imports and seeds act for nobody: credit the owner
+	}
 	e := sales.Event{DealID: d.ID, At: at, Actor: actor, Field: sales.FieldCreated, To: first}
 	if err := putEvent(w, &e); err != nil {
 		return err
