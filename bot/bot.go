@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -262,7 +263,8 @@ wait:
 		}
 	}
 	// Acks queued by the last handlers go out before the socket closes:
-	// slack-go's sender drains its queue in order.
+	// slack-go's sender returns on cancel without draining its queue.
+	b.flushAcks(2 * time.Second)
 	stopSock()
 	if runErr != nil {
 		<-runErr
@@ -346,6 +348,22 @@ func (b *Bot) onEvent(ctx context.Context, ev socketmode.Event) {
 		if ce, ok := ev.Data.(*slack.ConnectionErrorEvent); ok {
 			b.log.Warn("socket connection failed; retrying", sales.LogKeyError, redact(ce.ErrorObj), "backoff", ce.Backoff)
 		}
+	case socketmode.EventTypeErrorWriteFailed:
+		// The socket died under an ack. slack-go drops it; queue it again
+		// so it goes out on the next socket (the send queue is shared
+		// across reconnects). A late ack is harmless; a missing one makes
+		// Slack redeliver.
+		if wf, ok := ev.Data.(*socketmode.ErrorWriteFailed); ok && wf.Response != nil && wf.Response.EnvelopeID != "" && !b.draining.Load() {
+			res := *wf.Response
+			b.log.Warn("ack write failed; resending", sales.LogKeyEnvelope, res.EnvelopeID, sales.LogKeyError, redact(wf.Cause))
+			b.goTrack(func() {
+				actx, cancel := context.WithTimeout(context.Background(), ackWait)
+				defer cancel()
+				if err := b.sm.SendCtx(actx, res); err != nil {
+					b.log.Error("ack lost", sales.LogKeyEnvelope, res.EnvelopeID, sales.LogKeyError, err.Error())
+				}
+			})
+		}
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("Slack refused SLACK_APP_TOKEN")
 	case socketmode.EventTypeIncomingError:
@@ -356,7 +374,9 @@ func (b *Bot) onEvent(ctx context.Context, ev socketmode.Event) {
 			b.log.Warn("bad envelope", sales.LogKeyError, bm.Cause.Error())
 			if id := envelopeIDOf(bm.Message); id != "" && !b.draining.Load() {
 				b.m.envelopes.WithLabelValues("bad", "acked").Inc()
-				b.ack(id, nil, time.Now())
+				received := time.Now()
+				// Off the event loop: an ack may wait for a reconnect.
+				b.goTrack(func() { b.ack(id, nil, received) })
 			}
 		}
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
@@ -368,20 +388,20 @@ func (b *Bot) onEvent(ctx context.Context, ev socketmode.Event) {
 			return
 		}
 		received := time.Now()
-		// Count the work before acking: whoever sees the ack must see the
-		// bot busy until the reply is out (WaitIdle).
+		// Count the work before anything can ack it: whoever sees the ack
+		// must see the bot busy until the reply is out (WaitIdle).
 		run := b.track()
-		// A command that writes is acked right here, before any goroutine
-		// hop: its reply waits for a commit anyway, and the ack should be as
-		// quick as a bot that does nothing else.
-		var writes, acked bool
-		if cmd, ok := ev.Data.(slack.SlashCommand); ok && b.writes(ctx, cmd.Command, cmd.Text) {
-			writes = true
-			// Never stall the event loop: if slack-go's ack queue is full
-			// (a reconnect), the handler acks with its full deadline.
-			acked = b.ackWithin(ev.Request.EnvelopeID, received, 5*time.Millisecond)
+		// A command that writes is acked first thing by its handler: its
+		// reply waits for a commit anyway. The ack is not sent from this
+		// loop: slack-go's AckCtx cannot say whether a timed-out ack was
+		// queued (its select picks at random when both the deadline and
+		// the queue are ready), so a short deadline here either doubled
+		// acks or lost them under load.
+		writes := false
+		if cmd, ok := ev.Data.(slack.SlashCommand); ok {
+			writes = b.writes(ctx, cmd.Command, cmd.Text)
 		}
-		go run(func() { b.handle(context.WithoutCancel(ctx), ev, received, writes, acked) })
+		go run(func() { b.handle(context.WithoutCancel(ctx), ev, received, writes) })
 	}
 }
 
@@ -450,25 +470,23 @@ func (b *Bot) WaitIdle(ctx context.Context) error {
 	return nil
 }
 
-// ackWithin acks with no payload if slack-go takes the ack within wait.
-func (b *Bot) ackWithin(envelopeID string, received time.Time, wait time.Duration) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	if err := b.sm.AckCtx(ctx, envelopeID, nil); err != nil {
-		return false
-	}
-	b.m.ackLatency.Observe(time.Since(received).Seconds())
-	return true
-}
+// ackWait bounds how long an ack may wait for room in slack-go's send
+// queue (full only while the socket reconnects); it matches slack-go's
+// own write deadline. A late ack is still sent: Slack may redeliver
+// meanwhile, and the copy is deduped.
+const ackWait = 10 * time.Second
 
-// ack acknowledges an envelope with an optional payload, with a deadline
-// so a reconnecting socket cannot block the handler (AckCtx, never Ack).
+// ack acknowledges an envelope with an optional payload (AckCtx, never
+// Ack, so a reconnecting socket cannot block the handler forever). The
+// deadline runs from now, not from receipt: an ack whose deadline had
+// already passed would be queued or dropped at random by slack-go.
 func (b *Bot) ack(envelopeID string, payload any, received time.Time) bool {
-	ctx, cancel := context.WithDeadline(context.Background(), received.Add(ackBudget))
+	ctx, cancel := context.WithTimeout(context.Background(), ackWait)
 	defer cancel()
 	err := b.sm.AckCtx(ctx, envelopeID, payload)
-	if err != nil && payload != nil {
-		// Too large or otherwise refused: an empty ack still stops redelivery.
+	if err != nil && payload != nil && ctx.Err() == nil {
+		// Too large or otherwise refused before queueing: an empty ack
+		// still stops redelivery.
 		b.log.Warn("ack with payload refused; acking empty", sales.LogKeyEnvelope, envelopeID, sales.LogKeyError, err.Error())
 		err = b.sm.AckCtx(ctx, envelopeID, nil)
 	}
@@ -477,9 +495,33 @@ func (b *Bot) ack(envelopeID string, payload any, received time.Time) bool {
 	if err != nil || took > 3*time.Second {
 		b.m.ackLate.Inc()
 		b.log.Error("ack missed its deadline", sales.LogKeyEnvelope, envelopeID, sales.LogKeyDuration, took, sales.LogKeyError, fmt.Sprint(err))
-		return false
+		return err == nil
 	}
 	return true
+}
+
+// flushAcks waits, at most limit, until slack-go's send queue has been
+// empty for a few milliseconds, so the acks the last handlers queued are
+// written before the socket closes. The queue is unexported: its length
+// is read by reflection (slack-go is pinned at v0.35.0), and without the
+// field there is nothing to wait for.
+func (b *Bot) flushAcks(limit time.Duration) {
+	q := reflect.ValueOf(b.sm).Elem().FieldByName("socketModeResponses")
+	if !q.IsValid() || q.Kind() != reflect.Chan {
+		return
+	}
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	// An emptied queue may still have its last ack in the sender's hands:
+	// wait until it has stayed empty for a few ticks.
+	for quiet := 0; quiet < 5 && time.Now().Before(deadline); <-tick.C {
+		if q.Len() == 0 {
+			quiet++
+		} else {
+			quiet = 0
+		}
+	}
 }
 
 // stageCacheTTL bounds how stale the cached stage list may be; stages

@@ -22,19 +22,17 @@ const maxAckPayload = 19 * 1024
 
 // handle runs one envelope to completion: exactly one ack, the work, the
 // reply. A copy of an envelope already in flight here is acked and dropped.
-func (b *Bot) handle(ctx context.Context, ev socketmode.Event, received time.Time, writes, acked bool) {
+func (b *Bot) handle(ctx context.Context, ev socketmode.Event, received time.Time, writes bool) {
 	id := ev.Request.EnvelopeID
 	if _, dup := b.active.LoadOrStore(id, struct{}{}); dup {
 		b.m.envelopes.WithLabelValues(string(ev.Type), "duplicate").Inc()
-		if !acked {
-			b.ack(id, nil, received)
-		}
+		b.ack(id, nil, received)
 		return
 	}
 	defer b.active.Delete(id)
 	switch d := ev.Data.(type) {
 	case slack.SlashCommand:
-		if writes && !acked {
+		if writes {
 			b.ack(id, nil, received)
 		}
 		b.onSlash(ctx, ev.Request, d, received, writes)
@@ -107,19 +105,17 @@ func (b *Bot) start(fn func() (*commands.Result, map[string]string, error)) *wor
 	return w
 }
 
-// waitBoth waits for the work and the mark until deadline; false when the
-// deadline came first.
-func waitBoth(w *work, m *marker, deadline time.Time) bool {
+// waitDone waits for done until deadline; false when the deadline came
+// first.
+func waitDone(done <-chan struct{}, deadline time.Time) bool {
 	t := time.NewTimer(time.Until(deadline))
 	defer t.Stop()
-	for _, ch := range []chan struct{}{w.done, m.done} {
-		select {
-		case <-ch:
-		case <-t.C:
-			return false
-		}
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
 	}
-	return true
 }
 
 // replyTo says where and how a command's answer goes.
@@ -230,20 +226,33 @@ func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.Sl
 	})
 	rt := &replyTo{envID: envID, received: received, ackMsg: true, respURL: cmd.ResponseURL, channel: cmd.ChannelID,
 		user: cmd.UserID, triggerID: cmd.TriggerID, command: commandName(cmd.Command, firstWord(cmd.Text))}
+	// The handler is not done (WaitIdle, shutdown) before the mark is.
+	defer func() { <-m.done }()
+	first := true
 	if writes {
 		// A write waits for its commit (an fsync); its ack went out on
 		// receipt, and "Logged" follows through the response_url.
 		rt.acked = true
 		<-w.done
 		<-m.done
-	} else if !waitBoth(w, m, received.Add(b.cfg.FastReply)) {
-		// Slow: ack now, answer through the response_url when done.
-		b.ack(envID, nil, received)
-		rt.acked = true
-		<-w.done
-		<-m.done
+		first = m.first
+	} else {
+		if !waitDone(w.done, received.Add(b.cfg.FastReply)) {
+			// Slow: ack now, answer through the response_url when done.
+			b.ack(envID, nil, received)
+			rt.acked = true
+			<-w.done
+		}
+		// A read's reply does not wait for the dedupe mark's commit: that
+		// is an fsync, which on a busy disk takes longer than the ack may
+		// wait, and answering a redelivered read twice changes nothing.
+		select {
+		case <-m.done:
+			first = m.first
+		default:
+		}
 	}
-	if !m.first {
+	if !first {
 		b.m.envelopes.WithLabelValues("slash_commands", "duplicate").Inc()
 		if !rt.acked {
 			b.ack(envID, nil, received)
@@ -701,15 +710,37 @@ func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.Inter
 		return
 	}
 	m := b.mark(ictx, envID)
+	defer func() { <-m.done }() // the handler is not done before the mark
 	// Field errors must ride in the ack, so wait as long as the deadline
 	// allows.
-	if !waitBoth(w, m, received.Add(ackBudget-300*time.Millisecond)) {
+	deadline := received.Add(ackBudget - 300*time.Millisecond)
+	if !waitDone(w.done, deadline) {
 		b.ack(envID, nil, received) // closes the modal; the outcome follows
 		rt.acked = true
 		<-w.done
-		<-m.done
 	}
-	if !m.first {
+	rejected := len(w.errs) > 0 || w.err != nil && sales.ErrorCode(w.err) != sales.EINTERNAL
+	first := true
+	switch {
+	case rejected && !rt.acked:
+		// Field errors changed nothing: they need not wait for the dedupe
+		// mark's commit (an fsync that a busy disk can make slower than
+		// the ack deadline).
+		select {
+		case <-m.done:
+			first = m.first
+		default:
+		}
+	case !rt.acked && !waitDone(m.done, deadline):
+		b.ack(envID, nil, received)
+		rt.acked = true
+		<-m.done
+		first = m.first
+	default:
+		<-m.done
+		first = m.first
+	}
+	if !first {
 		b.m.envelopes.WithLabelValues("interactive", "duplicate").Inc()
 		if !rt.acked {
 			b.ack(envID, nil, received)

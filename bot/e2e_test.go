@@ -637,7 +637,7 @@ func TestRejectsBadTokens(t *testing.T) {
 		{AppToken: emu.AppToken(), BotToken: "xoxb-wrong-secret", APIURL: emu.APIURL()},
 	} {
 		b := bot.New(cfg, nil, db)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(testCtx(t), 10*time.Second)
 		err := b.Run(ctx)
 		cancel()
 		if err == nil || strings.Contains(err.Error(), "secret") {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,7 @@ const (
 // over a real WebSocket through the unmodified slack-go client.
 type harness struct {
 	t    *testing.T
+	tctx context.Context // the test's own deadline (testCtx)
 	emu  *slacktest.Server
 	db   *storage.DB
 	bot  *bot.Bot
@@ -55,7 +57,7 @@ type hopts struct {
 
 func newHarness(t *testing.T, o hopts) *harness {
 	t.Helper()
-	h := &harness{t: t, emu: o.emu, db: o.db, logs: &lockedBuffer{}}
+	h := &harness{t: t, tctx: testCtx(t), emu: o.emu, db: o.db, logs: &lockedBuffer{}}
 	if h.emu == nil {
 		h.emu = slacktest.New(slacktest.Options{Users: team, Channels: map[string]string{winsChannel: "wins", chanGeneral: "general"}})
 		t.Cleanup(h.emu.Close)
@@ -83,14 +85,16 @@ func (h *harness) start(mod func(*bot.Config)) {
 	h.stop = cancel
 	h.done = make(chan error, 1)
 	go func() { h.done <- h.bot.Run(ctx) }()
+	h.t.Cleanup(h.shutdown)
+	wait := h.ctx()
 	select {
 	case <-h.bot.Ready():
 	case err := <-h.done:
+		h.stop = nil
 		h.t.Fatalf("bot stopped before connecting: %v", err)
-	case <-time.After(15 * time.Second):
-		h.t.Fatal("bot did not connect")
+	case <-wait.Done():
+		h.t.Fatalf("bot did not connect: %v", wait.Err())
 	}
-	h.t.Cleanup(h.shutdown)
 }
 
 // shutdown stops the bot as SIGTERM would and checks it returned nil.
@@ -100,22 +104,54 @@ func (h *harness) shutdown() {
 	}
 	h.stop()
 	h.stop = nil
+	// Run's own drain is bounded (DrainTimeout, 10s by default).
+	wait, cancel := context.WithTimeout(h.tctx, 20*time.Second)
+	defer cancel()
 	select {
 	case err := <-h.done:
 		if err != nil {
 			h.t.Errorf("Run returned %v", err)
 		}
-	case <-time.After(20 * time.Second):
-		h.t.Error("bot did not stop")
+	case <-wait.Done():
+		h.t.Errorf("bot did not stop: %v", wait.Err())
+		return
+	}
+	// Every frame the bot wrote before closing its socket has been read
+	// and recorded once the emulator has seen the socket close.
+	if err := h.emu.AwaitSocketsClosed(wait); err != nil {
+		h.t.Errorf("the emulator never saw the bot's socket close: %v", err)
 	}
 	if out := h.logs.String(); strings.Contains(out, h.emu.BotToken()) || strings.Contains(out, h.emu.AppToken()) {
 		h.t.Error("a token appeared in the logs")
 	}
 }
 
+// ctx bounds one wait: 20 seconds, and never past the test's deadline.
 func (h *harness) ctx() context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(h.tctx, 20*time.Second)
 	h.t.Cleanup(cancel)
+	return ctx
+}
+
+// testBudget is each end-to-end test's own deadline. Every wait in a test
+// derives its context from it; a watchdog fails the run with every
+// goroutine's stack shortly after it passes, so a stuck test fails in
+// minutes with its name instead of hanging the suite until -timeout.
+const testBudget = 2 * time.Minute
+
+func testCtx(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testBudget)
+	name := t.Name()
+	const grace = 30 * time.Second // for cleanups (shutdown) after the deadline
+	dog := time.AfterFunc(testBudget+grace, func() {
+		debug.SetTraceback("all")
+		panic(fmt.Sprintf("%s is stuck: still running %v after its %v deadline", name, grace, testBudget))
+	})
+	t.Cleanup(func() {
+		dog.Stop()
+		cancel()
+	})
 	return ctx
 }
 

@@ -43,7 +43,9 @@ func TestKill9MidBurstLosesNoLoggedDeal(t *testing.T) {
 		t.Skip("spawns a bot process")
 	}
 	emu := slacktest.New(slacktest.Options{Users: team})
-	defer emu.Close()
+	// A cleanup, not a defer: it must run after the restarted bot's
+	// shutdown (cleanups run last-registered first).
+	t.Cleanup(emu.Close)
 	path := filepath.Join(t.TempDir(), "kill.db")
 	// Create the file first so the child and the checks agree on it.
 	db0, err := storage.Open(path, storage.Options{})
@@ -62,8 +64,9 @@ func TestKill9MidBurstLosesNoLoggedDeal(t *testing.T) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	// However the test ends, the child does not outlive it.
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	ctx := testCtx(t)
 	if err := emu.AwaitConnections(ctx, 1); err != nil {
 		_ = cmd.Process.Kill()
 		t.Fatalf("child bot never connected: %v\n%s", err, stderr.String())
@@ -88,7 +91,11 @@ func TestKill9MidBurstLosesNoLoggedDeal(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	<-exited
+	select {
+	case <-exited:
+	case <-ctx.Done():
+		t.Fatalf("the killed bot process never exited: %v", ctx.Err())
+	}
 
 	// Every deal whose reply said "Logged" is on disk with its account.
 	db := storagetest.MustOpenPath(t, path, storage.Options{})

@@ -75,7 +75,18 @@ type outbox struct {
 }
 
 func newOutbox(b *Bot) *outbox {
-	return &outbox{b: b, kick: make(chan struct{}, 1)}
+	// dirty until the first listing: items left by an earlier run may be
+	// waiting, and WaitIdle must not report idle before they are seen.
+	return &outbox{b: b, kick: make(chan struct{}, 1), dirty: true}
+}
+
+// stopped clears the busy state when the worker exits: what is left stays
+// in the store for the next start, and no one should wait for it here.
+func (o *outbox) stopped() {
+	o.b.mu.Lock()
+	o.dirty, o.pending = false, 0
+	o.b.cond.Broadcast()
+	o.b.mu.Unlock()
 }
 
 // busy reports queued or in-progress work; caller holds b.mu.
@@ -138,6 +149,7 @@ func (o *outbox) listed(n int, gen uint64) {
 // run delivers until ctx ends. Items left pending survive in the store
 // and go out after the next start.
 func (o *outbox) run(ctx context.Context) {
+	defer o.stopped()
 	backoff := time.Duration(0)
 	for {
 		gen := o.generation()

@@ -41,6 +41,29 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
+// recv takes the next value from ch, failing the test at its deadline
+// instead of blocking forever.
+func recv[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	ctx := ctxT(t)
+	select {
+	case v := <-ch:
+		return v
+	case <-ctx.Done():
+		t.Fatalf("nothing arrived: %v", ctx.Err())
+		panic("unreachable")
+	}
+}
+
+// send hands v to the test without ever blocking the client's event
+// loop (a redelivered envelope finds the buffer full and is dropped).
+func send[T any](ch chan<- T, v T) {
+	select {
+	case ch <- v:
+	default:
+	}
+}
+
 // runClient runs an unmodified slack-go socketmode client that hands every
 // envelope event to onEvent (which must ack).
 func runClient(t *testing.T, s *slacktest.Server, onEvent func(*socketmode.Client, socketmode.Event)) *socketmode.Client {
@@ -76,7 +99,7 @@ func TestSlashCommandAckAndLatency(t *testing.T) {
 	got := make(chan slack.SlashCommand, 1)
 	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
 		if cmd, ok := ev.Data.(slack.SlashCommand); ok {
-			got <- cmd
+			send(got, cmd)
 			_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, map[string]any{"response_type": "ephemeral", "text": "hi " + cmd.Text})
 		}
 	})
@@ -85,7 +108,7 @@ func TestSlashCommandAckAndLatency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := <-got
+	cmd := recv(t, got)
 	if cmd.UserName != "alice" || cmd.Command != "/deal" || !strings.Contains(cmd.ResponseURL, "/resp/") || cmd.TriggerID == "" {
 		t.Fatalf("payload decoded as %+v", cmd)
 	}
@@ -267,10 +290,10 @@ func TestModalFlow(t *testing.T) {
 	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
 		switch d := ev.Data.(type) {
 		case slack.SlashCommand:
-			triggerOnce <- d.TriggerID
+			send(triggerOnce, d.TriggerID)
 			_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
 		case slack.InteractionCallback:
-			subs <- d
+			send(subs, d)
 			var resp any
 			if d.View.State.Values["account"]["account"].Value == "bad" {
 				resp = slack.NewErrorsViewSubmissionResponse(map[string]string{"account": "no"})
@@ -281,7 +304,7 @@ func TestModalFlow(t *testing.T) {
 	ctx := ctxT(t)
 	c := api(s)
 	s.SlashCommand("U0ALICE", "C1", "/deal", "")
-	trig := <-triggerOnce
+	trig := recv(t, triggerOnce)
 	v, err := c.OpenViewContext(ctx, trig, dealModal())
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +323,7 @@ func TestModalFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub := <-subs
+	sub := recv(t, subs)
 	vals := sub.View.State.Values
 	if sub.Type != slack.InteractionTypeViewSubmission || vals["stage"]["stage"].SelectedOption.Value != "Won" ||
 		vals["owner"]["owner"].SelectedUser != "U0BOB" || vals["close"]["close"].SelectedDate != "2026-12-01" ||
@@ -330,17 +353,21 @@ func TestResponseURLAndBlockAction(t *testing.T) {
 			if len(cb.ActionCallback.BlockActions) != 1 || cb.ActionCallback.BlockActions[0].ActionID != "deal.won" {
 				t.Errorf("actions = %+v", cb.ActionCallback)
 			}
-			urls <- cb.ResponseURL
+			send(urls, cb.ResponseURL)
 		}
 		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
 	})
 	ctx := ctxT(t)
 	id := s.BlockAction("U0BOB", slacktest.Container{Channel: "C1", MessageTS: "1.2", IsEphemeral: true},
 		slacktest.Action{ActionID: "deal.won", BlockID: "deal:D-1", Value: "D-1"})
-	u := <-urls
+	u := recv(t, urls)
 	if _, _, err := api(s).PostMessageContext(ctx, "", slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral),
 		slack.MsgOptionText("won!", false), slack.MsgOptionReplaceOriginal(u)); err != nil {
 		t.Fatal(err)
+	}
+	// Recorded before the app had its answer: no waiting needed.
+	if n := len(s.Responses(id)); n != 1 {
+		t.Fatalf("responses recorded when the POST returned = %d", n)
 	}
 	r, err := s.AwaitResponse(ctx, id, nil)
 	if err != nil {
@@ -414,5 +441,34 @@ func TestValidateBlocksJSON(t *testing.T) {
 	raw := json.RawMessage(`[{"type":"section","text":{"type":"mrkdwn","text":"ok"}},{"type":"bogus"}]`)
 	if probs := slacktest.ValidateBlocks(raw); len(probs) != 1 || !strings.Contains(probs[0], "bogus") {
 		t.Fatalf("problems = %v", probs)
+	}
+}
+
+func TestOverflowedEnvelopesGoOutWithoutReconnect(t *testing.T) {
+	if testing.Short() {
+		t.Skip("pushes thousands of envelopes")
+	}
+	s := newServer(t)
+	// More than a socket's buffer holds arrives while no socket is up: on
+	// connect the buffer fills, and the rest must follow on the same
+	// socket, in order, not wait for another reconnect.
+	var last string
+	for i := 0; i < 4096+64; i++ {
+		last = s.AppMention("U0BOB", "C1", fmt.Sprint("burst ", i))
+	}
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+	})
+	if _, err := s.AwaitAck(ctxT(t), last); err != nil {
+		t.Fatalf("the overflow never went out: %v (pending %d)", err, s.Pending())
+	}
+	prev := ""
+	for _, r := range s.Since(0) {
+		if r.Kind == slacktest.KindEnvelope {
+			if r.Envelope.EnvelopeID <= prev {
+				t.Fatalf("envelope %s sent after %s", r.Envelope.EnvelopeID, prev)
+			}
+			prev = r.Envelope.EnvelopeID
+		}
 	}
 }

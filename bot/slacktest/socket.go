@@ -1,6 +1,7 @@
 package slacktest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -87,11 +88,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	c.out <- frame{data: hello}
 	s.add(Record{Kind: KindConnect, Conn: &ConnEvent{ID: c.id}})
 	// Envelopes produced while no socket was up go out now, in order.
-	q := s.queue
-	s.queue = nil
-	for _, e := range q {
-		s.deliverLocked(e)
-	}
+	s.flushQueueLocked()
 	s.mu.Unlock()
 	go s.writeLoop(c)
 	go s.readLoop(c)
@@ -115,8 +112,10 @@ func (s *Server) writeLoop(c *conn) {
 			if f.env != nil {
 				s.mu.Lock()
 				if c.dead {
-					// The socket died after this frame was queued: deliver it elsewhere.
-					s.deliverLocked(f.env)
+					// The socket died after this frame was queued: deliver it
+					// elsewhere, ahead of anything queued after it.
+					s.queue = append([]*envelope{f.env}, s.queue...)
+					s.flushQueueLocked()
 					s.mu.Unlock()
 					continue
 				}
@@ -131,6 +130,13 @@ func (s *Server) writeLoop(c *conn) {
 			if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
 				s.drop(c, "write failed")
 			}
+			if f.env != nil {
+				// Room in the buffer again: envelopes that overflowed it
+				// go out now, not only after a reconnect.
+				s.mu.Lock()
+				s.flushQueueLocked()
+				s.mu.Unlock()
+			}
 		}
 	}
 }
@@ -140,13 +146,17 @@ func (s *Server) writeLoop(c *conn) {
 func (s *Server) requeue(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var back []*envelope
 	for {
 		select {
 		case f := <-c.out:
 			if f.env != nil {
-				s.deliverLocked(f.env)
+				back = append(back, f.env)
 			}
 		default:
+			// They were queued before anything still waiting: they go first.
+			s.queue = append(back, s.queue...)
+			s.flushQueueLocked()
 			return
 		}
 	}
@@ -181,25 +191,68 @@ func (s *Server) dropLocked(c *conn, reason string) {
 	if !c.leaving {
 		s.add(Record{Kind: KindClose, Conn: &ConnEvent{ID: c.id, Reason: reason}})
 	}
+	s.cond.Broadcast() // AwaitSocketsClosed
+}
+
+// AwaitSocketsClosed waits until every socket that ever connected is
+// closed, including those told to disconnect, whose acks may still be in
+// flight. After it returns, every frame the app wrote has been read and
+// recorded.
+func (s *Server) AwaitSocketsClosed(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		open := 0
+		for _, c := range s.allConns {
+			if !c.dead {
+				open++
+			}
+		}
+		if open == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("slacktest: %d sockets still open: %w", open, err)
+		}
+		s.cond.Wait()
+	}
 }
 
 // deliverLocked sends e on the newest live socket, or queues it until one
 // connects; caller holds mu.
 func (s *Server) deliverLocked(e *envelope) {
-	var best *conn
-	for _, c := range s.conns {
-		if best == nil || c.id > best.id {
-			best = c
+	// Behind anything already waiting, so envelopes keep their order.
+	s.queue = append(s.queue, e)
+	s.flushQueueLocked()
+}
+
+// flushQueueLocked moves waiting envelopes, oldest first, into the newest
+// live socket's buffer while it has room; caller holds mu.
+func (s *Server) flushQueueLocked() {
+	for len(s.queue) > 0 {
+		var best *conn
+		for _, c := range s.conns {
+			if best == nil || c.id > best.id {
+				best = c
+			}
 		}
-	}
-	if best == nil {
-		s.queue = append(s.queue, e)
-		return
-	}
-	select {
-	case best.out <- frame{data: e.frame(), env: e}:
-	default:
-		s.queue = append(s.queue, e)
+		if best == nil {
+			return
+		}
+		e := s.queue[0]
+		select {
+		case best.out <- frame{data: e.frame(), env: e}:
+			s.queue[0] = nil
+			s.queue = s.queue[1:]
+		default:
+			return // full: the writer flushes again after each envelope
+		}
 	}
 }
 

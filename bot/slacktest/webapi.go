@@ -104,19 +104,23 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) answerFault(w http.ResponseWriter, c *Call, f fault) {
 	c.Status = f.status
 	c.Fault = strconv.Itoa(f.status)
+	c.Error = "fault"
 	if f.status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
 		c.Error = "ratelimited"
-		writeJSON(w, f.status, result{"ok": false, "error": "ratelimited"})
-	} else {
-		c.Error = "fault"
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(f.status)
-		_, _ = io.WriteString(w, "<html>upstream error</html>")
 	}
+	// Record before answering: once the client has its answer, whoever
+	// waits on the client must find the call in the log.
 	s.mu.Lock()
 	s.add(Record{Kind: KindCall, Call: c})
 	s.mu.Unlock()
+	if f.status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+		writeJSON(w, f.status, result{"ok": false, "error": "ratelimited"})
+		return
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(f.status)
+	_, _ = io.WriteString(w, "<html>upstream error</html>")
 }
 
 // finish answers and records the call.
@@ -134,10 +138,11 @@ func (s *Server) finish(w http.ResponseWriter, c *Call, res result, errCode stri
 		res["ok"] = true
 	}
 	c.OK, c.Error = errCode == "", errCode
-	writeJSON(w, c.Status, res)
+	// Record before answering (see answerFault).
 	s.mu.Lock()
 	s.add(Record{Kind: KindCall, Call: c})
 	s.mu.Unlock()
+	writeJSON(w, c.Status, res)
 }
 
 // dispatch runs one Web API method; caller holds mu.
@@ -456,10 +461,10 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+s.opts.BotToken {
 		c.Auth = "bad"
 		c.Status, c.Error = http.StatusUnauthorized, "invalid_auth"
-		http.Error(w, "invalid_auth", c.Status)
 		s.mu.Lock()
 		s.add(Record{Kind: KindCall, Call: c})
 		s.mu.Unlock()
+		http.Error(w, "invalid_auth", c.Status)
 		return
 	}
 	c.Auth = "bearer"
@@ -515,10 +520,12 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := func(status int, v result) {
 		resp.Status = status
-		writeJSON(w, status, v)
+		// Record before answering: the app counts the reply as sent when
+		// it has the answer, and a test waiting on the app must find it.
 		s.mu.Lock()
 		s.add(Record{Kind: KindResponse, Response: resp})
 		s.mu.Unlock()
+		writeJSON(w, status, v)
 	}
 	if faulted {
 		if f.status == http.StatusTooManyRequests {
