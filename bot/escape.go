@@ -60,6 +60,26 @@ func Escape(s string) string {
 
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
+// EscapeMd prepares user text for mrkdwn: Escape, then mrkdwn's formatting
+// characters become lookalikes, so "x *bold*" inside the bot's own bold
+// title (or any other span) shows as typed instead of closing or opening
+// bold, italics, strike or code. Lookalikes rather than zero-width joiners
+// because Slack's parser treats zero-width characters as word boundaries,
+// which can turn formatting on instead of off. Plain_text fields keep Escape.
+func EscapeMd(s string) string {
+	s = Escape(s)
+	if !strings.ContainsAny(s, "*_~`") {
+		return s
+	}
+	return mdNeutral.Replace(s)
+}
+
+// mdNeutral maps * _ ~ ` to ∗ (U+2217), ˍ (U+02CD), ∼ (U+223C), ˋ (U+02CB).
+var mdNeutral = strings.NewReplacer("*", "\u2217", "_", "\u02cd", "~", "\u223c", "`", "\u02cb")
+
+// EscClipMd escapes user text for mrkdwn and clips it to max characters.
+func EscClipMd(s string, max int) string { return Clip(EscapeMd(s), max) }
+
 // Unescape reverses Escape's entities (for the demo's text rendering).
 func Unescape(s string) string {
 	return unescaper.Replace(s)
@@ -90,7 +110,7 @@ func Clip(s string, max int) string {
 	return out + "…"
 }
 
-// EscClip escapes user text and clips it to max characters.
+// EscClip escapes user text for plain_text and clips it to max characters.
 func EscClip(s string, max int) string { return Clip(Escape(s), max) }
 
 // isSlackID reports whether s is shaped like a Slack user id, so it may be
@@ -108,8 +128,8 @@ func isSlackID(s string) bool {
 	return true
 }
 
-// Mention renders a user: a real mention when the Slack id is valid, else
-// the escaped name.
+// Mention renders a user for mrkdwn: a real mention when the Slack id is
+// valid, else the escaped name.
 func Mention(slackID, name string) string {
 	if isSlackID(slackID) {
 		return "<@" + slackID + ">"
@@ -117,7 +137,7 @@ func Mention(slackID, name string) string {
 	if name == "" {
 		return "someone"
 	}
-	return EscClip(name, 80)
+	return EscClipMd(name, 80)
 }
 
 // plainInput prepares text for an input's initial_value: inputs show

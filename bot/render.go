@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -165,11 +166,11 @@ func pack(idPrefix string, lines []string, room int) []slack.Block {
 	return out
 }
 
-// escLines escapes raw lines.
+// escLines escapes raw lines for mrkdwn (command messages carry user text).
 func escLines(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
-		out[i] = Escape(l)
+		out[i] = EscapeMd(l)
 	}
 	return out
 }
@@ -209,7 +210,7 @@ func Render(res *commands.Result, o RenderOptions) Message {
 // RenderError is the reply to a failed command: the one line from
 // sales.UserText (specific, with the right form), escaped.
 func RenderError(err error) Message {
-	t := Escape(sales.UserText(err))
+	t := EscapeMd(sales.UserText(err))
 	return Message{Text: Clip(t, maxFallbackText), Blocks: []slack.Block{section("error", t)}}
 }
 
@@ -231,9 +232,10 @@ func renderMessage(res *commands.Result) Message {
 
 // ---- deals ----
 
-// dealTitle is "*D-42 · Acme Corp*".
+// dealTitle is "*D-42 · Acme Corp*"; EscClipMd keeps an account such as
+// "x *bold*" from closing the bold early.
 func dealTitle(c *commands.DealCard) string {
-	return "*" + c.Deal.ID.String() + " · " + EscClip(orText(c.Deal.Account, "(no account)"), 200) + "*"
+	return "*" + c.Deal.ID.String() + " · " + EscClipMd(orText(c.Deal.Account, "(no account)"), 200) + "*"
 }
 
 func dealFlags(c *commands.DealCard) []string {
@@ -259,7 +261,7 @@ func dealLine(c *commands.DealCard) string {
 	if c.Amount != "" {
 		parts = append(parts, Escape(c.Amount))
 	}
-	parts = append(parts, EscClip(c.StageName, 60))
+	parts = append(parts, EscClipMd(c.StageName, 60))
 	if c.OwnerSlackID != "" || c.OwnerName != "" {
 		parts = append(parts, Mention(c.OwnerSlackID, c.OwnerName))
 	}
@@ -327,7 +329,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 		}
 	}
 	field("Amount", Escape(orText(c.Amount, "not set")))
-	stage := EscClip(c.StageName, 100)
+	stage := EscClipMd(c.StageName, 100)
 	if c.Probability != "" {
 		stage += " · " + Escape(c.Probability)
 	}
@@ -337,19 +339,19 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 		field("Close date", c.Deal.CloseDate.Format("2006-01-02"))
 	}
 	if c.TerritoryName != "" {
-		field("Territory", EscClip(c.TerritoryName, 200))
+		field("Territory", EscClipMd(c.TerritoryName, 200))
 	}
 	if c.Deal.Product != "" {
-		field("Product", EscClip(c.Deal.Product, 200))
+		field("Product", EscClipMd(c.Deal.Product, 200))
 	}
 	bs := []slack.Block{slack.NewSectionBlock(md(dealTitle(c)), fields, nil, slack.SectionBlockOptionBlockID("deal.card:"+id))}
 	var notes []string
 	notes = append(notes, dealFlags(c)...)
 	if c.Deal.LostReason != "" {
-		notes = append(notes, "reason: "+EscClip(c.Deal.LostReason, 500))
+		notes = append(notes, "reason: "+EscClipMd(c.Deal.LostReason, 500))
 	}
 	if c.Deal.Notes != "" {
-		notes = append(notes, "notes: "+EscClip(c.Deal.Notes, 1000))
+		notes = append(notes, "notes: "+EscClipMd(c.Deal.Notes, 1000))
 	}
 	if len(notes) > 0 {
 		bs = append(bs, contextBlock("deal.flags:"+id, strings.Join(notes, " · ")))
@@ -357,7 +359,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 	if len(c.History) > 0 {
 		lines := make([]string, 0, len(c.History))
 		for _, h := range c.History {
-			lines = append(lines, fmt.Sprintf("`%s` %s: %s", Escape(h.At), EscClip(h.Actor, 80), EscClip(h.Text, 300)))
+			lines = append(lines, fmt.Sprintf("`%s` %s: %s", Escape(h.At), EscClipMd(h.Actor, 80), EscClipMd(h.Text, 300)))
 		}
 		// Newest last; keep the latest that fit one section.
 		text := "*History*"
@@ -386,7 +388,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 func renderDeal(res *commands.Result, o RenderOptions) Message {
 	var bs []slack.Block
 	if len(res.Lines) > 0 {
-		bs = append(bs, section("deal.msg", Escape(strings.Join(res.Lines, "\n"))))
+		bs = append(bs, section("deal.msg", EscapeMd(strings.Join(res.Lines, "\n"))))
 	}
 	bs = append(bs, DealCard(res.Deal, o)...)
 	lead := res.Title
@@ -399,11 +401,15 @@ func renderDeal(res *commands.Result, o RenderOptions) Message {
 
 func renderDealList(res *commands.Result, o RenderOptions) Message {
 	bs := []slack.Block{header(orText(res.Title, "Deals"))}
-	if len(res.Lines) > 0 {
-		bs = append(bs, contextBlock("list.summary", Escape(strings.Join(res.Lines, " · "))))
-	}
-	if len(res.Deals) == 0 {
+	switch {
+	case len(res.Deals) == 0 && len(res.Lines) > 0:
+		// The command says why the list is empty (or the page is past the
+		// end); the generic hint would repeat it.
+		bs = append(bs, section("list.empty", EscapeMd(strings.Join(res.Lines, "\n"))))
+	case len(res.Deals) == 0:
 		bs = append(bs, section("list.empty", "No deals here yet. Log one with `/deal add &lt;account&gt; &lt;amount&gt;`."))
+	case len(res.Lines) > 0:
+		bs = append(bs, contextBlock("list.summary", EscapeMd(strings.Join(res.Lines, " · "))))
 	}
 	// Leave room for the overflow note and paging.
 	room := maxMessageBlocks - len(bs) - 2
@@ -433,38 +439,41 @@ func renderDealList(res *commands.Result, o RenderOptions) Message {
 // ---- pipeline and goals ----
 
 func progressText(p sales.Progress, cur sales.Currency) string {
+	head, pace := progressParts(p, cur)
+	if pace == "" {
+		return head
+	}
+	return head + "\n" + pace
+}
+
+// progressParts is the attainment line and the pace line (empty without a
+// quota). Pace and coverage are multiples formatted by the digest's
+// helpers ("0.87×"), so /goal, /pipeline, Home and the digest agree.
+func progressParts(p sales.Progress, cur sales.Currency) (head, pace string) {
 	if !p.HasQuota {
-		return fmt.Sprintf("No quota for %s. Won so far: %s · open pipeline %s.", p.Period.Label(), cur.Format(p.Won), cur.Format(p.Open))
+		return fmt.Sprintf("No quota for %s. Won so far: %s · open pipeline %s.", p.Period.Label(), cur.Format(p.Won), cur.Format(p.Open)), ""
 	}
 	share := 0.0
 	if p.Attainment.OK {
 		share = p.Attainment.V
 	}
-	s := fmt.Sprintf("`%s` *%s* of %s for %s · won %s", sales.Bar(share, 10), p.Attainment.Percent(), cur.Format(p.Quota), p.Period.Label(), cur.Format(p.Won))
-	pace := "pace " + p.Pace.Percent()
+	head = fmt.Sprintf("`%s` *%s* of %s for %s · won %s", sales.Bar(share, 10), p.Attainment.Percent(), cur.Format(p.Quota), p.Period.Label(), cur.Format(p.Won))
+	pace = "pace " + digest.PaceText(p.Pace)
 	switch {
 	case p.Won >= p.Quota:
 		pace = ":trophy: quota reached"
 	case p.Behind():
-		pace = ":warning: behind pace (" + p.Pace.Percent() + ")"
+		pace = ":warning: behind pace (" + digest.PaceText(p.Pace) + ")"
 	case p.Pace.OK:
-		pace = ":white_check_mark: on pace (" + p.Pace.Percent() + ")"
+		pace = ":white_check_mark: on pace (" + digest.PaceText(p.Pace) + ")"
 	}
-	s += "\n" + pace
 	if p.Won < p.Quota {
-		s += " · coverage " + coverage(p.Coverage)
+		pace += " · coverage " + digest.CoverageText(p.Coverage)
 		if p.PerWorkingDay.OK {
-			s += fmt.Sprintf(" · %s per working day to go (%d left)", p.PerWorkingDay.Money(cur), p.WorkingDays)
+			pace += fmt.Sprintf(" · %s per working day to go (%d left)", p.PerWorkingDay.Money(cur), p.WorkingDays)
 		}
 	}
-	return s
-}
-
-func coverage(n sales.Num) string {
-	if !n.OK {
-		return sales.NA
-	}
-	return n.Fixed(1) + "×"
+	return head, pace
 }
 
 func funnelFields(f sales.Funnel, cur sales.Currency) []*slack.TextBlockObject {
@@ -505,7 +514,7 @@ func renderPipeline(res *commands.Result, o RenderOptions) Message {
 	if len(pv.ByStage) > 0 {
 		lines := make([]string, len(pv.ByStage))
 		for i, r := range pv.ByStage {
-			lines[i] = fmt.Sprintf("*%s* — %d · %s · weighted %s", EscClip(r.Stage, 60), r.Count, cur.Format(r.Value), cur.Format(r.Weighted))
+			lines[i] = fmt.Sprintf("*%s* — %d · %s · weighted %s", EscClipMd(r.Stage, 60), r.Count, cur.Format(r.Value), cur.Format(r.Weighted))
 		}
 		bs = append(bs, pack("pipeline.stages", append([]string{"*By stage*"}, lines...), 3)...)
 	}
@@ -513,7 +522,7 @@ func renderPipeline(res *commands.Result, o RenderOptions) Message {
 		bs = append(bs, section("pipeline.progress", "*Quota*\n"+progressText(*pv.Progress, cur)))
 	}
 	for _, l := range res.Lines {
-		bs = append(bs, contextBlock(fmt.Sprintf("pipeline.note.%d", len(bs)), Escape(l)))
+		bs = append(bs, contextBlock(fmt.Sprintf("pipeline.note.%d", len(bs)), EscapeMd(l)))
 		if len(bs) >= maxMessageBlocks {
 			break
 		}
@@ -523,7 +532,7 @@ func renderPipeline(res *commands.Result, o RenderOptions) Message {
 }
 
 func goalLine(g *commands.GoalView, cur sales.Currency) string {
-	who := EscClip(orText(g.Subject, "you"), 120)
+	who := EscClipMd(orText(g.Subject, "you"), 120)
 	if isSlackID(g.SlackID) {
 		who = "<@" + g.SlackID + ">"
 	}
@@ -584,7 +593,16 @@ func renderHelp(res *commands.Result) Message {
 		}
 		lines = append(lines, l+"\n")
 	}
-	bs = append(bs, pack("help", lines, maxMessageBlocks-len(bs))...)
+	packed := pack("help", lines, maxMessageBlocks-len(bs))
+	// Entries end with a blank line, but Slack (and the demo) trim a
+	// section's trailing newlines, so where the help continues in the next
+	// section the gap would vanish; a zero-width space keeps the line.
+	for _, b := range packed[:max(len(packed)-1, 0)] {
+		if sb, ok := b.(*slack.SectionBlock); ok && strings.HasSuffix(sb.Text.Text, "\n") {
+			sb.Text.Text += "\u200b"
+		}
+	}
+	bs = append(bs, packed...)
 	return Message{Text: fallback(title), Blocks: bs}
 }
 
@@ -600,11 +618,11 @@ func renderTerritories(res *commands.Result, o RenderOptions) Message {
 		if len(t.Members) > 0 {
 			ms := make([]string, 0, len(t.Members))
 			for _, m := range t.Members {
-				ms = append(ms, EscClip(m, 80))
+				ms = append(ms, EscClipMd(m, 80))
 			}
 			members = Clip(strings.Join(ms, ", "), 1500)
 		}
-		lines = append(lines, fmt.Sprintf("*%s* — %d open · %s\n%s", EscClip(t.Name, 150), t.Open, o.Currency.Format(t.Value), members))
+		lines = append(lines, fmt.Sprintf("*%s* — %d open · %s\n%s", EscClipMd(t.Name, 150), t.Open, o.Currency.Format(t.Value), members))
 	}
 	lines = append(lines, escLines(res.Lines)...)
 	bs = append(bs, pack("territories", lines, maxMessageBlocks-len(bs))...)
@@ -619,7 +637,7 @@ func RenderWin(w *commands.WinNotice, cur sales.Currency) Message {
 		cur = sales.DefaultCurrency
 	}
 	who := Mention(w.OwnerSlackID, w.OwnerName)
-	account := EscClip(orText(w.Deal.Account, "a deal"), 200)
+	account := EscClipMd(orText(w.Deal.Account, "a deal"), 200)
 	amount := Escape(w.Amount)
 	head := fmt.Sprintf(":tada: %s just won *%s*", who, account)
 	if amount != "" {
@@ -637,7 +655,12 @@ func RenderWin(w *commands.WinNotice, cur sales.Currency) Message {
 	if len(flourish) > 0 {
 		bs = append(bs, section("win.flourish", strings.Join(flourish, "\n")))
 	}
-	bs = append(bs, section("win.progress", progressText(w.Progress, cur)))
+	progress := progressText(w.Progress, cur)
+	if w.QuotaReached {
+		// The flourish already says "Quota reached"; say it once.
+		progress, _ = progressParts(w.Progress, cur)
+	}
+	bs = append(bs, section("win.progress", progress))
 	bs = append(bs, contextBlock("win.deal", w.Deal.ID.String()+" · "+account))
 	txt := fmt.Sprintf("%s won %s", nameOnly(w), w.Deal.Account)
 	if w.Amount != "" {
@@ -696,11 +719,11 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 			b.add(contextBlock("home.open.more", "… more stages not shown. See `/deal list`."))
 			break
 		}
-		b.add(section("home.stage:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("*%s* · %d · %s", EscClip(sd.Stage, 80), len(sd.Deals), cur.Format(sd.Total))))
+		b.add(section("home.stage:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("*%s* · %d · %s", EscClipMd(sd.Stage, 80), len(sd.Deals), cur.Format(sd.Total))))
 		openRoom--
 		for i := range sd.Deals {
 			if openRoom < 2 {
-				b.add(contextBlock("home.stagemore:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("… and %d more in %s: `/deal list stage:%s`", len(sd.Deals)-i, EscClip(sd.Stage, 60), EscClip(sd.Stage, 60))))
+				b.add(contextBlock("home.stagemore:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("… and %d more in %s: `/deal list stage:%s`", len(sd.Deals)-i, EscClipMd(sd.Stage, 60), EscClipMd(sd.Stage, 60))))
 				openRoom--
 				break
 			}
@@ -915,7 +938,7 @@ func LostModal(deal string, meta ModalMeta) slack.ModalViewRequest {
 		Type: slack.VTModal, Title: plain(Clip("Lost "+deal, 24)), Submit: plain("Mark lost"), Close: plain("Cancel"),
 		CallbackID: CallbackLost, PrivateMetadata: meta.encode(),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section("lost.intro", "Why was *"+Escape(deal)+"* lost? The reason helps the team's coaching."),
+			section("lost.intro", "Why was *"+EscapeMd(deal)+"* lost? The reason helps the team's coaching."),
 			slack.NewInputBlock(fieldReason, plain("Reason"), nil, reason).WithOptional(true),
 		}},
 	}

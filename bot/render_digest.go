@@ -60,6 +60,12 @@ const (
 // neither ping @channel, mention a group nor forge a link.
 func escDigest(s string) string { return Escape(s) }
 
+// escDigestMd is escDigest for mrkdwn: formatting characters in user text
+// become lookalikes (EscapeMd) so a name cannot bold, italicise, strike or
+// code-format the text around it. Code blocks keep escDigest: nothing
+// formats inside them.
+func escDigestMd(s string) string { return EscapeMd(s) }
+
 // dgClip shortens s to n runes with an ellipsis (before escaping, so an
 // entity is never cut in half).
 func dgClip(s string, n int) string {
@@ -168,12 +174,12 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	var main []slack.Block
 	main = append(main, dgHeader(d.Title),
 		dgContext(fmt.Sprintf("%s · *%s* · %s of the period gone · what moved %s",
-			escDigest(d.ScopeLabel()), escDigest(d.Period.Label()), sales.Some(d.Team.Progress.Elapsed).Percent(), escDigest(d.SinceText()))))
+			escDigestMd(d.ScopeLabel()), escDigestMd(d.Period.Label()), sales.Some(d.Team.Progress.Elapsed).Percent(), escDigestMd(d.SinceText()))))
 
 	if d.Empty {
 		var tips []string
 		for _, t := range d.Tips {
-			tips = append(tips, "• "+escDigest(t))
+			tips = append(tips, "• "+escDigestMd(t))
 		}
 		main = append(main, dgSections(":wave: *No deals yet, so there is nothing to sum up.* To get going:", tips, false)...)
 		p.Main = DigestMsg{Text: escDigest(d.Title) + ": no deals yet. Log one with /deal add.", Blocks: main}
@@ -191,9 +197,9 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	// What moved.
 	mv := d.Moved
 	if mv.NewCount+mv.ChangedCount+mv.WonCount+mv.LostCount == 0 {
-		main = append(main, slack.NewSectionBlock(dgMd(":zzz: *What moved* "+escDigest(d.SinceText())+": nothing."), nil, nil))
+		main = append(main, slack.NewSectionBlock(dgMd(":zzz: *What moved* "+escDigestMd(d.SinceText())+": nothing."), nil, nil))
 	} else {
-		main = append(main, slack.NewSectionBlock(dgMd(":arrows_counterclockwise: *What moved* "+escDigest(d.SinceText())), nil, nil))
+		main = append(main, slack.NewSectionBlock(dgMd(":arrows_counterclockwise: *What moved* "+escDigestMd(d.SinceText())), nil, nil))
 		moveBlock := func(emoji, title string, n int, v sales.Money, showV bool, l []digest.Move, f func(digest.Move) string) {
 			if n == 0 {
 				return
@@ -215,23 +221,23 @@ func RenderDigest(d *digest.Digest) DigestPost {
 			main = append(main, dgSections(head, lines, false)...)
 		}
 		deal := func(m digest.Move) string {
-			return fmt.Sprintf("*%s* (%s)", escDigest(dgClip(m.Account, dgMaxAccount)), m.Deal)
+			return fmt.Sprintf("*%s* (%s)", escDigestMd(dgClip(m.Account, dgMaxAccount)), m.Deal)
 		}
 		moveBlock(":new:", "New", mv.NewCount, mv.NewValue, true, mv.New, func(m digest.Move) string {
-			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Short(m.Amount), escDigest(m.To), escDigest(m.Owner))
+			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Short(m.Amount), escDigestMd(m.To), escDigestMd(m.Owner))
 		})
 		moveBlock(":twisted_rightwards_arrows:", "Stage changes", mv.ChangedCount, 0, false, mv.Changed, func(m digest.Move) string {
-			return fmt.Sprintf("%s: %s → *%s* · %s · %s", deal(m), escDigest(m.From), escDigest(m.To), c.Short(m.Amount), escDigest(m.Owner))
+			return fmt.Sprintf("%s: %s → *%s* · %s · %s", deal(m), escDigestMd(m.From), escDigestMd(m.To), c.Short(m.Amount), escDigestMd(m.Owner))
 		})
 		moveBlock(":trophy:", "Won", mv.WonCount, mv.WonValue, true, mv.Won, func(m digest.Move) string {
-			return fmt.Sprintf("%s · %s · %s", deal(m), c.Short(m.Amount), escDigest(m.Owner))
+			return fmt.Sprintf("%s · %s · %s", deal(m), c.Short(m.Amount), escDigestMd(m.Owner))
 		})
 		moveBlock(":x:", "Lost", mv.LostCount, mv.LostValue, true, mv.Lost, func(m digest.Move) string {
 			reason := "no reason given"
 			if strings.TrimSpace(m.Reason) != "" {
-				reason = "“" + escDigest(dgClip(m.Reason, 120)) + "”"
+				reason = "“" + escDigestMd(dgClip(m.Reason, 120)) + "”"
 			}
-			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Short(m.Amount), escDigest(m.Owner), reason)
+			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Short(m.Amount), escDigestMd(m.Owner), reason)
 		})
 	}
 	main = append(main, slack.NewDividerBlock())
@@ -262,7 +268,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 		}
 	}
 	main = append(main, slack.NewSectionBlock(dgMd(fmt.Sprintf(":chart_with_upwards_trend: *Funnel* · %s to date vs %s",
-		escDigest(d.Period.Label()), escDigest(d.Period.Previous().Label()))), fields, nil))
+		escDigestMd(d.Period.Label()), escDigestMd(d.Period.Previous().Label()))), fields, nil))
 
 	// Quota progress: every rep when few, else top and bottom plus team.
 	pr := d.Team.Progress
@@ -271,7 +277,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 		teamLine += fmt.Sprintf("  %s of %s · pace %s (%s) · coverage %s", c.Short(pr.Won), c.Short(pr.Quota),
 			digest.PaceText(pr.Pace), digest.PaceNote(pr), digest.CoverageText(pr.Coverage))
 	} else {
-		teamLine += fmt.Sprintf("  %s won · no quota set for %s", c.Short(pr.Won), escDigest(d.Period.Label()))
+		teamLine += fmt.Sprintf("  %s won · no quota set for %s", c.Short(pr.Won), escDigestMd(d.Period.Label()))
 	}
 	main = append(main, slack.NewSectionBlock(dgMd(teamLine), nil, nil))
 	head := []string{"Rep", "Attained", "Progress", "Pace", "Cover", "Won", "Quota", "Note"}
@@ -289,16 +295,16 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	case len(d.Reps) == 0:
 		main = append(main, dgContext("No reps yet: people appear here once they own a deal or have a quota."))
 	case !summarised:
-		main = append(main, dgSections(fmt.Sprintf("*Quota progress · %s*", escDigest(d.Period.Label())), dgCodeLines(repRows(d.Reps), digest.RepAlign), true)...)
+		main = append(main, dgSections(fmt.Sprintf("*Quota progress · %s*", escDigestMd(d.Period.Label())), dgCodeLines(repRows(d.Reps), digest.RepAlign), true)...)
 	default:
 		top := d.Reps[:dgMainEach]
 		bottom := d.Reps[len(d.Reps)-dgMainEach:]
-		main = append(main, dgSections(fmt.Sprintf("*Top %d of %d reps · %s*", dgMainEach, len(d.Reps), escDigest(d.Period.Label())), dgCodeLines(repRows(top), digest.RepAlign), true)...)
+		main = append(main, dgSections(fmt.Sprintf("*Top %d of %d reps · %s*", dgMainEach, len(d.Reps), escDigestMd(d.Period.Label())), dgCodeLines(repRows(top), digest.RepAlign), true)...)
 		main = append(main, dgSections(fmt.Sprintf("*Bottom %d*", dgMainEach), dgCodeLines(repRows(bottom), digest.RepAlign), true)...)
 		main = append(main, dgContext(fmt.Sprintf("All %d reps are in the thread and in the attached CSV.", len(d.Reps))))
 		// Thread: the full table, in as many replies as it takes.
 		var all []slack.Block
-		all = append(all, dgSections(fmt.Sprintf("*Quota progress, all %d reps · %s*", len(d.Reps), escDigest(d.Period.Label())), dgCodeLines(repRows(d.Reps), digest.RepAlign), true)...)
+		all = append(all, dgSections(fmt.Sprintf("*Quota progress, all %d reps · %s*", len(d.Reps), escDigestMd(d.Period.Label())), dgCodeLines(repRows(d.Reps), digest.RepAlign), true)...)
 		p.Thread = append(p.Thread, dgSplit(all, fmt.Sprintf("Quota progress, all %d reps", len(d.Reps)))...)
 		p.CSV = dgRepsCSV(d)
 		p.CSVName = "digest-reps-" + day + ".csv"
@@ -312,9 +318,9 @@ func RenderDigest(d *digest.Digest) DigestPost {
 			if i < len(medals) {
 				rank = medals[i]
 			}
-			lines = append(lines, fmt.Sprintf("%s *%s* %s (%s)", rank, escDigest(dgClip(r.Name, 40)), c.Short(r.Progress.Won), dgPlural(int(r.WonCount), "deal")))
+			lines = append(lines, fmt.Sprintf("%s *%s* %s (%s)", rank, escDigestMd(dgClip(r.Name, 40)), c.Short(r.Progress.Won), dgPlural(int(r.WonCount), "deal")))
 		}
-		main = append(main, dgSections(fmt.Sprintf(":trophy: *Leaderboard · %s*", escDigest(d.Period.Label())), lines, false)...)
+		main = append(main, dgSections(fmt.Sprintf(":trophy: *Leaderboard · %s*", escDigestMd(d.Period.Label())), lines, false)...)
 	}
 	main = append(main, slack.NewDividerBlock())
 
@@ -334,11 +340,11 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	}
 	staleF := func(x digest.DealLine) string {
 		return fmt.Sprintf("*%s* (%s) · %s · %s · %d days without change (limit %d) · %s",
-			escDigest(dgClip(x.Account, dgMaxAccount)), x.ID, escDigest(x.Stage), c.Short(x.Amount), x.Days, x.Threshold, escDigest(x.Owner))
+			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Short(x.Amount), x.Days, x.Threshold, escDigestMd(x.Owner))
 	}
 	overF := func(x digest.DealLine) string {
 		return fmt.Sprintf("*%s* (%s) · %s · %s · was due %s (%s ago) · %s",
-			escDigest(dgClip(x.Account, dgMaxAccount)), x.ID, escDigest(x.Stage), c.Short(x.Amount), digest.DateText(x.CloseDate), dgPlural(x.Days, "day"), escDigest(x.Owner))
+			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Short(x.Amount), digest.DateText(x.CloseDate), dgPlural(x.Days, "day"), escDigestMd(x.Owner))
 	}
 	if d.Stale.Count+d.Overdue.Count == 0 {
 		main = append(main, slack.NewSectionBlock(dgMd(":white_check_mark: *No stale or overdue deals.*"), nil, nil))
@@ -361,7 +367,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 
 	// Coaching.
 	coach := func(co digest.Coaching) string {
-		return "• " + escDigest(co.Problem) + "\n   :point_right: " + escDigest(co.Next)
+		return "• " + escDigestMd(co.Problem) + "\n   :point_right: " + escDigestMd(co.Next)
 	}
 	var cl []string
 	for i, co := range d.Coaching {
@@ -394,7 +400,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 
 	var foot []string
 	for _, t := range d.Tips {
-		foot = append(foot, ":bulb: "+escDigest(t))
+		foot = append(foot, ":bulb: "+escDigestMd(t))
 	}
 	if d.Chart != nil {
 		foot = append(foot, ":frame_with_picture: The chart (funnel by stage, attainment by rep) is attached below.")

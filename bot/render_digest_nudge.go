@@ -18,7 +18,7 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	name := n.Person.Label()
 	var blocks []slack.Block
 	var summary []string
-	blocks = append(blocks, slack.NewSectionBlock(dgMd(fmt.Sprintf("Hi %s! :wave: Here is what could use your attention today.", escDigest(dgClip(name, 40)))), nil, nil))
+	blocks = append(blocks, slack.NewSectionBlock(dgMd(fmt.Sprintf("Hi %s! :wave: Here is what could use your attention today.", escDigestMd(dgClip(name, 40)))), nil, nil))
 
 	if n.Streak >= 2 {
 		blocks = append(blocks, slack.NewSectionBlock(dgMd(fmt.Sprintf(":fire: *%d wins in a row!* Whatever you are doing, keep doing it.", n.Streak)), nil, nil))
@@ -27,7 +27,7 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	pr := n.Progress
 	if n.Behind {
 		t := fmt.Sprintf(":chart_with_downwards_trend: *Behind pace:* %s of your %s %s quota with %s of the period gone.",
-			pr.Attainment.Percent(), c.Short(pr.Quota), escDigest(pr.Period.Label()), sales.Some(pr.Elapsed).Percent())
+			pr.Attainment.Percent(), c.Short(pr.Quota), escDigestMd(pr.Period.Label()), sales.Some(pr.Elapsed).Percent())
 		if pr.WorkingDays > 0 && pr.PerWorkingDay.OK {
 			t += fmt.Sprintf(" *%s per working day* over the %s left gets you there.", pr.PerWorkingDay.Money(c), dgPlural(pr.WorkingDays, "working day"))
 		} else {
@@ -62,15 +62,15 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	}
 	dealBlocks(fmt.Sprintf(":calendar: *Past the close date (%d)*", len(n.Overdue)), n.Overdue, func(d digest.NudgeDeal) string {
 		return fmt.Sprintf("*%s* (%s) · %s · %s · was due %s (%s ago). Still happening? Update the stage or push the date.",
-			escDigest(dgClip(d.Account, dgMaxAccount)), d.ID, escDigest(d.Stage), c.Short(d.Amount), digest.DateText(d.CloseDate), dgPlural(d.Days, "day"))
+			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(d.Stage), c.Short(d.Amount), digest.DateText(d.CloseDate), dgPlural(d.Days, "day"))
 	})
 	dealBlocks(fmt.Sprintf(":hourglass: *Gone quiet (%d)*", len(n.Stale)), n.Stale, func(d digest.NudgeDeal) string {
 		next := "close it"
 		if d.NextStage != "" {
-			next = "move it to " + escDigest(d.NextStage)
+			next = "move it to " + escDigestMd(d.NextStage)
 		}
 		return fmt.Sprintf("*%s* (%s) · %s · %s · no change for %s. What would it take to %s?",
-			escDigest(dgClip(d.Account, dgMaxAccount)), d.ID, escDigest(d.Stage), c.Short(d.Amount), dgPlural(d.Days, "day"), next)
+			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(d.Stage), c.Short(d.Amount), dgPlural(d.Days, "day"), next)
 	})
 	if k := len(n.Overdue) + len(n.Stale); k > 0 {
 		summary = append(summary, dgPlural(k+n.More, "deal")+" to look at")
@@ -122,7 +122,7 @@ func RenderNudgeSummary(s *digest.NudgeSummary) DigestMsg {
 			dgPlural(s.Nudges, "nudge"), dgPlural(s.Deals, "deal"), s.Acted)), nil, nil))
 	var lines []string
 	for _, r := range s.Reps {
-		head := fmt.Sprintf("*%s* · %s", escDigest(dgClip(r.Name, 40)), dgPlural(r.Nudges, "nudge"))
+		head := fmt.Sprintf("*%s* · %s", escDigestMd(dgClip(r.Name, 40)), dgPlural(r.Nudges, "nudge"))
 		if r.Behind {
 			head += " · behind pace"
 		}
@@ -137,7 +137,7 @@ func RenderNudgeSummary(s *digest.NudgeSummary) DigestMsg {
 			if it.Acted {
 				mark = ":white_check_mark:"
 			}
-			fmt.Fprintf(&b, "\n   %s *%s* (%s), %s → %s", mark, escDigest(dgClip(it.Account, dgMaxAccount)), it.Deal, it.About, escDigest(it.Outcome))
+			fmt.Fprintf(&b, "\n   %s *%s* (%s), %s → %s", mark, escDigestMd(dgClip(it.Account, dgMaxAccount)), it.Deal, it.About, escDigestMd(it.Outcome))
 		}
 		lines = append(lines, b.String())
 	}

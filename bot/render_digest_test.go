@@ -260,3 +260,26 @@ func TestRenderNudgeSummaryGolden(t *testing.T) {
 	}
 	checkKit(t, "big summary", bot.RenderNudgeSummary(s))
 }
+
+// User text with mrkdwn formatting characters stays literal in digests,
+// nudges and nudge summaries.
+func TestRenderDigestNeutralisesMarkup(t *testing.T) {
+	const mk = "x *bold* _it_ ~gone~ `code`"
+	mv := digest.Move{Deal: 7, Account: mk, Owner: mk, From: mk, To: mk, Reason: mk}
+	dl := digest.DealLine{ID: 7, Account: mk, Owner: mk, Stage: mk}
+	d := &digest.Digest{Title: "Digest", Now: digesttest.FixedNow, Currency: sales.DefaultCurrency,
+		Moved: digest.Moved{NewCount: 1, New: []digest.Move{mv}, ChangedCount: 1, Changed: []digest.Move{mv},
+			LostCount: 1, Lost: []digest.Move{mv}},
+		Leaderboard: []digest.RepLine{{Name: mk}},
+		Stale:       digest.DealList{Count: 1, Deals: []digest.DealLine{dl}},
+		Overdue:     digest.DealList{Count: 1, Deals: []digest.DealLine{dl}},
+		Coaching:    []digest.Coaching{{Problem: mk, Next: mk}}, CoachingTotal: 1,
+	}
+	nd := digest.NudgeDeal{ID: 7, Account: mk, Stage: mk, NextStage: mk}
+	n := &digest.Nudge{Person: sales.Person{Name: mk}, Currency: sales.DefaultCurrency, Stale: []digest.NudgeDeal{nd}, Overdue: []digest.NudgeDeal{nd}}
+	s := &digest.NudgeSummary{From: digesttest.FixedNow, To: digesttest.FixedNow, Loc: time.UTC,
+		Reps: []digest.RepNudges{{Name: mk, Items: []digest.NudgeOutcome{{Deal: 7, Account: mk, About: "stale", Outcome: mk}}}}}
+	noMarkup(t, "digest", msgOf(bot.RenderDigest(d).Main))
+	noMarkup(t, "nudge", msgOf(bot.RenderNudge(n)))
+	noMarkup(t, "summary", msgOf(bot.RenderNudgeSummary(s)))
+}

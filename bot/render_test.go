@@ -18,12 +18,16 @@ import (
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/sales"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 const hostile = "<!channel> Acme & <@U0EVIL> <!subteam^S1|@team> <http://evil.example|bank> \x00\u202Eevil"
+
+// markup is user text full of mrkdwn formatting characters.
+const markup = "x *bold* _it_ ~gone~ `code`"
 
 var (
 	usd   = sales.DefaultCurrency
@@ -87,11 +91,16 @@ func cases() map[string]any {
 		"deal_view":    bot.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
 		"deal_list":    bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
 		"deal_empty":   bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
-		"pipeline":     bot.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
-		"goals_one":    bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
-		"goals_none":   bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
-		"goals_500":    bot.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
-		"help":         bot.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
+		"list_past_end": bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob",
+			Lines: []string{"Page 9 is past the end: bob has 2 open deals on 1 page."}}, o),
+		"deal_markup": bot.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
+			Deal: ptr(commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, Product: markup}, StageName: markup,
+				StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true})}, o),
+		"pipeline":   bot.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		"goals_one":  bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
+		"goals_none": bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
+		"goals_500":  bot.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
+		"help":       bot.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
 		"territories": bot.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
 			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000}, {Name: hostile, Open: 0}}}, o),
 		"win": bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 42, Account: hostile}, Amount: "$12,000.00", OwnerName: "bob",
@@ -219,4 +228,131 @@ func FuzzEscape(f *testing.F) {
 			t.Fatalf("Clip split an entity: %q", c)
 		}
 	})
+}
+
+func TestEscapeMd(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"x *bold*", "x \u2217bold\u2217"},
+		{"acme_corp ~x~ `y`", "acme\u02cdcorp \u223cx\u223c \u02cby\u02cb"},
+		{"<!here> & *a*", "&lt;!here&gt; &amp; \u2217a\u2217"},
+	}
+	for _, tc := range tests {
+		if got := bot.EscapeMd(tc.in); got != tc.want {
+			t.Errorf("EscapeMd(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// mrkdwnTexts collects every mrkdwn text in a rendered value.
+func mrkdwnTexts(t *testing.T, v any) []string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			if x["type"] == "mrkdwn" {
+				s, _ := x["text"].(string)
+				out = append(out, s)
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	var root any
+	if err := json.Unmarshal(raw, &root); err != nil {
+		t.Fatal(err)
+	}
+	walk(root)
+	return out
+}
+
+// noMarkup fails when a user's formatting characters reached mrkdwn.
+func noMarkup(t *testing.T, where string, v any) {
+	t.Helper()
+	texts := mrkdwnTexts(t, v)
+	if len(texts) == 0 {
+		t.Fatalf("%s: no mrkdwn text", where)
+	}
+	for _, s := range texts {
+		for _, bad := range []string{"*bold*", "_it_", "~gone~", "`code`", "bold**"} {
+			if strings.Contains(s, bad) {
+				t.Errorf("%s: user markup %q reached mrkdwn: %q", where, bad, s)
+			}
+		}
+	}
+}
+
+func TestRenderNeutralisesMarkup(t *testing.T) {
+	o := bot.RenderOptions{Currency: usd, Stages: []string{"Proposal", markup}}
+	c := commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, LostReason: markup}, StageName: markup,
+		StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true,
+		History: []commands.HistoryLine{{At: "2026-11-26 14:03", Actor: markup, Text: markup}}}
+	g := commands.GoalView{Subject: markup, Progress: progress(100000, 5000, 0)}
+	for name, v := range map[string]any{
+		"deal":   bot.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{markup}, Deal: &c}, o),
+		"list":   bot.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{markup}, Deals: []commands.DealCard{c}}, o),
+		"empty":  bot.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{markup}}, o),
+		"msg":    bot.Render(&commands.Result{Kind: commands.KindMessage, Lines: []string{markup}}, o),
+		"goals":  bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{g}}, o),
+		"terr":   bot.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{{Name: markup, Members: []string{markup}}}}, o),
+		"error":  bot.RenderError(sales.Errorf(sales.EINVALID, "unknown stage %q", markup)),
+		"win":    bot.RenderWin(&commands.WinNotice{Deal: c.Deal, Amount: "$5.00", OwnerName: markup, Progress: progress(0, 500, 0)}, usd),
+		"home":   bot.RenderHome(&commands.HomeView{Name: markup, Goal: g, ByStage: []commands.StageDeals{{Stage: markup, Deals: []commands.DealCard{c}}}, Stale: []commands.DealCard{c}}, o),
+		"stages": bot.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: &commands.PipelineView{Subject: markup, Period: month, ByStage: []commands.StageRow{{Stage: markup, Count: 1}}}}, o),
+	} {
+		noMarkup(t, name, v)
+	}
+}
+
+func TestRenderPaceIsAMultiple(t *testing.T) {
+	// 20% won with half the month gone: pace 0.20× as in the digest, never "(20%)".
+	g := commands.GoalView{Subject: "bob", Progress: progress(100000, 20000, 0)}
+	m := bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{g}}, bot.RenderOptions{Currency: usd})
+	all := strings.Join(mrkdwnTexts(t, m), "\n")
+	if want := "behind pace (" + digest.PaceText(g.Progress.Pace) + ")"; !strings.Contains(all, want) || !strings.HasSuffix(digest.PaceText(g.Progress.Pace), "×") {
+		t.Errorf("goal text %q lacks %q", all, want)
+	}
+}
+
+func TestRenderSaysOnce(t *testing.T) {
+	win := bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 2, Account: "Acme"}, Amount: "$70,000.00", OwnerName: "bob",
+		Progress: progress(5000000, 7000000, 0), QuotaReached: true}, usd)
+	if n := strings.Count(strings.ToLower(strings.Join(mrkdwnTexts(t, win), "\n")), "quota reached"); n != 1 {
+		t.Errorf("win says \"quota reached\" %d times, want once", n)
+	}
+	empty := bot.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{"Page 3 is past the end."}}, bot.RenderOptions{Currency: usd})
+	all := strings.Join(mrkdwnTexts(t, empty), "\n")
+	if !strings.Contains(all, "past the end") || strings.Contains(all, "No deals here yet") {
+		t.Errorf("empty page shows %q, want only the command's message", all)
+	}
+}
+
+func TestRenderHelpKeepsGapsAcrossSections(t *testing.T) {
+	var help []commands.HelpTopic
+	for _, f := range commands.Forms() {
+		help = append(help, commands.HelpTopic{Command: f.Name(), Usage: f.Usage(), Summary: f.Summary, Examples: f.Examples, Who: f.Who})
+	}
+	texts := mrkdwnTexts(t, bot.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, bot.RenderOptions{}))
+	if len(texts) < 2 {
+		t.Fatalf("help fits %d section; the test needs a split", len(texts))
+	}
+	for i, s := range texts[:len(texts)-1] {
+		// What a client shows after trimming trailing whitespace must
+		// still end with an empty-looking line before the next section.
+		s = strings.TrimRight(s, " \n\t")
+		if !strings.HasSuffix(s, "\n\u200b") {
+			t.Errorf("help section %d ends without a gap: …%q", i, s[max(0, len(s)-40):])
+		}
+	}
 }

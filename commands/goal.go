@@ -145,7 +145,7 @@ func (r *run) goal(c Cmd) (*Result, error) {
 		}
 		res.Goals = append(res.Goals, goals...)
 		if more > 0 {
-			res.Lines = append(res.Lines, fmt.Sprintf("%d more reps are not listed; the digest and `salesbot report` have everyone.", more))
+			res.Lines = append(res.Lines, fmt.Sprintf("%d more reps are not listed; the digest and salesbot report have everyone.", more))
 		}
 	}
 	return res, nil
