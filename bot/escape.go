@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -71,8 +72,20 @@ func EscapeMd(s string) string {
 	if !strings.ContainsAny(s, "*_~`") {
 		return s
 	}
-	return mdNeutral.Replace(s)
+	// Emoji shortcodes such as :no_entry: keep their underscores: they
+	// can't format text, and the error prefixes use them.
+	var b strings.Builder
+	last := 0
+	for _, m := range emojiCode.FindAllStringIndex(s, -1) {
+		b.WriteString(mdNeutral.Replace(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(mdNeutral.Replace(s[last:]))
+	return b.String()
 }
+
+var emojiCode = regexp.MustCompile(`:[a-z0-9+-]+(?:_[a-z0-9+-]+)+:`)
 
 // mdNeutral maps * _ ~ ` to ∗ (U+2217), ˍ (U+02CD), ∼ (U+223C), ˋ (U+02CB).
 var mdNeutral = strings.NewReplacer("*", "\u2217", "_", "\u02cd", "~", "\u223c", "`", "\u02cb")

@@ -236,6 +236,8 @@ func TestEscapeMd(t *testing.T) {
 		{"x *bold*", "x \u2217bold\u2217"},
 		{"acme_corp ~x~ `y`", "acme\u02cdcorp \u223cx\u223c \u02cby\u02cb"},
 		{"<!here> & *a*", "&lt;!here&gt; &amp; \u2217a\u2217"},
+		{":no_entry: only a_b", ":no_entry: only a\u02cdb"},
+		{":_x_:", ":\u02cdx\u02cd:"},
 	}
 	for _, tc := range tests {
 		if got := bot.EscapeMd(tc.in); got != tc.want {
