@@ -3,6 +3,7 @@ package digest
 import (
 	"bytes"
 	"fmt"
+	"github.com/salesbot/salesbot/sales"
 	"image/color"
 	"image/png"
 	"strings"
@@ -55,6 +56,7 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
+	funnel.X.Tick.Marker = moneyTicks{cur}
 
 	// Attainment by rep, best on top.
 	var withQuota []RepLine
@@ -82,7 +84,11 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 	var reps *plot.Plot
 	if len(shown) > 0 {
 		elapsed := 100 * d.Team.Progress.Elapsed
-		reps, err = barPlot("Attainment by rep, % of quota"+note, rn, rv, barGreen, []float64{elapsed, 100})
+		reps, err = barPlot("Attainment by rep"+note, rn, rv, barGreen, []float64{elapsed, 100})
+		if err == nil {
+			reps.X.Tick.Marker = percentTicks{}
+			reps.X.Label.Text = fmt.Sprintf("dashed: %.0f%% of the period gone, and quota", elapsed)
+		}
 	} else {
 		reps, err = barPlot("Attainment by rep: no quotas set", []string{"-"}, plotter.Values{0}, barGreen, nil)
 	}
@@ -160,4 +166,31 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// moneyTicks labels a major-unit axis the way the digest writes money
+// ($250k, $1.2M) instead of plain 250000.
+type moneyTicks struct{ cur sales.Currency }
+
+func (m moneyTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = m.cur.Short(sales.Money(ticks[i].Value * float64(m.cur.Unit())))
+		}
+	}
+	return ticks
+}
+
+// percentTicks labels an axis of percentages as 50%.
+type percentTicks struct{}
+
+func (percentTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label += "%"
+		}
+	}
+	return ticks
 }
