@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
 )
 
 // BackupCmd is `salesbot backup FILE`: a consistent copy of the database
@@ -57,11 +58,14 @@ func backupOnline(ctx context.Context, c *command, path string) error {
 		return sales.Errorf(sales.EINVALID, "backup file %s is the database itself: choose another path", path)
 	}
 	var n int64
-	err := writeFileAtomic(path, func(w io.Writer) error {
+	err := storage.WriteFileAtomic(path, func(w io.Writer) error {
 		var err error
 		n, err = fetchBackup(ctx, c.cfg.DB, w)
 		return err
 	})
+	if err != nil {
+		err = fmt.Errorf("backup to %s: %w", path, err)
+	}
 	if errors.Is(err, errNoControl) {
 		return sales.Errorf(sales.ECONFLICT,
 			"database %s is in use by another process, and %v: stop that process to back up, or run a salesbot that serves online backups",
@@ -71,50 +75,6 @@ func backupOnline(ctx context.Context, c *command, path string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "backed up %s to %s (%s) from the running salesbot\n", c.cfg.DB, path, byteSize(n))
-	return nil
-}
-
-// writeFileAtomic writes path through a 0600 temp file beside it that is
-// fsynced and renamed into place, so path is either untouched or complete.
-func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	err = tmp.Chmod(0o600)
-	if err == nil {
-		err = write(tmp)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err == nil {
-		err = syncDir(dir)
-	}
-	if err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return nil
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !os.IsPermission(err) {
-		return err
-	}
 	return nil
 }
 

@@ -31,15 +31,31 @@ func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	if same(path, db.Path) {
 		return 0, sales.Errorf(sales.EINVALID, "backup file %s is the database itself: choose another path", path)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	var n int64
+	err := WriteFileAtomic(path, func(w io.Writer) error {
+		var err error
+		n, err = db.Backup(ctx, w)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
+	return n, nil
+}
+
+// WriteFileAtomic writes path through a 0600 temp file beside it that is
+// fsynced and renamed into place (and the rename made durable), so path is
+// either untouched or complete.
+func WriteFileAtomic(path string, write func(w io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	n, err := db.Backup(ctx, tmp)
+	err = tmp.Chmod(0o600)
 	if err == nil {
-		err = tmp.Chmod(0o600)
+		err = write(tmp)
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -53,10 +69,7 @@ func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	if err == nil {
 		err = syncDir(dir)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return n, nil
+	return err
 }
 
 func same(a, b string) bool {

@@ -54,42 +54,39 @@ type reader struct {
 	err error
 }
 
-func (r *reader) need(n int) bool {
+// take consumes the next n bytes; nil once a read has failed.
+func (r *reader) take(n int) []byte {
 	if r.err != nil {
-		return false
+		return nil
 	}
 	if len(r.b) < n {
 		r.err = errCorrupt
-		return false
+		return nil
 	}
-	return true
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
 }
 
 func (r *reader) u8() uint8 {
-	if !r.need(1) {
-		return 0
+	if v := r.take(1); v != nil {
+		return v[0]
 	}
-	v := r.b[0]
-	r.b = r.b[1:]
-	return v
+	return 0
 }
 
 func (r *reader) u32() uint32 {
-	if !r.need(4) {
-		return 0
+	if v := r.take(4); v != nil {
+		return binary.BigEndian.Uint32(v)
 	}
-	v := binary.BigEndian.Uint32(r.b)
-	r.b = r.b[4:]
-	return v
+	return 0
 }
 
 func (r *reader) u64() uint64 {
-	if !r.need(8) {
-		return 0
+	if v := r.take(8); v != nil {
+		return binary.BigEndian.Uint64(v)
 	}
-	v := binary.BigEndian.Uint64(r.b)
-	r.b = r.b[8:]
-	return v
+	return 0
 }
 
 func (r *reader) i64() int64 { return int64(r.u64()) }

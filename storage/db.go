@@ -124,6 +124,18 @@ func (db *DB) view(ctx context.Context, op string, fn func(tx *bolt.Tx) error) e
 	return wrap(op, db.bolt.View(fn))
 }
 
+// viewValue runs fn in a read transaction (as view) and returns what it
+// read: the single-record getters are this one closure each.
+func viewValue[T any](ctx context.Context, db *DB, op string, fn func(tx *bolt.Tx) (T, error)) (T, error) {
+	var v T
+	err := db.view(ctx, op, func(tx *bolt.Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
 // write runs fn in a write transaction that is committed (fsynced) when it
 // returns. Concurrent writers share transactions through bbolt's Batch, so
 // fn may run more than once and must only set its results, never append to

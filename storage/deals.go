@@ -152,28 +152,20 @@ func (db *DB) UpdateDeal(ctx context.Context, id sales.DealID, actor sales.Perso
 
 // Deal returns one deal. ENOTFOUND with the message "deal D-42 not found".
 func (db *DB) Deal(ctx context.Context, id sales.DealID) (sales.Deal, error) {
-	var d sales.Deal
-	err := db.view(ctx, "get deal", func(tx *bolt.Tx) error {
-		var err error
-		d, err = getDeal(tx, id)
-		return err
+	return viewValue(ctx, db, "get deal", func(tx *bolt.Tx) (sales.Deal, error) {
+		return getDeal(tx, id)
 	})
-	return d, err
 }
 
 // DealByExternalID returns the deal imported with that external id. ENOTFOUND.
 func (db *DB) DealByExternalID(ctx context.Context, ext string) (sales.Deal, error) {
-	var d sales.Deal
-	err := db.view(ctx, "get deal by external id", func(tx *bolt.Tx) error {
+	return viewValue(ctx, db, "get deal by external id", func(tx *bolt.Tx) (sales.Deal, error) {
 		id := extLookup(tx, ext)
 		if id == 0 {
-			return sales.Errorf(sales.ENOTFOUND, "no deal has external id %q", ext)
+			return sales.Deal{}, sales.Errorf(sales.ENOTFOUND, "no deal has external id %q", ext)
 		}
-		var err error
-		d, err = getDeal(tx, id)
-		return err
+		return getDeal(tx, id)
 	})
-	return d, err
 }
 
 // CountDeals returns the number of deals (a counter kept with the deals,

@@ -431,41 +431,33 @@ func mergePerson(old, in sales.Person) sales.Person {
 
 // person resolves a possibly-referring person id and checks it exists.
 func (im *importer) person(id sales.PersonID) (sales.PersonID, error) {
-	if id == 0 {
-		return 0, nil
-	}
-	if id&refBit != 0 {
-		i := int(id &^ refBit)
-		if i >= len(im.res.PersonIDs) {
-			return 0, sales.Errorf(sales.EINVALID, "it refers to person %d of the import, which has %d", i+1, len(im.res.PersonIDs))
-		}
-		return im.res.PersonIDs[i], nil
-	}
-	if !im.people[id] {
-		if im.tx.Bucket(bPeople).Get(u64key(uint64(id))) == nil {
-			return 0, sales.Errorf(sales.EINVALID, "person %s does not exist", id)
-		}
-		im.people[id] = true
-	}
-	return id, nil
+	return resolveRef(im.tx, id, "person", im.res.PersonIDs, im.people, bPeople, sales.PersonID.String)
 }
 
 func (im *importer) territory(id sales.TerritoryID) (sales.TerritoryID, error) {
+	return resolveRef(im.tx, id, "territory", im.res.TerritoryIDs, im.terrs, bTerritories,
+		func(id sales.TerritoryID) string { return fmt.Sprintf("#%d", id) })
+}
+
+// resolveRef maps an id that refers to a record of the import (refBit) to
+// the id it was created with (created), or checks a stored id exists in
+// bucket, remembering the ones found in known. label names a missing id.
+func resolveRef[ID ~uint64](tx *bolt.Tx, id ID, kind string, created []ID, known map[ID]bool, bucket []byte, label func(ID) string) (ID, error) {
 	if id == 0 {
 		return 0, nil
 	}
 	if id&refBit != 0 {
 		i := int(id &^ refBit)
-		if i >= len(im.res.TerritoryIDs) {
-			return 0, sales.Errorf(sales.EINVALID, "it refers to territory %d of the import, which has %d", i+1, len(im.res.TerritoryIDs))
+		if i >= len(created) {
+			return 0, sales.Errorf(sales.EINVALID, "it refers to %s %d of the import, which has %d", kind, i+1, len(created))
 		}
-		return im.res.TerritoryIDs[i], nil
+		return created[i], nil
 	}
-	if !im.terrs[id] {
-		if im.tx.Bucket(bTerritories).Get(u64key(uint64(id))) == nil {
-			return 0, sales.Errorf(sales.EINVALID, "territory #%d does not exist", id)
+	if !known[id] {
+		if tx.Bucket(bucket).Get(u64key(uint64(id))) == nil {
+			return 0, sales.Errorf(sales.EINVALID, "%s %s does not exist", kind, label(id))
 		}
-		im.terrs[id] = true
+		known[id] = true
 	}
 	return id, nil
 }

@@ -44,28 +44,20 @@ func (db *DB) UpdatePerson(ctx context.Context, p sales.Person) error {
 
 // Person returns a person by ID. ENOTFOUND when missing.
 func (db *DB) Person(ctx context.Context, id sales.PersonID) (sales.Person, error) {
-	var p sales.Person
-	err := db.view(ctx, "get person", func(tx *bolt.Tx) error {
-		var err error
-		p, err = getPerson(tx, id)
-		return err
+	return viewValue(ctx, db, "get person", func(tx *bolt.Tx) (sales.Person, error) {
+		return getPerson(tx, id)
 	})
-	return p, err
 }
 
 // PersonBySlackID returns the person linked to a Slack user. ENOTFOUND.
 func (db *DB) PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error) {
-	var p sales.Person
-	err := db.view(ctx, "get person by slack id", func(tx *bolt.Tx) error {
+	return viewValue(ctx, db, "get person by slack id", func(tx *bolt.Tx) (sales.Person, error) {
 		id := slackLookup(tx, slackID)
 		if id == 0 {
-			return sales.Errorf(sales.ENOTFOUND, "no one is linked to Slack user %s", slackID)
+			return sales.Person{}, sales.Errorf(sales.ENOTFOUND, "no one is linked to Slack user %s", slackID)
 		}
-		var err error
-		p, err = getPerson(tx, id)
-		return err
+		return getPerson(tx, id)
 	})
-	return p, err
 }
 
 // PersonByName finds a person by display or real name, case-insensitively

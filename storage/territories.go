@@ -46,28 +46,20 @@ func (db *DB) UpdateTerritory(ctx context.Context, t sales.Territory) error {
 
 // Territory returns a territory by ID. ENOTFOUND.
 func (db *DB) Territory(ctx context.Context, id sales.TerritoryID) (sales.Territory, error) {
-	var t sales.Territory
-	err := db.view(ctx, "get territory", func(tx *bolt.Tx) error {
-		var err error
-		t, err = getTerritory(tx, id)
-		return err
+	return viewValue(ctx, db, "get territory", func(tx *bolt.Tx) (sales.Territory, error) {
+		return getTerritory(tx, id)
 	})
-	return t, err
 }
 
 // TerritoryByName finds a territory case-insensitively. ENOTFOUND.
 func (db *DB) TerritoryByName(ctx context.Context, name string) (sales.Territory, error) {
-	var t sales.Territory
-	err := db.view(ctx, "find territory", func(tx *bolt.Tx) error {
+	return viewValue(ctx, db, "find territory", func(tx *bolt.Tx) (sales.Territory, error) {
 		v := tx.Bucket(bTerrNames).Get(nameKey(name))
 		if len(v) != 8 {
-			return sales.Errorf(sales.ENOTFOUND, "no territory is named %q: /territory list shows them", strings.TrimSpace(name))
+			return sales.Territory{}, sales.Errorf(sales.ENOTFOUND, "no territory is named %q: /territory list shows them", strings.TrimSpace(name))
 		}
-		var err error
-		t, err = getTerritory(tx, sales.TerritoryID(binary.BigEndian.Uint64(v)))
-		return err
+		return getTerritory(tx, sales.TerritoryID(binary.BigEndian.Uint64(v)))
 	})
-	return t, err
 }
 
 // Territories lists all territories ordered by name (case-insensitively).
