@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,29 +65,42 @@ var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // title (or any other span) shows as typed instead of closing or opening
 // bold, italics, strike or code. Lookalikes rather than zero-width joiners
 // because Slack's parser treats zero-width characters as word boundaries,
-// which can turn formatting on instead of off. Plain_text fields keep Escape.
+// which can turn formatting on instead of off. An underscore between two
+// letters or digits stays: Slack never opens or closes italics inside a
+// word, and acme_corp, SALESBOT_ADMINS and :no_entry: should read as
+// typed. Plain_text fields keep Escape.
 func EscapeMd(s string) string {
 	s = Escape(s)
 	if !strings.ContainsAny(s, "*_~`") {
 		return s
 	}
-	// Emoji shortcodes such as :no_entry: keep their underscores: they
-	// can't format text, and the error prefixes use them.
 	var b strings.Builder
-	last := 0
-	for _, m := range emojiCode.FindAllStringIndex(s, -1) {
-		b.WriteString(mdNeutral.Replace(s[last:m[0]]))
-		b.WriteString(s[m[0]:m[1]])
-		last = m[1]
+	b.Grow(len(s) + 8)
+	prev := ' '
+	for i, r := range s {
+		switch r {
+		case '*':
+			b.WriteRune('\u2217')
+		case '~':
+			b.WriteRune('\u223c')
+		case '`':
+			b.WriteRune('\u02cb')
+		case '_':
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if isWordRune(prev) && isWordRune(next) {
+				b.WriteRune('_')
+			} else {
+				b.WriteRune('\u02cd')
+			}
+		default:
+			b.WriteRune(r)
+		}
+		prev = r
 	}
-	b.WriteString(mdNeutral.Replace(s[last:]))
 	return b.String()
 }
 
-var emojiCode = regexp.MustCompile(`:[a-z0-9+-]+(?:_[a-z0-9+-]+)+:`)
-
-// mdNeutral maps * _ ~ ` to ∗ (U+2217), ˍ (U+02CD), ∼ (U+223C), ˋ (U+02CB).
-var mdNeutral = strings.NewReplacer("*", "\u2217", "_", "\u02cd", "~", "\u223c", "`", "\u02cb")
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // EscClipMd escapes user text for mrkdwn and clips it to max characters.
 func EscClipMd(s string, max int) string { return Clip(EscapeMd(s), max) }

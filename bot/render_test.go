@@ -234,9 +234,11 @@ func TestEscapeMd(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"x *bold*", "x \u2217bold\u2217"},
-		{"acme_corp ~x~ `y`", "acme\u02cdcorp \u223cx\u223c \u02cby\u02cb"},
+		{"acme_corp ~x~ `y`", "acme_corp \u223cx\u223c \u02cby\u02cb"},
+		{"_it_ a__b x_ _y SALESBOT_ADMINS", "\u02cdit\u02cd a\u02cd\u02cdb x\u02cd \u02cdy SALESBOT_ADMINS"},
+		{"é_ü 3_4 a_😀", "é_ü 3_4 a\u02cd😀"},
 		{"<!here> & *a*", "&lt;!here&gt; &amp; \u2217a\u2217"},
-		{":no_entry: only a_b", ":no_entry: only a\u02cdb"},
+		{":no_entry: only a_b", ":no_entry: only a_b"},
 		{":_x_:", ":\u02cdx\u02cd:"},
 	}
 	for _, tc := range tests {
