@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/salesbot/salesbot/report"
@@ -183,6 +184,9 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
 			return nil, err
 		}
+		if !c.User.IsZero() {
+			return r.routeManagerDigest(c)
+		}
 		if err := r.store.SetSetting(r.ctx, SettingDigestChannel, c.Channel.Target()); err != nil {
 			return nil, fmt.Errorf("digest route: %w", err)
 		}
@@ -192,6 +196,34 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 		return msg("Digest", "Logged: the digest goes to "+c.Channel.Label()+"."), nil
 	}
 	return nil, unknownForm(c)
+}
+
+// routeManagerDigest gives a manager's team digest its own channel, or
+// stops it with none.
+func (r *run) routeManagerDigest(c Cmd) (*Result, error) {
+	mgr, known, err := r.findUser(c.User)
+	if err != nil {
+		return nil, err
+	}
+	if mgr, err = r.ensureUser(mgr, known); err != nil {
+		return nil, err
+	}
+	key := SettingManagerDigestChannel + strconv.FormatUint(uint64(mgr.ID), 10)
+	if err := r.store.SetSetting(r.ctx, key, c.Channel.Target()); err != nil {
+		return nil, fmt.Errorf("digest route: %w", err)
+	}
+	if c.Channel.None {
+		return msg("Digest", fmt.Sprintf("Logged: %s's team no longer gets a digest of its own; the team stays in the main digest.", mgr.Label())), nil
+	}
+	res := msg("Digest", fmt.Sprintf("Logged: %s's team digest goes to %s each morning, beside the main digest.", mgr.Label(), c.Channel.Label()))
+	people, err := r.allPeople()
+	if err != nil {
+		return nil, err
+	}
+	if len(report.TeamOf(people, mgr.ID)) <= 1 {
+		res.Lines = append(res.Lines, fmt.Sprintf("Nobody reports to %s yet: add reps with /salesbot manager @rep %s.", mgr.Label(), c.User.String()))
+	}
+	return res, nil
 }
 
 func (r *run) whoami() *Result {

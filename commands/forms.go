@@ -266,9 +266,10 @@ var forms = []*Form{
 		Examples: []string{`/salesbot link "Alice Smith" @alice`}},
 	{Command: "salesbot", Verb: "digest now",
 		Summary: "Post the manager digest now.", Who: whoManagers, Examples: []string{"/salesbot digest now"}},
-	{Command: "salesbot", Verb: "digest route", args: []arg{aChannel},
-		Summary: "Send the digest to another channel (none: back to SALESBOT_DIGEST_CHANNEL).", Who: whoManagers,
-		Examples: []string{"/salesbot digest route #sales-leads"}},
+	{Command: "salesbot", Verb: "digest route", args: []arg{{kind: argUser, opt: true, label: "@manager"}, aChannel},
+		Summary:  "Send the digest to another channel (none: back to SALESBOT_DIGEST_CHANNEL); with @manager, also post that manager's team digest to its own channel.",
+		Who:      whoManagers,
+		Examples: []string{"/salesbot digest route #sales-leads", "/salesbot digest route @carol #team-carol", "/salesbot digest route @carol none"}},
 }
 
 // Commands are the five slash commands, in help order.

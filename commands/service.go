@@ -44,6 +44,11 @@ type Store interface {
 // "/salesbot digest route".
 const SettingDigestChannel = "digest.channel"
 
+// SettingManagerDigestChannel + "<PersonID number>" routes a digest of that
+// manager's team to its own channel ("/salesbot digest route @carol #c").
+// The digest package reads the same key.
+const SettingManagerDigestChannel = "digest.channel.manager/"
+
 // PageSize is how many deals /deal list shows at a time, so a page always
 // fits a Slack message.
 const PageSize = 20

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/digest/digesttest"
 	"github.com/salesbot/salesbot/report"
@@ -224,5 +225,13 @@ func TestLowWinRateCoaching(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no low win rate coaching in %+v", d.Coaching)
+	}
+}
+
+// The slash commands write the routes the digest reads; the keys must agree.
+func TestRouteSettingKeysMatchCommands(t *testing.T) {
+	if commands.SettingDigestChannel != digest.SettingChannel || commands.SettingManagerDigestChannel != digest.SettingManagerChannel {
+		t.Errorf("commands writes %q and %q, digest reads %q and %q", commands.SettingDigestChannel,
+			commands.SettingManagerDigestChannel, digest.SettingChannel, digest.SettingManagerChannel)
 	}
 }
