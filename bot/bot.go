@@ -67,6 +67,8 @@ type Store interface {
 	Stages(ctx context.Context) (sales.StageSet, error)
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	Journal(ctx context.Context) ([]sales.Journal, error)
+	ClearJournal(ctx context.Context, keys ...string) error
 }
 
 // ackBudget is how long after receipt an ack may still be queued: Slack
@@ -96,6 +98,7 @@ type Bot struct {
 	readyOnce sync.Once
 	active    sync.Map // envelope ids being handled in this process
 	replies   *limiter
+	clear     *clearer // answered write commands to drop from the journal
 
 	// idle tracking for WaitIdle: busy counts envelope handlers and
 	// background jobs; the outbox reports its own state.
@@ -132,7 +135,7 @@ func New(cfg Config, svc *commands.Service, store Store) *Bot {
 		cfg.DrainTimeout = 10 * time.Second
 	}
 	b := &Bot{cfg: cfg, svc: svc, store: store, log: cfg.Logger, m: newMetrics(cfg.Registry), ready: make(chan struct{}),
-		replies: newLimiter()}
+		replies: newLimiter(), clear: newClearer()}
 	b.cond = sync.NewCond(&b.mu)
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -222,6 +225,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(outDone)
 		b.out.run(outCtx)
 	}()
+	clearCtx, stopClear := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopClear()
+	clearDone := make(chan struct{})
+	go func() {
+		defer close(clearDone)
+		b.runClearer(clearCtx)
+	}()
+	// Answers a killed process owed go out first thing; the drain below
+	// waits for them like for any envelope.
+	b.goTrack(func() { b.answerJournal(ctx) })
 	runErr := make(chan error, 1)
 	go func() { runErr <- b.sm.RunContext(sockCtx) }()
 
@@ -273,6 +286,8 @@ wait:
 	b.m.connected.Set(0)
 	stopOut()
 	<-outDone
+	stopClear()
+	<-clearDone
 	b.log.Info("bot stopped")
 	return fatal
 }

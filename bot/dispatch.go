@@ -131,6 +131,7 @@ type replyTo struct {
 	home      bool // the action came from the Home tab
 	triggerID string
 	command   string // for metrics: "/deal add"
+	note      string // mrkdwn said under the reply (a late answer)
 }
 
 // request builds a commands.Request, with names from the directory.
@@ -219,9 +220,15 @@ func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.Sl
 	envID := req.EnvelopeID
 	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
 	m := b.mark(ictx, envID)
+	hctx := ictx
+	if writes {
+		hctx = withJournal(ictx, envID, cmd, received)
+		// Answered (or a duplicate): the journal entry has done its job.
+		defer b.clear.answered(envID)
+	}
 	creq := b.request(ctx, cmd.Command, cmd.Text, cmd.UserID, cmd.UserName, cmd.ChannelID)
 	w := b.start(func() (*commands.Result, map[string]string, error) {
-		res, err := b.svc.Handle(ictx, creq)
+		res, err := b.svc.Handle(hctx, creq)
 		return res, nil, err
 	})
 	rt := &replyTo{envID: envID, received: received, ackMsg: true, respURL: cmd.ResponseURL, channel: cmd.ChannelID,
@@ -303,6 +310,9 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 		}
 		msg = Render(res, b.renderOptions(ctx))
 		public = res.Public
+	}
+	if rt.note != "" {
+		msg = withNote(msg, rt.note)
 	}
 
 	if rt.home {

@@ -99,21 +99,7 @@ func TestKill9MidBurstLosesNoLoggedDeal(t *testing.T) {
 
 	// Every deal whose reply said "Logged" is on disk with its account.
 	db := storagetest.MustOpenPath(t, path, storage.Options{})
-	logged := map[string]string{} // account → deal id
-	for _, a := range emu.Acks("") {
-		if a.Msg == nil || !strings.HasPrefix(a.Msg.Text, "Logged") {
-			continue
-		}
-		id := dealIDRe(a.Msg.Text)
-		account := strings.TrimSpace(strings.SplitN(strings.SplitN(a.Msg.Text, ": ", 2)[1], ",", 2)[0])
-		logged[account] = id
-	}
-	for _, r := range emu.Responses("") {
-		if r.OK && strings.HasPrefix(r.Msg.Text, "Logged") {
-			account := strings.TrimSpace(strings.SplitN(strings.SplitN(r.Msg.Text, ": ", 2)[1], ",", 2)[0])
-			logged[account] = dealIDRe(r.Msg.Text)
-		}
-	}
+	logged := loggedReplies(emu) // account → deal id
 	if len(logged) == 0 || len(logged) == burst {
 		t.Fatalf("the kill did not land mid-burst: %d of %d logged", len(logged), burst)
 	}
@@ -161,6 +147,52 @@ func TestKill9MidBurstLosesNoLoggedDeal(t *testing.T) {
 		}
 	}
 	t.Logf("after restart: %d of %d stored, none twice", stored, burst)
+
+	// Every stored deal was answered "Logged" with its id: by the dead bot,
+	// or, when it died between the commit and the reply, by the restarted
+	// one from the journal that committed with the deal. So no user is
+	// left guessing and typing the command again.
+	told := loggedReplies(emu)
+	late := 0
+	for _, r := range emu.Responses("") {
+		if r.OK && strings.Contains(r.Msg.Text, "restarted before it could answer") {
+			late++
+		}
+	}
+	for _, d := range deals {
+		if strings.HasPrefix(d.Account, "Burst") && told[d.Account] != d.ID.String() {
+			t.Fatalf("%s (%s) is stored but its user was never told it was logged (reply said %q)", d.ID, d.Account, told[d.Account])
+		}
+	}
+	h.shutdown()
+	if j, err := db.Journal(ctx); err != nil || len(j) != 0 {
+		t.Fatalf("%d commands left unanswered in the journal after a clean stop (%v)", len(j), err)
+	}
+	t.Logf("%d answered late from the journal", late)
+}
+
+// loggedReplies maps each account a "Logged" reply named (in an ack or a
+// response_url post) to the deal id it gave.
+func loggedReplies(emu *slacktest.Server) map[string]string {
+	logged := map[string]string{}
+	note := func(text string) {
+		if !strings.HasPrefix(text, "Logged") {
+			return
+		}
+		account := strings.TrimSpace(strings.SplitN(strings.SplitN(text, ": ", 2)[1], ",", 2)[0])
+		logged[account] = dealIDRe(text)
+	}
+	for _, a := range emu.Acks("") {
+		if a.Msg != nil {
+			note(a.Msg.Text)
+		}
+	}
+	for _, r := range emu.Responses("") {
+		if r.OK {
+			note(r.Msg.Text)
+		}
+	}
+	return logged
 }
 
 // notSent lists envelopes that never reached the dead bot (still queued);

@@ -91,6 +91,18 @@ func header(text string) *slack.HeaderBlock {
 	return slack.NewHeaderBlock(plain(EscClip(orText(text, "salesbot"), maxHeaderText)))
 }
 
+// withNote adds a line of already-escaped mrkdwn under a message.
+func withNote(msg Message, note string) Message {
+	msg.Text = msg.Text + "\n" + note
+	if len(msg.Blocks) > 0 {
+		if len(msg.Blocks) >= maxMessageBlocks {
+			msg.Blocks = msg.Blocks[:maxMessageBlocks-1]
+		}
+		msg.Blocks = append(msg.Blocks, contextBlock("note", note))
+	}
+	return msg
+}
+
 // contextBlock holds already-escaped mrkdwn.
 func contextBlock(id, text string) *slack.ContextBlock {
 	return slack.NewContextBlock(id, md(Clip(text, maxContextText)))

@@ -73,7 +73,10 @@ func Authorize(a Actor, act Action, target PersonID) error {
 
 type ctxKey int
 
-const idemKey ctxKey = 1
+const (
+	idemKey ctxKey = iota + 1
+	journalKey
+)
 
 // WithIdempotencyKey marks every write made with ctx as the effect of one
 // request (a Slack envelope, an import row). Storage applies a keyed write
@@ -86,4 +89,25 @@ func WithIdempotencyKey(ctx context.Context, key string) context.Context {
 func IdempotencyKey(ctx context.Context) string {
 	k, _ := ctx.Value(idemKey).(string)
 	return k
+}
+
+// Journal is an unanswered request, kept so a restarted process can still
+// answer it: Key names the request (an envelope id), Entry is opaque to
+// storage.
+type Journal struct {
+	Key   string
+	Entry []byte
+}
+
+// WithJournal makes every write committed with ctx also record j, in the
+// same transaction: once any effect of a request is on disk, so is the
+// duty to answer it. The caller clears j once the answer is out.
+func WithJournal(ctx context.Context, j Journal) context.Context {
+	return context.WithValue(ctx, journalKey, j)
+}
+
+// JournalOf returns the entry set by WithJournal.
+func JournalOf(ctx context.Context) (Journal, bool) {
+	j, ok := ctx.Value(journalKey).(Journal)
+	return j, ok && j.Key != ""
 }

@@ -145,6 +145,7 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *bolt.Tx) error) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	fn = journaled(ctx, fn)
 	var err error
 	if db.writers.Add(1) == 1 {
 		err = db.bolt.Update(fn)
@@ -160,7 +161,7 @@ func (db *DB) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return wrap(op, db.bolt.Update(fn))
+	return wrap(op, db.bolt.Update(journaled(ctx, fn)))
 }
 
 // wrap passes user-facing *sales.Error through unchanged and wraps anything

@@ -39,13 +39,14 @@ var (
 	bOutKeys  = []byte("outbox_keys") // dedupe key → item id (kept after Done)
 	bSlots    = []byte("slots")       // job|0|slot nanos (sortable) → nil
 	bSettings = []byte("settings")    // key → value
+	bJournal  = []byte("journal")     // request key → unanswered request (sales.Journal)
 )
 
 var allBuckets = [][]byte{
 	bMeta, bPeople, bPeopleSlack, bTerritories, bTerrNames,
 	bDeals, bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt, bIdxAcct,
 	bEvents, bIdxDealEvts, bQuotas, bIdem, bIdemTime, bEnv, bEnvTime,
-	bOutbox, bOutKeys, bSlots, bSettings,
+	bOutbox, bOutKeys, bSlots, bSettings, bJournal,
 }
 
 // Deal index buckets, rebuilt together.

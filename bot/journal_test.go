@@ -1,0 +1,60 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/storagetest"
+)
+
+// A write whose reply never went out (the process died after the commit)
+// is answered by the next start: ephemerally once its response_url has
+// expired, and not at all once it is a day old.
+func TestUnansweredWritesAreAnsweredAfterRestart(t *testing.T) {
+	db := storagetest.MustOpenPath(t, filepath.Join(t.TempDir(), "j.db"), storage.Options{})
+	ctx := context.Background()
+	journal := func(key, text string, age time.Duration) {
+		t.Helper()
+		entry, _ := json.Marshal(map[string]any{"command": "/deal", "text": text, "user": "U0ALICE", "user_name": "alice",
+			"channel": chanGeneral, "response_url": "http://127.0.0.1:1/expired", "received": time.Now().Add(-age)})
+		jctx := sales.WithJournal(ctx, sales.Journal{Key: key, Entry: entry})
+		if err := db.SetSetting(jctx, "test.touch", key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	journal("Ehours", "add LateCo 5k", 2*time.Hour)
+	journal("Edays", "add AncientCo 9k", 72*time.Hour)
+
+	h := newHarness(t, hopts{db: db})
+	call, err := h.emu.AwaitCall(h.ctx(), "chat.postEphemeral", func(c *slacktest.Call) bool {
+		return c.Msg != nil && strings.Contains(c.Msg.Text, "LateCo")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.Form.Get("user") != "U0ALICE" || call.Form.Get("channel") != chanGeneral ||
+		!strings.HasPrefix(call.Msg.Text, "Logged D-1: LateCo") ||
+		!strings.Contains(call.Msg.Text, "salesbot restarted before it could answer `/deal add LateCo 5k`") {
+		t.Fatalf("late answer: %+v %q", call.Form, call.Msg.Text)
+	}
+	h.idle()
+	deals := h.deals(t)
+	if len(deals) != 1 || deals[0].Account != "LateCo" {
+		t.Fatalf("deals after the late answers: %+v", deals)
+	}
+	h.noInvalid()
+	h.shutdown()
+	if j, err := db.Journal(ctx); err != nil || len(j) != 0 {
+		t.Fatalf("journal after answering: %v %v", j, err)
+	}
+	if !strings.Contains(h.logs.String(), "unanswered command too old to answer") {
+		t.Error("the day-old command was dropped without a log line")
+	}
+}
