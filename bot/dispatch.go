@@ -688,7 +688,15 @@ func fieldErrors(errs map[string]string, v slack.View, fallbackField string) map
 
 func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.InteractionCallback, received time.Time) {
 	meta := decodeMeta(cb.View.PrivateMetadata)
-	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
+	// A modal's writes are keyed by the view, not the envelope: pressing
+	// Submit again after a slow or lost answer is a new envelope for the
+	// same form, and must not log the deal twice. A rejected submission
+	// writes nothing, so the corrected one still goes through.
+	key := "env:" + envID
+	if cb.View.ID != "" {
+		key = "view:" + cb.View.ID
+	}
+	ictx := sales.WithIdempotencyKey(ctx, key)
 	rt := &replyTo{envID: envID, received: received, respURL: meta.ResponseURL, replace: meta.ResponseURL != "",
 		channel: meta.Channel, user: cb.User.ID, home: meta.Channel == "" && meta.ResponseURL == ""}
 	var w *work

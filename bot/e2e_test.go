@@ -176,6 +176,17 @@ func TestDealModal(t *testing.T) {
 	if ds[0].Owner != bob.ID {
 		t.Fatalf("owner = %v, want bob %v", ds[0].Owner, bob.ID)
 	}
+	// Submit pressed again (the first answer was late or lost): the same
+	// form logs nothing twice.
+	id, err = h.emu.ResubmitView("U0ALICE", viewID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.collect(id)
+	h.idle()
+	if ds := h.deals(t); len(ds) != 1 {
+		t.Fatalf("a resubmitted form logged %d deals", len(ds))
+	}
 
 	// A rep's modal has no owner field.
 	h.say("U0DAN", "/deal", "")

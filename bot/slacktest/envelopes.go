@@ -297,6 +297,9 @@ func emptyValue(typ string) map[string]any {
 // not produce.
 func (s *Server) SubmitViewState(user, viewID string, state map[string]map[string]any) string {
 	s.mu.Lock()
+	if v, ok := s.views[viewID]; ok {
+		v.lastState = state
+	}
 	view := s.viewPayload(viewID)
 	view["state"] = map[string]any{"values": state}
 	payload := map[string]any{
@@ -307,6 +310,22 @@ func (s *Server) SubmitViewState(user, viewID string, state map[string]map[strin
 	}
 	s.mu.Unlock()
 	return s.push("", "interactive", payload, true, viewID)
+}
+
+// ResubmitView pushes the last submission of a modal again, as a new
+// envelope: what Slack's client sends when the user presses Submit once
+// more after the app failed to answer the first press in time (the modal
+// stays open then, with "We had some trouble connecting").
+func (s *Server) ResubmitView(user, viewID string) (string, error) {
+	s.mu.Lock()
+	v, ok := s.views[viewID]
+	if !ok || v.lastState == nil {
+		s.mu.Unlock()
+		return "", fmt.Errorf("modal %s was never submitted", viewID)
+	}
+	state := v.lastState
+	s.mu.Unlock()
+	return s.SubmitViewState(user, viewID, state), nil
 }
 
 // CloseView marks a modal closed as if the user cancelled it (apps are not

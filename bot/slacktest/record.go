@@ -121,6 +121,7 @@ type View struct {
 	Hash            string
 	Closed          bool
 	Errors          map[string]string // from the last response_action: errors
+	lastState       map[string]map[string]any
 }
 
 // File is an upload through files v2.
