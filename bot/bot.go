@@ -63,7 +63,7 @@ type Store interface {
 	Retry(ctx context.Context, id uint64) error
 	EnsurePerson(ctx context.Context, slackID, name, realName string) (sales.Person, error)
 	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
-	UpdatePerson(ctx context.Context, p sales.Person) error
+	ModifyPerson(ctx context.Context, id sales.PersonID, fn func(*sales.Person) error) (sales.Person, error)
 	Stages(ctx context.Context) (sales.StageSet, error)
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error

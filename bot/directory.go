@@ -141,8 +141,10 @@ func (d *directory) persist(ctx context.Context, u UserInfo) {
 	if _, err := time.LoadLocation(u.TZ); err != nil {
 		return
 	}
-	p.TZ = u.TZ
-	if err := d.b.store.UpdatePerson(ctx, p); err != nil {
+	if _, err := d.b.store.ModifyPerson(ctx, p.ID, func(q *sales.Person) error {
+		q.TZ = u.TZ
+		return nil
+	}); err != nil {
 		d.b.log.Warn("directory: store time zone", sales.LogKeyUser, u.ID, sales.LogKeyError, redact(err))
 	}
 }

@@ -55,11 +55,10 @@ func (r *run) territory(c Cmd) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			if p, err = r.store.Person(r.ctx, p.ID); err != nil {
-				return nil, fmt.Errorf("territory %s: %w", c.Verb, err)
-			}
-			p.Territory = t.ID
-			if err := r.store.UpdatePerson(r.ctx, p); err != nil {
+			if p, err = r.store.ModifyPerson(r.ctx, p.ID, func(q *sales.Person) error {
+				q.Territory = t.ID
+				return nil
+			}); err != nil {
 				return nil, fmt.Errorf("territory %s: %w", c.Verb, err)
 			}
 			names = append(names, p.Label())
@@ -157,12 +156,10 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 		}
 		return res, nil
 	case "nudges":
-		p, err := r.store.Person(r.ctx, r.actor.Person.ID)
-		if err != nil {
-			return nil, fmt.Errorf("nudges: %w", err)
-		}
-		p.NudgesOff = !c.On
-		if err := r.store.UpdatePerson(r.ctx, p); err != nil {
+		if _, err := r.store.ModifyPerson(r.ctx, r.actor.Person.ID, func(p *sales.Person) error {
+			p.NudgesOff = !c.On
+			return nil
+		}); err != nil {
 			return nil, fmt.Errorf("nudges: %w", err)
 		}
 		if c.On {
@@ -273,11 +270,10 @@ func (r *run) setRole(c Cmd) (*Result, error) {
 	if p, err = r.ensureUser(p, known); err != nil {
 		return nil, err
 	}
-	if p, err = r.store.Person(r.ctx, p.ID); err != nil {
-		return nil, fmt.Errorf("role: %w", err)
-	}
-	p.Role = c.Role
-	if err := r.store.UpdatePerson(r.ctx, p); err != nil {
+	if p, err = r.store.ModifyPerson(r.ctx, p.ID, func(q *sales.Person) error {
+		q.Role = c.Role
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("role: %w", err)
 	}
 	res := msg("Role set", fmt.Sprintf("Logged: %s is now %s.", p.Label(), article(c.Role)))
@@ -329,11 +325,10 @@ func (r *run) setManager(c Cmd) (*Result, error) {
 			return nil, err
 		}
 	}
-	if rep, err = r.store.Person(r.ctx, rep.ID); err != nil {
-		return nil, fmt.Errorf("manager: %w", err)
-	}
-	rep.Manager = mgr.ID
-	if err := r.store.UpdatePerson(r.ctx, rep); err != nil {
+	if rep, err = r.store.ModifyPerson(r.ctx, rep.ID, func(p *sales.Person) error {
+		p.Manager = mgr.ID
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("manager: %w", err)
 	}
 	if c.NoManager {

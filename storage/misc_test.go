@@ -3,11 +3,13 @@ package storage_test
 import (
 	"context"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/storagetest"
 )
 
 func TestQuotas(t *testing.T) {
@@ -202,5 +204,55 @@ func TestMarkEnvelope(t *testing.T) {
 	}
 	if must[bool](t)(db.MarkEnvelope(ctx, "env-2")) {
 		t.Fatal("a 2-day-old mark was pruned")
+	}
+}
+
+// Concurrent changes to different fields of one person all land: each is
+// applied to the stored record, not to a copy read earlier.
+func TestModifyPersonKeepsConcurrentChanges(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.MustOpen(t)
+	p, err := db.EnsurePerson(ctx, "U1", "ann", "Ann Archer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := db.CreateTerritory(ctx, sales.Territory{Name: "EMEA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := []func(*sales.Person) error{
+		func(q *sales.Person) error { q.Role = sales.RoleManager; return nil },
+		func(q *sales.Person) error { q.TZ = "Europe/Paris"; return nil },
+		func(q *sales.Person) error { q.NudgesOff = true; return nil },
+		func(q *sales.Person) error { q.Territory = tr.ID; return nil },
+		func(q *sales.Person) error { q.ID = 999; q.Name = "ann b"; return nil }, // the id stays
+	}
+	var wg sync.WaitGroup
+	for _, fn := range edits {
+		wg.Go(func() {
+			if _, err := db.ModifyPerson(ctx, p.ID, fn); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := db.Person(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Role != sales.RoleManager || got.TZ != "Europe/Paris" || !got.NudgesOff || got.Territory != tr.ID || got.Name != "ann b" || got.SlackID != "U1" {
+		t.Fatalf("after concurrent edits: %+v", got)
+	}
+	if _, err := db.ModifyPerson(ctx, p.ID, func(q *sales.Person) error {
+		q.Role = sales.RoleRep
+		return sales.Errorf(sales.EINVALID, "refused")
+	}); sales.ErrorCode(err) != sales.EINVALID {
+		t.Fatalf("refused edit: %v", err)
+	}
+	if again, _ := db.Person(ctx, p.ID); again.Role != sales.RoleManager {
+		t.Fatalf("a refused edit wrote: %+v", again)
+	}
+	if _, err := db.ModifyPerson(ctx, 12345, func(*sales.Person) error { return nil }); sales.ErrorCode(err) != sales.ENOTFOUND {
+		t.Fatalf("unknown person: %v", err)
 	}
 }

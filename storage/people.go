@@ -42,6 +42,35 @@ func (db *DB) UpdatePerson(ctx context.Context, p sales.Person) error {
 	})
 }
 
+// ModifyPerson changes one person in one transaction: fn gets the stored
+// record and edits it in place, so concurrent changes to different fields
+// (a role here, a time zone there) all land instead of the last writer
+// erasing the others. fn must be free of side effects (under Batch it may
+// run twice); an error from fn writes nothing. The ID cannot change.
+func (db *DB) ModifyPerson(ctx context.Context, id sales.PersonID, fn func(*sales.Person) error) (sales.Person, error) {
+	var out sales.Person
+	err := db.write(ctx, "update person", func(tx *bolt.Tx) error {
+		old, err := getPerson(tx, id)
+		if err != nil {
+			return err
+		}
+		p := old
+		if err := fn(&p); err != nil {
+			return err
+		}
+		p.ID = id
+		if err := putPerson(tx, &old, &p); err != nil {
+			return err
+		}
+		out = p
+		return nil
+	})
+	if err != nil {
+		return sales.Person{}, err
+	}
+	return out, nil
+}
+
 // Person returns a person by ID. ENOTFOUND when missing.
 func (db *DB) Person(ctx context.Context, id sales.PersonID) (sales.Person, error) {
 	return viewValue(ctx, db, "get person", func(tx *bolt.Tx) (sales.Person, error) {
