@@ -620,6 +620,18 @@ func (p Parser) lookupStage(name string) (sales.Stage, error) {
 	return sales.Stage{}, sales.Errorf(sales.EINVALID, "unknown stage '%s'%s: use one of %s", clip(name, 40), hint, p.Stages.NameList())
 }
 
+// periodForAmount explains "/goal set @bob 2026-Q4 50k": the right words
+// in the wrong order. nil when t is not a period of a form that takes one.
+func (p Parser) periodForAmount(f *Form, t token) error {
+	if t.quoted || !slices.ContainsFunc(f.args, func(a arg) bool { return a.kind == argPeriod }) {
+		return nil
+	}
+	if _, err := parsePeriod(t.text, p.Now, p.Loc); err != nil {
+		return nil
+	}
+	return sales.Errorf(sales.EINVALID, "'%s' is a period, not an amount: the amount comes first — usage: %s", clip(t.text, 30), f.Usage())
+}
+
 // ---- positional arguments ----
 
 // matchRaw reads forms whose last argument is free text: the arguments
@@ -732,6 +744,11 @@ func (p Parser) match(f *Form, toks []token, c *Cmd) error {
 				continue
 			}
 			if a.kind == argAmount || hi-lo <= after {
+				if a.kind == argAmount {
+					if err := p.periodForAmount(f, toks[lo]); err != nil {
+						return err
+					}
+				}
 				return missing(f, a)
 			}
 		}
@@ -947,6 +964,9 @@ func (p Parser) setArg(f *Form, a arg, span []token, c *Cmd) error {
 	case argAmount:
 		m, err := ParseAmount(t.text, p.Currency)
 		if err != nil {
+			if perr := p.periodForAmount(f, t); perr != nil {
+				return perr
+			}
 			return err
 		}
 		c.Amount, c.HasAmount = m, true

@@ -253,6 +253,8 @@ func TestParseBad(t *testing.T) {
 		{"/deal", `stage D-42`, "usage: /deal stage <deal> <stage>"},
 		{"/deal", `stage`, "usage: /deal stage <deal> <stage>"},
 		{"/deal", `won D-42 12,5k`, "amount '12,5k' is not a number"},
+		{"/goal", `set <@U1|bob> 2026-Q4 50k`, "'2026-Q4' is a period, not an amount: the amount comes first — usage: /goal set @user <amount> [period]"},
+		{"/goal", `set team quarter 400k`, "'quarter' is a period, not an amount"},
 		{"/deal", `won D-42 0`, "more than zero"},
 		{"/deal", `close D-42`, "usage: /deal close <deal> <date>"},
 		{"/deal", `close D-42 fridy`, "date 'fridy' is not valid"},
