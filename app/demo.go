@@ -417,7 +417,7 @@ func (d *demo) submit(ctx context.Context, inline string) {
 			d.modal = ""
 		}
 	} else if ok {
-		p := &printer{users: d.handle}
+		p := &printer{users: d.handle, channels: d.channelName}
 		fmt.Fprintln(d.out, p.form(v))
 	}
 }
@@ -443,6 +443,14 @@ func (d *demo) nudge(ctx context.Context) {
 	}
 }
 
+// channelName is how a channel link prints: "#name".
+func (d *demo) channelName(id string) string {
+	if w := d.where(id); strings.HasPrefix(w, "#") {
+		return w
+	}
+	return "#" + id
+}
+
 // where names a channel for printing.
 func (d *demo) where(ch string) string {
 	switch ch {
@@ -462,7 +470,7 @@ func (d *demo) where(ch string) string {
 // show prints what the emulator recorded since from: replies, posts,
 // forms, Home tabs and files.
 func (d *demo) show(from int) {
-	p := &printer{users: d.handle}
+	p := &printer{users: d.handle, channels: d.channelName}
 	ephemeral := slacktest.Container{Type: "message", Channel: demoGeneral, IsEphemeral: true, MessageTS: "1700000000.000000"}
 	for _, r := range d.emu.Since(from) {
 		switch r.Kind {

@@ -57,13 +57,14 @@ type block struct {
 
 // printer renders messages and collects choices.
 type printer struct {
-	users   func(id string) string // U… → handle
-	choices []choice
+	users    func(id string) string // U… → handle
+	channels func(id string) string // C… → "#name"
+	choices  []choice
 }
 
 var (
 	reUser    = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
-	reChannel = regexp.MustCompile(`<#([CGD][A-Z0-9]+)\|([^>]*)>`)
+	reChannel = regexp.MustCompile(`<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>`)
 	reLink    = regexp.MustCompile(`<(https?://[^|>]+)\|([^>]+)>`)
 	reBold    = regexp.MustCompile(`\*([^*\n]+)\*`)
 	emoji     = strings.NewReplacer(":tada:", "🎉", ":trophy:", "🏆", ":warning:", "⚠️", ":x:", "❌", ":mag:", "🔍",
@@ -82,7 +83,13 @@ func (p *printer) plainText(s string) string {
 		id := reUser.FindStringSubmatch(m)[1]
 		return "@" + p.users(id)
 	})
-	s = reChannel.ReplaceAllString(s, "#$2")
+	s = reChannel.ReplaceAllStringFunc(s, func(m string) string {
+		sub := reChannel.FindStringSubmatch(m)
+		if sub[2] != "" || p.channels == nil {
+			return "#" + sub[2]
+		}
+		return p.channels(sub[1])
+	})
 	s = reLink.ReplaceAllString(s, "$2 ($1)")
 	s = reBold.ReplaceAllString(s, "$1")
 	s = emoji.Replace(s)

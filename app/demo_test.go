@@ -97,11 +97,12 @@ func TestDemoFlows(t *testing.T) {
 }
 
 func TestDemoSeed(t *testing.T) {
-	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/as @dan\n/nudge\n", "--seed")
+	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n", "--seed")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	for _, want := range []string{"Your open deals", "#sales-digest · salesbot:", "uploaded", "alt text:", "DM to @dan"} {
+	for _, want := range []string{"Your open deals", "#sales-digest · salesbot:", "uploaded", "alt text:", "DM to @dan",
+		"Company digest → #sales-digest", "EMEA digest → #sales-emea"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}

@@ -48,7 +48,31 @@ func newStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger
 		return nil, fmt.Errorf("digest: %w", err)
 	}
 	b.SetDigestNow(dg.PostNow)
+	svc.SetDigestStatus(digestStatus(dg))
 	return &stack{db: db, svc: svc, bot: b, digest: dg}, nil
+}
+
+// digestStatus answers "/salesbot digest" from the digest service.
+func digestStatus(dg *digest.Service) commands.DigestStatusFunc {
+	return func(ctx context.Context) (commands.DigestView, error) {
+		st, err := dg.Status(ctx)
+		if err != nil {
+			return commands.DigestView{}, err
+		}
+		v := commands.DigestView{Schedule: st.Schedule, Next: st.Next, Last: st.Last, Nudges: st.Nudges,
+			NextNudge: st.NextNudge, Zone: st.Zone}
+		for _, r := range st.Routes {
+			dr := commands.DigestRoute{Kind: "company", Name: r.Scope.Name, Channel: r.Channel}
+			switch r.Scope.Kind {
+			case digest.ScopeTerritory:
+				dr.Kind = "territory"
+			case digest.ScopeTeam:
+				dr.Kind = "team"
+			}
+			v.Routes = append(v.Routes, dr)
+		}
+		return v, nil
+	}
 }
 
 // Run is `salesbot run`: it serves Slack until ctx is cancelled (SIGTERM),

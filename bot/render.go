@@ -3,7 +3,9 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -213,6 +215,10 @@ func Render(res *commands.Result, o RenderOptions) Message {
 		return renderHelp(res)
 	case commands.KindTerritories:
 		return renderTerritories(res, o)
+	case commands.KindDigest:
+		if res.Digest != nil {
+			return renderDigestStatus(res)
+		}
 	case commands.KindDealForm:
 		return renderMessage(&commands.Result{Title: res.Title, Lines: append([]string{"Opening the deal form…"}, res.Lines...)})
 	}
@@ -634,11 +640,75 @@ func renderTerritories(res *commands.Result, o RenderOptions) Message {
 			}
 			members = Clip(strings.Join(ms, ", "), 1500)
 		}
-		lines = append(lines, fmt.Sprintf("*%s* — %d open · %s\n%s", EscClipMd(t.Name, 150), t.Open, o.Currency.Format(t.Value), members))
+		route := ""
+		if t.Channel != "" {
+			route = " · digest → " + channelRef(t.Channel)
+		}
+		lines = append(lines, fmt.Sprintf("*%s* — %d open · %s%s\n%s", EscClipMd(t.Name, 150), t.Open, o.Currency.Format(t.Value), route, members))
 	}
 	lines = append(lines, escLines(res.Lines)...)
 	bs = append(bs, pack("territories", lines, maxMessageBlocks-len(bs))...)
 	return Message{Text: fallback(title, fmt.Sprintf("%d territories", len(res.Territories))), Blocks: bs}
+}
+
+// channelRef links a stored channel id (<#C0123>); anything that is not
+// an id shows as escaped text.
+func channelRef(id string) string {
+	if channelID.MatchString(id) {
+		return "<#" + id + ">"
+	}
+	return EscClipMd(id, 80)
+}
+
+var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]{2,30}$`)
+
+// codeSpan shows text as inline code: inside it * and _ are literal, so
+// only a backtick (which would end the span) needs a lookalike.
+func codeSpan(s string) string {
+	return "`" + strings.ReplaceAll(EscClip(s, 100), "`", "\u02cb") + "`"
+}
+
+// renderDigestStatus is "/salesbot digest": schedules, then routes.
+func renderDigestStatus(res *commands.Result) Message {
+	v := res.Digest
+	when := func(t time.Time) string { return t.Format("Mon 2 Jan, 15:04") }
+	var lines []string
+	if v.Schedule == "" {
+		lines = append(lines, "*Manager digest:* not scheduled (SALESBOT_DIGEST_SCHEDULE is empty). `/salesbot digest now` still posts one.")
+	} else {
+		l := fmt.Sprintf("*Manager digest:* %s (%s) · next %s", codeSpan(v.Schedule), EscClipMd(v.Zone, 60), when(v.Next))
+		if !v.Last.IsZero() {
+			l += " · last " + when(v.Last)
+		} else {
+			l += " · none posted yet"
+		}
+		lines = append(lines, l)
+	}
+	if v.Nudges == "" {
+		lines = append(lines, "*Coaching nudges:* off (SALESBOT_NUDGE_SCHEDULE is empty).")
+	} else {
+		lines = append(lines, fmt.Sprintf("*Coaching nudges:* %s, at that time in each rep's own time zone, never on their weekend · next %s (%s)",
+			codeSpan(v.Nudges), when(v.NextNudge), EscClipMd(v.Zone, 60)))
+	}
+	var routes []string
+	for _, r := range v.Routes {
+		name := "Company digest"
+		switch r.Kind {
+		case "territory":
+			name = EscClipMd(r.Name, 100) + " digest"
+		case "team":
+			name = EscClipMd(r.Name, 100) + "'s team digest"
+		}
+		to := "no channel: set SALESBOT_DIGEST_CHANNEL or `/salesbot digest route #channel`"
+		if r.Channel != "" {
+			to = channelRef(r.Channel)
+		}
+		routes = append(routes, "• "+name+" → "+to)
+	}
+	bs := []slack.Block{header(orText(res.Title, "Digests")), section("digest.schedule", strings.Join(lines, "\n"))}
+	bs = append(bs, pack("digest.routes", append([]string{"*Where they go*"}, routes...), maxMessageBlocks-len(bs)-1)...)
+	bs = append(bs, contextBlock("digest.help", "Route with `/salesbot digest route [@manager] #channel` or `/territory route &lt;territory&gt; #channel`; `none` undoes a route."))
+	return Message{Text: fallback("Digests", fmt.Sprintf("%d digest routes", len(v.Routes))), Blocks: bs}
 }
 
 // ---- wins ----

@@ -102,7 +102,16 @@ func cases() map[string]any {
 		"goals_500":  bot.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
 		"help":       bot.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
 		"territories": bot.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
-			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000}, {Name: hostile, Open: 0}}}, o),
+			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000, Channel: "C0EMEA1"}, {Name: hostile, Open: 0, Channel: "<!channel>"}}}, o),
+		"digest_status": bot.Render(&commands.Result{Kind: commands.KindDigest, Title: "Digests", Digest: &commands.DigestView{
+			Schedule: "0 8 * * 1-5", Zone: "Europe/Berlin", Nudges: "CRON_TZ=Europe/Berlin 0 9 * * 1-5",
+			Next:      time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC),
+			Last:      time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC),
+			NextNudge: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
+			Routes: []commands.DigestRoute{{Kind: "company", Channel: "C0DIGEST"}, {Kind: "territory", Name: hostile, Channel: "C0EMEA1"},
+				{Kind: "team", Name: "carol", Channel: "#team-carol"}}}}, o),
+		"digest_status_off": bot.Render(&commands.Result{Kind: commands.KindDigest, Digest: &commands.DigestView{Zone: "UTC",
+			Routes: []commands.DigestRoute{{Kind: "company"}}}}, o),
 		"win": bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 42, Account: hostile}, Amount: "$12,000.00", OwnerName: "bob",
 			OwnerSlackID: "U0BOB", Progress: progress(1000000, 1200000, 0), FirstWin: true, QuotaReached: true}, usd),
 		"win_noquota": bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 3, Account: "Globex"}, Amount: "$5.00", OwnerName: "dan",
@@ -178,8 +187,8 @@ func checkRendered(t *testing.T, name string, v any, raw []byte) {
 	if len(probs) > 0 {
 		t.Errorf("%s breaks Block Kit limits: %v", name, probs)
 	}
-	if m := regexp.MustCompile(`<[^@]|<@[^UW]`).Find(raw); m != nil {
-		t.Errorf("%s has an unescaped %q: only <@U…> mentions may be raw", name, m)
+	if m := regexp.MustCompile(`<[^@#]|<@[^UW]|<#[^CGD]`).Find(raw); m != nil {
+		t.Errorf("%s has an unescaped %q: only <@U…> mentions and <#C…> channel links may be raw", name, m)
 	}
 	for _, bad := range []string{"<!channel>", "<!here>", "<@U0EVIL>", "<!subteam", "<http://evil", "\\u0000", "\u202e"} {
 		if bytes.Contains(raw, []byte(bad)) {

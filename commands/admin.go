@@ -128,7 +128,7 @@ func (r *run) territoryList() (*Result, error) {
 	}
 	res := &Result{Kind: KindTerritories, Title: "Territories"}
 	for _, t := range ts {
-		v := TerritoryView{Name: t.Name, Open: tally[uint64(t.ID)].Open, Value: tally[uint64(t.ID)].PipelineValue}
+		v := TerritoryView{Name: t.Name, Open: tally[uint64(t.ID)].Open, Value: tally[uint64(t.ID)].PipelineValue, Channel: t.Channel}
 		var names []string
 		for _, p := range people {
 			if p.Territory == t.ID {
@@ -172,6 +172,18 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 		return r.setManager(c)
 	case "link":
 		return r.link(c)
+	case "digest":
+		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
+			return nil, err
+		}
+		if r.digest == nil {
+			return nil, sales.Errorf(sales.ENOTFOUND, "the digest scheduler is not running in this process")
+		}
+		v, err := r.digest(r.ctx)
+		if err != nil {
+			return nil, fmt.Errorf("digest status: %w", err)
+		}
+		return &Result{Kind: KindDigest, Title: "Digests", Digest: &v}, nil
 	case "digest now":
 		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
 			return nil, err
@@ -212,13 +224,13 @@ func (r *run) routeManagerDigest(c Cmd) (*Result, error) {
 	if c.Channel.None {
 		return msg("Digest", fmt.Sprintf("Logged: %s's team no longer gets a digest of its own; the team stays in the main digest.", mgr.Label())), nil
 	}
-	res := msg("Digest", fmt.Sprintf("Logged: %s's team digest goes to %s each morning, beside the main digest.", mgr.Label(), c.Channel.Label()))
+	res := msg("Digest", fmt.Sprintf("Logged: %s's team digest goes to %s with every digest, beside the main one.", mgr.Label(), c.Channel.Label()))
 	people, err := r.allPeople()
 	if err != nil {
 		return nil, err
 	}
 	if len(report.TeamOf(people, mgr.ID)) <= 1 {
-		res.Lines = append(res.Lines, fmt.Sprintf("Nobody reports to %s yet: add reps with /salesbot manager @rep %s.", mgr.Label(), c.User.String()))
+		res.Lines = append(res.Lines, fmt.Sprintf("Nobody reports to %s yet: add reps with /salesbot manager @rep @%s.", mgr.Label(), mgr.Label()))
 	}
 	return res, nil
 }

@@ -620,6 +620,28 @@ func (p Parser) lookupStage(name string) (sales.Stage, error) {
 	return sales.Stage{}, sales.Errorf(sales.EINVALID, "unknown stage '%s'%s: use one of %s", clip(name, 40), hint, p.Stages.NameList())
 }
 
+// siblings lists the forms that extend f's verb ("digest now" and
+// "digest route" for "digest"), with f first; nil when there are none.
+func siblings(f *Form) []string {
+	var out []string
+	for _, g := range forms {
+		if g.Command == f.Command && strings.HasPrefix(g.Verb, f.Verb+" ") {
+			out = append(out, g.Usage())
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	return append([]string{f.Usage()}, out...)
+}
+
+func orList(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
 // periodForAmount explains "/goal set @bob 2026-Q4 50k": the right words
 // in the wrong order. nil when t is not a period of a form that takes one.
 func (p Parser) periodForAmount(f *Form, t token) error {
@@ -834,6 +856,10 @@ func (p Parser) match(f *Form, toks []token, c *Cmd) error {
 				if err := p.setArg(f, s, toks[lo:lo+1], &Cmd{Currency: c.Currency}); err != nil {
 					return err
 				}
+			}
+			if sib := siblings(f); lo == 0 && len(f.args) == 0 && len(sib) > 0 {
+				// "/salesbot digest later": a sub-action that does not exist.
+				return sales.Errorf(sales.EINVALID, "unknown action '%s %s': use %s", f.Verb, clip(toks[lo].text, 30), orList(sib))
 			}
 			return sales.Errorf(sales.EINVALID, "unexpected '%s' — usage: %s", clip(toks[lo].text, 40), f.Usage())
 		}

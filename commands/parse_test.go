@@ -286,7 +286,7 @@ func TestParseBad(t *testing.T) {
 		{"/salesbot", `role admin`, "the person (@name) is missing"},
 		{"/salesbot", `nudges maybe`, "'maybe' is not on or off"},
 		{"/salesbot", `help frob`, "no help for 'frob'"},
-		{"/salesbot", `digest`, "/salesbot has no action 'digest'"},
+		{"/salesbot", `digest later`, "unknown action 'digest later': use /salesbot digest, /salesbot digest now or /salesbot digest route [@manager] <#channel>|none"},
 		{"/salesbot", `manager @a`, "the manager (@name or none) is missing"},
 		{"/sales", `help`, "unknown command '/sales'"},
 	}

@@ -1,6 +1,9 @@
 package commands
 
 import (
+	"context"
+	"time"
+
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -30,6 +33,7 @@ const (
 	KindHelp                    // Help
 	KindTerritories             // Territories
 	KindDealForm                // open the deal modal: Form
+	KindDigest                  // Digest: schedules and routes
 )
 
 // Result is what a handler returns.
@@ -45,6 +49,7 @@ type Result struct {
 	Help        []HelpTopic
 	Territories []TerritoryView
 	Form        *DealForm
+	Digest      *DigestView
 
 	// Win is set when the command won a deal: the bot posts a celebration.
 	Win *WinNotice
@@ -124,7 +129,30 @@ type TerritoryView struct {
 	Members []string
 	Open    int64
 	Value   sales.Money
+	Channel string // Slack channel id its digest goes to; "" for none
 }
+
+// DigestView is "/salesbot digest": when digests and nudges go out and
+// where each digest is posted.
+type DigestView struct {
+	Schedule  string    // cron spec; "" when no digest is scheduled
+	Next      time.Time // zero when none
+	Last      time.Time // zero when none posted yet
+	Nudges    string    // cron spec; "" when nudges are off
+	NextNudge time.Time
+	Zone      string
+	Routes    []DigestRoute // company first
+}
+
+// DigestRoute is one digest and its channel.
+type DigestRoute struct {
+	Kind    string // "company", "territory" or "team"
+	Name    string // raw text: a territory or a manager's name; "" for the company
+	Channel string // Slack channel id; "" when it has none
+}
+
+// DigestStatusFunc reports the digest's schedules and routes.
+type DigestStatusFunc func(ctx context.Context) (DigestView, error)
 
 // DealForm describes the deal modal: its choices and prefilled values.
 type DealForm struct {

@@ -71,7 +71,13 @@ type Service struct {
 	cur    sales.Currency
 	admins map[string]bool
 	log    *slog.Logger
+	// digest answers "/salesbot digest"; set once at wiring, before use.
+	digest DigestStatusFunc
 }
+
+// SetDigestStatus wires "/salesbot digest" to the digest service, which
+// is built after this one (it posts through the bot, which runs this).
+func (s *Service) SetDigestStatus(fn DigestStatusFunc) { s.digest = fn }
 
 // New builds the handlers.
 func New(store Store, cfg Config) *Service {

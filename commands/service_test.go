@@ -414,6 +414,16 @@ func TestSalesbotAdmin(t *testing.T) {
 		t.Errorf("digest unroute: %q", v)
 	}
 
+	// "/salesbot digest" shows what the digest service reports.
+	e.fail(manager, "/salesbot", "digest", sales.ENOTFOUND, "not running")
+	want := commands.DigestView{Schedule: "0 8 * * 1-5", Zone: "UTC", Routes: []commands.DigestRoute{{Kind: "company", Channel: "C0DIGEST"}}}
+	e.svc.SetDigestStatus(func(context.Context) (commands.DigestView, error) { return want, nil })
+	res = e.must(manager, "/salesbot", "digest")
+	if res.Kind != commands.KindDigest || res.Digest == nil || res.Digest.Schedule != want.Schedule || len(res.Digest.Routes) != 1 {
+		t.Errorf("digest status: %+v", res)
+	}
+	e.fail(alice, "/salesbot", "digest status", sales.EFORBIDDEN, "")
+
 	// A manager's team digest gets its own channel; the main route stays.
 	mgrKey := commands.SettingManagerDigestChannel + strconv.FormatUint(uint64(e.person(manager).ID), 10)
 	res = e.must(manager, "/salesbot", "digest route <@"+manager+"> <#C0TEAMAAA|team-a>")

@@ -235,3 +235,49 @@ func TestRouteSettingKeysMatchCommands(t *testing.T) {
 			commands.SettingManagerDigestChannel, digest.SettingChannel, digest.SettingManagerChannel)
 	}
 }
+
+// Status says when the next digest and nudges go and where each digest
+// goes: the same routes BuildAll posts to.
+func TestStatus(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, db, _ := digesttest.Setup(t, byName(t, "3reps"), func(c *digest.Config) {
+		c.Loc, c.DigestSpec, c.NudgeSpec = berlin, "0 8 * * 1-5", "CRON_TZ=America/New_York 0 9 * * 1-5"
+	})
+	ctx := context.Background()
+	st, err := s.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// FixedNow is Tue 17 Nov 2026 08:00 UTC, 09:00 in Berlin: past today's slot.
+	if st.Schedule != "0 8 * * 1-5" || st.Zone != "Europe/Berlin" || !st.Next.Equal(time.Date(2026, 11, 18, 8, 0, 0, 0, berlin)) || !st.Last.IsZero() {
+		t.Errorf("digest status: %+v", st)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	if !st.NextNudge.Equal(time.Date(2026, 11, 17, 9, 0, 0, 0, ny)) {
+		t.Errorf("next nudge %v", st.NextNudge)
+	}
+	alice, err := db.PersonBySlackID(ctx, "U0ALICE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSetting(ctx, digest.SettingManagerChannel+strconv.FormatUint(uint64(alice.ID), 10), "C0ALICE"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ClaimSlot(ctx, digest.JobDigest, time.Date(2026, 11, 17, 7, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	st, err = s.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Routes) != 2 || st.Routes[0].Channel != "C0DIGEST" || st.Routes[0].Scope.Kind != digest.ScopeAll ||
+		st.Routes[1].Channel != "C0ALICE" || st.Routes[1].Scope.Kind != digest.ScopeTeam || st.Routes[1].Scope.Manager != alice.ID {
+		t.Errorf("routes: %+v", st.Routes)
+	}
+	if st.Last.Location() != berlin || st.Last.Hour() != 8 {
+		t.Errorf("last digest %v, want 08:00 Berlin", st.Last)
+	}
+}

@@ -54,7 +54,7 @@ func (s *Service) PostNow(ctx context.Context) error {
 		posted++
 	}
 	if posted == 0 {
-		return sales.Errorf(sales.EINVALID, "no digest channel is set: set SALESBOT_DIGEST_CHANNEL, or give a territory a channel")
+		return sales.Errorf(sales.EINVALID, "no digest channel is set: /salesbot digest route #channel, or set SALESBOT_DIGEST_CHANNEL, or give a territory a channel with /territory route")
 	}
 	return nil
 }
