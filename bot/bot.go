@@ -545,6 +545,13 @@ func (b *Bot) flushAcks(limit time.Duration) {
 const stageCacheTTL = 5 * time.Second
 
 // stages returns the configured stages, cached briefly.
+// forgetStages drops the cached stages after a change to them.
+func (b *Bot) forgetStages() {
+	b.stageMu.Lock()
+	b.stageAt = time.Time{}
+	b.stageMu.Unlock()
+}
+
 func (b *Bot) stages(ctx context.Context) sales.StageSet {
 	b.stageMu.Lock()
 	defer b.stageMu.Unlock()

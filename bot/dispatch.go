@@ -308,6 +308,9 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 		if res.DigestNow {
 			b.runDigest(ctx, rt)
 		}
+		if res.StagesChanged {
+			b.forgetStages()
+		}
 		msg = Render(res, b.renderOptions(ctx))
 		public = res.Public
 	}

@@ -154,7 +154,12 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 			}
 			res.Lines = append(res.Lines, line)
 		}
+		if r.actor.Role == sales.RoleAdmin {
+			res.Lines = append(res.Lines, "Change them with /salesbot stage add, /salesbot stage set or /salesbot stage remove.")
+		}
 		return res, nil
+	case "stage add", "stage set", "stage remove":
+		return r.stage(c)
 	case "nudges":
 		if _, err := r.store.ModifyPerson(r.ctx, r.actor.Person.ID, func(p *sales.Person) error {
 			p.NudgesOff = !c.On

@@ -116,6 +116,7 @@ type state struct {
 	Terrs    []sales.Territory
 	Quotas   []sales.Quota
 	Settings map[string]string
+	Stages   sales.StageSet
 }
 
 func (e *env) snapshot() state {
@@ -138,6 +139,8 @@ func (e *env) snapshot() state {
 	s.Quotas, err = e.db.Quotas(e.ctx)
 	check(err)
 	s.Settings, err = e.db.Settings(e.ctx, "")
+	check(err)
+	s.Stages, err = e.db.Stages(e.ctx)
 	check(err)
 	return s
 }
@@ -176,4 +179,14 @@ func (e *env) add(user, text string) sales.DealID {
 		e.t.Fatalf("add %s: no deal in %+v", text, res)
 	}
 	return res.Deal.Deal.ID
+}
+
+// stageName names a stage id as stored now.
+func (e *env) stageName(id sales.StageID) string {
+	e.t.Helper()
+	ss, err := e.db.Stages(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ss.Name(id)
 }

@@ -29,13 +29,15 @@ const (
 	argOnOff                        // on|off
 	argWho                          // @user|all|team
 	argTopic                        // help topic: a command and verb
+	argStageName                    // a new stage's name, any number of words
+	argPercent                      // a win probability: 40%, 12.5%
 )
 
 // isVar reports whether the argument takes a run of words whose length is
 // known only once the arguments around it are matched.
 func (k argKind) isVar() bool {
 	switch k {
-	case argDeal, argAccount, argTerritory, argName:
+	case argDeal, argAccount, argTerritory, argName, argStageName:
 		return true
 	}
 	return false
@@ -65,15 +67,21 @@ const (
 	optAmount    = "amount"
 	optAccount   = "account"
 	optPage      = "page"
+	optProb      = "probability"
+	optStale     = "stale"
+	optName      = "name"
+	optAfter     = "after"
 )
 
 // optionOrder is the order options are written in by Cmd.String.
-var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optNote, optPage}
+var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optNote, optPage,
+	optName, optProb, optStale, optAfter}
 
 var optionUsage = map[string]string{
 	optStage: "stage:<stage>", optClose: "close:<date>", optOwner: "owner:@user", optTerritory: "territory:<name>",
 	optProduct: "product:<name>", optNote: "note:<text>", optAmount: "amount:<amount>", optAccount: "account:<name>",
-	optPage: "page:<n>",
+	optPage: "page:<n>", optName: "name:<new name>", optProb: "probability:<n%>", optStale: "stale:<days>",
+	optAfter: "after:<stage>|start",
 }
 
 // Who may use a form, as help shows it. sales.Authorize decides; these
@@ -253,8 +261,19 @@ var forms = []*Form{
 		Examples: []string{"/salesbot help", "/salesbot help deal add", "/deal help"}},
 	{Command: "salesbot", Verb: "whoami", Aliases: []string{"me"},
 		Summary: "Who salesbot thinks you are: role, manager, territory.", Who: whoEveryone, Examples: []string{"/salesbot whoami"}},
-	{Command: "salesbot", Verb: "stages",
+	{Command: "salesbot", Verb: "stages", Aliases: []string{"stage"},
 		Summary: "List the stages and their win probabilities.", Who: whoEveryone, Examples: []string{"/salesbot stages"}},
+	{Command: "salesbot", Verb: "stage add", args: []arg{{kind: argStageName, label: "<name>"}, {kind: argPercent, label: "<probability%>"}},
+		options: []string{optAfter, optStale},
+		Summary: "Add an open stage with its win probability, after the last open stage unless after: says where; stale: sets when its deals count as stale (days).",
+		Who:     whoAdmins, Examples: []string{"/salesbot stage add Demo 30% after:Qualified", `/salesbot stage add "Legal review" 85% stale:10`}},
+	{Command: "salesbot", Verb: "stage set", args: []arg{aStage}, options: []string{optName, optProb, optStale, optAfter},
+		Summary: "Rename, re-weight, move a stage or change its stale threshold. Deals keep their stage.",
+		Who:     whoAdmins,
+		Examples: []string{"/salesbot stage set Proposal probability:40%", "/salesbot stage set Negotiation stale:21",
+			"/salesbot stage set Qualified name:Discovery", "/salesbot stage set Proposal after:Negotiation"}},
+	{Command: "salesbot", Verb: "stage remove", Aliases: []string{"stage delete"}, args: []arg{aStage},
+		Summary: "Remove an open stage that no deal is in.", Who: whoAdmins, Examples: []string{"/salesbot stage remove Prospecting"}},
 	{Command: "salesbot", Verb: "nudges", Aliases: []string{"nudge"}, args: []arg{{kind: argOnOff, label: "on|off"}},
 		Summary: "Turn your coaching nudges on or off.", Who: whoEveryone, Examples: []string{"/salesbot nudges off"}},
 	{Command: "salesbot", Verb: "role", args: []arg{aUser, {kind: argRole, label: "admin|manager|rep"}},

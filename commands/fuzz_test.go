@@ -32,6 +32,9 @@ func FuzzParse(f *testing.F) {
 		{"/territory", `assign EMEA <@U1|a> <@U2|b>`},
 		{"/salesbot", `role @bob manager`},
 		{"/salesbot", `digest now`},
+		{"/salesbot", `digest route <@U1|carol> <#C0123ABCD|team>`},
+		{"/salesbot", `stage add "Legal review" 12.5% after:qualified stale:10`},
+		{"/salesbot", `stage set proposal name:Deal probability:40 stale:7d after:start`},
 		// Quoting: curly quotes, escapes, entities, empty and unclosed quotes.
 		{"/deal", `add “Acme” 5k`},
 		{"/deal", `add "a\"b\\c" 5k`},
@@ -103,4 +106,25 @@ func TestCanonicalRoundTrip(t *testing.T) {
 		c.Currency = sales.DefaultCurrency
 		roundTrip(t, p, c)
 	}
+}
+
+// FuzzParsePercent: any input either fails or reads as 0..10000 basis
+// points that FormatPercent writes back to the same value.
+func FuzzParsePercent(f *testing.F) {
+	for _, s := range []string{"40%", "12.5", "0", "100%", "100.01%", ".5", "5.", "-1", "1e2", "０", "12.34%", " 7 % "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		bp, err := commands.ParsePercent(s)
+		if err != nil {
+			return
+		}
+		if bp < 0 || bp > 10000 {
+			t.Fatalf("ParsePercent(%q) = %d", s, bp)
+		}
+		back, err := commands.ParsePercent(commands.FormatPercent(bp))
+		if err != nil || back != bp {
+			t.Fatalf("%q → %d → %q → %d, %v", s, bp, commands.FormatPercent(bp), back, err)
+		}
+	})
 }

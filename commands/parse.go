@@ -53,6 +53,13 @@ type Cmd struct {
 	Page      int  // 0 = first page
 	Topic     string
 
+	// Stage configuration (/salesbot stage add|set).
+	Probability    int    // basis points: 4000 = 40%
+	HasProbability bool   // probability given (0% is a value)
+	Stale          int    // stale threshold in days; 0 = not given
+	After          string // canonical stage name, or "start"
+	NewName        string // name: a stage's new name
+
 	// Currency is how Amount was read; String writes amounts back in it.
 	Currency sales.Currency
 }
@@ -582,8 +589,62 @@ func (p Parser) setOption(f *Form, key, raw string, c *Cmd) error {
 			return sales.Errorf(sales.EINVALID, "page '%s' is not a page number: use page:2", clip(t.text, 20))
 		}
 		c.Page = n
+	case optName:
+		name, err := p.newStageName(t.text, f)
+		if err != nil {
+			return err
+		}
+		c.NewName = name
+	case optProb:
+		bp, err := ParsePercent(t.text)
+		if err != nil {
+			return err
+		}
+		c.Probability, c.HasProbability = bp, true
+	case optStale:
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(t.text), "d"))
+		if err != nil || n < 1 || n > maxStaleDays {
+			return sales.Errorf(sales.EINVALID, "stale '%s' is not a number of days from 1 to %d: e.g. stale:21", clip(t.text, 20), maxStaleDays)
+		}
+		c.Stale = n
+	case optAfter:
+		if !t.quoted && strings.EqualFold(t.text, "start") {
+			c.After = "start"
+			break
+		}
+		st, err := p.lookupStage(t.text)
+		if err != nil {
+			return err
+		}
+		c.After = st.Name
 	}
 	return nil
+}
+
+// maxStaleDays bounds a stage's stale threshold (a year).
+const maxStaleDays = 365
+
+// maxStageName keeps stage names short enough for buttons and menus.
+const maxStageName = 30
+
+// newStageName checks a name for a new or renamed stage: short, and not
+// a word the commands already give a meaning.
+func (p Parser) newStageName(name string, f *Form) (string, error) {
+	name = normName(name)
+	switch {
+	case name == "":
+		return "", sales.Errorf(sales.EINVALID, "the stage name is empty — usage: %s", f.Usage())
+	case utf8.RuneCountInString(name) > maxStageName:
+		return "", sales.Errorf(sales.EINVALID, "the stage name is too long (%d characters): keep it to %d", utf8.RuneCountInString(name), maxStageName)
+	case strings.EqualFold(name, "start") || strings.EqualFold(name, "none") || isDealID(token{text: name}):
+		return "", sales.Errorf(sales.EINVALID, "'%s' cannot be a stage name: the commands read it as something else", clip(name, 30))
+	case strings.ContainsAny(name, ":\n"):
+		return "", sales.Errorf(sales.EINVALID, "a stage name cannot contain a colon or a line break: '%s'", clip(name, 30))
+	}
+	if _, err := ParsePercent(name); err == nil {
+		return "", sales.Errorf(sales.EINVALID, "'%s' reads as a probability, not a stage name — usage: %s", clip(name, 30), f.Usage())
+	}
+	return name, nil
 }
 
 func checkLen(what, s string, max int) error {
@@ -625,8 +686,14 @@ func (p Parser) lookupStage(name string) (sales.Stage, error) {
 func siblings(f *Form) []string {
 	var out []string
 	for _, g := range forms {
-		if g.Command == f.Command && strings.HasPrefix(g.Verb, f.Verb+" ") {
-			out = append(out, g.Usage())
+		if g.Command != f.Command || g == f {
+			continue
+		}
+		for _, v := range append([]string{f.Verb}, f.Aliases...) {
+			if strings.HasPrefix(g.Verb, v+" ") {
+				out = append(out, g.Usage())
+				break
+			}
 		}
 	}
 	if out == nil {
@@ -859,7 +926,7 @@ func (p Parser) match(f *Form, toks []token, c *Cmd) error {
 			}
 			if sib := siblings(f); lo == 0 && len(f.args) == 0 && len(sib) > 0 {
 				// "/salesbot digest later": a sub-action that does not exist.
-				return sales.Errorf(sales.EINVALID, "unknown action '%s %s': use %s", f.Verb, clip(toks[lo].text, 30), orList(sib))
+				return sales.Errorf(sales.EINVALID, "'%s' is not something %s does: use %s", clip(toks[lo].text, 30), f.Name(), orList(sib))
 			}
 			return sales.Errorf(sales.EINVALID, "unexpected '%s' — usage: %s", clip(toks[lo].text, 40), f.Usage())
 		}
@@ -902,6 +969,8 @@ func (p Parser) looks(a arg, span []token) bool {
 		return !t.quoted && ok
 	case argPeriod:
 		return p.parses(a, span) || !t.quoted && len(t.text) > 0 && t.text[0] >= '0' && t.text[0] <= '9'
+	case argPercent:
+		return !t.quoted && t.text != "" && strings.ContainsRune("0123456789.", rune(t.text[0]))
 	case argUntil:
 		return p.parses(a, span) || len(span) == 1 && !t.quoted && t.text != "" && strings.ContainsRune("+0123456789", rune(t.text[0]))
 	}
@@ -987,6 +1056,18 @@ func (p Parser) setArg(f *Form, a arg, span []token, c *Cmd) error {
 			return missing(f, a)
 		}
 		return checkLen("name", c.Text, maxName)
+	case argStageName:
+		name, err := p.newStageName(joinText(span), f)
+		if err != nil {
+			return err
+		}
+		c.Text = name
+	case argPercent:
+		bp, err := ParsePercent(t.text)
+		if err != nil {
+			return err
+		}
+		c.Probability, c.HasProbability = bp, true
 	case argAmount:
 		m, err := ParseAmount(t.text, p.Currency)
 		if err != nil {
@@ -1118,6 +1199,7 @@ var argNames = map[argKind]string{
 	argUntil: "the snooze length", argText: "the text", argUser: "the person (@name)", argUsers: "the people (@name ...)",
 	argManager: "the manager (@name or none)", argTerritory: "the territory name", argName: "the imported name",
 	argChannel: "the channel", argPeriod: "the period", argRole: "the role", argOnOff: "on or off", argWho: "whose deals",
+	argStageName: "the new stage's name", argPercent: "the win probability (like 40%)",
 }
 
 func missing(f *Form, a arg) error {
@@ -1231,8 +1313,13 @@ func (c Cmd) render(a arg) string {
 		return c.Manager.String()
 	case argTerritory:
 		return quote(c.Territory)
-	case argName:
+	case argName, argStageName:
 		return quote(c.Text)
+	case argPercent:
+		if !c.HasProbability {
+			return ""
+		}
+		return FormatPercent(c.Probability)
 	case argChannel:
 		return c.Channel.String()
 	case argPeriod:
@@ -1295,6 +1382,22 @@ func (c Cmd) renderOption(o string) string {
 	case optPage:
 		if c.Page > 0 {
 			return strconv.Itoa(c.Page)
+		}
+	case optName:
+		if c.NewName != "" {
+			return quote(c.NewName)
+		}
+	case optProb:
+		if c.HasProbability {
+			return FormatPercent(c.Probability)
+		}
+	case optStale:
+		if c.Stale > 0 {
+			return strconv.Itoa(c.Stale)
+		}
+	case optAfter:
+		if c.After != "" {
+			return word(c.After)
 		}
 	}
 	return ""

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,6 +58,9 @@ func TestPermissionMatrix(t *testing.T) {
 		{"digest now", "/salesbot", "digest now", "mgr", ""},
 		{"digest route", "/salesbot", "digest route <#C0999ZZZZ>", "mgr", ""},
 		{"nudges", "/salesbot", "nudges off", "all", ""},
+		{"stage add", "/salesbot", "stage add Demo 30%", "admin", ""},
+		{"stage set", "/salesbot", "stage set Proposal probability:40% stale:5", "admin", ""},
+		{"stage remove", "/salesbot", "stage remove Negotiation", "admin", ""},
 	}
 	roles := []struct {
 		name  string
@@ -136,7 +140,7 @@ func TestPermissionMatrix(t *testing.T) {
 func equalState(a, b state) bool {
 	return len(a.Deals) == len(b.Deals) && len(a.Events) == len(b.Events) && len(a.Quotas) == len(b.Quotas) &&
 		len(a.Terrs) == len(b.Terrs) && len(a.Settings) == len(b.Settings) && samePeople(a.People, b.People) &&
-		sameDeals(a.Deals, b.Deals) && sameTerrs(a.Terrs, b.Terrs)
+		sameDeals(a.Deals, b.Deals) && sameTerrs(a.Terrs, b.Terrs) && slices.Equal(a.Stages.Stages, b.Stages.Stages)
 }
 
 func samePeople(a, b []sales.Person) bool {

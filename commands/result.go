@@ -55,6 +55,9 @@ type Result struct {
 	Win *WinNotice
 	// DigestNow is set by "/salesbot digest now": the bot runs the digest.
 	DigestNow bool
+	// StagesChanged is set when the stage configuration changed, so caches
+	// of it are dropped.
+	StagesChanged bool
 	// Public asks for an in-channel reply instead of an ephemeral one.
 	Public bool
 	// NextPage is the command that shows the next page of a list ("/deal

@@ -37,6 +37,8 @@ type Store interface {
 
 	SetQuota(ctx context.Context, q sales.Quota) error
 
+	ModifyStages(ctx context.Context, fn func(*sales.StageSet) error) (sales.StageSet, error)
+
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 }

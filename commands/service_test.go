@@ -765,3 +765,86 @@ func TestConcurrentAdds(t *testing.T) {
 		t.Errorf("%d deals, want %d", len(seen), workers*each)
 	}
 }
+
+func TestStageConfiguration(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	stageNames := func() string {
+		ss, err := e.db.Stages(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, s := range ss.Stages {
+			names = append(names, s.Name+" "+s.Percent())
+		}
+		return strings.Join(names, ", ")
+	}
+
+	res := e.must(admin, "/salesbot", "stage add Demo 30% after:qualified stale:4")
+	if !strings.Contains(res.Lines[0], "added Demo (30%) after Qualified") || !res.StagesChanged {
+		t.Errorf("add: %v", res.Lines)
+	}
+	if got := stageNames(); got != "Prospecting 10%, Qualified 25%, Demo 30%, Proposal 50%, Negotiation 75%, Won 100%, Lost 0%" {
+		t.Fatalf("after add: %s", got)
+	}
+	// The new stage works at once: in /deal add, and as the step after Qualified.
+	id := e.add(alice, "Acme 10k stage:qualified")
+	e.must(alice, "/deal", "advance "+id.String())
+	if d := e.deal(id); e.stageName(d.Stage) != "Demo" {
+		t.Fatalf("advanced to %s", e.stageName(d.Stage))
+	}
+	e.must(admin, "/salesbot", `stage set demo name:"Product demo" probability:35% stale:6`)
+	if got := stageNames(); !strings.Contains(got, "Product demo 35%") {
+		t.Fatalf("after set: %s", got)
+	}
+	if d := e.deal(id); e.stageName(d.Stage) != "Product demo" {
+		t.Fatalf("the deal's stage is %q after the rename", e.stageName(d.Stage))
+	}
+	e.must(admin, "/salesbot", `stage set "product demo" after:start`)
+	if got := stageNames(); !strings.HasPrefix(got, "Product demo 35%, Prospecting") {
+		t.Fatalf("after move: %s", got)
+	}
+
+	bad := []struct{ text, code, want string }{
+		{`stage remove "Product demo"`, sales.EINVALID, "still has deals"},
+		{"stage remove Won", sales.EINVALID, "every pipeline needs its won and lost stage"},
+		{"stage add Proposal 40%", sales.ECONFLICT, "already a stage called Proposal"},
+		{"stage add Legal 140%", sales.EINVALID, "probability '140%' is not a percentage from 0% to 100%"},
+		{"stage add Legal 12.345%", sales.EINVALID, "is not a percentage"},
+		{"stage add D-5 40%", sales.EINVALID, "cannot be a stage name"},
+		{`stage add "Legal: review" 40%`, sales.EINVALID, "cannot contain a colon"},
+		{"stage add " + strings.Repeat("x", 31) + " 40%", sales.EINVALID, "too long"},
+		{"stage add Legal 40% after:Won", sales.EINVALID, "stages go before Won"},
+		{"stage add Legal 40% after:Nowhere", sales.EINVALID, "unknown stage 'Nowhere'"},
+		{"stage set Won probability:50%", sales.EINVALID, "its probability is always 100%"},
+		{"stage set Lost stale:3", sales.EINVALID, "never stale"},
+		{"stage set Proposal", sales.EINVALID, "nothing to change"},
+		{"stage set Proposal stale:0", sales.EINVALID, "not a number of days"},
+		{"stage set Proposal name:Negotiation", sales.ECONFLICT, "already a stage called Negotiation"},
+		{"stage set Proposal after:Proposal", sales.EINVALID, "cannot go after itself"},
+		{"stage launch Demo", sales.EINVALID, "'launch' is not something /salesbot stages does"},
+	}
+	for _, b := range bad {
+		before := e.snapshot()
+		e.fail(admin, "/salesbot", b.text, b.code, b.want)
+		e.unchanged(before, b.text)
+	}
+	e.fail(manager, "/salesbot", "stage add Legal 80%", sales.EFORBIDDEN, "only an admin")
+
+	e.must(alice, "/deal", "stage "+id.String()+" proposal")
+	e.must(admin, "/salesbot", `stage remove "Product demo"`)
+	if got := stageNames(); strings.Contains(got, "demo") {
+		t.Fatalf("after remove: %s", got)
+	}
+	// Removing down to one open stage is refused.
+	for _, s := range []string{"Prospecting", "Qualified", "Negotiation"} {
+		e.must(admin, "/salesbot", "stage remove "+s)
+	}
+	e.must(alice, "/deal", "won "+id.String())
+	e.fail(admin, "/salesbot", "stage remove Proposal", sales.EINVALID, "the only open stage")
+	res = e.must(admin, "/salesbot", "stages")
+	if last := res.Lines[len(res.Lines)-1]; !strings.Contains(last, "/salesbot stage add") {
+		t.Errorf("admins are not told how to change stages: %v", res.Lines)
+	}
+}

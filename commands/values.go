@@ -568,3 +568,40 @@ func (r DealRef) String() string {
 	}
 	return quote(r.Name)
 }
+
+// ParsePercent reads a win probability, "40%", "40" or "12.5%", as basis
+// points (4000, 1250): 0% to 100%, at most two decimals.
+func ParsePercent(s string) (int, error) {
+	t := strings.TrimSpace(s)
+	num := strings.TrimSpace(strings.TrimSuffix(t, "%"))
+	bad := func() (int, error) {
+		return 0, sales.Errorf(sales.EINVALID, "probability '%s' is not a percentage from 0%% to 100%%: e.g. 40%% or 12.5%%", clip(t, 20))
+	}
+	whole, frac, hasFrac := strings.Cut(num, ".")
+	if whole == "" && !hasFrac || len(frac) > 2 || hasFrac && frac == "" {
+		return bad()
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return bad()
+		}
+	}
+	if len(whole) > 3 {
+		return bad()
+	}
+	w, _ := strconv.Atoi("0" + whole)
+	f, _ := strconv.Atoi((frac + "00")[:2])
+	bp := w*100 + f
+	if bp > 10000 {
+		return bad()
+	}
+	return bp, nil
+}
+
+// FormatPercent writes basis points as ParsePercent reads them: "40%",
+// "12.5%", "12.34%".
+func FormatPercent(bp int) string {
+	s := strconv.Itoa(bp/100) + "." + fmt.Sprintf("%02d", bp%100)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s + "%"
+}

@@ -14,6 +14,7 @@ const (
 	ActRoleSet                         // appoint admins, managers, reps
 	ActDigestRun                       // run or route the digest
 	ActPeopleManage                    // link imported people, set managers
+	ActStagesEdit                      // add, change or remove pipeline stages
 )
 
 func (a Action) String() string {
@@ -34,6 +35,8 @@ func (a Action) String() string {
 		return "run or route the digest"
 	case ActPeopleManage:
 		return "manage people"
+	case ActStagesEdit:
+		return "change the pipeline stages"
 	}
 	return "do that"
 }
@@ -46,7 +49,7 @@ type Actor struct {
 }
 
 // Authorize is the one place that decides who may do what:
-//   - admins may do everything;
+//   - admins may do everything, and only they set roles and stages;
 //   - managers set quotas, manage territories and people, run digests and
 //     change anyone's deals;
 //   - reps create and change their own deals only;
@@ -59,7 +62,7 @@ func Authorize(a Actor, act Action, target PersonID) error {
 		return nil
 	case act == ActDealView:
 		return nil
-	case act == ActRoleSet:
+	case act == ActRoleSet || act == ActStagesEdit:
 		return Errorf(EFORBIDDEN, "only an admin can %s", act)
 	case a.Role == RoleManager:
 		return nil

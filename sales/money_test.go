@@ -71,6 +71,7 @@ func TestAuthorize(t *testing.T) {
 		{sales.ActDealView, other, all},
 		{sales.ActQuotaSet, 0, mgr}, {sales.ActTerritoryEdit, 0, mgr}, {sales.ActDigestRun, 0, mgr},
 		{sales.ActPeopleManage, 0, mgr}, {sales.ActRoleSet, 0, map[string]bool{"admin": true}},
+		{sales.ActStagesEdit, 0, map[string]bool{"admin": true}},
 	} {
 		for role, a := range actors {
 			err := sales.Authorize(a, r.act, r.target)
