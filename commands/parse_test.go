@@ -49,11 +49,15 @@ func TestParseGood(t *testing.T) {
 		{"/deal", `add Acme 12000`, `/deal add "Acme" 12000`, func(c commands.Cmd) bool { return c.Amount == 1200000 && c.HasAmount }},
 		{"/deal", `add Acme 12,000`, `/deal add "Acme" 12000`, nil},
 		{"/salesbot", `stage add Demo 30% after:qualified stale:4`, `/salesbot stage add "Demo" 30% stale:4 after:Qualified`,
-			func(c commands.Cmd) bool { return c.Text == "Demo" && c.Probability == 3000 && c.Stale == 4 && c.After == "Qualified" }},
+			func(c commands.Cmd) bool {
+				return c.Text == "Demo" && c.Probability == 3000 && c.Stale == 4 && c.After == "Qualified"
+			}},
 		{"/salesbot", `stage add "Legal review" 12.5 after:START`, `/salesbot stage add "Legal review" 12.5% after:start`,
 			func(c commands.Cmd) bool { return c.Probability == 1250 && c.After == "start" }},
 		{"/salesbot", `stage set proposal probability:0% name:"Deal desk" stale:21d`, `/salesbot stage set Proposal name:"Deal desk" probability:0% stale:21`,
-			func(c commands.Cmd) bool { return c.HasProbability && c.Probability == 0 && c.NewName == "Deal desk" && c.Stale == 21 }},
+			func(c commands.Cmd) bool {
+				return c.HasProbability && c.Probability == 0 && c.NewName == "Deal desk" && c.Stale == 21
+			}},
 		{"/salesbot", `stage delete negotiation`, `/salesbot stage remove Negotiation`, nil},
 		{"/salesbot", `stage`, `/salesbot stages`, nil},
 		{"/deal", `add Acme $12,000`, `/deal add "Acme" 12000`, nil},
