@@ -59,7 +59,7 @@ func addStage(ss *sales.StageSet, c Cmd) (string, error) {
 	for _, s := range ss.Stages {
 		id = max(id, s.ID)
 	}
-	if id >= 255 {
+	if int(id)+1 > 255 { // ids are one byte
 		return "", sales.Errorf(sales.EINVALID, "no room for another stage: at most 255 can ever be made")
 	}
 	st := sales.Stage{ID: id + 1, Name: c.Text, Probability: c.Probability, Kind: sales.StageOpen, StaleDays: c.Stale}
