@@ -37,6 +37,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
@@ -374,6 +375,7 @@ func child(kind string) int {
 	case "bare":
 		err = runBareBot(ctx, os.Getenv(envAPI), os.Getenv(envApp), os.Getenv(envBot), nil)
 	case "salesbot":
+		app.TuneRuntime() // the product's runtime settings, as cmd/salesbot applies them
 		err = runSalesbotBot(ctx, os.Getenv(envAPI), os.Getenv(envApp), os.Getenv(envBot), os.Getenv(envDB), os.Getenv("LOADTEST_CPUPROFILE"), nil)
 	default:
 		err = fmt.Errorf("unknown child %q", kind)

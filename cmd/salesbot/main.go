@@ -22,6 +22,7 @@ var subcommands = map[string]subcommand{
 }
 
 func main() {
+	app.TuneRuntime()
 	// SIGTERM and Ctrl-C cancel ctx: the bot stops taking work, drains and
 	// closes the database; an import is one transaction and writes nothing.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
