@@ -232,9 +232,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(clearDone)
 		b.runClearer(clearCtx)
 	}()
-	// Answers a killed process owed go out first thing; the drain below
-	// waits for them like for any envelope.
-	b.goTrack(func() { b.answerJournal(ctx) })
+	// Answers a killed process owed go out first, before new envelopes
+	// (and redeliveries of its own) can arrive.
+	b.answerJournal(ctx)
 	runErr := make(chan error, 1)
 	go func() { runErr <- b.sm.RunContext(sockCtx) }()
 

@@ -223,7 +223,9 @@ func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.Sl
 	hctx := ictx
 	if writes {
 		hctx = withJournal(ictx, envID, cmd, received)
-		// Answered (or a duplicate): the journal entry has done its job.
+		// Answered, or a redelivery: entries a dead process left were
+		// answered before the socket connected (answerJournal), so any
+		// entry for this envelope now is this handling's own.
 		defer b.clear.answered(envID)
 	}
 	creq := b.request(ctx, cmd.Command, cmd.Text, cmd.UserID, cmd.UserName, cmd.ChannelID)

@@ -96,23 +96,29 @@ func (b *Bot) flushClears() {
 }
 
 // answerJournal answers the write commands a previous process committed
-// but never answered.
+// but never answered. Run sets it going before the socket connects and
+// waits for it, clears included: a redelivered envelope handled after it
+// can then trust that any journal entry it finds is its own.
 func (b *Bot) answerJournal(ctx context.Context) {
 	entries, err := b.store.Journal(ctx)
 	if err != nil {
 		b.log.Error("read unanswered commands failed", sales.LogKeyError, redact(err))
 		return
 	}
+	var done []string
 	for _, j := range entries {
 		if ctx.Err() != nil {
-			return
+			break
 		}
 		b.answerLate(ctx, j)
+		done = append(done, j.Key)
+	}
+	if err := b.store.ClearJournal(context.WithoutCancel(ctx), done...); err != nil {
+		b.log.Warn("clear answered commands failed", "count", len(done), sales.LogKeyError, redact(err))
 	}
 }
 
 func (b *Bot) answerLate(ctx context.Context, j sales.Journal) {
-	defer b.clear.answered(j.Key)
 	var e journalEntry
 	if err := json.Unmarshal(j.Entry, &e); err != nil || e.User == "" {
 		b.log.Warn("unreadable unanswered command dropped", sales.LogKeyEnvelope, j.Key)
