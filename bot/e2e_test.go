@@ -448,6 +448,86 @@ func TestOutboxSurvivesOutageAndRestart(t *testing.T) {
 	}
 }
 
+// Slack posted the win but its answer was lost (a 500 after the fact):
+// the retry finds the message by its metadata instead of posting twice,
+// and the :tada: lands on it.
+func TestWinPostAnswerLostPostsOnce(t *testing.T) {
+	h := newHarness(t, hopts{})
+	h.say("U0BOB", "/deal", "add Acme 5k")
+	h.emu.FailAfter("chat.postMessage", 1, http.StatusInternalServerError)
+	h.say("U0BOB", "/deal", "won D-1")
+	if _, err := h.emu.AwaitCall(h.ctx(), "reactions.add", func(c *slacktest.Call) bool { return c.OK }); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	wins := h.wins()
+	if len(wins) != 1 || !strings.Contains(wins[0].Text, "Acme") {
+		for _, w := range wins {
+			t.Logf("win post %s: %q", w.TS, w.Text)
+		}
+		t.Fatalf("%d win posts, want 1", len(wins))
+	}
+	if n := len(h.emu.Calls("conversations.history")); n != 1 {
+		t.Errorf("history looked up %d times, want 1 (before the retry)", n)
+	}
+	if !strings.Contains(h.logs.String(), "the post was already made") {
+		t.Error("no log line says the retry found the post")
+	}
+}
+
+// The process that posted the digest died before it recorded the post;
+// the next one finds the main message by its metadata and posts only
+// what is missing: the chart and the thread replies, under it.
+func TestDigestResumesAfterCrashWithoutReposting(t *testing.T) {
+	h := newHarness(t, hopts{cfg: func(c *bot.Config) { c.DigestChannel = "C0DIGEST" }})
+	h.say("U0BOB", "/deal", "add Acme 5k")
+	// The main post is made but its answer is lost, and Slack then stays
+	// down until the process stops: the job is left pending, its first
+	// message already in the channel.
+	h.emu.FailAfter("chat.postMessage", 1, http.StatusInternalServerError)
+	if err := newDigest(t, h).PostNow(h.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.emu.AwaitCall(h.ctx(), "chat.postMessage", func(c *slacktest.Call) bool { return c.Fault == "500" }); err != nil {
+		t.Fatal(err)
+	}
+	h.emu.Fail("conversations.history", 1000, http.StatusServiceUnavailable, 0)
+	h.emu.Fail("chat.postMessage", 1000, http.StatusServiceUnavailable, 0)
+	h.shutdown()
+	if pending, _ := h.db.Pending(context.Background()); len(pending) != 1 {
+		t.Fatalf("pending after the crash = %d", len(pending))
+	}
+
+	h.emu.ClearFaults()
+	h2 := newHarness(t, hopts{db: h.db, emu: h.emu, cfg: func(c *bot.Config) { c.DigestChannel = "C0DIGEST" }})
+	h2.idle()
+	if pending, _ := h2.db.Pending(context.Background()); len(pending) != 0 {
+		t.Fatalf("pending after restart = %d", len(pending))
+	}
+	posts := h.emu.History("C0DIGEST")
+	var top []slacktest.Msg
+	for _, m := range posts {
+		if m.ThreadTS == "" {
+			top = append(top, m)
+		}
+	}
+	if len(top) != 1 {
+		t.Fatalf("the digest was posted %d times (%d messages)", len(top), len(posts))
+	}
+	for _, p := range posts[1:] {
+		if p.ThreadTS != top[0].TS {
+			t.Fatalf("a thread reply is not under the one main post: %+v", p)
+		}
+	}
+	if files := h.emu.Files(); len(files) != 1 {
+		t.Fatalf("chart uploaded %d times", len(files))
+	}
+	if !strings.Contains(h2.logs.String(), "the post was already made") {
+		t.Error("the restarted bot did not say it found the earlier post")
+	}
+	h2.noInvalid()
+}
+
 func TestDigestPosterThroughEmulator(t *testing.T) {
 	// The digest service's end-to-end tests live in digest/; here the
 	// poster's multi-step job: main post, chart, thread replies, in order.

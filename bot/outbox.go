@@ -23,6 +23,13 @@ import (
 // Slack accepted it. Multi-step jobs (a digest: main post, chart, thread
 // replies) record their progress in a setting after each step, so a
 // restart resumes where it stopped instead of posting again.
+//
+// One gap is left by that: Slack may have posted a message whose answer
+// never arrived (a timeout, a 5xx after the fact, or a kill -9 between
+// Slack's answer and the progress write). So every post carries message
+// metadata naming its job and step, and before a post that may already
+// have happened the worker looks for it in the channel (or thread) and
+// takes it instead of posting again.
 
 const (
 	opPost   = "post"   // chat.postMessage
@@ -66,6 +73,12 @@ const (
 type outbox struct {
 	b    *Bot
 	kick chan struct{}
+	// started is when this process began: a job older than that may have
+	// been half-delivered by the process before.
+	started time.Time
+	// tried holds the post steps this worker attempted (job key/step); a
+	// second attempt may find the first one's message. Worker-only.
+	tried map[string]bool
 	// guarded by b.mu (so WaitIdle can watch them): dirty means jobs were
 	// queued after the worker last listed; gen counts enqueues so the
 	// worker only clears dirty when nothing arrived during its listing.
@@ -77,7 +90,7 @@ type outbox struct {
 func newOutbox(b *Bot) *outbox {
 	// dirty until the first listing: items left by an earlier run may be
 	// waiting, and WaitIdle must not report idle before they are seen.
-	return &outbox{b: b, kick: make(chan struct{}, 1), dirty: true}
+	return &outbox{b: b, kick: make(chan struct{}, 1), dirty: true, started: b.cfg.Clock.Now(), tried: map[string]bool{}}
 }
 
 // stopped clears the busy state when the worker exits: what is left stays
@@ -242,7 +255,7 @@ func (o *outbox) deliver(ctx context.Context, it storage.OutboxItem) error {
 		}
 	}
 	for i := pr.Next; i < len(j.Steps); i++ {
-		ch, ts, err := o.step(ctx, j.Steps[i], &pr)
+		ch, ts, err := o.step(ctx, it, i, j.Steps[i], &pr)
 		if err != nil {
 			return err
 		}
@@ -263,12 +276,69 @@ func (o *outbox) deliver(ctx context.Context, it storage.OutboxItem) error {
 	if multi {
 		_ = o.b.store.SetSetting(ctx, progressKey(it.ID), "")
 	}
+	for i := range j.Steps {
+		delete(o.tried, stepKey(it, i))
+	}
 	o.b.m.outbox.WithLabelValues("posted").Inc()
 	return nil
 }
 
-// step performs one Slack call; it returns the channel and ts of a post.
-func (o *outbox) step(ctx context.Context, s step, pr *progress) (string, string, error) {
+// Message metadata that marks the outbox's posts.
+const postEventType = "salesbot_post"
+
+// stepKey names one step of one job, in the post's metadata.
+func stepKey(it storage.OutboxItem, i int) string {
+	return it.Key + "#" + strconv.Itoa(i)
+}
+
+// mayHavePosted says whether step i of it could already be in Slack: it
+// was tried before in this process, or the job predates the process.
+func (o *outbox) mayHavePosted(it storage.OutboxItem, i int) bool {
+	return o.tried[stepKey(it, i)] || it.Tries > 0 || it.Created.Before(o.started)
+}
+
+// findPosted looks for the message a post step already made, by its
+// metadata: in the thread for a reply, else in the channel since the job
+// was queued. It gives up quietly (posting is then at least once) when the
+// history cannot be read.
+func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, since time.Time) (string, bool) {
+	api := o.b.api
+	oldest := strconv.FormatInt(since.Add(-5*time.Minute).Unix(), 10)
+	cursor := ""
+	for page := 0; page < 10; page++ {
+		var msgs []slack.Message
+		var next string
+		var err error
+		if thread != "" {
+			msgs, _, next, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: thread, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+		} else {
+			var h *slack.GetConversationHistoryResponse
+			h, err = api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Oldest: oldest, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+			if h != nil {
+				msgs, next = h.Messages, h.ResponseMetaData.NextCursor
+			}
+		}
+		if err != nil {
+			o.b.log.Warn("outbox: cannot check for an earlier post; posting", "key", key, sales.LogKeyError, redact(err))
+			return "", false
+		}
+		for _, m := range msgs {
+			if m.Metadata.EventType == postEventType && m.Metadata.EventPayload["key"] == key {
+				return m.Timestamp, true
+			}
+		}
+		if next == "" {
+			return "", false
+		}
+		cursor = next
+	}
+	return "", false
+}
+
+// step performs step i of it; it returns the channel and ts of a post.
+func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step, pr *progress) (string, string, error) {
 	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	api := o.b.api
@@ -289,13 +359,23 @@ func (o *outbox) step(ctx context.Context, s step, pr *progress) (string, string
 			}
 			channel = ch.ID
 		}
-		opts := []slack.MsgOption{slack.MsgOptionText(s.Text, false)}
+		key := stepKey(it, i)
+		if o.mayHavePosted(it, i) {
+			if ts, ok := o.findPosted(cctx, channel, thread, key, it.Created); ok {
+				o.b.m.outbox.WithLabelValues("found_posted").Inc()
+				o.b.log.Info("outbox: the post was already made; not posting again", "key", key)
+				return channel, ts, nil
+			}
+		}
+		opts := []slack.MsgOption{slack.MsgOptionText(s.Text, false),
+			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: postEventType, EventPayload: map[string]any{"key": key}})}
 		if bs := rawBlocks(s.Blocks); len(bs) > 0 {
 			opts = append(opts, slack.MsgOptionBlocks(bs...))
 		}
 		if thread != "" {
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
+		o.tried[key] = true
 		ch, ts, err := api.PostMessageContext(cctx, channel, opts...)
 		return ch, ts, err
 	case opReact:

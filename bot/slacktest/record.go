@@ -105,7 +105,8 @@ type Msg struct {
 	ResponseType    string
 	ReplaceOriginal bool
 	DeleteOriginal  bool
-	EnvelopeID      string // for acks and response_url posts
+	EnvelopeID      string          // for acks and response_url posts
+	Metadata        json.RawMessage // chat.postMessage metadata, as sent
 }
 
 // View is a modal or Home tab as the app last set it.

@@ -90,11 +90,13 @@ type Server struct {
 
 type counters struct {
 	env, ts, resp, trig, view, file, ticket, conn, event int
+	lastTS                                               int64 // microseconds of the last message ts
 }
 
 type fault struct {
 	status     int
-	retryAfter int // seconds, for 429
+	retryAfter int  // seconds, for 429
+	after      bool // the call takes effect; only its answer is the failure
 }
 
 type trigger struct {
@@ -259,6 +261,17 @@ func (s *Server) Fail(method string, n, status, retryAfter int) {
 	}
 }
 
+// FailAfter makes the next n calls of method take effect (a message is
+// posted) and then answer with HTTP status: Slack did the work but its
+// answer was lost on the way, so the client cannot know.
+func (s *Server) FailAfter(method string, n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 0; i < n; i++ {
+		s.faults[method] = append(s.faults[method], fault{status: status, after: true})
+	}
+}
+
 // RateLimit answers the next n calls of method with 429 and Retry-After.
 func (s *Server) RateLimit(method string, n int, retryAfter time.Duration) {
 	s.Fail(method, n, http.StatusTooManyRequests, int((retryAfter+time.Second-1)/time.Second))
@@ -359,9 +372,13 @@ func DMUser(channel string) string {
 	return ""
 }
 
+// nextTS is a message timestamp as Slack makes them: the time in seconds
+// with microseconds, unique and increasing in the workspace.
 func (s *Server) nextTS() string {
 	s.n.ts++
-	return fmt.Sprintf("1700000000.%06d", s.n.ts)
+	us := max(time.Now().UnixMicro(), s.n.lastTS+1)
+	s.n.lastTS = us
+	return fmt.Sprintf("%d.%06d", us/1e6, us%1e6)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

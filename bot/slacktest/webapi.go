@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,7 +91,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f, faulted := s.takeFault(method)
 	s.mu.Unlock()
-	if faulted {
+	if faulted && !f.after {
 		s.answerFault(w, c, f)
 		return
 	}
@@ -98,6 +99,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	res, errCode := s.dispatch(c, form, js)
 	s.mu.Unlock()
+	if faulted {
+		s.answerFault(w, c, f) // done, but the client hears a failure
+		return
+	}
 	s.finish(w, c, res, errCode)
 }
 
@@ -187,6 +192,10 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 			id = "G" + strings.Join(users, "")
 		}
 		return result{"channel": map[string]any{"id": id}, "no_op": false, "already_open": false}, ""
+	case "conversations.history":
+		return s.conversationHistory(form, false)
+	case "conversations.replies":
+		return s.conversationHistory(form, true)
 	case "reactions.add":
 		if form.Get("name") == "" {
 			return nil, "invalid_name"
@@ -251,6 +260,17 @@ func (s *Server) postMessage(c *Call, form url.Values, ephemeral bool) (result, 
 		return nil, "channel_not_found"
 	}
 	m := &Msg{Source: c.Method, Channel: dmChannel(ch), Text: form.Get("text"), ThreadTS: form.Get("thread_ts")}
+	if md := form.Get("metadata"); md != "" {
+		var meta struct {
+			EventType    string         `json:"event_type"`
+			EventPayload map[string]any `json:"event_payload"`
+		}
+		if err := json.Unmarshal([]byte(md), &meta); err != nil || meta.EventType == "" {
+			c.Invalid = append(c.Invalid, "metadata must be JSON with an event_type and an event_payload")
+			return nil, "invalid_metadata_format"
+		}
+		m.Metadata = json.RawMessage(md)
+	}
 	if b := form.Get("blocks"); b != "" {
 		m.Blocks = json.RawMessage(b)
 		if c.Invalid = validateBlocks(m.Blocks, surfaceMessage); len(c.Invalid) > 0 {
@@ -565,4 +585,77 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	}
 	resp.OK = true
 	answer(http.StatusOK, result{"ok": true})
+}
+
+// conversationHistory answers conversations.history (top-level messages,
+// newest first) and conversations.replies (a thread, oldest first), with
+// the oldest/latest/limit/cursor paging and include_all_metadata of the
+// real methods.
+func (s *Server) conversationHistory(form url.Values, replies bool) (result, string) {
+	ch := dmChannel(form.Get("channel"))
+	if ch == "" {
+		return nil, "channel_not_found"
+	}
+	thread := form.Get("ts")
+	if replies && s.findMsg(ch, thread) == nil {
+		return nil, "thread_not_found"
+	}
+	oldest, latest := form.Get("oldest"), form.Get("latest")
+	limit, _ := strconv.Atoi(form.Get("limit"))
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	var picked []*Msg
+	for _, m := range s.history[ch] {
+		inThread := m.ThreadTS != "" && m.ThreadTS != m.TS
+		switch {
+		case replies && m.TS != thread && m.ThreadTS != thread:
+			continue
+		case !replies && inThread:
+			continue
+		case oldest != "" && tsLess(m.TS, oldest), latest != "" && !tsLess(m.TS, latest):
+			continue
+		}
+		picked = append(picked, m)
+	}
+	if !replies {
+		slices.Reverse(picked)
+	}
+	start, _ := strconv.Atoi(strings.TrimPrefix(form.Get("cursor"), "c"))
+	start = min(max(start, 0), len(picked))
+	end := min(start+limit, len(picked))
+	withMeta := form.Get("include_all_metadata") == "1" || form.Get("include_all_metadata") == "true"
+	msgs := make([]map[string]any, 0, end-start)
+	for _, m := range picked[start:end] {
+		wm := map[string]any{"type": "message", "user": s.opts.BotUserID, "bot_id": "B0SALESBOT", "text": m.Text, "ts": m.TS}
+		if m.ThreadTS != "" {
+			wm["thread_ts"] = m.ThreadTS
+		}
+		if len(m.Blocks) > 0 {
+			wm["blocks"] = m.Blocks
+		}
+		if withMeta && len(m.Metadata) > 0 {
+			wm["metadata"] = m.Metadata
+		}
+		msgs = append(msgs, wm)
+	}
+	res := result{"messages": msgs, "has_more": end < len(picked)}
+	if end < len(picked) {
+		res["response_metadata"] = map[string]any{"next_cursor": "c" + strconv.Itoa(end)}
+	}
+	return res, ""
+}
+
+// tsLess compares message timestamps ("1700000000.000123") as numbers.
+func tsLess(a, b string) bool {
+	as, af, _ := strings.Cut(a, ".")
+	bs, bf, _ := strings.Cut(b, ".")
+	if len(as) != len(bs) {
+		return len(as) < len(bs)
+	}
+	if as != bs {
+		return as < bs
+	}
+	af, bf = (af + "000000")[:6], (bf + "000000")[:6]
+	return af < bf
 }
