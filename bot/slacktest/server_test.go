@@ -472,3 +472,46 @@ func TestOverflowedEnvelopesGoOutWithoutReconnect(t *testing.T) {
 		}
 	}
 }
+
+func TestHistoryMetadataAndLostAnswers(t *testing.T) {
+	s := newServer(t)
+	ctx := ctxT(t)
+	c := api(s)
+	meta := func(k string) slack.MsgOption {
+		return slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "test_post", EventPayload: map[string]any{"key": k}})
+	}
+	_, first, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("one", false), meta("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.PostMessageContext(ctx, "C1", slack.MsgOptionText("reply", false), slack.MsgOptionTS(first), meta("r")); err != nil {
+		t.Fatal(err)
+	}
+	// Slack posts, but the answer is lost: the client sees a 500.
+	s.FailAfter("chat.postMessage", 1, 500)
+	_, _, err = c.PostMessageContext(ctx, "C1", slack.MsgOptionText("two", false), meta("b"))
+	var sc slack.StatusCodeError
+	if !errors.As(err, &sc) || sc.Code != 500 {
+		t.Fatalf("lost answer: %v", err)
+	}
+
+	h, err := c.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1", Limit: 1, IncludeAllMetadata: true})
+	if err != nil || len(h.Messages) != 1 || h.Messages[0].Text != "two" || h.Messages[0].Metadata.EventPayload["key"] != "b" || !h.HasMore {
+		t.Fatalf("history page 1 = %+v, %v", h, err)
+	}
+	h, err = c.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1", Cursor: h.ResponseMetaData.NextCursor})
+	if err != nil || len(h.Messages) != 1 || h.Messages[0].Text != "one" || h.Messages[0].Metadata.EventType != "" || h.HasMore {
+		t.Fatalf("history page 2 (no thread replies, no metadata unless asked) = %+v, %v", h, err)
+	}
+	h, err = c.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1", Oldest: "9999999999"})
+	if err != nil || len(h.Messages) != 0 {
+		t.Fatalf("history after oldest = %+v, %v", h, err)
+	}
+	msgs, _, _, err := c.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: first, IncludeAllMetadata: true})
+	if err != nil || len(msgs) != 2 || msgs[0].Text != "one" || msgs[1].Text != "reply" || msgs[1].Metadata.EventPayload["key"] != "r" {
+		t.Fatalf("replies = %+v, %v", msgs, err)
+	}
+	if _, _, _, err := c.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: "1.2"}); err == nil {
+		t.Fatal("replies of an unknown thread succeeded")
+	}
+}
