@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
@@ -54,7 +53,7 @@ func runBackup(ctx context.Context, c *command, path string, force bool) (err er
 
 // backupOnline gets the copy from the process holding the database lock.
 func backupOnline(ctx context.Context, c *command, path string) error {
-	if sameFile(path, c.cfg.DB) {
+	if storage.SameFile(path, c.cfg.DB) {
 		return sales.Errorf(sales.EINVALID, "backup file %s is the database itself: choose another path", path)
 	}
 	var n int64
@@ -76,19 +75,6 @@ func backupOnline(ctx context.Context, c *command, path string) error {
 	}
 	fmt.Fprintf(c.stdout, "backed up %s to %s (%s) from the running salesbot\n", c.cfg.DB, path, byteSize(n))
 	return nil
-}
-
-// sameFile reports whether a and b name the same file (or, when either is
-// missing, the same absolute path).
-func sameFile(a, b string) bool {
-	if sa, err := os.Stat(a); err == nil {
-		if sb, err := os.Stat(b); err == nil {
-			return os.SameFile(sa, sb)
-		}
-	}
-	pa, _ := filepath.Abs(a)
-	pb, _ := filepath.Abs(b)
-	return pa == pb
 }
 
 func byteSize(n int64) string {

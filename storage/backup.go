@@ -28,7 +28,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 // copy is written beside path and renamed into place, so path holds either
 // the old file or a complete backup. EINVALID when path is the database.
 func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
-	if same(path, db.Path) {
+	if SameFile(path, db.Path) {
 		return 0, sales.Errorf(sales.EINVALID, "backup file %s is the database itself: choose another path", path)
 	}
 	var n int64
@@ -72,7 +72,10 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 	return err
 }
 
-func same(a, b string) bool {
+// SameFile reports whether a and b name the same file (or, when either is
+// missing, the same absolute path): a backup must never overwrite the
+// database it copies.
+func SameFile(a, b string) bool {
 	if sa, err := os.Stat(a); err == nil {
 		if sb, err := os.Stat(b); err == nil {
 			return os.SameFile(sa, sb)
