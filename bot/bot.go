@@ -99,6 +99,7 @@ type Bot struct {
 	active    sync.Map // envelope ids being handled in this process
 	replies   *limiter
 	clear     *clearer // answered write commands to drop from the journal
+	owed      sync.Map // envelope id → true: answers the start-up answerer still owes
 
 	// idle tracking for WaitIdle: busy counts envelope handlers and
 	// background jobs; the outbox reports its own state.
@@ -232,8 +233,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(clearDone)
 		b.runClearer(clearCtx)
 	}()
-	// Answers a killed process owed go out first, before new envelopes
-	// (and redeliveries of its own) can arrive.
+	// Answers a killed process owed: listed before new envelopes (and
+	// redeliveries of its own) can arrive, sent in the background.
 	b.answerJournal(ctx)
 	runErr := make(chan error, 1)
 	go func() { runErr <- b.sm.RunContext(sockCtx) }()

@@ -223,10 +223,9 @@ func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.Sl
 	hctx := ictx
 	if writes {
 		hctx = withJournal(ictx, envID, cmd, received)
-		// Answered, or a redelivery: entries a dead process left were
-		// answered before the socket connected (answerJournal), so any
-		// entry for this envelope now is this handling's own.
-		defer b.clear.answered(envID)
+		// Answered, or a redelivery whose entry is this handling's own;
+		// an entry a dead process left is the start-up answerer's.
+		defer b.answeredNow(envID)
 	}
 	creq := b.request(ctx, cmd.Command, cmd.Text, cmd.UserID, cmd.UserName, cmd.ChannelID)
 	w := b.start(func() (*commands.Result, map[string]string, error) {

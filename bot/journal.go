@@ -95,26 +95,44 @@ func (b *Bot) flushClears() {
 	}
 }
 
-// answerJournal answers the write commands a previous process committed
-// but never answered. Run sets it going before the socket connects and
-// waits for it, clears included: a redelivered envelope handled after it
-// can then trust that any journal entry it finds is its own.
+// answerJournal starts answering the write commands a previous process
+// committed but never answered. It lists them before the socket connects
+// and marks them owed, so that a redelivery of one of those envelopes,
+// handled meanwhile, leaves its entry to the answerer instead of clearing
+// it; the answers themselves go out in the background, so a slow or
+// unreachable Slack does not hold up the connection.
 func (b *Bot) answerJournal(ctx context.Context) {
 	entries, err := b.store.Journal(ctx)
 	if err != nil {
 		b.log.Error("read unanswered commands failed", sales.LogKeyError, redact(err))
 		return
 	}
-	var done []string
-	for _, j := range entries {
-		if ctx.Err() != nil {
-			break
-		}
-		b.answerLate(ctx, j)
-		done = append(done, j.Key)
+	if len(entries) == 0 {
+		return
 	}
-	if err := b.store.ClearJournal(context.WithoutCancel(ctx), done...); err != nil {
-		b.log.Warn("clear answered commands failed", "count", len(done), sales.LogKeyError, redact(err))
+	for _, j := range entries {
+		b.owed.Store(j.Key, true)
+	}
+	b.log.Info("answering commands from before the restart", "count", len(entries))
+	b.goTrack(func() {
+		for _, j := range entries {
+			if ctx.Err() != nil {
+				return // left in the journal for the next start
+			}
+			b.answerLate(ctx, j)
+			if err := b.store.ClearJournal(context.WithoutCancel(ctx), j.Key); err != nil {
+				b.log.Warn("clear an answered command failed", sales.LogKeyEnvelope, j.Key, sales.LogKeyError, redact(err))
+			}
+			b.owed.Delete(j.Key)
+		}
+	})
+}
+
+// answeredNow queues a write command's journal entry to be cleared,
+// unless the start-up answerer still owes its answer.
+func (b *Bot) answeredNow(key string) {
+	if _, owed := b.owed.Load(key); !owed {
+		b.clear.answered(key)
 	}
 }
 

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,7 +33,11 @@ func TestUnansweredWritesAreAnsweredAfterRestart(t *testing.T) {
 	journal("Ehours", "add LateCo 5k", 2*time.Hour)
 	journal("Edays", "add AncientCo 9k", 72*time.Hour)
 
-	h := newHarness(t, hopts{db: db})
+	// Slack fails the first try of the late answer; it is tried again.
+	emu := slacktest.New(slacktest.Options{Users: team, Channels: map[string]string{winsChannel: "wins", chanGeneral: "general"}})
+	t.Cleanup(emu.Close)
+	emu.Fail("chat.postEphemeral", 1, http.StatusServiceUnavailable, 0)
+	h := newHarness(t, hopts{db: db, emu: emu})
 	call, err := h.emu.AwaitCall(h.ctx(), "chat.postEphemeral", func(c *slacktest.Call) bool {
 		return c.Msg != nil && strings.Contains(c.Msg.Text, "LateCo")
 	})
