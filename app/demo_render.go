@@ -74,7 +74,9 @@ var (
 		":bar_chart:", "📊", ":arrows_counterclockwise:", "🔄", ":new:", "🆕", ":arrow_up_small:", "🔼",
 		":arrow_down_small:", "🔽", ":dart:", "🎯", ":second_place_medal:", "🥈", ":third_place_medal:", "🥉",
 		":hourglass:", "⌛", ":handshake:", "🤝", ":point_right:", "👉", ":sparkles:", "✨", ":clap:", "👏",
-		":snowflake:", "❄️", ":sleeping:", "😴", ":calendar_spiral:", "🗓️", ":money_with_wings:", "💸")
+		":snowflake:", "❄️", ":sleeping:", "😴", ":calendar_spiral:", "🗓️", ":money_with_wings:", "💸",
+		":chart_with_downwards_trend:", "📉", ":frame_with_picture:", "🖼️", ":seedling:", "🌱",
+		":twisted_rightwards_arrows:", "🔀", ":white_circle:", "⚪")
 )
 
 // plainText turns Slack mrkdwn into terminal text.
