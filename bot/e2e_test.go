@@ -528,6 +528,29 @@ func TestDigestResumesAfterCrashWithoutReposting(t *testing.T) {
 	h2.noInvalid()
 }
 
+// The chart was shared but Slack's answer to the share was lost: the
+// retry finds the file in the digest's thread instead of uploading it
+// again.
+func TestDigestChartShareAnswerLostUploadsOnce(t *testing.T) {
+	h := newHarness(t, hopts{cfg: func(c *bot.Config) { c.DigestChannel = "C0DIGEST" }})
+	h.say("U0BOB", "/deal", "add Acme 5k")
+	h.emu.FailAfter("files.completeUploadExternal", 1, http.StatusInternalServerError)
+	if err := newDigest(t, h).PostNow(h.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	if pending, _ := h.db.Pending(context.Background()); len(pending) != 0 {
+		t.Fatalf("pending = %d", len(pending))
+	}
+	if files := h.emu.Files(); len(files) != 1 {
+		t.Fatalf("the chart was uploaded %d times", len(files))
+	}
+	if !strings.Contains(h.logs.String(), "the file was already shared") {
+		t.Error("no log line says the retry found the shared file")
+	}
+	h.noInvalid()
+}
+
 func TestDigestPosterThroughEmulator(t *testing.T) {
 	// The digest service's end-to-end tests live in digest/; here the
 	// poster's multi-step job: main post, chart, thread replies, in order.

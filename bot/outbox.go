@@ -29,7 +29,8 @@ import (
 // Slack's answer and the progress write). So every post carries message
 // metadata naming its job and step, and before a post that may already
 // have happened the worker looks for it in the channel (or thread) and
-// takes it instead of posting again.
+// takes it instead of posting again; a file share is recognised by the
+// file's name and title.
 
 const (
 	opPost   = "post"   // chat.postMessage
@@ -298,10 +299,33 @@ func (o *outbox) mayHavePosted(it storage.OutboxItem, i int) bool {
 }
 
 // findPosted looks for the message a post step already made, by its
-// metadata: in the thread for a reply, else in the channel since the job
-// was queued. It gives up quietly (posting is then at least once) when the
-// history cannot be read.
+// metadata.
 func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, since time.Time) (string, bool) {
+	return o.findMessage(ctx, channel, thread, key, since, func(m slack.Message) bool {
+		return m.Metadata.EventType == postEventType && m.Metadata.EventPayload["key"] == key
+	})
+}
+
+// findUploaded looks for the share of a file an upload step already made:
+// a file of that name and title (names carry the day, and a job's files
+// go in its own thread).
+func (o *outbox) findUploaded(ctx context.Context, channel, thread, key, name, title string, since time.Time) bool {
+	_, ok := o.findMessage(ctx, channel, thread, key, since, func(m slack.Message) bool {
+		for _, f := range m.Files {
+			if f.Name == name && f.Title == title {
+				return true
+			}
+		}
+		return false
+	})
+	return ok
+}
+
+// findMessage looks for a message that matches: in the thread for a step
+// in one, else in the channel since the job was queued. It gives up
+// quietly (the step then happens at least once) when the history cannot
+// be read.
+func (o *outbox) findMessage(ctx context.Context, channel, thread, key string, since time.Time, match func(slack.Message) bool) (string, bool) {
 	api := o.b.api
 	oldest := strconv.FormatInt(since.Add(-5*time.Minute).Unix(), 10)
 	cursor := ""
@@ -325,7 +349,7 @@ func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, si
 			return "", false
 		}
 		for _, m := range msgs {
-			if m.Metadata.EventType == postEventType && m.Metadata.EventPayload["key"] == key {
+			if match(m) {
 				return m.Timestamp, true
 			}
 		}
@@ -395,6 +419,13 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 		if channel == "" {
 			channel = pr.Channel
 		}
+		key := stepKey(it, i)
+		if o.mayHavePosted(it, i) && o.findUploaded(cctx, channel, thread, key, s.Name, s.Title, it.Created) {
+			o.b.m.outbox.WithLabelValues("found_posted").Inc()
+			o.b.log.Info("outbox: the file was already shared; not uploading again", "key", key)
+			return "", "", nil
+		}
+		o.tried[key] = true
 		_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(s.Data), FileSize: len(s.Data), Filename: s.Name, Title: s.Title,
 			AltTxt: s.Alt, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text,

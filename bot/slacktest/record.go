@@ -107,6 +107,7 @@ type Msg struct {
 	DeleteOriginal  bool
 	EnvelopeID      string          // for acks and response_url posts
 	Metadata        json.RawMessage // chat.postMessage metadata, as sent
+	FileIDs         []string        // a file share: the files it shows
 }
 
 // View is a modal or Home tab as the app last set it.

@@ -454,6 +454,7 @@ func (s *Server) completeUpload(c *Call, form url.Values) (result, string) {
 		return nil, "thread_not_found"
 	}
 	var out []map[string]any
+	var ids []string
 	for _, fi := range files {
 		f, ok := s.files[fi.ID]
 		if !ok {
@@ -469,6 +470,12 @@ func (s *Server) completeUpload(c *Call, form url.Values) (result, string) {
 		cp := *f
 		c.File = &cp
 		out = append(out, map[string]any{"id": f.ID, "title": f.Title})
+		ids = append(ids, f.ID)
+	}
+	if ch != "" {
+		// Sharing posts a message that shows the files, as in Slack.
+		s.history[dmChannel(ch)] = append(s.history[dmChannel(ch)], &Msg{Source: c.Method, Channel: dmChannel(ch),
+			TS: s.nextTS(), ThreadTS: form.Get("thread_ts"), Text: form.Get("initial_comment"), FileIDs: ids})
 	}
 	return result{"files": out}, ""
 }
@@ -636,6 +643,15 @@ func (s *Server) conversationHistory(form url.Values, replies bool) (result, str
 		}
 		if withMeta && len(m.Metadata) > 0 {
 			wm["metadata"] = m.Metadata
+		}
+		if len(m.FileIDs) > 0 {
+			var fs []map[string]any
+			for _, id := range m.FileIDs {
+				if f, ok := s.files[id]; ok {
+					fs = append(fs, map[string]any{"id": f.ID, "name": f.Name, "title": f.Title})
+				}
+			}
+			wm["files"] = fs
 		}
 		msgs = append(msgs, wm)
 	}
