@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -208,6 +209,7 @@ func (o *outbox) run(ctx context.Context) {
 					if derr := o.b.store.Done(ctx, it.ID); derr != nil {
 						o.b.log.Error("outbox: done", sales.LogKeyError, derr.Error())
 					}
+					o.forgetTried(it)
 					continue
 				}
 				fallthrough
@@ -277,9 +279,7 @@ func (o *outbox) deliver(ctx context.Context, it storage.OutboxItem) error {
 	if multi {
 		_ = o.b.store.SetSetting(ctx, progressKey(it.ID), "")
 	}
-	for i := range j.Steps {
-		delete(o.tried, stepKey(it, i))
-	}
+	o.forgetTried(it)
 	o.b.m.outbox.WithLabelValues("posted").Inc()
 	return nil
 }
@@ -290,6 +290,16 @@ const postEventType = "salesbot_post"
 // stepKey names one step of one job, in the post's metadata.
 func stepKey(it storage.OutboxItem, i int) string {
 	return it.Key + "#" + strconv.Itoa(i)
+}
+
+// forgetTried drops a finished or dropped job's attempts from tried.
+func (o *outbox) forgetTried(it storage.OutboxItem) {
+	prefix := it.Key + "#"
+	for k := range o.tried {
+		if strings.HasPrefix(k, prefix) {
+			delete(o.tried, k)
+		}
+	}
 }
 
 // mayHavePosted says whether step i of it could already be in Slack: it
