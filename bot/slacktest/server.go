@@ -41,6 +41,19 @@ type User struct {
 	IsAdmin  bool
 	IsOwner  bool
 	IsBot    bool
+	// Email is the profile's address. users.info shows it only to an app
+	// granted users:read.email (Options.Scopes), as Slack does.
+	Email string
+	// EmailUnconfirmed marks an address the user never confirmed: Slack
+	// reports it as is_email_confirmed false.
+	EmailUnconfirmed bool
+}
+
+// DefaultScopes are the bot scopes granted when Options.Scopes is nil:
+// those manifest.yaml asks for.
+var DefaultScopes = []string{
+	"app_mentions:read", "channels:history", "chat:write", "commands", "files:write",
+	"groups:history", "im:history", "im:write", "reactions:write", "users:read", "users:read.email",
 }
 
 // Options configure a Server. Zero values take the defaults above.
@@ -55,6 +68,8 @@ type Options struct {
 	// Slack; negative disables expiry for slow debugging).
 	TriggerTTL time.Duration
 	Users      []User
+	// Scopes are the bot token's granted scopes (nil: DefaultScopes).
+	Scopes []string
 	// Channels maps channel ids to names for slash command payloads.
 	Channels map[string]string
 	Logger   *slog.Logger
@@ -135,6 +150,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Scopes == nil {
+		opts.Scopes = DefaultScopes
 	}
 	s := &Server{
 		opts:     opts,

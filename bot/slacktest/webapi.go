@@ -173,7 +173,7 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 		if !ok {
 			return nil, "user_not_found"
 		}
-		return result{"user": userJSON(u, s.opts.TeamID)}, ""
+		return result{"user": userJSON(u, s.opts.TeamID, slices.Contains(s.opts.Scopes, "users:read.email"))}, ""
 	case "conversations.open":
 		users := strings.Split(form.Get("users"), ",")
 		if form.Get("users") == "" {
@@ -225,7 +225,14 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 	return nil, "unknown_method"
 }
 
-func userJSON(u User, team string) map[string]any {
+// userJSON is a user object. The email field is there only with
+// users:read.email: "The users:read.email OAuth scope is now required to
+// access the email field in user objects returned by the users.list and
+// users.info web API methods"
+// (https://docs.slack.dev/reference/methods/users.info); whether it was
+// confirmed is the user's is_email_confirmed
+// (https://api.slack.com/types/user).
+func userJSON(u User, team string, email bool) map[string]any {
 	tz := u.TZ
 	if tz == "" {
 		tz = "America/Los_Angeles"
@@ -236,12 +243,16 @@ func userJSON(u User, team string) map[string]any {
 		name, o := time.Now().In(loc).Zone()
 		off, label = o, name
 	}
+	profile := map[string]any{"real_name": u.RealName, "display_name": u.Name,
+		"real_name_normalized": u.RealName, "display_name_normalized": u.Name}
+	if email && u.Email != "" {
+		profile["email"] = u.Email
+	}
 	return map[string]any{
 		"id": u.ID, "team_id": team, "name": u.Name, "deleted": false, "real_name": u.RealName,
 		"tz": tz, "tz_label": label, "tz_offset": off, "is_admin": u.IsAdmin, "is_owner": u.IsOwner,
-		"is_bot": u.IsBot,
-		"profile": map[string]any{"real_name": u.RealName, "display_name": u.Name,
-			"real_name_normalized": u.RealName, "display_name_normalized": u.Name},
+		"is_bot": u.IsBot, "is_email_confirmed": u.Email != "" && !u.EmailUnconfirmed,
+		"profile": profile,
 	}
 }
 
