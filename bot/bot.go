@@ -61,7 +61,7 @@ type Store interface {
 	Pending(ctx context.Context) ([]storage.OutboxItem, error)
 	Done(ctx context.Context, id uint64) error
 	Retry(ctx context.Context, id uint64) error
-	EnsurePerson(ctx context.Context, slackID, name, realName string) (sales.Person, error)
+	EnsurePerson(ctx context.Context, slackID, name, realName, email string) (sales.Person, error)
 	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
 	ModifyPerson(ctx context.Context, id sales.PersonID, fn func(*sales.Person) error) (sales.Person, error)
 	Stages(ctx context.Context) (sales.StageSet, error)

@@ -16,6 +16,7 @@ type UserInfo struct {
 	ID       string
 	Name     string // handle / display name
 	RealName string
+	Email    string // only when Slack says it is confirmed; "" without users:read.email
 	TZ       string // IANA zone
 	IsAdmin  bool   // Slack workspace admin
 	IsOwner  bool   // Slack workspace owner
@@ -29,7 +30,7 @@ const (
 )
 
 // directory caches users.info. A command waits briefly for a user's first
-// lookup (real names link imported people); later lookups are served from
+// lookup (a confirmed email links an imported person); later lookups are served from
 // memory and refreshed in the background. Each fetch also stores the
 // user's name and time zone on their person, for nudges in their zone.
 type directory struct {
@@ -119,6 +120,11 @@ func (d *directory) fetch(id string, e *dirEntry, done chan struct{}) {
 		name = u.Name
 	}
 	e.info = UserInfo{ID: u.ID, Name: name, RealName: u.RealName, TZ: u.TZ, IsAdmin: u.IsAdmin, IsOwner: u.IsOwner, IsBot: u.IsBot}
+	// An unconfirmed address is anyone's claim, and it links imported
+	// people, so only a confirmed one is kept.
+	if u.IsEmailConfirmed {
+		e.info.Email = u.Profile.Email
+	}
 	e.ok, e.fetched = true, time.Now()
 	info := e.info
 	d.mu.Unlock()
@@ -130,7 +136,7 @@ func (d *directory) fetch(id string, e *dirEntry, done chan struct{}) {
 
 // persist links the Slack user to a person and keeps their zone current.
 func (d *directory) persist(ctx context.Context, u UserInfo) {
-	p, err := d.b.store.EnsurePerson(ctx, u.ID, u.Name, u.RealName)
+	p, err := d.b.store.EnsurePerson(ctx, u.ID, u.Name, u.RealName, u.Email)
 	if err != nil {
 		d.b.log.Warn("directory: ensure person", sales.LogKeyUser, u.ID, sales.LogKeyError, redact(err))
 		return

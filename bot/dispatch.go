@@ -141,7 +141,7 @@ func (b *Bot) request(ctx context.Context, command, text, userID, handle, channe
 	if u.Name != "" {
 		name = u.Name
 	}
-	return commands.Request{Command: command, Text: text, UserID: userID, UserName: name, RealName: u.RealName, ChannelID: channel}
+	return commands.Request{Command: command, Text: text, UserID: userID, UserName: name, RealName: u.RealName, Email: u.Email, ChannelID: channel}
 }
 
 // commandName is "/deal add" for metrics: the command and its first word,

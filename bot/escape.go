@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/salesbot/salesbot/sales"
 )
 
 // Sanitize makes user text safe to carry: invalid UTF-8 becomes U+FFFD,
@@ -140,18 +142,7 @@ func EscClip(s string, max int) string { return Clip(Escape(s), max) }
 
 // isSlackID reports whether s is shaped like a Slack user id, so it may be
 // placed in a <@…> mention without letting text through.
-func isSlackID(s string) bool {
-	if len(s) < 2 || len(s) > 24 || (s[0] != 'U' && s[0] != 'W') {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
+func isSlackID(s string) bool { return sales.IsSlackUserID(s) }
 
 // Mention renders a user for mrkdwn: a real mention when the Slack id is
 // valid, else the escaped name.

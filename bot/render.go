@@ -180,13 +180,27 @@ func pack(idPrefix string, lines []string, room int) []slack.Block {
 	return out
 }
 
-// escLines escapes raw lines for mrkdwn (command messages carry user text).
-func escLines(lines []string) []string {
+// escLines escapes raw lines for mrkdwn (command messages carry user
+// text), then makes real mentions of the ids the command named with
+// Result.Mention.
+func escLines(lines, mentions []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
-		out[i] = EscapeMd(l)
+		out[i] = withMentions(EscapeMd(l), mentions)
 	}
 	return out
+}
+
+// withMentions turns the escaped "<@id>" of each of ids back into a
+// mention. Only ids the command itself named qualify, so a user who types
+// "<@U123>" pings no one the reply does not mention anyway.
+func withMentions(escaped string, ids []string) string {
+	for _, id := range ids {
+		if isSlackID(id) {
+			escaped = strings.ReplaceAll(escaped, "&lt;@"+id+"&gt;", "<@"+id+">")
+		}
+	}
+	return escaped
 }
 
 // Render turns a command result into a message. KindDealForm has no
@@ -237,7 +251,7 @@ func renderMessage(res *commands.Result) Message {
 	if res.Title != "" {
 		bs = append(bs, header(res.Title))
 	}
-	bs = append(bs, pack("msg", escLines(res.Lines), maxMessageBlocks-len(bs))...)
+	bs = append(bs, pack("msg", escLines(res.Lines, res.Mentions), maxMessageBlocks-len(bs))...)
 	if len(bs) == 0 {
 		bs = append(bs, section("msg.0", "Done."))
 	}
@@ -245,7 +259,7 @@ func renderMessage(res *commands.Result) Message {
 	if len(res.Lines) > 0 {
 		first = res.Lines[0]
 	}
-	return Message{Text: fallback(res.Title, first), Blocks: bs}
+	return Message{Text: withMentions(fallback(res.Title, first), res.Mentions), Blocks: bs}
 }
 
 // ---- deals ----
@@ -571,7 +585,7 @@ func renderGoals(res *commands.Result, o RenderOptions) Message {
 		}
 		lines = append(lines, goalLine(&res.Goals[i], cur))
 	}
-	lines = append(lines, escLines(res.Lines)...)
+	lines = append(lines, escLines(res.Lines, res.Mentions)...)
 	if len(res.Goals) <= 12 {
 		// Few subjects: one section each reads best.
 		for i, l := range lines {
@@ -646,7 +660,7 @@ func renderTerritories(res *commands.Result, o RenderOptions) Message {
 		}
 		lines = append(lines, fmt.Sprintf("*%s* — %d open · %s%s\n%s", EscClipMd(t.Name, 150), t.Open, o.Currency.Format(t.Value), route, members))
 	}
-	lines = append(lines, escLines(res.Lines)...)
+	lines = append(lines, escLines(res.Lines, res.Mentions)...)
 	bs = append(bs, pack("territories", lines, maxMessageBlocks-len(bs))...)
 	return Message{Text: fallback(title, fmt.Sprintf("%d territories", len(res.Territories))), Blocks: bs}
 }

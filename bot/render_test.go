@@ -369,3 +369,34 @@ func TestRenderHelpKeepsGapsAcrossSections(t *testing.T) {
 		}
 	}
 }
+
+// A reply's Mentions become real mentions; the same text typed by a user
+// for anyone else stays escaped.
+func TestRenderMentions(t *testing.T) {
+	res := &commands.Result{Kind: commands.KindMessage, Title: "Linked"}
+	who := res.Mention(sales.Person{SlackID: "U0DAN", Name: "dan"})
+	res.Lines = []string{"Logged: \"<@U0BOB> & <!channel>\" is now " + who + " in Slack."}
+	nobody := res.Mention(sales.Person{SlackID: "not-an-id", Name: "<b>"})
+	res.Lines = append(res.Lines, nobody+" has no Slack id.")
+	m := bot.Render(res, bot.RenderOptions{})
+	got := plainBlocks(t, m.Blocks)
+	for _, want := range []string{"is now <@U0DAN> in Slack", "&lt;@U0BOB&gt; &amp; &lt;!channel&gt;", "&lt;b&gt; has no Slack id"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("blocks lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<@U0BOB>") || strings.Contains(got, "<!channel>") || !strings.Contains(m.Text, "<@U0DAN>") {
+		t.Errorf("mentions: text %q blocks %s", m.Text, got)
+	}
+}
+
+func plainBlocks(t *testing.T, v any) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}

@@ -144,7 +144,7 @@ func (r *run) territoryList() (*Result, error) {
 func (r *run) salesbot(c Cmd) (*Result, error) {
 	switch c.Verb {
 	case "whoami":
-		return r.whoami(), nil
+		return r.whoami()
 	case "stages":
 		res := msg("Stages")
 		for _, s := range r.stages.Stages {
@@ -240,12 +240,15 @@ func (r *run) routeManagerDigest(c Cmd) (*Result, error) {
 	return res, nil
 }
 
-func (r *run) whoami() *Result {
+func (r *run) whoami() (*Result, error) {
 	p := r.actor.Person
 	res := msg("You")
 	res.Lines = append(res.Lines, fmt.Sprintf("%s (%s), %s", p.Label(), p.ID, r.actor.Role))
 	if r.admins[p.SlackID] {
 		res.Lines = append(res.Lines, "Admin through SALESBOT_ADMINS.")
+	}
+	if p.PendingRole != sales.RoleRep {
+		res.Lines = append(res.Lines, fmt.Sprintf("Your Slack email linked you to your imported record, which was %s: you are a rep until an admin sets your role.", p.PendingRole.Article()))
 	}
 	if p.Manager != 0 {
 		res.Lines = append(res.Lines, "Reports to "+r.person(p.Manager).Label()+".")
@@ -258,7 +261,57 @@ func (r *run) whoami() *Result {
 	} else {
 		res.Lines = append(res.Lines, "Coaching nudges are on.")
 	}
-	return res
+	if sales.Authorize(r.actor, sales.ActPeopleManage, 0) != nil {
+		return res, nil
+	}
+	people, err := r.allPeople()
+	if err != nil {
+		return nil, err
+	}
+	r.linkSuggestions(res, people)
+	return res, nil
+}
+
+// linkSuggestions tells whoever manages people what automatic linking
+// left to them: roles an email link did not grant, and imported records
+// that share a name with a Slack user. A name is only a hint (anyone can
+// take any name in Slack), so it is never acted on without a person.
+func (r *run) linkSuggestions(res *Result, people []sales.Person) {
+	const most = 10
+	var lines []string
+	for _, q := range people {
+		if q.PendingRole != sales.RoleRep && q.SlackID != "" {
+			lines = append(lines, fmt.Sprintf("%s was linked by their confirmed Slack email to a record imported as %s, and is a rep until an admin confirms: /salesbot role @%s %s",
+				res.Mention(q), q.PendingRole.Article(), q.Label(), q.PendingRole))
+		}
+	}
+	for _, q := range people {
+		if q.SlackID != "" {
+			continue
+		}
+		for _, s := range people {
+			if s.SlackID != "" && s.ID != q.ID && sameName(q, s) {
+				lines = append(lines, fmt.Sprintf("%q (%s, imported as %s) has the Slack name of %s. Names prove nothing; if they are the same person: /salesbot link %q @%s",
+					q.Label(), q.ID, q.Role, res.Mention(s), q.Label(), s.Label()))
+			}
+		}
+	}
+	if len(lines) > most {
+		lines = append(lines[:most], fmt.Sprintf("… and %d more.", len(lines)-most))
+	}
+	res.Lines = append(res.Lines, lines...)
+}
+
+// sameName reports whether a and b share a display or real name.
+func sameName(a, b sales.Person) bool {
+	for _, x := range []string{a.Name, a.RealName} {
+		for _, y := range []string{b.Name, b.RealName} {
+			if x != "" && strings.EqualFold(x, y) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *run) setRole(c Cmd) (*Result, error) {
@@ -289,22 +342,18 @@ func (r *run) setRole(c Cmd) (*Result, error) {
 	}
 	if p, err = r.store.ModifyPerson(r.ctx, p.ID, func(q *sales.Person) error {
 		q.Role = c.Role
+		q.PendingRole = sales.RoleRep // an admin has decided
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("role: %w", err)
 	}
-	res := msg("Role set", fmt.Sprintf("Logged: %s is now %s.", p.Label(), article(c.Role)))
+	res := msg("Role set")
+	who := res.Mention(p)
+	res.Lines = append(res.Lines, fmt.Sprintf("Logged: %s is now %s.", who, c.Role.Article()))
 	if r.admins[p.SlackID] && c.Role != sales.RoleAdmin {
-		res.Lines = append(res.Lines, p.Label()+" stays an admin through SALESBOT_ADMINS.")
+		res.Lines = append(res.Lines, who+" stays an admin through SALESBOT_ADMINS.")
 	}
 	return res, nil
-}
-
-func article(role sales.Role) string {
-	if role == sales.RoleAdmin {
-		return "an admin"
-	}
-	return "a " + role.String()
 }
 
 func (r *run) setManager(c Cmd) (*Result, error) {
@@ -348,12 +397,14 @@ func (r *run) setManager(c Cmd) (*Result, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("manager: %w", err)
 	}
+	res := msg("Manager set")
 	if c.NoManager {
-		return msg("Manager set", fmt.Sprintf("Logged: %s reports to no one.", rep.Label())), nil
+		res.Lines = append(res.Lines, fmt.Sprintf("Logged: %s reports to no one.", res.Mention(rep)))
+		return res, nil
 	}
-	res := msg("Manager set", fmt.Sprintf("Logged: %s now reports to %s.", rep.Label(), mgr.Label()))
+	res.Lines = append(res.Lines, fmt.Sprintf("Logged: %s now reports to %s.", res.Mention(rep), res.Mention(mgr)))
 	if r.roleOf(mgr) == sales.RoleRep {
-		res.Lines = append(res.Lines, fmt.Sprintf("%s is a rep; an admin can make them a manager with /salesbot role @%s manager.", mgr.Label(), mgr.Label()))
+		res.Lines = append(res.Lines, fmt.Sprintf("%s is a rep; an admin can make them a manager with /salesbot role @%s manager.", res.Mention(mgr), mgr.Label()))
 	}
 	return res, nil
 }
@@ -373,11 +424,17 @@ func (r *run) link(c Cmd) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := sales.AuthorizeLink(r.actor, imported); err != nil {
+		return nil, err
+	}
+	slackUser := sales.Person{SlackID: c.User.ID, Name: c.User.Name}
 	if imported.SlackID == c.User.ID {
-		return msg("Linked", fmt.Sprintf("%s is already linked to %s.", imported.Label(), c.User.Label())), nil
+		res := msg("Linked")
+		res.Lines = append(res.Lines, fmt.Sprintf("%s is already linked to %s.", imported.Label(), res.Mention(slackUser)))
+		return res, nil
 	}
 	if imported.SlackID != "" {
-		return nil, sales.Errorf(sales.ECONFLICT, "%s is already linked to another Slack user (<@%s>)", imported.Label(), imported.SlackID)
+		return nil, sales.Errorf(sales.ECONFLICT, "%s is already linked to another Slack user", imported.Label())
 	}
 	existing, err := r.store.PersonBySlackID(r.ctx, c.User.ID)
 	switch sales.ErrorCode(err) {
@@ -426,5 +483,7 @@ func (r *run) link(c Cmd) (*Result, error) {
 	if err := r.store.UpdatePerson(r.ctx, imported); err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
-	return msg("Linked", fmt.Sprintf("Logged: %s (%s) is now %s in Slack.", imported.Label(), imported.ID, c.User.Label())), nil
+	res := msg("Linked")
+	res.Lines = append(res.Lines, fmt.Sprintf("Logged: %s (%s) is now %s in Slack.", imported.Label(), imported.ID, res.Mention(slackUser)))
+	return res, nil
 }

@@ -31,7 +31,7 @@ func BenchmarkHandleDealAdd(b *testing.B) {
 	svc := commands.New(db, commands.Config{Clock: sales.SystemClock{}, Loc: time.UTC})
 	ctx := context.Background()
 	for i := 0; i < 64; i++ {
-		if _, err := svc.Actor(ctx, fmt.Sprintf("U%04d", i), fmt.Sprintf("rep%d", i), ""); err != nil {
+		if _, err := svc.Actor(ctx, fmt.Sprintf("U%04d", i), fmt.Sprintf("rep%d", i), "", ""); err != nil {
 			b.Fatal(err)
 		}
 	}

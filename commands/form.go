@@ -58,7 +58,7 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 		}
 	}
 
-	actor, err := s.Actor(ctx, req.UserID, req.UserName, req.RealName)
+	actor, err := s.Actor(ctx, req.UserID, req.UserName, req.RealName, req.Email)
 	if err != nil {
 		return nil, nil, err
 	}

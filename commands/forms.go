@@ -281,7 +281,7 @@ var forms = []*Form{
 	{Command: "salesbot", Verb: "manager", args: []arg{aUser, {kind: argManager, label: "@manager|none"}},
 		Summary: "Set whom a rep reports to.", Who: whoManagers, Examples: []string{"/salesbot manager @alice @carol"}},
 	{Command: "salesbot", Verb: "link", args: []arg{{kind: argName, label: `"Imported Name"`}, aUser},
-		Summary: "Link a person imported by name to their Slack user.", Who: whoManagers,
+		Summary: "Link a person imported by name to their Slack user; the user gets that person's role, so one above your own needs an admin.", Who: whoManagers,
 		Examples: []string{`/salesbot link "Alice Smith" @alice`}},
 	{Command: "salesbot", Verb: "digest", Aliases: []string{"digests", "digest status"},
 		Summary: "When the next digest and nudges go out, and which channel each digest goes to.", Who: whoManagers,

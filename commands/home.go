@@ -25,7 +25,7 @@ func (s *Service) Home(ctx context.Context, req Request) (*HomeView, error) {
 	if err != nil {
 		return nil, fmt.Errorf("home: %w", err)
 	}
-	actor, err := s.Actor(ctx, req.UserID, req.UserName, req.RealName)
+	actor, err := s.Actor(ctx, req.UserID, req.UserName, req.RealName, req.Email)
 	if err != nil {
 		return nil, err
 	}

@@ -179,7 +179,7 @@ func TestButtonsUseTheSamePermissions(t *testing.T) {
 	e := newEnv(t)
 	e.team()
 	id := e.add(bob, "Bobco 5k")
-	actor, err := e.svc.Actor(context.Background(), alice, "alice", "")
+	actor, err := e.svc.Actor(context.Background(), alice, "alice", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestButtonsUseTheSamePermissions(t *testing.T) {
 		}
 	}
 	e.unchanged(before, "forbidden buttons")
-	mgr, _ := e.svc.Actor(context.Background(), manager, "maria", "")
+	mgr, _ := e.svc.Actor(context.Background(), manager, "maria", "", "")
 	res, err := e.svc.Exec(e.ctx, mgr, commands.Cmd{Command: "deal", Verb: "advance", Deal: commands.DealRef{ID: id}})
 	if err != nil || res.Deal.StageName != "Qualified" {
 		t.Errorf("manager advance: %v %+v", err, res)

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -17,7 +18,8 @@ type Request struct {
 	Text      string // everything after the command
 	UserID    string // Slack user id of the actor
 	UserName  string // Slack handle, used to name a new person
-	RealName  string // Slack real name, used to link imported people
+	RealName  string // Slack real name
+	Email     string // Slack email, only when Slack confirmed it: links imported people
 	ChannelID string
 }
 
@@ -41,6 +43,10 @@ type Result struct {
 	Kind  Kind
 	Title string   // short heading, plain text
 	Lines []string // plain-text lines (user text inside is raw)
+	// Mentions are the Slack user ids Lines name as "<@U…>" (added with
+	// Mention). Renderers make exactly those real mentions and escape the
+	// rest, so user text can never ping anyone the reply does not name.
+	Mentions []string
 
 	Deal        *DealCard
 	Deals       []DealCard
@@ -63,6 +69,18 @@ type Result struct {
 	// NextPage is the command that shows the next page of a list ("/deal
 	// list all page:3"); "" on the last page.
 	NextPage string
+}
+
+// Mention names p in one of res's Lines: a Slack mention when p is
+// linked to Slack (so Slack shows their current name), else their label.
+func (res *Result) Mention(p sales.Person) string {
+	if !sales.IsSlackUserID(p.SlackID) {
+		return p.Label()
+	}
+	if !slices.Contains(res.Mentions, p.SlackID) {
+		res.Mentions = append(res.Mentions, p.SlackID)
+	}
+	return "<@" + p.SlackID + ">"
 }
 
 // DealCard is a deal ready to show.

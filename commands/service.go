@@ -17,7 +17,7 @@ import (
 type Store interface {
 	report.Source
 
-	EnsurePerson(ctx context.Context, slackID, name, realName string) (sales.Person, error)
+	EnsurePerson(ctx context.Context, slackID, name, realName, email string) (sales.Person, error)
 	Person(ctx context.Context, id sales.PersonID) (sales.Person, error)
 	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
 	PersonByName(ctx context.Context, name string) (sales.Person, error)
@@ -111,13 +111,13 @@ func (s *Service) Parser(stages sales.StageSet) Parser {
 }
 
 // Actor resolves the acting Slack user to a person (creating a rep, or
-// linking an imported person by name, on first contact). SALESBOT_ADMINS
-// are admins whatever their stored role.
-func (s *Service) Actor(ctx context.Context, slackID, name, realName string) (sales.Actor, error) {
+// linking an imported person by confirmed email, on first contact).
+// SALESBOT_ADMINS are admins whatever their stored role.
+func (s *Service) Actor(ctx context.Context, slackID, name, realName, email string) (sales.Actor, error) {
 	if strings.TrimSpace(slackID) == "" {
 		return sales.Actor{}, sales.Errorf(sales.EINVALID, "the command has no user")
 	}
-	p, err := s.store.EnsurePerson(ctx, slackID, name, realName)
+	p, err := s.store.EnsurePerson(ctx, slackID, name, realName, email)
 	if err != nil {
 		return sales.Actor{}, fmt.Errorf("actor: %w", err)
 	}
@@ -154,7 +154,7 @@ func (s *Service) handle(ctx context.Context, req Request, name *string) (*Resul
 		return nil, err
 	}
 	*name = c.Name()
-	actor, err := s.Actor(ctx, req.UserID, req.UserName, req.RealName)
+	actor, err := s.Actor(ctx, req.UserID, req.UserName, req.RealName, req.Email)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +270,7 @@ func (r *run) ensureUser(p sales.Person, known bool) (sales.Person, error) {
 	if known {
 		return p, nil
 	}
-	np, err := r.store.EnsurePerson(r.ctx, p.SlackID, p.Name, "")
+	np, err := r.store.EnsurePerson(r.ctx, p.SlackID, p.Name, "", "")
 	if err != nil {
 		return sales.Person{}, fmt.Errorf("person: %w", err)
 	}

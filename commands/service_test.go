@@ -458,7 +458,7 @@ func TestSalesbotAdmin(t *testing.T) {
 
 	// SALESBOT_ADMINS always wins; the last stored admin cannot step down.
 	e.must(admin, "/salesbot", "role <@UADMIN|root> rep")
-	if a, _ := e.svc.Actor(e.ctx, admin, "", ""); a.Role != sales.RoleAdmin {
+	if a, _ := e.svc.Actor(e.ctx, admin, "", "", ""); a.Role != sales.RoleAdmin {
 		t.Errorf("env admin demoted: %+v", a)
 	}
 	e.must(admin, "/salesbot", "role <@UCAROL|carol> admin")

@@ -56,6 +56,7 @@ type Actor struct {
 //   - everyone may view deals and the pipeline.
 //
 // target is the owner of the deal concerned (0 when the action has none).
+// AuthorizeLink, beside it, adds the one rule that depends on a record.
 func Authorize(a Actor, act Action, target PersonID) error {
 	switch {
 	case a.Role == RoleAdmin:
@@ -72,6 +73,23 @@ func Authorize(a Actor, act Action, target PersonID) error {
 		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can change your own deals", act)
 	}
 	return Errorf(EFORBIDDEN, "only a manager or admin can %s", act)
+}
+
+// AuthorizeLink decides whether a may link a Slack user to the stored
+// person p ("/salesbot link"). The link hands the Slack user p's role, so
+// a role above the actor's own is setting a role (ActRoleSet).
+func AuthorizeLink(a Actor, p Person) error {
+	if err := Authorize(a, ActPeopleManage, 0); err != nil {
+		return err
+	}
+	if p.Role <= a.Role {
+		return nil
+	}
+	if err := Authorize(a, ActRoleSet, 0); err != nil {
+		return Errorf(EFORBIDDEN, "%s is %s, above your role (%s), and linking gives that role: only an admin can %s",
+			p.Label(), p.Role.Article(), a.Role, ActRoleSet)
+	}
+	return nil
 }
 
 type ctxKey int

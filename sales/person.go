@@ -31,6 +31,14 @@ func (r Role) String() string {
 	}
 }
 
+// Article is the role with its article: "an admin", "a manager".
+func (r Role) Article() string {
+	if r == RoleAdmin {
+		return "an admin"
+	}
+	return "a " + r.String()
+}
+
 // ParseRole accepts admin, manager or rep.
 func ParseRole(s string) (Role, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
@@ -56,6 +64,27 @@ type Person struct {
 	Territory TerritoryID // 0 = none
 	TZ        string      // IANA zone from Slack; "" = team zone
 	NudgesOff bool
+	// PendingRole is the role an imported record had when it was linked
+	// to Slack automatically (by a confirmed email). An automatic link
+	// never grants more than rep: Role is rep and this waits for an admin
+	// to set the role. RoleRep means nothing is pending.
+	PendingRole Role
+}
+
+// IsSlackUserID reports whether s is shaped like a Slack user id (U or W,
+// then capital letters and digits), so it may be placed in a <@…>
+// mention without letting text through.
+func IsSlackUserID(s string) bool {
+	if len(s) < 2 || len(s) > 24 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Label is the name to show: the display name, else the Slack id.

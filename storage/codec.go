@@ -254,6 +254,9 @@ func encodePerson(p *sales.Person) []byte {
 	if p.NudgesOff {
 		flags |= 1
 	}
+	// Bits 1-2: PendingRole (0 = rep = none), so records written before it
+	// existed read as nothing pending.
+	flags |= uint8(p.PendingRole&3) << 1
 	w := writer(make([]byte, 0, 40+len(p.SlackID)+len(p.Name)+len(p.RealName)+len(p.Email)+len(p.TZ)))
 	w = w.u8(recV1).u64(uint64(p.ID)).u8(uint8(p.Role)).u64(uint64(p.Manager)).u64(uint64(p.Territory)).u8(flags)
 	return w.str(p.SlackID).str(p.Name).str(p.RealName).str(p.Email).str(p.TZ)
@@ -266,7 +269,9 @@ func decodePerson(v []byte) (sales.Person, error) {
 		ID: sales.PersonID(r.u64()), Role: sales.Role(r.u8()),
 		Manager: sales.PersonID(r.u64()), Territory: sales.TerritoryID(r.u64()),
 	}
-	p.NudgesOff = r.u8()&1 != 0
+	flags := r.u8()
+	p.NudgesOff = flags&1 != 0
+	p.PendingRole = sales.Role(flags >> 1 & 3)
 	p.SlackID = r.str()
 	p.Name = r.str()
 	p.RealName = r.str()

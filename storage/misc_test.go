@@ -212,7 +212,7 @@ func TestMarkEnvelope(t *testing.T) {
 func TestModifyPersonKeepsConcurrentChanges(t *testing.T) {
 	ctx := context.Background()
 	db := storagetest.MustOpen(t)
-	p, err := db.EnsurePerson(ctx, "U1", "ann", "Ann Archer")
+	p, err := db.EnsurePerson(ctx, "U1", "ann", "Ann Archer", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,18 +136,24 @@ func (db *DB) People(ctx context.Context) ([]sales.Person, error) {
 	return out, err
 }
 
-// EnsurePerson returns the person linked to slackID. If none is linked it
-// links an unlinked person whose Name or RealName matches name or realName
-// (case-insensitive), or else creates a rep. Name fields are refreshed when
-// the given ones are non-empty. Safe to call concurrently (it uses Batch).
+// EnsurePerson returns the person linked to slackID, or else links an
+// imported one or creates a rep. name and realName (Slack's display and
+// real name) are stored when non-empty; email is the user's Slack address
+// and must be one Slack confirmed (pass "" otherwise). Safe to call
+// concurrently (it uses Batch).
 //
-// Linking needs exactly one unlinked match; with several a new rep is
-// created rather than guessing. The common case (already linked, names
-// unchanged) is a read transaction only.
-func (db *DB) EnsurePerson(ctx context.Context, slackID, name, realName string) (sales.Person, error) {
+// Only an email links automatically: names are self-service in Slack, so
+// a name never does (a member renamed "Maria Admin" would otherwise
+// become the imported admin). The email must match exactly one unlinked
+// person, case-insensitively. The link keeps that person's deals,
+// quotas, manager and territory but never grants more than rep: a higher
+// imported role is kept in PendingRole for an admin to set. The common
+// case (already linked, names unchanged) is a read transaction only.
+func (db *DB) EnsurePerson(ctx context.Context, slackID, name, realName, email string) (sales.Person, error) {
 	if slackID == "" {
 		return sales.Person{}, sales.Errorf(sales.EINVALID, "a Slack user id is needed to find or create a person")
 	}
+	email = strings.TrimSpace(email)
 	var out sales.Person
 	var fresh bool
 	err := db.view(ctx, "ensure person", func(tx *bolt.Tx) error {
@@ -177,25 +183,22 @@ func (db *DB) EnsurePerson(ctx context.Context, slackID, name, realName string) 
 			}
 			old, p = &q, q
 		} else {
-			var match []sales.Person
-			err := eachPerson(tx, func(q sales.Person) error {
-				if q.SlackID == "" && nameMatches(q, name, realName) {
-					match = append(match, q)
-				}
-				return nil
-			})
+			match, err := unlinkedByEmail(tx, email)
 			if err != nil {
 				return err
 			}
 			if len(match) == 1 {
 				q := match[0]
 				old, p = &q, q
+				if p.Role > sales.RoleRep {
+					p.PendingRole, p.Role = p.Role, sales.RoleRep
+				}
 			} else {
 				seq, err := tx.Bucket(bPeople).NextSequence()
 				if err != nil {
 					return err
 				}
-				p = sales.Person{ID: sales.PersonID(seq), Role: sales.RoleRep}
+				p = sales.Person{ID: sales.PersonID(seq), Role: sales.RoleRep, Email: email}
 			}
 			p.SlackID = slackID
 		}
@@ -214,13 +217,20 @@ func (db *DB) EnsurePerson(ctx context.Context, slackID, name, realName string) 
 	return out, err
 }
 
-func nameMatches(p sales.Person, names ...string) bool {
-	for _, n := range names {
-		if n != "" && (strings.EqualFold(p.Name, n) || strings.EqualFold(p.RealName, n)) {
-			return true
-		}
+// unlinkedByEmail lists the people not linked to Slack whose email is
+// email (case-insensitive); none for "".
+func unlinkedByEmail(tx *bolt.Tx, email string) ([]sales.Person, error) {
+	if email == "" {
+		return nil, nil
 	}
-	return false
+	var match []sales.Person
+	err := eachPerson(tx, func(q sales.Person) error {
+		if q.SlackID == "" && strings.EqualFold(strings.TrimSpace(q.Email), email) {
+			match = append(match, q)
+		}
+		return nil
+	})
+	return match, err
 }
 
 // ---- inside transactions ----

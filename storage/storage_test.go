@@ -131,35 +131,47 @@ func TestPeople(t *testing.T) {
 func TestEnsurePerson(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openClock(t)
-	// An imported person, not yet linked to Slack.
-	imported := must[sales.Person](t)(db.CreatePerson(ctx, sales.Person{Name: "Dana Lee"}))
+	// Imported people, not yet linked to Slack: an admin by name, a manager
+	// by email, and two records sharing an email.
+	admin := must[sales.Person](t)(db.CreatePerson(ctx, sales.Person{Name: "Dana Lee", Role: sales.RoleAdmin}))
+	mgr := must[sales.Person](t)(db.CreatePerson(ctx, sales.Person{Name: "Ed", Email: "ed@example.com", Role: sales.RoleManager}))
+	for range 2 {
+		must[sales.Person](t)(db.CreatePerson(ctx, sales.Person{Name: "Twin", Email: "twin@example.com"}))
+	}
 
 	tests := []struct {
-		name, slack, display, real string
-		wantID                     sales.PersonID
-		wantName                   string
+		name, slack, display, real, email string
+		wantID                            sales.PersonID
+		wantName                          string
+		wantRole, wantPending             sales.Role
 	}{
-		{"creates a rep", "U10", "carl", "Carl Jones", 2, "carl"},
-		{"finds linked", "U10", "", "", 2, "carl"},
-		{"refreshes names", "U10", "carlj", "", 2, "carlj"},
-		{"links imported by real name", "U11", "dana", "dana lee", imported.ID, "dana"},
-		{"linked now", "U11", "dana", "", imported.ID, "dana"},
+		{"creates a rep", "U10", "carl", "Carl Jones", "", 5, "carl", sales.RoleRep, sales.RoleRep},
+		{"finds linked", "U10", "", "", "", 5, "carl", sales.RoleRep, sales.RoleRep},
+		{"refreshes names", "U10", "carlj", "", "", 5, "carlj", sales.RoleRep, sales.RoleRep},
+		// Slack names are self-service: a name never links.
+		{"never links by name", "U11", "Dana Lee", "dana lee", "", 6, "Dana Lee", sales.RoleRep, sales.RoleRep},
+		{"links by email as a rep", "U12", "eddie", "", " ED@example.com", mgr.ID, "eddie", sales.RoleRep, sales.RoleManager},
+		{"linked now", "U12", "eddie", "", "", mgr.ID, "eddie", sales.RoleRep, sales.RoleManager},
+		{"an email two share links neither", "U13", "t", "", "twin@example.com", 7, "t", sales.RoleRep, sales.RoleRep},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := db.EnsurePerson(ctx, tc.slack, tc.display, tc.real)
+			p, err := db.EnsurePerson(ctx, tc.slack, tc.display, tc.real, tc.email)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.ID != tc.wantID || p.Name != tc.wantName || p.SlackID != tc.slack {
-				t.Fatalf("got %+v, want id %d name %q", p, tc.wantID, tc.wantName)
+			if p.ID != tc.wantID || p.Name != tc.wantName || p.SlackID != tc.slack || p.Role != tc.wantRole || p.PendingRole != tc.wantPending {
+				t.Fatalf("got %+v, want id %d name %q role %s pending %s", p, tc.wantID, tc.wantName, tc.wantRole, tc.wantPending)
 			}
 			if stored := must[sales.Person](t)(db.PersonBySlackID(ctx, tc.slack)); stored != p {
 				t.Fatalf("stored %+v, returned %+v", stored, p)
 			}
 		})
 	}
-	_, err := db.EnsurePerson(ctx, "", "x", "")
+	if p := must[sales.Person](t)(db.Person(ctx, admin.ID)); p.SlackID != "" || p.Role != sales.RoleAdmin {
+		t.Fatalf("imported admin after a same-named Slack user: %+v", p)
+	}
+	_, err := db.EnsurePerson(ctx, "", "x", "", "")
 	wantCode(t, err, sales.EINVALID, "")
 
 	// Concurrent first contact by the same user makes one person.
@@ -169,7 +181,7 @@ func TestEnsurePerson(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p, err := db.EnsurePerson(ctx, "U77", "zed", "")
+			p, err := db.EnsurePerson(ctx, "U77", "zed", "", "")
 			if err != nil {
 				t.Error(err)
 			}
