@@ -541,9 +541,11 @@ func (d *demo) showCall(p *printer, c *slacktest.Call) {
 		}
 	case "files.completeUploadExternal":
 		if f := c.File; f != nil {
-			fmt.Fprintf(d.out, "%s · salesbot uploaded %s (%s, %d bytes)", d.where(f.Channel), f.Name, orDash(f.Title), len(f.Data))
+			// Title and alt text come escaped like any user text; shown as
+			// Slack shows them.
+			fmt.Fprintf(d.out, "%s · salesbot uploaded %s (%s, %d bytes)", d.where(f.Channel), f.Name, orDash(slackEntities.Replace(f.Title)), len(f.Data))
 			if f.AltText != "" {
-				fmt.Fprintf(d.out, " — alt text: %s", f.AltText)
+				fmt.Fprintf(d.out, " — alt text: %s", slackEntities.Replace(f.AltText))
 			}
 			fmt.Fprintln(d.out)
 		}

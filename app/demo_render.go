@@ -95,8 +95,11 @@ func (p *printer) plainText(s string) string {
 	s = reLink.ReplaceAllString(s, "$2 ($1)")
 	s = reBold.ReplaceAllString(s, "$1")
 	s = emoji.Replace(s)
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	return slackEntities.Replace(s)
 }
+
+// slackEntities undoes the escaping Slack text carries (&, <, >).
+var slackEntities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 func indent(s, pre string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")

@@ -53,6 +53,7 @@ const (
 	dgMainCoaching  = 6
 	dgMaxAccount    = 60
 	dgMaxName       = 18
+	dgMaxChartAlt   = 1000 // files.getUploadURLExternal: alt_txt_too_large beyond
 )
 
 // escDigest escapes user text for Slack (mrkdwn and plain_text alike) with
@@ -416,8 +417,12 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	if d.Chart != nil {
 		p.Chart = d.Chart
 		p.ChartName = "digest-" + day + ".png"
-		p.ChartAlt = d.ChartAlt
-		p.ChartTitle = "Pipeline and attainment · " + d.Period.Label()
+		// Both carry user text (rep and stage names; the period's label):
+		// escaped as in any message. Slack refuses alt text over 1000
+		// characters (alt_txt_too_large,
+		// https://api.slack.com/methods/files.getUploadURLExternal).
+		p.ChartAlt = EscClip(d.ChartAlt, dgMaxChartAlt)
+		p.ChartTitle = Escape("Pipeline and attainment · " + d.Period.Label())
 	}
 	return p
 }
