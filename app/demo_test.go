@@ -156,10 +156,11 @@ func TestRunServesHealthAndStopsCleanly(t *testing.T) {
 	var health struct {
 		Socket bool `json:"socket_connected"`
 		DB     bool `json:"db_open"`
+		Outbox bool `json:"outbox_posting"`
 	}
 	_ = json.NewDecoder(hresp.Body).Decode(&health)
 	hresp.Body.Close()
-	if hresp.StatusCode != http.StatusOK || !health.Socket || !health.DB {
+	if hresp.StatusCode != http.StatusOK || !health.Socket || !health.DB || !health.Outbox {
 		t.Fatalf("healthz = %d %+v", hresp.StatusCode, health)
 	}
 	resp, err := http.Get("http://" + addr + "/metrics")

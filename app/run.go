@@ -159,16 +159,20 @@ func (st *stack) httpHandler() http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		_, dbErr := st.db.Setting(ctx, "health.ping")
+		outErr := st.bot.OutboxHealth()
 		h := struct {
 			Socket bool   `json:"socket_connected"`
 			DB     bool   `json:"db_open"`
+			Outbox bool   `json:"outbox_posting"`
 			Error  string `json:"error,omitempty"`
-		}{Socket: st.bot.Connected(), DB: dbErr == nil}
+		}{Socket: st.bot.Connected(), DB: dbErr == nil, Outbox: outErr == nil}
 		if dbErr != nil {
 			h.Error = sales.ErrorMessage(dbErr)
+		} else if outErr != nil {
+			h.Error = outErr.Error()
 		}
 		status := http.StatusOK
-		if !h.Socket || !h.DB {
+		if !h.Socket || !h.DB || !h.Outbox {
 			status = http.StatusServiceUnavailable
 		}
 		w.Header().Set("Content-Type", "application/json")

@@ -57,6 +57,7 @@ type Config struct {
 // Store is what the bot needs from storage (*storage.DB satisfies it).
 type Store interface {
 	MarkEnvelope(ctx context.Context, id string) (first bool, err error)
+	EnvelopeSeen(ctx context.Context, id string) (bool, error)
 	Enqueue(ctx context.Context, it storage.OutboxItem) (added bool, err error)
 	Pending(ctx context.Context) ([]storage.OutboxItem, error)
 	Done(ctx context.Context, id uint64) error
@@ -98,8 +99,9 @@ type Bot struct {
 	readyOnce sync.Once
 	active    sync.Map // envelope ids being handled in this process
 	replies   *limiter
-	clear     *clearer // answered write commands to drop from the journal
-	owed      sync.Map // envelope id → true: answers the start-up answerer still owes
+	clear     *clearer        // answered write commands to drop from the journal
+	owed      sync.Map        // envelope id → true: answers the start-up answerer still owes
+	quit      <-chan struct{} // closed when Run's ctx ends: owed answers stop retrying
 
 	// idle tracking for WaitIdle: busy counts envelope handlers and
 	// background jobs; the outbox reports its own state.
@@ -215,6 +217,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.authTest(ctx); err != nil {
 		return err
 	}
+	b.quit = ctx.Done()
 	// The socket and outbox outlive ctx a little: in-flight handlers still
 	// need to ack and reply after the shutdown signal.
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
@@ -407,8 +410,9 @@ func (b *Bot) onEvent(ctx context.Context, ev socketmode.Event) {
 		// Count the work before anything can ack it: whoever sees the ack
 		// must see the bot busy until the reply is out (WaitIdle).
 		run := b.track()
-		// A command that writes is acked first thing by its handler: its
-		// reply waits for a commit anyway. The ack is not sent from this
+		// A command that writes is acked first thing by its handler, with
+		// a "Logging…" line: its reply waits for a commit anyway. The ack
+		// is not sent from this
 		// loop: slack-go's AckCtx cannot say whether a timed-out ack was
 		// queued (its select picks at random when both the deadline and
 		// the queue are ready), so a short deadline here either doubled

@@ -32,9 +32,6 @@ func (b *Bot) handle(ctx context.Context, ev socketmode.Event, received time.Tim
 	defer b.active.Delete(id)
 	switch d := ev.Data.(type) {
 	case slack.SlashCommand:
-		if writes {
-			b.ack(id, nil, received)
-		}
 		b.onSlash(ctx, ev.Request, d, received, writes)
 	case slack.InteractionCallback:
 		b.onInteraction(ctx, ev.Request, d, received)
@@ -132,6 +129,12 @@ type replyTo struct {
 	triggerID string
 	command   string // for metrics: "/deal add"
 	note      string // mrkdwn said under the reply (a late answer)
+	// durable: a journal entry waits for this answer, so it is retried
+	// until it goes out (respondDurably) rather than a few times.
+	durable bool
+	// replaceAck: the answer replaces what the ack showed ("Logging…"),
+	// whatever the outcome.
+	replaceAck bool
 }
 
 // request builds a commands.Request, with names from the directory.
@@ -218,47 +221,82 @@ func buildWriteVerbs() {
 
 func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.SlashCommand, received time.Time, writes bool) {
 	envID := req.EnvelopeID
-	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
-	m := b.mark(ictx, envID)
-	hctx := ictx
-	if writes {
-		hctx = withJournal(ictx, envID, cmd, received)
-		// Answered, or a redelivery whose entry is this handling's own;
-		// an entry a dead process left is the start-up answerer's.
-		defer b.answeredNow(envID)
+	if _, owed := b.owed.Load(envID); owed && writes {
+		// Redelivered after the process that took it died: the start-up
+		// answerer answers it from what that process committed. Running
+		// it here could commit a write the answerer is telling its user
+		// was not saved.
+		b.m.envelopes.WithLabelValues("slash_commands", "duplicate").Inc()
+		b.ack(envID, nil, received)
+		return
 	}
+	if writes {
+		// A copy of a write handled before gets an empty ack, not a
+		// "Logging…" line: its answer went out (or the start-up answerer
+		// sends it). A read is enough to know; it needs no commit.
+		if seen, err := b.store.EnvelopeSeen(ctx, envID); err == nil && seen {
+			b.m.envelopes.WithLabelValues("slash_commands", "duplicate").Inc()
+			b.ack(envID, nil, received)
+			return
+		}
+	}
+	rt := &replyTo{envID: envID, received: received, ackMsg: true, respURL: cmd.ResponseURL, channel: cmd.ChannelID,
+		user: cmd.UserID, triggerID: cmd.TriggerID, command: commandName(cmd.Command, firstWord(cmd.Text))}
+	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
+	mctx, hctx := ictx, ictx
+	if writes {
+		// A write's reply waits for its commit (an fsync), its ack does
+		// not: it shows a "Logging…" line at once, which the answer
+		// replaces through the response_url. The mark commits a pending
+		// journal entry and the write a committed one (see journal.go).
+		b.ack(envID, loggingAck(cmd), received)
+		rt.acked, rt.durable, rt.replaceAck = true, true, true
+		j := journalFor(envID, cmd, received)
+		hctx = sales.WithJournal(ictx, j)
+		j.Pending = true
+		mctx = sales.WithJournal(ictx, j)
+	}
+	m := b.mark(mctx, envID)
 	creq := b.request(ctx, cmd.Command, cmd.Text, cmd.UserID, cmd.UserName, cmd.ChannelID)
 	w := b.start(func() (*commands.Result, map[string]string, error) {
 		res, err := b.svc.Handle(hctx, creq)
 		return res, nil, err
 	})
-	rt := &replyTo{envID: envID, received: received, ackMsg: true, respURL: cmd.ResponseURL, channel: cmd.ChannelID,
-		user: cmd.UserID, triggerID: cmd.TriggerID, command: commandName(cmd.Command, firstWord(cmd.Text))}
 	// The handler is not done (WaitIdle, shutdown) before the mark is.
 	defer func() { <-m.done }()
-	first := true
 	if writes {
-		// A write waits for its commit (an fsync); its ack went out on
-		// receipt, and "Logged" follows through the response_url.
-		rt.acked = true
 		<-w.done
 		<-m.done
+		if m.first {
+			b.m.envelopes.WithLabelValues("slash_commands", "handled").Inc()
+		} else {
+			// Marked between the check above and this mark (a copy that
+			// raced the first): this copy's "Logging…" line still needs
+			// replacing, and the replay of the committed write (its
+			// idempotency key changes nothing) answers.
+			b.m.envelopes.WithLabelValues("slash_commands", "duplicate").Inc()
+		}
+		// Cleared once answered (a replay's entry is its own); an answer
+		// still owed at shutdown keeps its entry for the next start.
+		if b.deliver(ctx, rt, w.res, w.err) != interrupted {
+			b.answeredNow(envID)
+		}
+		return
+	}
+	if !waitDone(w.done, received.Add(b.cfg.FastReply)) {
+		// Slow: ack now, answer through the response_url when done.
+		b.ack(envID, nil, received)
+		rt.acked = true
+		<-w.done
+	}
+	// A read's reply does not wait for the dedupe mark's commit: that is
+	// an fsync, which on a busy disk takes longer than the ack may wait,
+	// and answering a redelivered read twice changes nothing.
+	first := true
+	select {
+	case <-m.done:
 		first = m.first
-	} else {
-		if !waitDone(w.done, received.Add(b.cfg.FastReply)) {
-			// Slow: ack now, answer through the response_url when done.
-			b.ack(envID, nil, received)
-			rt.acked = true
-			<-w.done
-		}
-		// A read's reply does not wait for the dedupe mark's commit: that
-		// is an fsync, which on a busy disk takes longer than the ack may
-		// wait, and answering a redelivered read twice changes nothing.
-		select {
-		case <-m.done:
-			first = m.first
-		default:
-		}
+	default:
 	}
 	if !first {
 		b.m.envelopes.WithLabelValues("slash_commands", "duplicate").Inc()
@@ -274,7 +312,7 @@ func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.Sl
 // deliver sends a command's outcome: side effects first (durable win
 // post, digest), then the reply in the ack, the response_url, an
 // ephemeral message or the Home tab.
-func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, err error) {
+func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, err error) replyOutcome {
 	outcome := "ok"
 	if err != nil {
 		outcome = sales.ErrorCode(err)
@@ -299,7 +337,7 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 			meta.ResponseURL = rt.respURL
 		}
 		if b.openModal(ctx, rt.triggerID, DealModal(res.Form, meta)) {
-			return
+			return replied
 		}
 		msg = renderMessage(&commands.Result{Lines: []string{"The deal form could not open in time. Run /deal again, or use /deal add <account> <amount>."}})
 	default:
@@ -321,7 +359,7 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 
 	if rt.home {
 		b.goTrack(func() { b.publishHome(ctx, rt.user, msg.Text) })
-		return
+		return replied
 	}
 	respType := slack.ResponseTypeEphemeral
 	if public {
@@ -333,17 +371,25 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 			if b.ack(rt.envID, payload, rt.received) {
 				b.m.replyTime.WithLabelValues("ack").Observe(time.Since(rt.received).Seconds())
 			}
-			return
+			return replied
 		}
 	}
 	if !rt.acked {
 		b.ack(rt.envID, nil, rt.received)
 		rt.acked = true
 	}
+	if rt.durable {
+		out := b.respondDurably(ctx, rt, msg, respType)
+		if out == replied {
+			b.m.replyTime.WithLabelValues("response_url").Observe(time.Since(rt.received).Seconds())
+		}
+		return out
+	}
 	replace := rt.replace && err == nil && res != nil && (res.Kind == commands.KindDeal || res.Kind == commands.KindDealList)
 	if b.respond(ctx, rt, msg, respType, replace) {
 		b.m.replyTime.WithLabelValues("response_url").Observe(time.Since(rt.received).Seconds())
 	}
+	return replied
 }
 
 // ackMessage is a slash command reply carried in the ack.
@@ -401,6 +447,111 @@ func (b *Bot) respond(ctx context.Context, rt *replyTo, msg Message, respType st
 	return true
 }
 
+// maxReplyBackoff caps the wait between rounds of a durable answer: a
+// round is cheap, and the user is waiting.
+const maxReplyBackoff = 30 * time.Second
+
+// respondDurably puts a write command's answer in front of its user,
+// however long Slack takes to come back. A response_url takes 5 posts
+// within 30 minutes of the command (docs.slack.dev/interactivity/
+// handling-user-interaction, "Message responses"), so while it lives each
+// round tries it (replacing the "Logging…" line) and then
+// chat.postEphemeral; after that, or once both refused for good, a DM.
+// Rounds back off from 200ms to maxReplyBackoff, or wait out Retry-After.
+// It gives up when every way refused for good (unreachable), the entry
+// is a day old, or the bot shuts down (interrupted: the entry stays, and
+// the next start answers).
+func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg Message, respType string) replyOutcome {
+	urlUntil := rt.received.Add(responseURLLife - time.Minute)
+	until := rt.received.Add(journalMaxAge)
+	useURL, useEph, useDM := rt.respURL != "", rt.channel != "" && rt.user != "", rt.user != ""
+	gone := func(err error) bool {
+		kind, _ := classify(err)
+		return kind == errPermanent || kind == errAuth
+	}
+	wait := 200 * time.Millisecond
+	for round := 1; ; round++ {
+		if time.Now().After(urlUntil) {
+			useURL, useEph = false, false
+		}
+		var err error
+		if useURL {
+			opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...),
+				slack.MsgOptionResponseURL(rt.respURL, respType)}
+			if rt.replaceAck {
+				opts = append(opts, slack.MsgOptionReplaceOriginal(rt.respURL))
+			}
+			err = b.replyOnce(ctx, func(ctx context.Context) error {
+				_, _, _, err := b.api.SendMessageContext(ctx, rt.channel, opts...)
+				return err
+			})
+			if err == nil {
+				return replied
+			}
+			useURL = !gone(err)
+		}
+		if useEph {
+			err = b.replyOnce(ctx, func(ctx context.Context) error {
+				_, err := b.api.PostEphemeralContext(ctx, rt.channel, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+				return err
+			})
+			if err == nil {
+				return replied
+			}
+			useEph = !gone(err)
+		}
+		if !useURL && !useEph && useDM {
+			err = b.replyOnce(ctx, func(ctx context.Context) error {
+				_, _, err := b.api.PostMessageContext(ctx, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+				return err
+			})
+			if err == nil {
+				return replied
+			}
+			useDM = !gone(err)
+		}
+		if !useURL && !useEph && !useDM {
+			b.log.Error("reply failed: Slack refused every way to the user", sales.LogKeyEnvelope, rt.envID, sales.LogKeyUser, rt.user,
+				sales.LogKeyError, redact(err))
+			return unreachable
+		}
+		d := wait
+		if kind, after := classify(err); kind == errRateLimited {
+			d = max(d, after)
+		}
+		wait = min(wait*2, maxReplyBackoff)
+		if time.Now().Add(d).After(until) {
+			b.log.Error("reply failed for a day; giving up", sales.LogKeyEnvelope, rt.envID, sales.LogKeyError, redact(err))
+			return unreachable
+		}
+		if round == 1 || round%10 == 0 {
+			b.log.Warn("reply failed; will retry", sales.LogKeyEnvelope, rt.envID, "round", round, "wait", d, sales.LogKeyError, redact(err))
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-b.quit:
+			t.Stop()
+			b.log.Warn("shutting down with a reply still owed; the next start sends it", sales.LogKeyEnvelope, rt.envID)
+			return interrupted
+		case <-ctx.Done():
+			t.Stop()
+			return interrupted
+		case <-t.C:
+		}
+	}
+}
+
+// replyOnce makes one reply call within the reply limiter.
+func (b *Bot) replyOnce(ctx context.Context, call func(context.Context) error) error {
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	b.replies.acquire()
+	t0 := time.Now()
+	err := call(cctx)
+	b.replies.release(time.Since(t0))
+	return err
+}
+
 // retrySlack runs call, retrying rate limits after Retry-After and
 // transient failures with a short backoff.
 func retrySlack(ctx context.Context, attempts int, call func(context.Context) error) error {
@@ -413,7 +564,7 @@ func retrySlack(ctx context.Context, attempts int, call func(context.Context) er
 			return nil
 		}
 		kind, wait := classify(err)
-		if kind == errPermanent {
+		if kind == errPermanent || kind == errAuth {
 			return err
 		}
 		if wait == 0 {

@@ -221,9 +221,16 @@ func (h *harness) collect(id string) reply {
 		r.Msgs = append(r.Msgs, *ack.Msg)
 	}
 	for _, resp := range h.emu.Responses(id) {
-		if resp.OK {
-			r.Msgs = append(r.Msgs, resp.Msg)
+		if !resp.OK {
+			continue
 		}
+		// replace_original takes the place of the message shown last,
+		// as on screen (a write's "Logging…" ack line).
+		if resp.Msg.ReplaceOriginal && len(r.Msgs) > 0 {
+			r.Msgs[len(r.Msgs)-1] = resp.Msg
+			continue
+		}
+		r.Msgs = append(r.Msgs, resp.Msg)
 	}
 	return r
 }

@@ -11,13 +11,26 @@ import (
 	"github.com/salesbot/salesbot/sales"
 )
 
-// A write command is acked on receipt and answered after its commit. If
-// the process dies between the commit and the answer, the user would see
-// nothing, try again and log the deal twice. So each write carries a
-// journal entry that commits with it (sales.WithJournal) and is cleared
-// once the answer is out; at start-up the bot answers whatever is left by
-// running the command again under its original idempotency key, which
-// finds the committed writes and changes nothing.
+// A write command must never leave its user guessing. It is acked at
+// once with a "Logging…" line that its answer replaces through the
+// response_url (replace_original). Its envelope mark commits a pending
+// journal entry in the mark's own transaction, which bbolt batches with
+// the write, so it costs no extra fsync; the command's write replaces
+// the entry with a committed one in its transaction (sales.WithJournal).
+// The entry is cleared once an answer is out: an answer that cannot go
+// out is retried with backoff (response_url and ephemeral while the
+// response_url lives, then a DM) and the entry kept. At start-up the bot
+// answers whatever is left: a committed entry by running the command
+// again under its original idempotency key, which finds the committed
+// writes and changes nothing, noting that the user may have seen the
+// answer already; a pending one (acked, never committed) with "not
+// saved, please run it again".
+//
+// Committing the entry before the ack would close the last gap (a crash
+// after the ack and before the mark's batch commits, which leaves the
+// "Logging…" line, itself saying what to do), but it would put an fsync
+// in front of every write's ack, and the ack's latency is what Slack
+// times.
 
 // journalEntry is an unanswered write command as the journal keeps it.
 type journalEntry struct {
@@ -37,15 +50,24 @@ const (
 	journalMaxAge = 24 * time.Hour
 )
 
-// withJournal returns ctx carrying the entry for a write command.
-func withJournal(ctx context.Context, envID string, cmd slack.SlashCommand, received time.Time) context.Context {
+// journalFor is the entry for a write command.
+func journalFor(envID string, cmd slack.SlashCommand, received time.Time) sales.Journal {
 	raw, err := json.Marshal(journalEntry{Command: cmd.Command, Text: cmd.Text, User: cmd.UserID, UserName: cmd.UserName,
 		Channel: cmd.ChannelID, ResponseURL: cmd.ResponseURL, Received: received.UTC()})
 	if err != nil {
-		return ctx
+		return sales.Journal{}
 	}
-	return sales.WithJournal(ctx, sales.Journal{Key: envID, Entry: raw})
+	return sales.Journal{Key: envID, Entry: raw}
 }
+
+// replyOutcome says whether a command's answer went out.
+type replyOutcome int
+
+const (
+	replied     replyOutcome = iota
+	unreachable              // every way to the user refused it for good
+	interrupted              // shutdown came first: the answer is still owed
+)
 
 // clearer forgets answered commands in the background, many per write:
 // while one clear commits, the next keys gather.
@@ -119,7 +141,9 @@ func (b *Bot) answerJournal(ctx context.Context) {
 			if ctx.Err() != nil {
 				return // left in the journal for the next start
 			}
-			b.answerLate(ctx, j)
+			if b.answerLate(ctx, j) == interrupted {
+				continue // still owed: the next start answers it
+			}
 			if err := b.store.ClearJournal(context.WithoutCancel(ctx), j.Key); err != nil {
 				b.log.Warn("clear an answered command failed", sales.LogKeyEnvelope, j.Key, sales.LogKeyError, redact(err))
 			}
@@ -136,34 +160,58 @@ func (b *Bot) answeredNow(key string) {
 	}
 }
 
-func (b *Bot) answerLate(ctx context.Context, j sales.Journal) {
+// answerLate answers a command a previous process left in the journal.
+func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 	var e journalEntry
 	if err := json.Unmarshal(j.Entry, &e); err != nil || e.User == "" {
 		b.log.Warn("unreadable unanswered command dropped", sales.LogKeyEnvelope, j.Key)
-		return
+		return unreachable
 	}
 	age := b.cfg.Clock.Now().Sub(e.Received)
+	name := commandName(e.Command, firstWord(e.Text))
 	if age > journalMaxAge {
 		b.log.Warn("unanswered command too old to answer", sales.LogKeyEnvelope, j.Key, sales.LogKeyUser, e.User,
-			sales.LogKeyCommand, commandName(e.Command, firstWord(e.Text)), "age", age.Round(time.Second).String())
-		return
+			sales.LogKeyCommand, name, "age", age.Round(time.Second).String())
+		return unreachable
 	}
 	// A redelivery of this envelope must be seen as handled.
 	if _, err := b.store.MarkEnvelope(ctx, j.Key); err != nil {
 		b.log.Warn("mark envelope failed", sales.LogKeyEnvelope, j.Key, sales.LogKeyError, redact(err))
 	}
-	rctx := sales.WithJournal(sales.WithIdempotencyKey(ctx, "env:"+j.Key), j)
-	res, herr := b.svc.Handle(rctx, b.request(ctx, e.Command, e.Text, e.User, e.UserName, e.Channel))
+	// The answer replaces the "Logging…" line (or an answer the dead
+	// process may have shown) while the response_url lives, and comes by
+	// DM after that.
 	rt := &replyTo{envID: j.Key, received: e.Received, acked: true, channel: e.Channel, user: e.User,
-		command: commandName(e.Command, firstWord(e.Text)),
-		note:    "salesbot restarted before it could answer `" + EscClipMd(e.Command+" "+e.Text, 200) + "`: this is that answer."}
+		command: name, durable: true, replaceAck: true}
 	if age < responseURLLife-time.Minute {
 		rt.respURL = e.ResponseURL
 	}
+	said := "`" + EscClipMd(e.Command+" "+e.Text, 200) + "`"
+	if j.Pending {
+		// Acked, never committed: running it now, maybe hours later,
+		// could surprise; saying so lets the user decide.
+		b.log.Info("answering an acked command that was never saved", sales.LogKeyEnvelope, j.Key, sales.LogKeyUser, e.User,
+			sales.LogKeyCommand, name)
+		b.m.commands.WithLabelValues(name, "not_saved").Inc()
+		text := "Not saved: salesbot restarted before it could log " + said + ". Nothing was changed; please run it again."
+		return b.respondDurably(ctx, rt, Message{Text: text, Blocks: []slack.Block{section("not_saved", text)}}, slack.ResponseTypeEphemeral)
+	}
+	rctx := sales.WithJournal(sales.WithIdempotencyKey(ctx, "env:"+j.Key), j)
+	res, herr := b.svc.Handle(rctx, b.request(ctx, e.Command, e.Text, e.User, e.UserName, e.Channel))
+	// The process may have died after its answer went out and before it
+	// cleared the entry: this may repeat what the user already read.
+	rt.note = "salesbot restarted while answering " + said + ", so you may have seen this already."
 	if res != nil {
 		res.DigestNow = false // a side effect of the first run, not of the answer
 	}
 	b.log.Info("answering a command from before the restart", sales.LogKeyEnvelope, j.Key, sales.LogKeyUser, e.User,
 		sales.LogKeyCommand, rt.command)
-	b.deliver(ctx, rt, res, herr)
+	return b.deliver(ctx, rt, res, herr)
+}
+
+// loggingAck is a write command's ack: a line that says the command is
+// being logged, replaced by its answer.
+func loggingAck(cmd slack.SlashCommand) ackMessage {
+	text := ":hourglass_flowing_sand: Logging `" + EscClipMd(cmd.Command+" "+cmd.Text, 200) + "`… If this line stays, it was not saved: run it again."
+	return ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: text, Blocks: []slack.Block{section("logging", text)}}
 }

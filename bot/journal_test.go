@@ -16,8 +16,9 @@ import (
 )
 
 // A write whose reply never went out (the process died after the commit)
-// is answered by the next start: ephemerally once its response_url has
-// expired, and not at all once it is a day old.
+// is answered by the next start: by DM once its response_url has expired
+// (a response_url lives 30 minutes, docs.slack.dev/interactivity/
+// handling-user-interaction), and not at all once it is a day old.
 func TestUnansweredWritesAreAnsweredAfterRestart(t *testing.T) {
 	db := storagetest.MustOpenPath(t, filepath.Join(t.TempDir(), "j.db"), storage.Options{})
 	ctx := context.Background()
@@ -36,18 +37,20 @@ func TestUnansweredWritesAreAnsweredAfterRestart(t *testing.T) {
 	// Slack fails the first try of the late answer; it is tried again.
 	emu := slacktest.New(slacktest.Options{Users: team, Channels: map[string]string{winsChannel: "wins", chanGeneral: "general"}})
 	t.Cleanup(emu.Close)
-	emu.Fail("chat.postEphemeral", 1, http.StatusServiceUnavailable, 0)
+	emu.Fail("chat.postMessage", 1, http.StatusServiceUnavailable, 0)
 	h := newHarness(t, hopts{db: db, emu: emu})
-	call, err := h.emu.AwaitCall(h.ctx(), "chat.postEphemeral", func(c *slacktest.Call) bool {
-		return c.Msg != nil && strings.Contains(c.Msg.Text, "LateCo")
+	call, err := h.emu.AwaitCall(h.ctx(), "chat.postMessage", func(c *slacktest.Call) bool {
+		return c.OK && c.Msg != nil && strings.Contains(c.Msg.Text, "LateCo")
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if call.Form.Get("user") != "U0ALICE" || call.Form.Get("channel") != chanGeneral ||
-		!strings.HasPrefix(call.Msg.Text, "Logged D-1: LateCo") ||
-		!strings.Contains(call.Msg.Text, "salesbot restarted before it could answer `/deal add LateCo 5k`") {
+	if call.Form.Get("channel") != "U0ALICE" || !strings.HasPrefix(call.Msg.Text, "Logged D-1: LateCo") ||
+		!strings.Contains(call.Msg.Text, "salesbot restarted while answering `/deal add LateCo 5k`, so you may have seen this already") {
 		t.Fatalf("late answer: %+v %q", call.Form, call.Msg.Text)
+	}
+	if n := len(h.emu.Calls("chat.postEphemeral")); n != 0 {
+		t.Fatalf("%d ephemeral answers past the response_url's life, want only the DM", n)
 	}
 	h.idle()
 	deals := h.deals(t)

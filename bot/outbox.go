@@ -87,6 +87,9 @@ type outbox struct {
 	dirty   bool
 	gen     uint64
 	pending int
+	// halted is why the worker stopped for good (Slack refused the bot
+	// token), "" while it runs; guarded by b.mu.
+	halted string
 }
 
 func newOutbox(b *Bot) *outbox {
@@ -104,8 +107,30 @@ func (o *outbox) stopped() {
 	o.b.mu.Unlock()
 }
 
-// busy reports queued or in-progress work; caller holds b.mu.
-func (o *outbox) busy() bool { return o.dirty || o.pending > 0 }
+// busy reports queued or in-progress work; caller holds b.mu. A halted
+// worker posts nothing until a restart, so no one should wait for it.
+func (o *outbox) busy() bool { return o.halted == "" && (o.dirty || o.pending > 0) }
+
+// halt stops the worker for good: Slack refused the bot token, and
+// every further post would be refused too. The items stay in the store.
+func (o *outbox) halt(reason string) {
+	o.b.mu.Lock()
+	o.halted = reason
+	o.b.cond.Broadcast()
+	o.b.mu.Unlock()
+}
+
+// OutboxHealth reports why the outbox stopped posting (for /healthz):
+// nil while it runs, an error naming Slack's refusal (never the token)
+// once the bot token was refused.
+func (b *Bot) OutboxHealth() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.out.halted == "" {
+		return nil
+	}
+	return fmt.Errorf("outbox stopped: Slack refused the bot token (%s); queued posts are kept until a restart with a valid SLACK_BOT_TOKEN", b.out.halted)
+}
 
 func blocksJSON(bs []slack.Block) json.RawMessage {
 	if len(bs) == 0 {
@@ -199,6 +224,15 @@ func (o *outbox) run(ctx context.Context) {
 			}
 			kind, wait := classify(err)
 			switch kind {
+			case errAuth:
+				// Retrying cannot help and dropping would lose the posts:
+				// stop here, keep every item, and say so once.
+				reason := authReason(err)
+				o.halt(reason)
+				o.b.m.outbox.WithLabelValues("auth_refused").Inc()
+				o.b.log.Error("outbox: Slack refused the bot token; stopped posting until restart", "reason", reason,
+					"queued", len(items), "kind", it.Kind)
+				return
 			case errRateLimited:
 				o.b.m.outbox.WithLabelValues("rate_limited").Inc()
 				o.b.log.Warn("outbox: rate limited", "kind", it.Kind, "retry_after", wait)
@@ -310,7 +344,7 @@ func (o *outbox) mayHavePosted(it storage.OutboxItem, i int) bool {
 
 // findPosted looks for the message a post step already made, by its
 // metadata.
-func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, since time.Time) (string, bool) {
+func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, since time.Time) (string, bool, error) {
 	return o.findMessage(ctx, channel, thread, key, since, func(m slack.Message) bool {
 		return m.Metadata.EventType == postEventType && m.Metadata.EventPayload["key"] == key
 	})
@@ -319,8 +353,8 @@ func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, si
 // findUploaded looks for the share of a file an upload step already made:
 // a file of that name and title (names carry the day, and a job's files
 // go in its own thread).
-func (o *outbox) findUploaded(ctx context.Context, channel, thread, key, name, title string, since time.Time) bool {
-	_, ok := o.findMessage(ctx, channel, thread, key, since, func(m slack.Message) bool {
+func (o *outbox) findUploaded(ctx context.Context, channel, thread, key, name, title string, since time.Time) (bool, error) {
+	_, ok, err := o.findMessage(ctx, channel, thread, key, since, func(m slack.Message) bool {
 		for _, f := range m.Files {
 			if f.Name == name && f.Title == title {
 				return true
@@ -328,14 +362,17 @@ func (o *outbox) findUploaded(ctx context.Context, channel, thread, key, name, t
 		}
 		return false
 	})
-	return ok
+	return ok, err
 }
 
 // findMessage looks for a message that matches: in the thread for a step
-// in one, else in the channel since the job was queued. It gives up
-// quietly (the step then happens at least once) when the history cannot
-// be read.
-func (o *outbox) findMessage(ctx context.Context, channel, thread, key string, since time.Time, match func(slack.Message) bool) (string, bool) {
+// in one, else in the channel since the job was queued. A history that
+// cannot be read now (rate limited, Slack down) means "unknown", not
+// "not posted": the error goes back to the worker, which retries the
+// check (after Retry-After) instead of posting blind. Only a refusal
+// that no retry can change (missing scope, channel gone) lets the step
+// go ahead, at the risk of a second post rather than none.
+func (o *outbox) findMessage(ctx context.Context, channel, thread, key string, since time.Time, match func(slack.Message) bool) (string, bool, error) {
 	api := o.b.api
 	oldest := strconv.FormatInt(since.Add(-5*time.Minute).Unix(), 10)
 	cursor := ""
@@ -355,20 +392,24 @@ func (o *outbox) findMessage(ctx context.Context, channel, thread, key string, s
 			}
 		}
 		if err != nil {
+			if kind, _ := classify(err); kind != errPermanent {
+				o.b.log.Warn("outbox: cannot check for an earlier post yet; will check again", "key", key, sales.LogKeyError, redact(err))
+				return "", false, fmt.Errorf("outbox: check for an earlier post: %w", err)
+			}
 			o.b.log.Warn("outbox: cannot check for an earlier post; posting", "key", key, sales.LogKeyError, redact(err))
-			return "", false
+			return "", false, nil
 		}
 		for _, m := range msgs {
 			if match(m) {
-				return m.Timestamp, true
+				return m.Timestamp, true, nil
 			}
 		}
 		if next == "" {
-			return "", false
+			return "", false, nil
 		}
 		cursor = next
 	}
-	return "", false
+	return "", false, nil
 }
 
 // step performs step i of it; it returns the channel and ts of a post.
@@ -395,7 +436,11 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 		}
 		key := stepKey(it, i)
 		if o.mayHavePosted(it, i) {
-			if ts, ok := o.findPosted(cctx, channel, thread, key, it.Created); ok {
+			ts, ok, err := o.findPosted(cctx, channel, thread, key, it.Created)
+			if err != nil {
+				return "", "", err
+			}
+			if ok {
 				o.b.m.outbox.WithLabelValues("found_posted").Inc()
 				o.b.log.Info("outbox: the post was already made; not posting again", "key", key)
 				return channel, ts, nil
@@ -430,10 +475,16 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 			channel = pr.Channel
 		}
 		key := stepKey(it, i)
-		if o.mayHavePosted(it, i) && o.findUploaded(cctx, channel, thread, key, s.Name, s.Title, it.Created) {
-			o.b.m.outbox.WithLabelValues("found_posted").Inc()
-			o.b.log.Info("outbox: the file was already shared; not uploading again", "key", key)
-			return "", "", nil
+		if o.mayHavePosted(it, i) {
+			found, err := o.findUploaded(cctx, channel, thread, key, s.Name, s.Title, it.Created)
+			if err != nil {
+				return "", "", err
+			}
+			if found {
+				o.b.m.outbox.WithLabelValues("found_posted").Inc()
+				o.b.log.Info("outbox: the file was already shared; not uploading again", "key", key)
+				return "", "", nil
+			}
 		}
 		o.tried[key] = true
 		_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
@@ -470,11 +521,27 @@ const (
 	errTransient errKind = iota
 	errRateLimited
 	errPermanent
+	errAuth // the token was refused: nothing will succeed until it is replaced
 )
 
+// authErrors are the Web API's answers for a token it will not take
+// (docs.slack.dev/reference/methods/chat.postMessage, "Errors"); slack-go's
+// socket mode treats the same four as fatal.
+var authErrors = map[string]bool{"invalid_auth": true, "token_revoked": true, "account_inactive": true, "not_authed": true}
+
+// authReason names a refusal for logs and /healthz without the token.
+func authReason(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && authErrors[se.Err] {
+		return se.Err
+	}
+	return "HTTP 401"
+}
+
 // classify decides how to treat a Slack failure: rate limits wait for
-// Retry-After, outages and 5xx retry with backoff, API errors such as
-// channel_not_found or invalid_blocks will not fix themselves.
+// Retry-After, outages and 5xx retry with backoff, a refused token stops
+// the caller, API errors such as channel_not_found or invalid_blocks will
+// not fix themselves.
 func classify(err error) (errKind, time.Duration) {
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
@@ -483,6 +550,8 @@ func classify(err error) (errKind, time.Duration) {
 	var sc slack.StatusCodeError
 	if errors.As(err, &sc) {
 		switch {
+		case sc.Code == http.StatusUnauthorized:
+			return errAuth, 0
 		case sc.Code == http.StatusTooManyRequests:
 			return errRateLimited, time.Second
 		case sc.Code >= 500:
@@ -498,6 +567,9 @@ func classify(err error) (errKind, time.Duration) {
 			return errRateLimited, time.Second
 		case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
 			return errTransient, 0
+		}
+		if authErrors[se.Err] {
+			return errAuth, 0
 		}
 		return errPermanent, 0
 	}

@@ -118,6 +118,11 @@ func IdempotencyKey(ctx context.Context) string {
 type Journal struct {
 	Key   string
 	Entry []byte
+	// Pending marks a request received but not yet committed. It is
+	// recorded only where the key has no entry, and the request's first
+	// committed write replaces it; one still pending at start-up is a
+	// request that was acknowledged but never done.
+	Pending bool
 }
 
 // WithJournal makes every write committed with ctx also record j, in the

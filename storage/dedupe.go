@@ -31,6 +31,18 @@ func (db *DB) MarkEnvelope(ctx context.Context, id string) (first bool, err erro
 	return first, err
 }
 
+// EnvelopeSeen reports whether an envelope id was marked, without
+// marking it: a read, so it can decide an ack without waiting for a
+// commit.
+func (db *DB) EnvelopeSeen(ctx context.Context, id string) (bool, error) {
+	seen := false
+	err := db.view(ctx, "envelope seen", func(tx *bolt.Tx) error {
+		seen = tx.Bucket(bEnv).Get([]byte(id)) != nil
+		return nil
+	})
+	return seen, err
+}
+
 // idemKey scopes a request's key to one kind of write (and deal), so the
 // several writes one request makes each apply once.
 func idemKey(kind string, id uint64, key string) []byte {

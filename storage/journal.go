@@ -21,21 +21,35 @@ func journaled(ctx context.Context, fn func(tx *bolt.Tx) error) func(tx *bolt.Tx
 			return err
 		}
 		b := tx.Bucket(bJournal)
-		if b.Get([]byte(j.Key)) != nil {
-			return nil
+		if old := b.Get([]byte(j.Key)); old != nil && (j.Pending || !isPending(old)) {
+			return nil // a write's entry stays; a pending one gives way to it
 		}
-		return b.Put([]byte(j.Key), j.Entry)
+		v := j.Entry
+		if j.Pending {
+			v = append([]byte{pendingMark}, j.Entry...)
+		}
+		return b.Put([]byte(j.Key), v)
 	}
 }
 
-// Journal lists the requests whose writes committed and whose answers
-// were not yet cleared, in key order.
+// pendingMark starts a pending entry's value. Entries are the caller's
+// JSON, which never starts with a NUL byte.
+const pendingMark = 0x00
+
+func isPending(v []byte) bool { return len(v) > 0 && v[0] == pendingMark }
+
+// Journal lists the requests whose answers were not yet cleared, in key
+// order: those whose writes committed, and those still Pending.
 func (db *DB) Journal(ctx context.Context) ([]sales.Journal, error) {
 	var out []sales.Journal
 	err := db.view(ctx, "list journal", func(tx *bolt.Tx) error {
 		out = nil
 		return tx.Bucket(bJournal).ForEach(func(k, v []byte) error {
-			out = append(out, sales.Journal{Key: string(k), Entry: bytes.Clone(v)})
+			j := sales.Journal{Key: string(k), Entry: bytes.Clone(v)}
+			if isPending(v) {
+				j.Pending, j.Entry = true, j.Entry[1:]
+			}
+			out = append(out, j)
 			return nil
 		})
 	})

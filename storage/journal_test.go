@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/salesbot/salesbot/sales"
@@ -48,11 +49,11 @@ func TestJournalCommitsWithTheWrite(t *testing.T) {
 	}
 	want := []sales.Journal{{Key: "E1", Entry: []byte("answer me")}, {Key: "E3", Entry: []byte("three")}}
 	if len(got) != len(want) {
-		t.Fatalf("journal = %q, want %q", got, want)
+		t.Fatalf("journal = %+v, want %+v", got, want)
 	}
 	for i := range want {
 		if got[i].Key != want[i].Key || string(got[i].Entry) != string(want[i].Entry) {
-			t.Fatalf("journal = %q, want %q", got, want)
+			t.Fatalf("journal = %+v, want %+v", got, want)
 		}
 	}
 	// Clearing under the request's own ctx does not put it back; unknown
@@ -64,6 +65,52 @@ func TestJournalCommitsWithTheWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got, _ := db.Journal(ctx); len(got) != 1 || got[0].Key != "E3" {
-		t.Fatalf("after clear: %q", got)
+		t.Fatalf("after clear: %+v", got)
+	}
+}
+
+// A pending entry is kept where nothing was recorded yet, gives way to
+// the request's committed write whichever commits first, and is listed
+// as pending while no write replaced it.
+func TestJournalPendingGivesWayToTheWrite(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.MustOpenPath(t, t.TempDir()+"/p.db", storage.Options{})
+	pending := func(key string) context.Context {
+		return sales.WithJournal(ctx, sales.Journal{Key: key, Entry: []byte(`{"p":1}`), Pending: true})
+	}
+	done := func(key string) context.Context {
+		return sales.WithJournal(ctx, sales.Journal{Key: key, Entry: []byte(`{"done":1}`)})
+	}
+	steps := []struct {
+		ctx context.Context
+	}{
+		{pending("A")}, {done("A")}, // the usual order
+		{done("B")}, {pending("B")}, // the mark's batch committed after the write
+		{pending("C")}, {pending("C")}, // acknowledged, never written
+	}
+	for i, s := range steps {
+		if _, err := db.MarkEnvelope(s.ctx, fmt.Sprintf("env%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The marks themselves can be read back without a write.
+	for id, want := range map[string]bool{"env0": true, "env5": true, "env9": false} {
+		if seen, err := db.EnvelopeSeen(ctx, id); err != nil || seen != want {
+			t.Fatalf("EnvelopeSeen(%s) = %v %v, want %v", id, seen, err, want)
+		}
+	}
+	got, err := db.Journal(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []sales.Journal{{Key: "A", Entry: []byte(`{"done":1}`)}, {Key: "B", Entry: []byte(`{"done":1}`)},
+		{Key: "C", Entry: []byte(`{"p":1}`), Pending: true}}
+	if len(got) != len(want) {
+		t.Fatalf("journal = %+v", got)
+	}
+	for i := range want {
+		if got[i].Key != want[i].Key || string(got[i].Entry) != string(want[i].Entry) || got[i].Pending != want[i].Pending {
+			t.Fatalf("journal[%d] = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }
