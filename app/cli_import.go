@@ -445,8 +445,12 @@ func (im *importer) summary(w io.Writer, res storage.ImportResult) {
 		fmt.Fprintf(w, "imported %d %s\n", len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
 	}
 	if im.o.kind != "team" && res.PeopleCreated > 0 {
-		fmt.Fprintf(w, "added %d %s by name, not yet linked to Slack: they are linked when a Slack user with that name first uses salesbot\n",
+		fmt.Fprintf(w, "added %d %s by name, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
 			res.PeopleCreated, plural(res.PeopleCreated, "person"))
+	}
+	if n := len(res.RolesPending); n > 0 {
+		fmt.Fprintf(w, "%d %s matched only by name %s already linked to Slack: the file's role waits for an admin to confirm with /salesbot role\n",
+			n, plural(n, "person"), map[bool]string{true: "is", false: "are"}[n == 1])
 	}
 	if im.newTerrs > 0 {
 		fmt.Fprintf(w, "added %d %s\n", im.newTerrs, plural(im.newTerrs, "territory"))

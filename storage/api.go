@@ -43,6 +43,10 @@ type ImportResult struct {
 	// re-imported file); TerritoryIDs is per Import.Territories entry.
 	DealsUnchanged int
 	TerritoryIDs   []sales.TerritoryID
+	// RolesPending lists Slack-linked people whom a row found by name
+	// alone and would have given a higher role: a Slack name is
+	// self-service, so the role waits for an admin (sales.Person.PendingRole).
+	RolesPending []sales.PersonID
 }
 
 // Outbox: messages the bot must post exactly once. Enqueue is durable; the

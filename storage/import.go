@@ -340,6 +340,7 @@ func (im *importer) peopleAll() error {
 	in := im.in.People
 	ids := make([]sales.PersonID, len(in))
 	olds := make([]*sales.Person, len(in))
+	nameOnly := make([]bool, len(in))      // matched by name, not by id or Slack id
 	var byName map[string][]sales.PersonID // stored people by lower-case name, built on first need
 	for i, p := range in {
 		id := p.ID
@@ -360,6 +361,7 @@ func (im *importer) peopleAll() error {
 			}
 			if match := byName[strings.ToLower(p.Name)]; len(match) == 1 && !slices.Contains(ids, match[0]) {
 				id = match[0]
+				nameOnly[i] = true
 			}
 		}
 		if id != 0 {
@@ -389,6 +391,15 @@ func (im *importer) peopleAll() error {
 			return importErr("person", i, err)
 		}
 		old := olds[i]
+		if old != nil && nameOnly[i] && old.SlackID != "" && p.Role > old.Role {
+			// Whoever renamed herself to this name in Slack is not
+			// proven to be this row's person: hold the role for an admin.
+			if p.Role > old.PendingRole {
+				p.PendingRole = p.Role
+			}
+			p.Role = old.Role
+			im.res.RolesPending = append(im.res.RolesPending, old.ID)
+		}
 		if old != nil {
 			p = mergePerson(*old, p)
 			if p == *old {
@@ -418,6 +429,12 @@ func mergePerson(old, in sales.Person) sales.Person {
 	str(&p.TZ, in.TZ)
 	if in.Role != sales.RoleRep {
 		p.Role = in.Role
+	}
+	if in.PendingRole > p.PendingRole {
+		p.PendingRole = in.PendingRole
+	}
+	if p.PendingRole <= p.Role {
+		p.PendingRole = sales.RoleRep // an explicit role at or above it settles it
 	}
 	if in.Manager != 0 {
 		p.Manager = in.Manager
