@@ -1,0 +1,161 @@
+package transfer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/salesbot/salesbot/sales"
+)
+
+// StageLabel is one distinct stage label of a file, with what the file says
+// about it.
+type StageLabel struct {
+	Label string
+	// Probability is the most common probability (basis points) the file
+	// gives this label, -1 when it has none.
+	Probability int
+	// Kind is what the file's outcome columns say deals at this label are;
+	// StageOpen when they say nothing.
+	Kind sales.StageKind
+	Rows int
+}
+
+// StageMap is how one label of the file becomes a salesbot stage. How says
+// why, for the dry run: "same name", "won (Closed Won)", "probability 40%
+// → Qualified 25%", "order 2 of 5 → Qualified".
+type StageMap struct {
+	Label string
+	Stage sales.Stage
+	How   string
+}
+
+// MapStages maps a file's stage labels onto the team's stages by meaning.
+// Won and lost labels (by the CRM's convention or the file's outcome
+// columns) go to the Won and Lost stages. An open label the team has
+// configured under the same name keeps it. Any other open label goes to
+// the open stage with the nearest probability — the file's, else the
+// CRM's default for that label — and, when neither has one, by its place
+// in the pipeline: the preset's order for known labels, then the file's
+// order, spread evenly over the team's open stages.
+func MapStages(p *Preset, labels []StageLabel, set sales.StageSet) []StageMap {
+	hints := map[string]StageHint{}
+	var order []string
+	if p != nil {
+		for _, h := range p.Stages {
+			hints[strings.ToLower(h.Label)] = h
+			if h.Kind == sales.StageOpen {
+				order = append(order, strings.ToLower(h.Label))
+			}
+		}
+	}
+	var byOrder []int // indexes into labels still to place by order
+	openKeys := map[string]bool{}
+	out := make([]StageMap, len(labels))
+	open := set.Open()
+	for i, l := range labels {
+		key := strings.ToLower(strings.TrimSpace(l.Label))
+		h, known := hints[key]
+		kind := l.Kind
+		if kind == sales.StageOpen && known {
+			kind = h.Kind
+		}
+		if kind == sales.StageOpen {
+			kind = conventionalKind(key)
+		}
+		out[i].Label = l.Label
+		switch {
+		case kind == sales.StageWon:
+			out[i].Stage, out[i].How = set.Won(), "won"
+			continue
+		case kind == sales.StageLost:
+			out[i].Stage, out[i].How = set.Lost(), "lost"
+			continue
+		}
+		openKeys[key] = true
+		if !known && !slices.Contains(order, key) {
+			order = append(order, key)
+		}
+		if s, ok := sameName(open, l.Label); ok {
+			out[i].Stage, out[i].How = s, "same name"
+			continue
+		}
+		prob := l.Probability
+		if prob < 0 && known {
+			prob = h.Probability
+		}
+		if prob >= 0 && len(open) > 0 {
+			s := nearest(open, prob)
+			out[i].Stage = s
+			out[i].How = fmt.Sprintf("probability %s → %s %s", pct(prob), s.Name, s.Percent())
+			continue
+		}
+		byOrder = append(byOrder, i)
+	}
+	// Place the rest by their position among all the file's open labels.
+	var present []string
+	for _, k := range order {
+		if openKeys[k] && !slices.Contains(present, k) {
+			present = append(present, k)
+		}
+	}
+	for _, i := range byOrder {
+		pos := slices.Index(present, strings.ToLower(strings.TrimSpace(labels[i].Label)))
+		s := spread(open, pos, len(present))
+		out[i].Stage = s
+		out[i].How = fmt.Sprintf("order %d of %d → %s", pos+1, len(present), s.Name)
+	}
+	return out
+}
+
+// conventionalKind reads won and lost from labels every CRM uses.
+func conventionalKind(label string) sales.StageKind {
+	switch {
+	case label == "won" || label == "closed won" || label == "closed-won" || label == "closedwon":
+		return sales.StageWon
+	case label == "lost" || strings.HasPrefix(label, "closed lost") || strings.HasPrefix(label, "closed-lost") || label == "closedlost":
+		return sales.StageLost
+	}
+	return sales.StageOpen
+}
+
+func sameName(open []sales.Stage, label string) (sales.Stage, bool) {
+	for _, s := range open {
+		if strings.EqualFold(s.Name, strings.TrimSpace(label)) {
+			return s, true
+		}
+	}
+	return sales.Stage{}, false
+}
+
+// nearest is the open stage closest in probability; ties go to the earlier.
+func nearest(open []sales.Stage, prob int) sales.Stage {
+	best := open[0]
+	for _, s := range open[1:] {
+		if abs(s.Probability-prob) < abs(best.Probability-prob) {
+			best = s
+		}
+	}
+	return best
+}
+
+// spread maps position pos of n onto the open stages: one to one while the
+// file has no more labels than the team has stages, evenly otherwise.
+func spread(open []sales.Stage, pos, n int) sales.Stage {
+	if len(open) == 0 {
+		return sales.Stage{}
+	}
+	if n <= len(open) || n <= 1 {
+		return open[min(pos, len(open)-1)]
+	}
+	return open[pos*(len(open)-1)/(n-1)]
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func pct(bp int) string { return sales.Stage{Probability: bp}.Percent() }
