@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -145,6 +146,12 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 		labelKinds = nil
 	}
 	d.Stages = MapStages(p, labelsOf(recs, labelKinds), o.Stages)
+	// Pipeline order reads best in the dry run: open stages, then Won, Lost.
+	pos := map[sales.StageID]int{}
+	for i, st := range o.Stages.Stages {
+		pos[st.ID] = i
+	}
+	slices.SortStableFunc(d.Stages, func(a, b StageMap) int { return pos[a.Stage.ID] - pos[b.Stage.ID] })
 	byLabel := map[string]StageMap{}
 	for _, m := range d.Stages {
 		byLabel[m.Label] = m

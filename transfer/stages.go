@@ -148,7 +148,7 @@ func spread(open []sales.Stage, pos, n int) sales.Stage {
 	if n <= len(open) || n <= 1 {
 		return open[min(pos, len(open)-1)]
 	}
-	return open[pos*(len(open)-1)/(n-1)]
+	return open[(pos*(len(open)-1)+(n-1)/2)/(n-1)]
 }
 
 func abs(x int) int {
