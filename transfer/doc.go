@@ -28,9 +28,10 @@
 //
 // # Dates and amounts
 //
-// ParseDate reads any unambiguous form; a numeric a/b/yyyy column takes its
-// order from any value with a part over 12 (DateOrderOf), and otherwise
-// stops with both readings and a --date-format layout that reads unpadded
+// ParseDate reads any unambiguous form; numeric a/b/yyyy dates take their
+// order from any value with a part over 12 in any of the file's date
+// columns (one export, one locale; DateOrderOf), and otherwise stop with
+// both readings and a --date-format layout that reads unpadded
 // values (1/2/2006). Dates are civil (Date), never instants. 0001-01-01 is
 // an error, not "no date". ParseAmount reads "$12,000.00", "12.000,50 €",
 // "USD 1,200", "(1,200)" and "1 200"; an empty cell is no amount, not 0.

@@ -107,26 +107,8 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 	}
 	d := &Deals{Preset: p, Columns: cols, Header: t.Header, Unused: unused, DateOrders: map[Field]DateOrder{}}
 	if o.DateLayout == "" {
-		for _, f := range dateFields {
-			if !cols.Has(f) {
-				continue
-			}
-			vals := make([]string, len(t.Rows))
-			for i, row := range t.Rows {
-				vals[i] = cols.Get(row, f)
-			}
-			order, err := DateOrderOf(t.Header[cols[f]], vals)
-			if err != nil {
-				return nil, err
-			}
-			if order == OrderUnknown {
-				for _, v := range vals {
-					if _, err := ParseDate(v, OrderUnknown); err != nil && isAmbiguous(v) {
-						return nil, sales.Errorf(sales.EINVALID, "column %q: %s", t.Header[cols[f]], strings.TrimPrefix(err.Error(), sales.EINVALID+": "))
-					}
-				}
-			}
-			d.DateOrders[f] = order
+		if err := d.dateOrders(t); err != nil {
+			return nil, err
 		}
 	}
 	r := reader{d: d, o: o, cols: cols, header: t.Header}
@@ -187,6 +169,58 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 		d.Records = append(d.Records, *rec)
 	}
 	return d, nil
+}
+
+// dateOrders decides how numeric dates are read. A file's dates come from
+// one exporting user's locale, so a column that decides (25/4/2017) settles
+// the columns that cannot (1/2/2017 in Created Date); two columns that
+// decide differently are an error, and so is an undecided file with a
+// value that reads two ways.
+func (d *Deals) dateOrders(t *Table) error {
+	var decided DateOrder
+	var decidedBy string
+	cols := d.Columns
+	for _, f := range dateFields {
+		if !cols.Has(f) {
+			continue
+		}
+		vals := make([]string, len(t.Rows))
+		for i, row := range t.Rows {
+			vals[i] = cols.Get(row, f)
+		}
+		name := strings.TrimSpace(t.Header[cols[f]])
+		order, err := DateOrderOf(name, vals)
+		if err != nil {
+			return err
+		}
+		if order == OrderUnknown {
+			continue
+		}
+		if decided != OrderUnknown && order != decided {
+			dayFirst, monthFirst := decidedBy, name
+			if decided == OrderMonthDay {
+				dayFirst, monthFirst = name, decidedBy
+			}
+			return sales.Errorf(sales.EINVALID, "column %q has day-first dates and column %q month-first ones; export the file again in one format or use --date-format", dayFirst, monthFirst)
+		}
+		decided, decidedBy = order, name
+	}
+	for _, f := range dateFields {
+		if !cols.Has(f) {
+			continue
+		}
+		d.DateOrders[f] = decided
+		if decided != OrderUnknown {
+			continue
+		}
+		for _, row := range t.Rows {
+			v := cols.Get(row, f)
+			if _, err := ParseDate(v, OrderUnknown); err != nil && isAmbiguous(v) {
+				return sales.Errorf(sales.EINVALID, "column %q: %s", strings.TrimSpace(t.Header[cols[f]]), strings.TrimPrefix(err.Error(), sales.EINVALID+": "))
+			}
+		}
+	}
+	return nil
 }
 
 func kindWord(k sales.StageKind) string {

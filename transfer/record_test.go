@@ -24,6 +24,8 @@ func TestReadDealsFileErrors(t *testing.T) {
 		{"ambiguous date column", "account,stage,close_date\nAcme,Proposal,3/4/2017\nBeta,Proposal,5/6/2017\n",
 			`column "close_date": date "3/4/2017" could be March 4, 2017 (month first) or April 3, 2017 (day first), and no date in the column decides it: add --date-format 1/2/2006 or --date-format 2/1/2006`},
 		{"mixed orders", "account,stage,close_date\nAcme,Proposal,13/4/2017\nBeta,Proposal,4/13/2017\n", "mixes day-first"},
+		{"columns decide differently", "account,stage,close_date,created\nAcme,Proposal,25/4/2017,4/25/2017\n",
+			`column "close_date" has day-first dates and column "created" month-first ones`},
 		{"no deal name", "amount,stage\n5,Won\n", "no column names the deal"},
 		{"no stage", "account,amount\nAcme,5\n", "no column gives the stage"},
 	}
@@ -44,6 +46,11 @@ func TestReadDealsDateOrder(t *testing.T) {
 	}
 	if got := d.Records[0].Close.String(); got != "2017-04-03" {
 		t.Errorf("close = %s, want 2017-04-03", got)
+	}
+	// Created Date alone can't decide; the file's Close Date does.
+	d, err = readDeals(t, "account,stage,close_date,created\nAcme,Proposal,25/4/2017,1/2/2017\n", transfer.Options{})
+	if err != nil || d.Records[0].Created.String() != "2017-02-01" {
+		t.Fatalf("created from the file's order: %v %v", err, d.Records)
 	}
 	d, err = readDeals(t, "account,stage,close_date\nAcme,Proposal,3/4/2017\n", transfer.Options{DateLayout: "1/2/2006"})
 	if err != nil || d.Records[0].Close.String() != "2017-03-04" {
