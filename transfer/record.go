@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/salesbot/salesbot/sales"
 )
@@ -138,7 +140,8 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 	for _, m := range d.Stages {
 		byLabel[m.Label] = m
 	}
-	seen := map[string]int{}
+	seen := make(map[string]int, len(recs))
+	d.Records = recs[:0] // filtered in place: a bad stage drops its record
 	for i := range recs {
 		rec := &recs[i]
 		switch kinds[i] {
@@ -166,7 +169,7 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 		} else {
 			seen[rec.Key] = 1
 		}
-		d.Records = append(d.Records, *rec)
+		d.Records = append(d.Records, *rec) // never overtakes i
 	}
 	return d, nil
 }
@@ -514,12 +517,33 @@ func StableKey(p *Preset, r Record) string {
 	if owner == "" {
 		owner = r.Owner
 	}
-	h := sha256.New()
-	for i, s := range []string{r.Account, r.Title, r.Created.String(), owner} {
+	var buf [256]byte
+	b := buf[:0]
+	for i, s := range [...]string{r.Account, r.Title, r.Created.String(), owner} {
 		if i > 0 {
-			h.Write([]byte{0x1f})
+			b = append(b, 0x1f)
 		}
-		h.Write([]byte(strings.Join(strings.Fields(strings.ToLower(s)), " ")))
+		b = appendFolded(b, s)
 	}
-	return "key:" + hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(b)
+	return "key:" + hex.EncodeToString(sum[:16])
+}
+
+// appendFolded appends s trimmed, lower-cased and with runs of white space
+// folded to one space.
+func appendFolded(b []byte, s string) []byte {
+	space := false
+	start := len(b)
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && len(b) > start {
+			b = append(b, ' ')
+		}
+		space = false
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+	}
+	return b
 }

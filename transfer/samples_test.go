@@ -355,3 +355,21 @@ func TestSamplesImportWithNoFlags(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkReadDeals reads a 100,000-row Salesforce report (formatted
+// amounts, day-first dates, footer) from bytes to records.
+func BenchmarkReadDeals(b *testing.B) {
+	s := sampleSalesforce(3, 100_000)
+	b.SetBytes(int64(len(s.data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		tab, err := transfer.ReadCSV(bytes.NewReader(s.data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := transfer.ReadDeals(tab, transfer.Options{})
+		if err != nil || len(d.Records) != 100_000 {
+			b.Fatal(err, len(d.Problems))
+		}
+	}
+}
