@@ -34,6 +34,7 @@ const (
 
 type boltMeta struct {
 	pageSize uint32
+	root     uint64 // the root bucket's page
 	pgid     uint64
 	txid     uint64
 }
@@ -106,7 +107,7 @@ func readMeta(f *os.File, off int64) (boltMeta, error) {
 	case ne.Uint64(b[metaChecksumOff:]) != h.Sum64():
 		return boltMeta{}, errors.New("meta page checksum mismatch")
 	}
-	m := boltMeta{pageSize: ne.Uint32(b[8:]), pgid: ne.Uint64(b[40:]), txid: ne.Uint64(b[48:])}
+	m := boltMeta{pageSize: ne.Uint32(b[8:]), root: ne.Uint64(b[16:]), pgid: ne.Uint64(b[40:]), txid: ne.Uint64(b[48:])}
 	if m.pageSize < 512 || m.pageSize&(m.pageSize-1) != 0 {
 		return boltMeta{}, fmt.Errorf("page size %d", m.pageSize)
 	}
@@ -123,4 +124,135 @@ func guard(path string, err *error) func() {
 			*err = damaged(path, fmt.Sprint(r))
 		}
 	}
+}
+
+// Page layout (bbolt internal/common/page.go): flags branch 0x01, leaf
+// 0x02; branch elements are (pos u32, ksize u32, pgid u64), leaf elements
+// (flags u32, pos u32, ksize u32, vsize u32), pos counted from the element.
+// A leaf element with flag 0x01 is a bucket: its value starts with the
+// bucket's root page id and sequence, and an inline page follows when the
+// root is 0.
+const (
+	pageBranch     = 0x01
+	pageLeaf       = 0x02
+	leafBucketFlag = 0x01
+	elemSize       = 16
+	bucketHdrSize  = 16
+)
+
+// walkPages reads the page tree of the file at path from its current meta
+// without bbolt, visiting each page once: every page id is below the high
+// water mark, every page is a branch or leaf whose elements lie inside it,
+// and no page is reached twice.
+func walkPages(path string) error {
+	if err := checkFile(path); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	m0, err0 := readMeta(f, 0)
+	off := int64(os.Getpagesize())
+	if err0 == nil {
+		off = int64(m0.pageSize)
+	}
+	m1, err1 := readMeta(f, off)
+	m := m0
+	if err0 != nil || (err1 == nil && m1.txid > m0.txid) {
+		m = m1
+	}
+	w := pageWalker{f: f, m: m, seen: map[uint64]bool{}}
+	if err := w.page(m.root); err != nil {
+		return damaged(path, err.Error())
+	}
+	return nil
+}
+
+type pageWalker struct {
+	f    *os.File
+	m    boltMeta
+	seen map[uint64]bool
+}
+
+func (w *pageWalker) page(id uint64) error {
+	if id < 2 || id >= w.m.pgid {
+		return fmt.Errorf("page %d is outside the file's %d pages", id, w.m.pgid)
+	}
+	if w.seen[id] {
+		return fmt.Errorf("page %d is reached twice", id)
+	}
+	w.seen[id] = true
+	ps := int64(w.m.pageSize)
+	head := make([]byte, pageHeaderSize)
+	if _, err := w.f.ReadAt(head, int64(id)*ps); err != nil {
+		return err
+	}
+	overflow := uint64(binary.NativeEndian.Uint32(head[12:]))
+	if id+overflow >= w.m.pgid {
+		return fmt.Errorf("page %d runs past the file's %d pages", id, w.m.pgid)
+	}
+	buf := make([]byte, (int64(overflow)+1)*ps)
+	if _, err := w.f.ReadAt(buf, int64(id)*ps); err != nil {
+		return err
+	}
+	for i := uint64(1); i <= overflow; i++ {
+		w.seen[id+i] = true
+	}
+	if got := binary.NativeEndian.Uint64(buf); got != id {
+		return fmt.Errorf("page %d calls itself %d", id, got)
+	}
+	return w.elements(id, buf)
+}
+
+// elements checks the elements of page buf (a whole page or an inline
+// one) and walks what they point to.
+func (w *pageWalker) elements(id uint64, buf []byte) error {
+	ne := binary.NativeEndian
+	if len(buf) < pageHeaderSize {
+		return fmt.Errorf("page %d is too short", id)
+	}
+	flags := ne.Uint16(buf[8:])
+	count := int(ne.Uint16(buf[10:]))
+	if flags != pageBranch && flags != pageLeaf {
+		return fmt.Errorf("page %d has type %#x, not branch or leaf", id, flags)
+	}
+	if pageHeaderSize+count*elemSize > len(buf) {
+		return fmt.Errorf("page %d: %d elements do not fit", id, count)
+	}
+	for i := range count {
+		at := pageHeaderSize + i*elemSize
+		e := buf[at : at+elemSize]
+		if flags == pageBranch {
+			pos, ksize := int(ne.Uint32(e[0:])), int(ne.Uint32(e[4:]))
+			if at+pos+ksize > len(buf) || pos < 0 {
+				return fmt.Errorf("page %d: key %d lies outside the page", id, i)
+			}
+			if err := w.page(ne.Uint64(e[8:])); err != nil {
+				return err
+			}
+			continue
+		}
+		eflags, pos, ksize, vsize := ne.Uint32(e[0:]), int(ne.Uint32(e[4:])), int(ne.Uint32(e[8:])), int(ne.Uint32(e[12:]))
+		end := at + pos + ksize + vsize
+		if pos < 0 || end > len(buf) || end < at {
+			return fmt.Errorf("page %d: element %d lies outside the page", id, i)
+		}
+		if eflags&leafBucketFlag == 0 {
+			continue
+		}
+		v := buf[at+pos+ksize : end]
+		if len(v) < bucketHdrSize {
+			return fmt.Errorf("page %d: bucket %d has a short header", id, i)
+		}
+		if r := ne.Uint64(v); r != 0 {
+			if err := w.page(r); err != nil {
+				return err
+			}
+		} else if err := w.elements(id, v[bucketHdrSize:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

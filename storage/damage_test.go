@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -141,4 +142,39 @@ func TestNewerVersionReadOnly(t *testing.T) {
 	db.Close()
 	_, err = storage.Open(path, storage.Options{ReadOnly: true})
 	wantCode(t, err, sales.EINVALID, "upgrade salesbot")
+}
+
+// FuzzOpenDamaged: whatever the bytes of the file, Open and Check return
+// (an error or not) instead of crashing the process.
+func FuzzOpenDamaged(f *testing.F) {
+	db := storagetest.MustOpen(f)
+	path := db.Path
+	db.Close()
+	good, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good, 0, byte(0))
+	f.Add(good, 40, byte(0x10))
+	f.Add(good, 3*os.Getpagesize()+2, byte(0xff))
+	f.Add(good[:len(good)/2], 0, byte(0))
+	f.Fuzz(func(t *testing.T, file []byte, at int, flip byte) {
+		if len(file) > 1<<20 {
+			return
+		}
+		file = append([]byte(nil), file...)
+		if at >= 0 && at < len(file) {
+			file[at] ^= flip
+		}
+		p := filepath.Join(t.TempDir(), "f.db")
+		if err := os.WriteFile(p, file, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := storage.Open(p, storage.Options{ReadOnly: true})
+		if err != nil {
+			return
+		}
+		_ = db.Check(context.Background())
+		_ = db.Close()
+	})
 }
