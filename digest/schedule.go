@@ -135,7 +135,7 @@ func CheckSpec(text string) error {
 		return err
 	}
 	if sp.cron == nil && sp.every < MinInterval {
-		return fmt.Errorf("@every %v is more often than once per %v", sp.every, MinInterval)
+		return fmt.Errorf("it fires more often than once per %v", MinInterval)
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func TestRunWithoutTokensIsOneLine(t *testing.T) {
 func TestRunBadConfigBeforeDatabase(t *testing.T) {
 	for _, tc := range []struct{ name, val, want string }{
 		{"SALESBOT_HTTP_ADDR", "bad", "SALESBOT_HTTP_ADDR"},
-		{"SALESBOT_DIGEST_SCHEDULE", "@every 1ns", "more often than once per 10s"},
+		{"SALESBOT_DIGEST_SCHEDULE", "@every 1ns", "fires more often than once per 10s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)
