@@ -36,6 +36,7 @@ Usage:
                  [--period P] [--format table|csv|json]
   salesbot digest --print        print the current manager digest as text
   salesbot backup FILE           write a consistent copy of the database
+  salesbot check [FILE]          verify a database or a backup (exit 0 sound, 1 damaged)
   salesbot seed --deals N --reps M [--seed S]
   salesbot help [COMMAND]
 
@@ -165,6 +166,7 @@ var commandUsage = map[string]string{
 	"report": "salesbot report --by owner|manager|territory|stage|all [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--period P] [--format table|csv|json]",
 	"seed":   "salesbot seed --deals N --reps M [--seed S]",
 	"backup": "salesbot backup FILE",
+	"check":  "salesbot check [FILE]",
 	"digest": "salesbot digest --print",
 	"run":    "salesbot run",
 }

@@ -30,6 +30,14 @@ func BackupCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 }
 
 func runBackup(ctx context.Context, c *command, path string, force bool) (err error) {
+	// Replacing the running salesbot's control socket (or any other
+	// special file) with a backup would break the next start's socket.
+	if sock, _ := controlSocketPath(c.cfg.DB); storage.SameFile(path, sock) {
+		return sales.Errorf(sales.EINVALID, "backup file %s is the control socket of %s: choose another path", path, c.cfg.DB)
+	}
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return sales.Errorf(sales.EINVALID, "backup file %s exists and is not a regular file: choose another path", path)
+	}
 	if _, err := os.Stat(path); err == nil && !force {
 		return fmt.Errorf("%s already exists: choose a new name or pass --force to replace it", path)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -5,12 +5,14 @@ package app
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
-	"github.com/robfig/cron/v3"
 
+	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -44,10 +46,6 @@ func LoadConfig() (Config, error) {
 	return c, c.Validate()
 }
 
-// CronParser is the schedule syntax: five fields, @descriptors including
-// @every, and an optional CRON_TZ= prefix.
-var CronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
 // Validate checks every variable and fills Loc and Cur. Errors name the
 // variable and say what a good value looks like.
 func (c *Config) Validate() error {
@@ -62,8 +60,8 @@ func (c *Config) Validate() error {
 	}
 	c.Cur = cur
 	for name, spec := range map[string]string{"SALESBOT_DIGEST_SCHEDULE": c.DigestSchedule, "SALESBOT_NUDGE_SCHEDULE": c.NudgeSchedule} {
-		if err := parseSchedule(spec); err != nil {
-			return fmt.Errorf("%s=%q is not a schedule: use 5 cron fields (\"0 8 * * 1-5\"), a descriptor (@daily, @every 10s), optionally after CRON_TZ=Zone (%v)", name, spec, err)
+		if err := digest.CheckSpec(spec); err != nil {
+			return fmt.Errorf("%s=%q is not a schedule: use 5 cron fields (\"0 8 * * 1-5\"), a descriptor (@daily, @every 10s or longer), optionally after CRON_TZ=Zone (%v)", name, spec, err)
 		}
 	}
 	if c.APIURL == "" {
@@ -74,6 +72,11 @@ func (c *Config) Validate() error {
 	}
 	if !strings.HasSuffix(c.APIURL, "/") {
 		c.APIURL += "/" // slack-go joins by concatenation
+	}
+	if c.HTTPAddr != "" {
+		if err := checkListenAddr(c.HTTPAddr); err != nil {
+			return fmt.Errorf("SALESBOT_HTTP_ADDR=%q is not a listen address such as :8080 or 127.0.0.1:8080 (%v)", c.HTTPAddr, err)
+		}
 	}
 	if c.DB == "" {
 		return fmt.Errorf("SALESBOT_DB is empty: give a file path such as salesbot.db")
@@ -120,17 +123,16 @@ func (c *Config) RequireTokens() error {
 	return nil
 }
 
-// parseSchedule checks a spec. robfig/cron panics on a bare "CRON_TZ=Zone"
-// with nothing after it, so the panic becomes an error here.
-func parseSchedule(spec string) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("no schedule after the time zone")
-		}
-	}()
-	if strings.TrimSpace(spec) == "" {
-		return fmt.Errorf("empty")
+// checkListenAddr accepts host:port with a numeric port (host may be
+// empty, meaning every interface), so a typo fails before the database is
+// opened rather than at listen time.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
 	}
-	_, err = CronParser.Parse(spec)
-	return err
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
 }

@@ -31,6 +31,10 @@ func TestConfigValidate(t *testing.T) {
 		{"bot token", func(c *app.Config) { c.BotToken = "xapp-secret-123" }, "SLACK_BOT_TOKEN"},
 		{"admin", func(c *app.Config) { c.Admins = []string{"<@U1>"} }, "SALESBOT_ADMINS"},
 		{"channel", func(c *app.Config) { c.WinsChannel = "#wins" }, "SALESBOT_WINS_CHANNEL"},
+		{"schedule too often", func(c *app.Config) { c.DigestSchedule = "@every 1ns" }, "SALESBOT_DIGEST_SCHEDULE"},
+		{"nudges too often", func(c *app.Config) { c.NudgeSchedule = "@every 9s" }, "SALESBOT_NUDGE_SCHEDULE"},
+		{"http addr", func(c *app.Config) { c.HTTPAddr = "bad" }, "SALESBOT_HTTP_ADDR"},
+		{"http port", func(c *app.Config) { c.HTTPAddr = ":http-alt" }, "SALESBOT_HTTP_ADDR"},
 		{"api url", func(c *app.Config) { c.APIURL = "slack.com" }, "SLACK_API_URL"},
 	}
 	for _, tt := range bad {

@@ -13,9 +13,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -24,7 +26,9 @@ import (
 
 // The control socket lets `salesbot backup` get a consistent copy from the
 // process that holds the database lock. It is a unix socket beside the
-// database (PATH.sock), 0600, so only the owner can reach it. The protocol
+// database (PATH.sock), 0600, so only the owner can reach it; each end also
+// checks the other's uid with the kernel (SO_PEERCRED), and a fallback
+// directory under $TMPDIR must be ours and 0700. The protocol
 // has one verb and takes nothing else from the client:
 //
 //	client: "salesbot/1 backup\n"
@@ -39,10 +43,18 @@ const (
 	// sunPathMax stays under the smallest sun_path (104 on macOS, 108 on
 	// Linux, both counting the NUL).
 	sunPathMax = 100
-	// controlIdle bounds every read and write: a stalled client must not
-	// keep the backup's read transaction (which blocks file growth) open.
+	// controlIdle bounds every read and write of the stream, and
+	// controlTotal the whole of it: a stalled client holds one connection
+	// and a snapshot file, never a read transaction (see serve).
 	controlIdle  = 30 * time.Second
-	controlConns = 2
+	controlTotal = 15 * time.Minute
+	// controlRequestWait is how long a new connection may take to send its
+	// one request line.
+	controlRequestWait = 3 * time.Second
+	// controlConns bounds open connections, idle or not; more are closed
+	// at once. controlBackups bounds the snapshots being made.
+	controlConns   = 8
+	controlBackups = 2
 )
 
 // controlSocketPath is where the process holding dbPath listens: PATH.sock
@@ -57,7 +69,7 @@ func controlSocketPath(dbPath string) (sock string, private string) {
 	if r, err := filepath.EvalSymlinks(p); err == nil {
 		p = r
 	}
-	if s := p + ".sock"; len(s) <= sunPathMax && len(tempSocketName(s)) <= sunPathMax {
+	if s := p + ".sock"; len(s) <= sunPathMax && bindPathLen(s) <= sunPathMax {
 		return s, ""
 	}
 	sum := sha256.Sum256([]byte(p))
@@ -65,15 +77,19 @@ func controlSocketPath(dbPath string) (sock string, private string) {
 	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".sock"), dir
 }
 
-// tempSocketName is where the server binds before renaming into place, so
-// the socket is never reachable before its mode is 0600.
-func tempSocketName(sock string) string {
-	return filepath.Join(filepath.Dir(sock), ".sbctl-"+strconv.FormatInt(int64(os.Getpid())%1e6, 10))
+// The server binds in a fresh 0700 directory with a random name beside the
+// socket's final place (dir/.sbctl-NNNNNNNNNN/s), sets the socket to 0600
+// and only then renames it into place: nobody can connect before its mode
+// is right, and nothing process-wide (umask) changes.
+const bindPattern = ".sbctl-*"
+
+func bindPathLen(sock string) int {
+	return len(filepath.Dir(sock)) + len("/.sbctl-") + 10 + len("/s")
 }
 
-// checkPrivateDir accepts only a real directory with mode 0700: one made by
-// another user is either unusable to us or rejected here, so nobody else
-// can plant a socket where we look.
+// checkPrivateDir accepts only a real directory (no symlink) with mode
+// 0700 owned by us: a directory another local user made first, to serve a
+// socket of their own where we look, is refused.
 func checkPrivateDir(dir string) error {
 	fi, err := os.Lstat(dir)
 	if err != nil {
@@ -82,7 +98,30 @@ func checkPrivateDir(dir string) error {
 	if !fi.IsDir() || fi.Mode().Perm() != 0o700 {
 		return fmt.Errorf("%s is not a private (0700) directory", dir)
 	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
+		return fmt.Errorf("%s belongs to uid %d, not to us (uid %d): remove it", dir, st.Uid, os.Getuid())
+	}
 	return nil
+}
+
+// checkPeer accepts the process at the other end of c only when the
+// kernel says it runs as one of the uids in ok (or root).
+func checkPeer(c net.Conn, ok ...int) error {
+	uc, isUnix := c.(*net.UnixConn)
+	if !isUnix {
+		return errors.New("not a unix socket")
+	}
+	uid, err := peerUID(uc)
+	if errors.Is(err, errors.ErrUnsupported) {
+		return nil // the private directory and the 0600 mode still hold
+	}
+	if err != nil {
+		return fmt.Errorf("cannot tell who is at the other end: %w", err)
+	}
+	if uid == 0 || slices.Contains(ok, uid) {
+		return nil
+	}
+	return fmt.Errorf("the other end runs as uid %d", uid)
 }
 
 // controlServer serves backups of db on the control socket.
@@ -130,11 +169,30 @@ func listenControl(db *storage.DB, logger *slog.Logger) (*controlServer, error) 
 	if fi, err := os.Lstat(path); err == nil && fi.Mode().Type() != os.ModeSocket {
 		return nil, fmt.Errorf("%s exists and is not a socket", path)
 	}
-	tmp := tempSocketName(path)
-	_ = os.Remove(tmp)
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: tmp, Net: "unix"})
+	ln, ident, err := bindPrivate(path)
 	if err != nil {
 		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &controlServer{db: db, log: logger, ln: ln, path: path, ident: ident, ctx: ctx, cancel: cancel,
+		slots: make(chan struct{}, controlBackups), conns: map[net.Conn]struct{}{}}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// bindPrivate listens on path without the socket ever being reachable
+// before it is 0600 (see bindPattern).
+func bindPrivate(path string) (*net.UnixListener, os.FileInfo, error) {
+	dir, err := os.MkdirTemp(filepath.Dir(path), bindPattern)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "s")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: tmp, Net: "unix"})
+	if err != nil {
+		return nil, nil, err
 	}
 	ln.SetUnlinkOnClose(false) // the file is renamed; close removes it by name
 	err = os.Chmod(tmp, 0o600)
@@ -147,15 +205,9 @@ func listenControl(db *storage.DB, logger *slog.Logger) (*controlServer, error) 
 	}
 	if err != nil {
 		_ = ln.Close()
-		_ = os.Remove(tmp)
-		return nil, err
+		return nil, nil, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &controlServer{db: db, log: logger, ln: ln, path: path, ident: ident, ctx: ctx, cancel: cancel,
-		slots: make(chan struct{}, controlConns), conns: map[net.Conn]struct{}{}}
-	s.wg.Add(1)
-	go s.accept()
-	return s, nil
+	return ln, ident, nil
 }
 
 func (s *controlServer) accept() {
@@ -180,7 +232,10 @@ func (s *controlServer) accept() {
 		backoff = 10 * time.Millisecond
 		if !s.track(conn) {
 			_ = conn.Close()
-			return
+			if s.ctx.Err() != nil {
+				return
+			}
+			continue // too many connections: this one waits for nobody
 		}
 		s.wg.Add(1)
 		go func() {
@@ -194,7 +249,7 @@ func (s *controlServer) accept() {
 func (s *controlServer) track(c net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ctx.Err() != nil {
+	if s.ctx.Err() != nil || len(s.conns) >= controlConns {
 		return false
 	}
 	s.conns[c] = struct{}{}
@@ -226,12 +281,16 @@ func (s *controlServer) close() {
 }
 
 func (s *controlServer) serve(conn net.Conn) {
-	_ = conn.SetReadDeadline(time.Now().Add(controlIdle))
+	if err := checkPeer(conn, os.Getuid()); err != nil {
+		s.log.Warn("control socket: connection refused", sales.LogKeyError, err.Error())
+		return
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(controlRequestWait))
 	line, err := bufio.NewReader(io.LimitReader(conn, 128)).ReadString('\n')
 	if err != nil {
 		return // not a client of ours; nothing to answer
 	}
-	fw := &frameWriter{conn: conn, w: bufio.NewWriterSize(conn, 64<<10)}
+	fw := &frameWriter{conn: conn, w: bufio.NewWriterSize(conn, 64<<10), end: time.Now().Add(controlTotal)}
 	var n int64
 	switch {
 	case strings.TrimSpace(line) != controlRequest:
@@ -240,7 +299,7 @@ func (s *controlServer) serve(conn net.Conn) {
 		select {
 		case s.slots <- struct{}{}:
 			start := time.Now()
-			n, err = s.db.Backup(s.ctx, fw)
+			n, err = s.backup(fw)
 			<-s.slots
 			if err == nil {
 				s.log.Info("online backup served", "bytes", n, sales.LogKeyDuration, time.Since(start))
@@ -255,10 +314,27 @@ func (s *controlServer) serve(conn net.Conn) {
 	fw.finish(n, err)
 }
 
+// backup snapshots the database to a local file first and streams that,
+// so however slowly the client reads, the read transaction (which makes
+// writes that grow the file wait) lasts only as long as a disk copy.
+func (s *controlServer) backup(fw *frameWriter) (int64, error) {
+	f, size, err := s.db.Snapshot(s.ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	n, err := io.Copy(fw, f)
+	if err == nil && n != size {
+		err = fmt.Errorf("snapshot is %d bytes, streamed %d", size, n)
+	}
+	return n, err
+}
+
 // frameWriter writes the framed stream; every write has an idle deadline.
 type frameWriter struct {
 	conn net.Conn
 	w    *bufio.Writer
+	end  time.Time // the whole stream's deadline
 	hdr  [4]byte
 }
 
@@ -276,7 +352,7 @@ func (f *frameWriter) Write(p []byte) (int, error) {
 }
 
 func (f *frameWriter) frame(b []byte) error {
-	_ = f.conn.SetWriteDeadline(time.Now().Add(controlIdle))
+	_ = f.conn.SetWriteDeadline(earliest(time.Now().Add(controlIdle), f.end))
 	binary.BigEndian.PutUint32(f.hdr[:], uint32(len(b)))
 	if _, err := f.w.Write(f.hdr[:]); err != nil {
 		return err
@@ -322,10 +398,21 @@ func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error)
 		return 0, fmt.Errorf("%w at %s (%s)", errNoControl, path, reason)
 	}
 	defer conn.Close()
+	// Only the database's owner (or root, or we) may answer: anyone else
+	// could serve rows of their own.
+	owners := []int{os.Getuid()}
+	if fi, err := os.Stat(dbPath); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			owners = append(owners, int(st.Uid))
+		}
+	}
+	if err := checkPeer(conn, owners...); err != nil {
+		return 0, fmt.Errorf("control socket %s is not served by the database's owner: %w", path, err)
+	}
 	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 
-	_ = conn.SetDeadline(time.Now().Add(controlIdle))
+	_ = conn.SetWriteDeadline(time.Now().Add(controlIdle))
 	if _, err := io.WriteString(conn, controlRequest+"\n"); err != nil {
 		return 0, fmt.Errorf("control socket %s: %w", path, err)
 	}
@@ -342,10 +429,11 @@ func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error)
 // readFrames copies the framed stream to w and checks the trailer.
 func readFrames(conn net.Conn, w io.Writer) (int64, error) {
 	r := bufio.NewReaderSize(conn, 64<<10)
+	end := time.Now().Add(controlTotal + controlIdle)
 	var total int64
 	var hdr [4]byte
 	for {
-		_ = conn.SetReadDeadline(time.Now().Add(controlIdle))
+		_ = conn.SetReadDeadline(earliest(time.Now().Add(controlIdle), end))
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
 			return 0, fmt.Errorf("the running salesbot stopped sending the copy: %w", err)
 		}
@@ -376,4 +464,11 @@ func readFrames(conn net.Conn, w io.Writer) (int64, error) {
 		return 0, fmt.Errorf("the running salesbot could not make the copy: %s", rest)
 	}
 	return 0, errors.New("the control socket answered with something that is not a salesbot backup")
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

@@ -3,6 +3,8 @@ package app_test
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net"
@@ -281,4 +283,124 @@ func assertNoTemp(t *testing.T, dir string) {
 			t.Errorf("temp file left behind: %s", de.Name())
 		}
 	}
+}
+
+// serveFake answers every backup request on ln with the bytes of file, as
+// a local attacker's socket would.
+func serveFake(ln net.Listener, file string) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			_, _ = bufio.NewReader(c).ReadString('\n')
+			b, _ := os.ReadFile(file)
+			hdr := []byte{byte(len(b) >> 24), byte(len(b) >> 16), byte(len(b) >> 8), byte(len(b))}
+			_, _ = c.Write(append(append(hdr, b...), 0, 0, 0, 0))
+			_, _ = io.WriteString(c, "ok "+itoa(len(b))+"\n")
+		}()
+	}
+}
+
+// TestControlSocketDirOfAnotherUser: with a long database path the socket
+// lives in $TMPDIR/salesbot-ctl-<uid>. When another user made that
+// directory first and serves a socket of their own in it, the client must
+// not take their rows for ours, and the server must not serve there.
+func TestControlSocketDirOfAnotherUser(t *testing.T) {
+	e := seeded(t, 5)
+	attackerDB := filepath.Join(e.dir, "attacker.db")
+	e.must(app.SeedCmd, "--db", attackerDB, "--deals", "2", "--reps", "1", "--seed", "9")
+
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := filepath.Join(e.dir, strings.Repeat("d", 60), strings.Repeat("e", 40))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(e.db, filepath.Join(dir, "salesbot.db")); err != nil {
+		t.Fatal(err)
+	}
+	e.db = filepath.Join(dir, "salesbot.db")
+	t.Setenv("SALESBOT_DB", e.db)
+
+	private := filepath.Join(tmp, "salesbot-ctl-"+itoa(os.Getuid()))
+	if err := os.Mkdir(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(private, 65534, 65534); err != nil {
+		t.Skipf("needs root to make a directory of another user: %v", err)
+	}
+	sum := sha256.Sum256([]byte(e.db))
+	sock := filepath.Join(private, hex.EncodeToString(sum[:8])+".sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go serveFake(ln, attackerDB)
+	before, _ := os.Lstat(sock)
+
+	// The client, while something holds the lock.
+	_, done := e.open(e.db)
+	r := e.run(app.BackupCmd, filepath.Join(e.dir, "copy.db"))
+	if r.code != 1 || !strings.Contains(r.stderr, "belongs to uid 65534") {
+		t.Errorf("backup through another user's directory: %s", r)
+	}
+	if r := e.run(app.ExportCmd, "deals"); r.code != 1 || strings.Contains(r.stdout, ",") {
+		t.Errorf("export through another user's directory: %s", r)
+	}
+	done()
+
+	// The server leaves the directory alone (and runs without online backup).
+	_, stop := startRun(t, e)
+	stop()
+	if after, err := os.Lstat(sock); err != nil || !os.SameFile(before, after) {
+		t.Errorf("the server replaced the socket in another user's directory: %v", err)
+	}
+}
+
+// TestBackupOntoControlSocket: backup --force onto the running bot's
+// control socket is refused, and the socket keeps serving.
+func TestBackupOntoControlSocket(t *testing.T) {
+	e := seeded(t, 3)
+	startRun(t, e)
+	sock := e.db + ".sock"
+	r := e.run(app.BackupCmd, "--force", sock)
+	if r.code != 1 || !strings.Contains(r.stderr, "control socket") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("%s", r)
+	}
+	if fi, err := os.Lstat(sock); err != nil || fi.Mode().Type() != os.ModeSocket {
+		t.Fatalf("control socket after the refused backup: %v %v", fi, err)
+	}
+	e.must(app.BackupCmd, filepath.Join(e.dir, "copy.db"))
+}
+
+// TestControlSocketIdleConnections: connections that never send their
+// request are closed after a short wait, those beyond the limit at once,
+// and a real backup still gets through afterwards. Before, each idle
+// connection was held for 30s and there was no limit.
+func TestControlSocketIdleConnections(t *testing.T) {
+	e := seeded(t, 3)
+	startRun(t, e)
+	const idle = 64
+	conns := make([]net.Conn, 0, idle)
+	for range idle {
+		c, err := net.Dial("unix", e.db+".sock")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	// Every one is closed by the server well inside the old 30s.
+	deadline := time.Now().Add(15 * time.Second)
+	for i, c := range conns {
+		_ = c.SetReadDeadline(deadline)
+		if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+			t.Fatalf("idle connection %d: %v, want EOF from the server", i, err)
+		}
+	}
+	e.must(app.BackupCmd, filepath.Join(e.dir, "copy.db"))
 }

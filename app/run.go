@@ -152,13 +152,31 @@ func (st *stack) serve(ctx context.Context, httpAddr string, logger *slog.Logger
 	return botErr
 }
 
+// pingDB reads one setting, giving up after timeout: a read can wait
+// behind a writer that waits for the file to grow, and a health check must
+// answer (503) rather than hang with it. The abandoned read finishes on
+// its own.
+func (st *stack) pingDB(ctx context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := st.db.Setting(ctx, "health.ping")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("database did not answer within %s", timeout)
+	}
+}
+
 // httpHandler serves /healthz (socket up, database open) and /metrics.
 func (st *stack) httpHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		_, dbErr := st.db.Setting(ctx, "health.ping")
+		dbErr := st.pingDB(r.Context(), 2*time.Second)
 		outErr := st.bot.OutboxHealth()
 		h := struct {
 			Socket bool   `json:"socket_connected"`

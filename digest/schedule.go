@@ -117,3 +117,25 @@ type schedule struct {
 	retry  time.Time // non-zero: the last slot failed; try again then
 	zone   string    // nudge jobs: the zone the job serves ("" = team)
 }
+
+// MinInterval is the shortest @every a configured schedule may use: the
+// smallest period the interface documents (@every 10s). robfig/cron rounds
+// anything shorter up to one second, so "@every 1ns" would post every second.
+const MinInterval = 10 * time.Second
+
+// CheckSpec is the up-front check of a configured schedule: it parses as
+// New will, and @every is at least MinInterval. (Five cron fields fire at
+// most once a minute.)
+func CheckSpec(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return fmt.Errorf("empty")
+	}
+	sp, err := parseSpec(text, time.UTC)
+	if err != nil {
+		return err
+	}
+	if sp.cron == nil && sp.every < MinInterval {
+		return fmt.Errorf("it fires more often than once per %v", MinInterval)
+	}
+	return nil
+}

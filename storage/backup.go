@@ -24,6 +24,29 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	return n, err
 }
 
+// Snapshot copies the database into an unlinked temporary file beside it
+// and returns that file, positioned at its start, and its size. The read
+// transaction lasts only as long as a local disk copy: a reader that then
+// streams the file slowly holds nothing (an open read transaction makes
+// every write that grows the file wait for it). The caller closes the file;
+// it was never visible under a name that outlives the process.
+func (db *DB) Snapshot(ctx context.Context) (*os.File, int64, error) {
+	f, err := os.CreateTemp(filepath.Dir(db.Path), "."+filepath.Base(db.Path)+".snapshot*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("snapshot: %w", err)
+	}
+	_ = os.Remove(f.Name())
+	n, err := db.Backup(ctx, f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, fmt.Errorf("snapshot: %w", err)
+	}
+	return f, n, nil
+}
+
 // BackupFile writes a consistent copy to path (created 0600, fsynced). The
 // copy is written beside path and renamed into place, so path holds either
 // the old file or a complete backup. EINVALID when path is the database.

@@ -83,7 +83,10 @@ func Open(path string, opts Options) (*DB, error) {
 			return nil, sales.Errorf(sales.ENOTFOUND, "database %s does not exist", path)
 		}
 	}
-	bdb, err := bolt.Open(path, 0o600, boltOptions(opts))
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	bdb, err := openBolt(path, opts)
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, sales.Errorf(sales.ECONFLICT,
@@ -96,16 +99,28 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.Clock != nil {
 		db.Now = opts.Clock.Now
 	}
-	if opts.ReadOnly {
-		err = db.checkVersion()
-	} else {
-		err = db.migrate()
-	}
+	err = db.prepare(opts.ReadOnly)
 	if err != nil {
 		_ = bdb.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// openBolt is bolt.Open with its panics on a damaged file (a bad freelist
+// page, say) turned into the damaged error.
+func openBolt(path string, opts Options) (bdb *bolt.DB, err error) {
+	defer guard(path, &err)()
+	return bolt.Open(path, 0o600, boltOptions(opts))
+}
+
+// prepare checks (read-only) or migrates the schema, guarded like openBolt.
+func (db *DB) prepare(readOnly bool) (err error) {
+	defer guard(db.Path, &err)()
+	if readOnly {
+		return db.checkVersion()
+	}
+	return db.migrate()
 }
 
 // Close closes the file. Closing twice is harmless.
@@ -117,10 +132,11 @@ func (db *DB) Close() error {
 }
 
 // view runs a read transaction, mapping bbolt's closed-database error.
-func (db *DB) view(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+func (db *DB) view(ctx context.Context, op string, fn func(tx *bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer guard(db.Path, &err)()
 	return wrap(op, db.bolt.View(fn))
 }
 
@@ -141,26 +157,27 @@ func viewValue[T any](ctx context.Context, db *DB, op string, fn func(tx *bolt.T
 // fn may run more than once and must only set its results, never append to
 // state outside the transaction. A lone writer goes straight to Update:
 // Batch would make it wait out MaxBatchDelay for company that never comes.
-func (db *DB) write(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+func (db *DB) write(ctx context.Context, op string, fn func(tx *bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer guard(db.Path, &err)()
 	fn = journaled(ctx, fn)
-	var err error
+	defer db.writers.Add(-1)
 	if db.writers.Add(1) == 1 {
 		err = db.bolt.Update(fn)
 	} else {
 		err = db.bolt.Batch(fn)
 	}
-	db.writers.Add(-1)
 	return wrap(op, err)
 }
 
 // update is a plain, unbatched write transaction (imports, settings).
-func (db *DB) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+func (db *DB) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer guard(db.Path, &err)()
 	return wrap(op, db.bolt.Update(journaled(ctx, fn)))
 }
 

@@ -154,7 +154,12 @@ func (db *DB) checkVersion() error {
 		if m != nil && len(m.Get(kVersion)) == 4 {
 			v = binary.BigEndian.Uint32(m.Get(kVersion))
 		}
-		if v != SchemaVersion {
+		switch {
+		case v > SchemaVersion:
+			return sales.Errorf(sales.EINVALID,
+				"database %s has schema version %d, newer than this salesbot understands (%d): upgrade salesbot",
+				db.Path, v, SchemaVersion)
+		case v != SchemaVersion:
 			return sales.Errorf(sales.EINVALID,
 				"database %s has schema version %d and this salesbot needs %d: open it once read-write to migrate",
 				db.Path, v, SchemaVersion)

@@ -19,6 +19,7 @@ type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout
 var subcommands = map[string]subcommand{
 	"run": app.RunCmd, "demo": app.Demo, "import": app.ImportCmd, "export": app.ExportCmd, "report": app.ReportCmd,
 	"digest": app.DigestCmd, "backup": app.BackupCmd, "seed": app.SeedCmd,
+	"check": app.CheckCmd,
 }
 
 func main() {

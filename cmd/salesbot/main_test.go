@@ -58,3 +58,28 @@ func TestRunWithoutTokensIsOneLine(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, msg)
 	}
 }
+
+// TestRunBadConfigBeforeDatabase: a bad listen address or a schedule that
+// fires too often is one line and exit 2, before any database is opened.
+func TestRunBadConfigBeforeDatabase(t *testing.T) {
+	for _, tc := range []struct{ name, val, want string }{
+		{"SALESBOT_HTTP_ADDR", "bad", "SALESBOT_HTTP_ADDR"},
+		{"SALESBOT_DIGEST_SCHEDULE", "@every 1ns", "fires more often than once per 10s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("SLACK_APP_TOKEN", "xapp-1-A-1-secret")
+			t.Setenv("SLACK_BOT_TOKEN", "xoxb-1-secret")
+			t.Setenv(tc.name, tc.val)
+			var out, errb bytes.Buffer
+			code := dispatch(context.Background(), []string{"run"}, strings.NewReader(""), &out, &errb)
+			msg := errb.String()
+			if code != 2 || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, tc.want) {
+				t.Errorf("exit %d, stderr %q", code, msg)
+			}
+			if _, err := os.Stat(os.Getenv("SALESBOT_DB")); !os.IsNotExist(err) {
+				t.Errorf("database created: %v", err)
+			}
+		})
+	}
+}
