@@ -496,4 +496,3 @@ func dgRepsCSV(d *digest.Digest) []byte {
 	w.Flush()
 	return b.Bytes()
 }
-
