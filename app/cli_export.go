@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot/salesbot/csvsafe"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 )
@@ -21,6 +21,7 @@ import (
 func ExportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCommand("export", stdout, stderr)
 	format := c.fs.String("format", "csv", "csv or json")
+	raw := c.fs.Bool("raw", false, "csv: write cells verbatim, without the quote that keeps a spreadsheet from running =, +, -, @ as formulas")
 	pos, err := c.parse(args)
 	if err != nil {
 		return c.fail(err)
@@ -39,7 +40,7 @@ func ExportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *format != "csv" && *format != "json" {
 		return c.fail(usagef("--format %q: use csv or json", *format))
 	}
-	return c.fail(runExport(ctx, c, kind, *format))
+	return c.fail(runExport(ctx, c, kind, *format, *raw))
 }
 
 // exportTable is a header and rows of text; num marks columns written as
@@ -57,7 +58,7 @@ var exporters = map[string]func(ctx context.Context, db *storage.DB, cfg Config)
 	"team":   exportTeam,
 }
 
-func runExport(ctx context.Context, c *command, kind, format string) (err error) {
+func runExport(ctx context.Context, c *command, kind, format string, raw bool) (err error) {
 	db, err := c.openForRead(ctx)
 	if err != nil {
 		return err
@@ -71,7 +72,7 @@ func runExport(ctx context.Context, c *command, kind, format string) (err error)
 	if format == "json" {
 		err = writeJSONTable(w, t)
 	} else {
-		err = writeCSVTable(w, t)
+		err = writeCSVTable(w, t, raw)
 	}
 	if err != nil {
 		return err
@@ -79,13 +80,23 @@ func runExport(ctx context.Context, c *command, kind, format string) (err error)
 	return w.Flush()
 }
 
-func writeCSVTable(w io.Writer, t *exportTable) error {
-	cw := csv.NewWriter(w)
+// writeCSVTable writes t with text cells neutralized against formula
+// injection (csvsafe), unless raw; import restores them.
+func writeCSVTable(w io.Writer, t *exportTable, raw bool) error {
+	var numeric []int
+	for i, h := range t.header {
+		if t.num[h] {
+			numeric = append(numeric, i)
+		}
+	}
+	cw := csvsafe.NewWriter(w, raw, numeric...)
 	if err := cw.Write(t.header); err != nil {
 		return err
 	}
-	if err := cw.WriteAll(t.rows); err != nil {
-		return err
+	for _, row := range t.rows {
+		if err := cw.Write(row); err != nil {
+			return err
+		}
 	}
 	cw.Flush()
 	return cw.Error()

@@ -26,7 +26,7 @@ func FuzzReadTable(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tab, err := readTable(bytes.NewReader(data), "", nil)
+		tab, err := readTable(bytes.NewReader(data), tableOptions{})
 		if err != nil {
 			return
 		}
@@ -49,10 +49,10 @@ func FuzzCSVRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b, c string) {
 		t0 := &exportTable{header: []string{"account", "amount", "notes"}, rows: [][]string{{a, b, c}, {c, a, b}}}
 		var buf bytes.Buffer
-		if err := writeCSVTable(&buf, t0); err != nil {
+		if err := writeCSVTable(&buf, t0, false); err != nil {
 			t.Skip() // invalid UTF-8 and the like: csv.Writer refuses nothing, but be safe
 		}
-		got, err := readTable(bufio.NewReader(&buf), "csv", nil)
+		got, err := readTable(bufio.NewReader(&buf), tableOptions{format: "csv"})
 		if err != nil {
 			t.Fatalf("reading back: %v\n%q", err, buf.String())
 		}

@@ -19,6 +19,10 @@ import (
 // maxShownErrors is how many row errors an import prints.
 const maxShownErrors = 20
 
+// maxListed is how many column names a message lists: a file with a
+// million columns gets a line, not megabytes.
+const maxListed = 20
+
 // ImportCmd is `salesbot import deals|team|quotas --file F.csv ...`.
 func ImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCommand("import", stdout, stderr)
@@ -30,6 +34,7 @@ func ImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	c.fs.StringVar(&stageMap, "stage-map", "", "From=To pairs renaming your stages, e.g. \"Closed Won=Won,Demo=Proposal\"")
 	c.fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "import the valid rows and list the skipped ones instead of stopping")
 	c.fs.StringVar(&o.format, "format", "", "csv or json (default: detected)")
+	c.fs.BoolVar(&o.raw, "raw", false, "csv: keep a leading ' as data (for a file written by export --raw or another tool), instead of taking off the quote export puts before =, +, -, @")
 	pos, err := c.parse(args)
 	if err == nil {
 		err = o.finish(pos, maps, stageMap)
@@ -48,6 +53,7 @@ type importOptions struct {
 	dateLayout  string
 	skipInvalid bool
 	format      string
+	raw         bool
 }
 
 func (o *importOptions) finish(pos []string, maps, stageMap string) error {
@@ -113,6 +119,22 @@ func (fs fieldSet) has(name string) bool {
 		}
 	}
 	return false
+}
+
+// known is every key that names a field: names, spellings and --map's
+// columns, normalized.
+func (fs fieldSet) known(maps map[string]string) map[string]bool {
+	k := map[string]bool{}
+	for _, f := range fs {
+		k[f.name] = true
+		for _, a := range f.aliases {
+			k[a] = true
+		}
+	}
+	for _, col := range maps {
+		k[col] = true
+	}
+	return k
 }
 
 func (fs fieldSet) names() string {
@@ -196,7 +218,7 @@ func mapColumns(header []string, fields fieldSet, maps map[string]string) (colum
 	for i, h := range header {
 		n := normalizeColumn(h)
 		if _, dup := idx[n]; dup {
-			return nil, nil, fmt.Errorf("the header names column %q twice", h)
+			return nil, nil, fmt.Errorf("the header names column %q twice", clipText(h, 40))
 		}
 		idx[n] = i
 	}
@@ -204,7 +226,7 @@ func mapColumns(header []string, fields fieldSet, maps map[string]string) (colum
 	for f, col := range maps {
 		i, ok := idx[col]
 		if !ok {
-			return nil, nil, usagef("--map %s=%s: the file has no column %q; its columns are %s", f, col, col, strings.Join(header, ", "))
+			return nil, nil, usagef("--map %s=%s: the file has no column %q; its columns are %s", f, col, col, clipList(header, maxListed))
 		}
 		cols[f] = i
 	}
@@ -294,7 +316,9 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		name = "stdin"
 	}
 	bar := newProgress(c.stderr, "reading "+name, size)
-	t, err := readTable(r, o.format, func(off int64) { bar.set(off) })
+	known := importFields[o.kind].known(o.maps)
+	t, err := readTable(r, tableOptions{format: o.format, onRow: func(off int64) { bar.set(off) }, raw: o.raw,
+		known: func(k string) bool { return known[normalizeColumn(k)] }, knownList: importFields[o.kind].names()})
 	bar.done()
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -307,10 +331,10 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		return err
 	}
 	if len(cols) == 0 {
-		return usagef("%s: none of the columns (%s) is a %s field (%s); name them with --map field=column", name, strings.Join(t.header, ", "), o.kind, importFields[o.kind].names())
+		return usagef("%s: none of the columns (%s) is a %s field (%s); name them with --map field=column", name, clipList(t.header, maxListed), o.kind, importFields[o.kind].names())
 	}
 	if len(unused) > 0 {
-		fmt.Fprintf(c.stderr, "note: ignoring column(s) %s; use --map field=column to import them\n", strings.Join(unused, ", "))
+		fmt.Fprintf(c.stderr, "note: ignoring column(s) %s; use --map field=column to import them\n", clipList(unused, maxListed))
 	}
 
 	db, err := c.open(false)
@@ -330,12 +354,14 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 			im.fail(row.line, row.err.Error())
 			continue
 		}
-		switch o.kind {
-		case "deals":
+		err = im.checkCells(row)
+		switch {
+		case err != nil:
+		case o.kind == "deals":
 			err = im.deal(row)
-		case "team":
+		case o.kind == "team":
 			err = im.person(row)
-		case "quotas":
+		case o.kind == "quotas":
 			err = im.quota(row)
 		}
 		if err != nil {
@@ -378,6 +404,42 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		return fmt.Errorf("import: %w; nothing was imported", err)
 	}
 	im.summary(c.stdout, res)
+	return nil
+}
+
+// fieldLimits are the longest values of fields a slash command limits the
+// same way (sales.CheckText); other fields get sales.MaxName.
+var fieldLimits = map[string]int{
+	"account": sales.MaxAccount, "lost_reason": sales.MaxText, "notes": sales.MaxNotes, "email": sales.MaxText,
+}
+
+// checkCells holds every imported cell to the rules slash commands use:
+// UTF-8, no control characters, no longer than the field allows. The
+// message names the column as the file does and the field it maps to.
+func (im *importer) checkCells(row tableRow) error {
+	fields := make([]string, 0, len(im.cols))
+	for f := range im.cols {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields) // the same error first every run
+	for _, f := range fields {
+		i := im.cols[f]
+		limit, ok := fieldLimits[f]
+		if !ok {
+			limit = sales.MaxName
+		}
+		cell := row.cells[i]
+		if f != "notes" && f != "lost_reason" {
+			cell = strings.TrimSpace(cell)
+		}
+		if err := sales.CheckText(strings.ReplaceAll(f, "_", " "), cell, limit); err != nil {
+			col := clipText(im.t.header[i], 40)
+			if col == f {
+				return fmt.Errorf("column %s: %s", col, sales.ErrorMessage(err))
+			}
+			return fmt.Errorf("column %q (%s): %s", col, f, sales.ErrorMessage(err))
+		}
+	}
 	return nil
 }
 

@@ -3,7 +3,6 @@ package app
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/salesbot/salesbot/csvsafe"
 	"github.com/salesbot/salesbot/report"
 	"github.com/salesbot/salesbot/sales"
 )
@@ -29,6 +29,7 @@ func ReportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	to := c.fs.String("to", "", "count deals closed up to and including this date (YYYY-MM-DD)")
 	period := c.fs.String("period", "", "shorthand for --from/--to: month, quarter, year, 2026-11, 2026-Q4 or 2026")
 	format := c.fs.String("format", "table", "table, csv or json")
+	raw := c.fs.Bool("raw", false, "csv: write names verbatim, without the quote that keeps a spreadsheet from running =, +, -, @ as formulas")
 	pos, err := c.parse(args)
 	if err != nil {
 		return c.fail(err)
@@ -49,7 +50,7 @@ func ReportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return c.fail(err)
 	}
-	return c.fail(runReport(ctx, c, b, w, *format))
+	return c.fail(runReport(ctx, c, b, w, *format, *raw))
 }
 
 // reportWindow turns --from/--to (inclusive calendar dates in the team's
@@ -90,7 +91,7 @@ func reportWindow(from, to, period string, now time.Time, loc *time.Location) (s
 	return w, nil
 }
 
-func runReport(ctx context.Context, c *command, by report.By, win sales.Window, format string) (err error) {
+func runReport(ctx context.Context, c *command, by report.By, win sales.Window, format string, raw bool) (err error) {
 	db, err := c.openForRead(ctx)
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func runReport(ctx context.Context, c *command, by report.By, win sales.Window, 
 	bw := bufio.NewWriter(c.stdout)
 	switch format {
 	case "csv":
-		err = writeReportCSV(bw, rows, c.cfg.Cur)
+		err = writeReportCSV(bw, rows, c.cfg.Cur, raw)
 	case "json":
 		err = writeReportJSON(bw, rows, c.cfg.Cur)
 	default:
@@ -144,8 +145,14 @@ func reportFields(r report.Row, cur sales.Currency) []string {
 	}
 }
 
-func writeReportCSV(w io.Writer, rows []report.Row, cur sales.Currency) error {
-	cw := csv.NewWriter(w)
+// writeReportCSV neutralizes the key (a name users typed); every other
+// column is a number we computed.
+func writeReportCSV(w io.Writer, rows []report.Row, cur sales.Currency, raw bool) error {
+	numeric := make([]int, 0, len(ReportColumns)-1)
+	for i := 1; i < len(ReportColumns); i++ {
+		numeric = append(numeric, i)
+	}
+	cw := csvsafe.NewWriter(w, raw, numeric...)
 	cw.Write(ReportColumns)
 	for _, r := range rows {
 		cw.Write(reportFields(r, cur))

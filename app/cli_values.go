@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/salesbot/salesbot/sales"
 )
 
 // dateParser reads dates and times in the user's --date-format, else ISO
@@ -26,6 +28,10 @@ func (p dateParser) instant(field, s string) (time.Time, error) {
 	}
 	for _, l := range layouts {
 		if t, err := time.ParseInLocation(l, s, p.loc); err == nil {
+			if !sales.ValidDate(t) {
+				// 0001-01-01 would read back as "no date".
+				return time.Time{}, fmt.Errorf("%s %q is not a date salesbot keeps: use a year from %d to %d", field, s, sales.MinYear, sales.MaxYear)
+			}
 			return t, nil
 		}
 	}

@@ -8,7 +8,6 @@ package bot
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/salesbot/salesbot/csvsafe"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/sales"
 )
@@ -484,7 +484,8 @@ func dgPlural(n int, word string) string {
 func dgRepsCSV(d *digest.Digest) []byte {
 	c := d.Currency
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	// Everything but rep and slack_id is a number we computed.
+	w := csvsafe.NewWriter(&b, false, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
 	_ = w.Write([]string{"rep", "slack_id", "period", "quota", "won", "won_deals", "attainment", "pace", "coverage", "per_working_day", "open_deals", "open_value", "stale", "overdue"})
 	num := func(n sales.Num) string { return n.Full() }
 	for _, r := range append(append([]digest.RepLine{}, d.Reps...), d.Team) {
@@ -493,18 +494,10 @@ func dgRepsCSV(d *digest.Digest) []byte {
 		if pr.HasQuota {
 			quota = c.Plain(pr.Quota)
 		}
-		_ = w.Write([]string{dgCSVSafe(r.Name), r.SlackID, r.Period.Key(), quota, c.Plain(pr.Won), fmt.Sprint(r.WonCount),
+		_ = w.Write([]string{r.Name, r.SlackID, r.Period.Key(), quota, c.Plain(pr.Won), fmt.Sprint(r.WonCount),
 			num(pr.Attainment), num(pr.Pace), num(pr.Coverage), num(pr.PerWorkingDay), fmt.Sprint(r.Open), c.Plain(pr.Open),
 			fmt.Sprint(r.Stale), fmt.Sprint(r.Overdue)})
 	}
 	w.Flush()
 	return b.Bytes()
-}
-
-// dgCSVSafe defuses spreadsheet formulas in user text.
-func dgCSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // maxNotes bounds a deal's accumulated notes; the oldest lines go first.
-const maxNotes = 16000
+const maxNotes = sales.MaxNotes
 
 func (r *run) deal(c Cmd) (*Result, error) {
 	switch c.Verb {

@@ -67,9 +67,9 @@ type Cmd struct {
 // Limits on what users type.
 const (
 	MaxInput      = 4000 // characters of command text
-	maxAccount    = 200
-	maxName       = 100
-	maxText       = 2000
+	maxAccount    = sales.MaxAccount
+	maxName       = sales.MaxName
+	maxText       = sales.MaxText
 	maxPage       = 10000
 	helpTopicNone = ""
 )
@@ -195,10 +195,8 @@ func checkInput(text string) error {
 	if n := utf8.RuneCountInString(text); n > MaxInput {
 		return sales.Errorf(sales.EINVALID, "the command is too long (%d characters): keep it under %d", n, MaxInput)
 	}
-	for _, r := range text {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
-			return sales.Errorf(sales.EINVALID, "the command contains a control character (U+%04X): remove it", r)
-		}
+	if r, bad := sales.BadRune(text); bad {
+		return sales.Errorf(sales.EINVALID, "the command contains a control character (U+%04X): remove it", r)
 	}
 	return nil
 }
@@ -647,12 +645,7 @@ func (p Parser) newStageName(name string, f *Form) (string, error) {
 	return name, nil
 }
 
-func checkLen(what, s string, max int) error {
-	if n := utf8.RuneCountInString(s); n > max {
-		return sales.Errorf(sales.EINVALID, "the %s is too long (%d characters): keep it under %d", what, n, max)
-	}
-	return nil
-}
+func checkLen(what, s string, max int) error { return sales.CheckLength(what, s, max) }
 
 func nonEmpty(what, s string, max int, f *Form) error {
 	if s == "" {

@@ -309,7 +309,7 @@ func ParseDate(in string, now time.Time, loc *time.Location) (time.Time, error) 
 	}
 	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
 		d, err := time.Parse("2006-01-02", s)
-		if err != nil || d.Year() < 1970 {
+		if err != nil || !sales.ValidDate(d) {
 			return time.Time{}, sales.Errorf(sales.EINVALID, "date '%s' is not a real date: use YYYY-MM-DD, e.g. %s", clip(in, 40), today.Format("2006-01-02"))
 		}
 		return d, nil
