@@ -34,7 +34,7 @@ func runDigest(ctx context.Context, c *command) (err error) {
 	}
 	defer closeDB(db, &err)
 	svc, err := digest.New(digest.Config{
-		Store: db, Clock: sales.SystemClock{}, Loc: c.cfg.Loc, Currency: c.cfg.Cur,
+		Store: db, Locale: sales.Locale{Loc: c.cfg.Loc, Currency: c.cfg.Cur},
 		Channel: c.cfg.DigestChannel, DigestSpec: c.cfg.DigestSchedule,
 	})
 	if err != nil {

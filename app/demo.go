@@ -438,7 +438,7 @@ func (d *demo) nudge(ctx context.Context) {
 		fmt.Fprintf(d.out, "  nothing to nudge @%s about right now — no stale or overdue deals, on pace\n", d.handle(d.user))
 		return
 	}
-	if err := d.st.bot.SendNudge(ctx, n, "demo/"+d.user+"/"+now.Format(time.RFC3339Nano)); err != nil {
+	if err := d.st.poster.SendNudge(ctx, n, "demo/"+d.user+"/"+now.Format(time.RFC3339Nano)); err != nil {
 		fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
 	}
 }

@@ -15,64 +15,42 @@ import (
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 )
 
-// stack is the running bot: storage, commands, the Slack bot and the
-// digest scheduler, wired the same way for `run` and `demo`.
+// stack is the running bot: storage, the outbox, the digest scheduler,
+// commands and the Slack bot, wired the same way for `run` and `demo`.
 type stack struct {
 	db     *storage.DB
+	out    *outbox.Outbox
+	poster bot.DigestPoster // the digest's nudges and digests, into out
+	digest *digest.Service
 	svc    *commands.Service
 	bot    *bot.Bot
-	digest *digest.Service
 }
 
-// newStack wires everything on an open database.
+// newStack wires everything on an open database, each part on the ones
+// built before it.
 func newStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger) (*stack, error) {
-	if clock == nil {
-		clock = sales.SystemClock{}
-	}
-	svc := commands.New(db, commands.Config{Clock: clock, Loc: cfg.Loc, Currency: cfg.Cur, Admins: cfg.Admins, Logger: logger})
-	b := bot.New(bot.Config{
-		AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL,
-		WinsChannel: cfg.WinsChannel, DigestChannel: cfg.DigestChannel,
-		Loc: cfg.Loc, Currency: cfg.Cur, Clock: clock, Logger: logger,
-		HTTPClient: &http.Client{Timeout: 30 * time.Second},
-	}, svc, db)
+	loc := sales.Locale{Clock: clock, Loc: cfg.Loc, Currency: cfg.Cur}.WithDefaults()
+	out := outbox.New(outbox.Config{Locale: loc, Logger: logger}, db)
+	poster := bot.NewDigestPoster(out)
 	dg, err := digest.New(digest.Config{
-		Store: db, Poster: b, Clock: clock, Loc: cfg.Loc, Currency: cfg.Cur, Channel: cfg.DigestChannel,
+		Store: db, Poster: poster, Locale: loc, Channel: cfg.DigestChannel,
 		DigestSpec: cfg.DigestSchedule, NudgeSpec: cfg.NudgeSchedule, Logger: logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
-	b.SetDigestNow(dg.PostNow)
-	svc.SetDigestStatus(digestStatus(dg))
-	return &stack{db: db, svc: svc, bot: b, digest: dg}, nil
-}
-
-// digestStatus answers "/salesbot digest" from the digest service.
-func digestStatus(dg *digest.Service) commands.DigestStatusFunc {
-	return func(ctx context.Context) (commands.DigestView, error) {
-		st, err := dg.Status(ctx)
-		if err != nil {
-			return commands.DigestView{}, err
-		}
-		v := commands.DigestView{Schedule: st.Schedule, Next: st.Next, Last: st.Last, Nudges: st.Nudges,
-			NextNudge: st.NextNudge, Zone: st.Zone}
-		for _, r := range st.Routes {
-			dr := commands.DigestRoute{Kind: "company", Name: r.Scope.Name, Channel: r.Channel}
-			switch r.Scope.Kind {
-			case digest.ScopeTerritory:
-				dr.Kind = "territory"
-			case digest.ScopeTeam:
-				dr.Kind = "team"
-			}
-			v.Routes = append(v.Routes, dr)
-		}
-		return v, nil
-	}
+	svc := commands.New(db, commands.Config{Locale: loc, Admins: cfg.Admins, Logger: logger, Digests: dg})
+	b := bot.New(bot.Config{
+		AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL,
+		WinsChannel: cfg.WinsChannel, DigestChannel: cfg.DigestChannel,
+		Locale: loc, Logger: logger, HTTPClient: &http.Client{Timeout: 30 * time.Second},
+	}, svc, db, out)
+	return &stack{db: db, out: out, poster: poster, digest: dg, svc: svc, bot: b}, nil
 }
 
 // Run is `salesbot run`: it serves Slack until ctx is cancelled (SIGTERM),
@@ -177,7 +155,7 @@ func (st *stack) httpHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		dbErr := st.pingDB(r.Context(), 2*time.Second)
-		outErr := st.bot.OutboxHealth()
+		outErr := st.out.Health()
 		h := struct {
 			Socket bool   `json:"socket_connected"`
 			DB     bool   `json:"db_open"`

@@ -23,8 +23,8 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
-	"github.com/salesbot/salesbot/storage"
 )
 
 // Config configures a Bot.
@@ -34,9 +34,7 @@ type Config struct {
 	APIURL        string // SLACK_API_URL; a trailing slash is added
 	WinsChannel   string // "" = no win celebrations
 	DigestChannel string // where /salesbot digest now posts (the digest service decides)
-	Loc           *time.Location
-	Currency      sales.Currency
-	Clock         sales.Clock
+	Locale        sales.Locale
 	Logger        *slog.Logger
 	HTTPClient    *http.Client // nil = 15s-timeout client
 
@@ -58,10 +56,6 @@ type Config struct {
 type Store interface {
 	MarkEnvelope(ctx context.Context, id string) (first bool, err error)
 	EnvelopeSeen(ctx context.Context, id string) (bool, error)
-	Enqueue(ctx context.Context, it storage.OutboxItem) (added bool, err error)
-	Pending(ctx context.Context) ([]storage.OutboxItem, error)
-	Done(ctx context.Context, id uint64) error
-	Retry(ctx context.Context, id uint64) error
 	EnsurePerson(ctx context.Context, slackID, name, realName, email string) (sales.Person, error)
 	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
 	ModifyPerson(ctx context.Context, id sales.PersonID, fn func(*sales.Person) error) (sales.Person, error)
@@ -86,13 +80,12 @@ type Bot struct {
 	log   *slog.Logger
 	m     *metrics
 	dir   *directory
-	out   *outbox
+	out   *outbox.Outbox
 
 	botUserID string
 	stageMu   sync.Mutex
 	stageSet  sales.StageSet
 	stageAt   time.Time
-	digestNow atomic.Pointer[func(context.Context) error]
 	connected atomic.Bool
 	draining  atomic.Bool
 	ready     chan struct{}
@@ -111,20 +104,13 @@ type Bot struct {
 	wg   sync.WaitGroup
 }
 
-// New builds a bot; nothing connects until Run.
-func New(cfg Config, svc *commands.Service, store Store) *Bot {
+// New builds a bot that posts through out; nothing connects until Run,
+// which also runs out's worker.
+func New(cfg Config, svc *commands.Service, store Store, out *outbox.Outbox) *Bot {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = sales.SystemClock{}
-	}
-	if cfg.Loc == nil {
-		cfg.Loc = time.UTC
-	}
-	if cfg.Currency.Code == "" {
-		cfg.Currency = sales.DefaultCurrency
-	}
+	cfg.Locale = cfg.Locale.WithDefaults()
 	if cfg.APIURL == "" {
 		cfg.APIURL = slack.APIURL
 	}
@@ -137,7 +123,7 @@ func New(cfg Config, svc *commands.Service, store Store) *Bot {
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 10 * time.Second
 	}
-	b := &Bot{cfg: cfg, svc: svc, store: store, log: cfg.Logger, m: newMetrics(cfg.Registry), ready: make(chan struct{}),
+	b := &Bot{cfg: cfg, svc: svc, store: store, out: out, log: cfg.Logger, m: newMetrics(cfg.Registry, out), ready: make(chan struct{}),
 		replies: newLimiter(), clear: newClearer()}
 	b.cond = sync.NewCond(&b.mu)
 	hc := cfg.HTTPClient
@@ -163,7 +149,6 @@ func New(cfg Config, svc *commands.Service, store Store) *Bot {
 	}
 	b.sm = socketmode.New(b.api, opts...)
 	b.dir = newDirectory(b)
-	b.out = newOutbox(b)
 	return b
 }
 
@@ -174,16 +159,6 @@ type slogOutput struct{ log *slog.Logger }
 func (s slogOutput) Output(_ int, msg string) error {
 	s.log.Debug("slack-go", "msg", strings.TrimSpace(msg))
 	return nil
-}
-
-// SetDigestNow sets what "/salesbot digest now" runs (the digest
-// service's PostNow).
-func (b *Bot) SetDigestNow(fn func(ctx context.Context) error) {
-	if fn == nil {
-		b.digestNow.Store(nil)
-		return
-	}
-	b.digestNow.Store(&fn)
 }
 
 // Connected reports whether the Socket Mode connection is up (for
@@ -227,7 +202,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	outDone := make(chan struct{})
 	go func() {
 		defer close(outDone)
-		b.out.run(outCtx)
+		b.out.Run(outCtx, b.api)
 	}()
 	clearCtx, stopClear := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopClear()
@@ -327,26 +302,7 @@ func (b *Bot) authTest(ctx context.Context) error {
 }
 
 // redact renders an error for logs with anything token-shaped removed.
-func redact(err error) string {
-	if err == nil {
-		return ""
-	}
-	s := err.Error()
-	for _, p := range []string{"xoxb-", "xapp-", "xoxp-", "xoxe-"} {
-		for {
-			i := strings.Index(s, p)
-			if i < 0 {
-				break
-			}
-			j := i + len(p)
-			for j < len(s) && (s[j] == '-' || s[j] >= '0' && s[j] <= '9' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
-				j++
-			}
-			s = s[:i] + p[:len(p)-1] + "-REDACTED" + s[j:]
-		}
-	}
-	return s
-}
+func redact(err error) string { return sales.Redact(err) }
 
 // onEvent routes one socketmode event. It never blocks on slow work:
 // envelopes are handled on their own goroutines.
@@ -473,6 +429,23 @@ func (b *Bot) busyCount() int {
 // nothing left to post (or ctx ends). The demo and tests use it to know a
 // command's replies and posts are all out, without sleeping.
 func (b *Bot) WaitIdle(ctx context.Context) error {
+	for {
+		if err := b.waitHandlers(ctx); err != nil {
+			return err
+		}
+		// Handlers queue their posts before they finish, so once they are
+		// done the outbox holds everything they started.
+		if err := b.out.WaitIdle(ctx); err != nil {
+			return err
+		}
+		if b.busyCount() == 0 {
+			return nil
+		}
+	}
+}
+
+// waitHandlers blocks until no envelope handler or background job runs.
+func (b *Bot) waitHandlers(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() {
 		b.mu.Lock()
 		b.cond.Broadcast()
@@ -481,7 +454,7 @@ func (b *Bot) WaitIdle(ctx context.Context) error {
 	defer stop()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for b.busy > 0 || b.out.busy() {
+	for b.busy > 0 {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

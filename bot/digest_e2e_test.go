@@ -13,15 +13,17 @@ import (
 
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/digest/digesttest"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/storagetest"
 )
 
 // The digest scheduler's end-to-end tests (issue 4's acceptance): the real
-// digest.Service on a manual clock, the real *bot.Bot as its Poster over
+// digest.Service on a manual clock, the real outbox (bot.DigestPoster) as its Poster, run by the bot, over
 // the emulator's socket and Web API, and a real bbolt file that survives
 // restarts. Only the clock is fake, so no test sleeps; the one real wait is
 // the bot honouring a 1s Retry-After.
@@ -67,10 +69,10 @@ func newDigestRig(t *testing.T, grace time.Duration) *digestRig {
 func (r *digestRig) start() {
 	r.t.Helper()
 	r.h = newHarness(r.t, hopts{db: r.db, emu: r.emu, cfg: func(c *bot.Config) {
-		c.DigestChannel, c.Clock = digestChan, r.clock
+		c.DigestChannel, c.Locale.Clock = digestChan, r.clock
 	}})
 	svc, err := digest.New(digest.Config{
-		Store: r.db, Poster: r.h.bot, Clock: r.clock, Loc: time.UTC, Currency: sales.DefaultCurrency,
+		Store: r.db, Poster: bot.NewDigestPoster(r.h.out), Locale: sales.Locale{Clock: r.clock, Loc: time.UTC, Currency: sales.DefaultCurrency},
 		Channel: digestChan, DigestSpec: "@every 2s", Grace: r.grace,
 		Logger: slog.New(slog.NewTextHandler(r.logs, nil)),
 	})
@@ -456,4 +458,38 @@ func TestDigestRateLimitedPostRetriedOnceE2E(t *testing.T) {
 	r.settle()
 	r.mustMain(2, "the next slot")
 	r.noDuplicates()
+}
+
+// "/salesbot digest now" reaches the digest through commands.Digests,
+// wired as app wires it: the reply says it is posting, the outbox posts
+// the digest once, and a redelivery of the same envelope posts nothing
+// twice.
+func TestDigestNowFromSlackPostsOnce(t *testing.T) {
+	h := newHarness(t, hopts{digests: func(db *storage.DB, out *outbox.Outbox) commands.Digests {
+		dg, err := digest.New(digest.Config{Store: db, Poster: bot.NewDigestPoster(out), Locale: sales.Locale{Loc: time.UTC}, Channel: digestChan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dg
+	}})
+	h.say("U0BOB", "/deal", "add Acme 5k")
+	id := h.emu.SlashCommand("U0ERIN", chanGeneral, "/salesbot", "digest now")
+	h.mustContain(h.collect(id), "Posting the digest now.")
+	h.idle()
+	if err := h.emu.Redeliver(id, "timeout"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.emu.AwaitAck(h.ctx(), id); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	var top int
+	for _, m := range h.emu.History(digestChan) {
+		if m.ThreadTS == "" {
+			top++
+		}
+	}
+	if top != 1 {
+		t.Fatalf("the digest was posted %d times, want 1", top)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -344,9 +345,6 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 		if res.Win != nil {
 			b.celebrate(ctx, res.Win)
 		}
-		if res.DigestNow {
-			b.runDigest(ctx, rt)
-		}
 		if res.StagesChanged {
 			b.forgetStages()
 		}
@@ -400,7 +398,7 @@ type ackMessage struct {
 }
 
 func (b *Bot) renderOptions(ctx context.Context) RenderOptions {
-	o := RenderOptions{Currency: b.cfg.Currency}
+	o := RenderOptions{Currency: b.cfg.Locale.Currency}
 	for _, s := range b.stages(ctx).Stages {
 		o.Stages = append(o.Stages, s.Name)
 	}
@@ -466,8 +464,8 @@ func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg Message, resp
 	until := rt.received.Add(journalMaxAge)
 	useURL, useEph, useDM := rt.respURL != "", rt.channel != "" && rt.user != "", rt.user != ""
 	gone := func(err error) bool {
-		kind, _ := classify(err)
-		return kind == errPermanent || kind == errAuth
+		kind, _ := outbox.Classify(err)
+		return kind == outbox.Permanent || kind == outbox.AuthRefused
 	}
 	wait := 200 * time.Millisecond
 	for round := 1; ; round++ {
@@ -516,7 +514,7 @@ func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg Message, resp
 			return unreachable
 		}
 		d := wait
-		if kind, after := classify(err); kind == errRateLimited {
+		if kind, after := outbox.Classify(err); kind == outbox.RateLimited {
 			d = max(d, after)
 		}
 		wait = min(wait*2, maxReplyBackoff)
@@ -563,8 +561,8 @@ func retrySlack(ctx context.Context, attempts int, call func(context.Context) er
 		if err == nil {
 			return nil
 		}
-		kind, wait := classify(err)
-		if kind == errPermanent || kind == errAuth {
+		kind, wait := outbox.Classify(err)
+		if kind == outbox.Permanent || kind == outbox.AuthRefused {
 			return err
 		}
 		if wait == 0 {
@@ -599,35 +597,15 @@ func (b *Bot) celebrate(ctx context.Context, w *commands.WinNotice) {
 	if b.cfg.WinsChannel == "" {
 		return
 	}
-	msg := RenderWin(w, b.cfg.Currency)
+	msg := RenderWin(w, b.cfg.Locale.Currency)
 	key := fmt.Sprintf("win:%s:%d", w.Deal.ID, w.Deal.ClosedAt.Unix())
-	j := job{Kind: "win", Steps: []step{
-		{Op: opPost, Channel: b.cfg.WinsChannel, Text: msg.Text, Blocks: blocksJSON(msg.Blocks)},
-		{Op: opReact, Name: "tada"},
+	j := outbox.Job{Kind: "win", Steps: []outbox.Step{
+		{Op: outbox.OpPost, Channel: b.cfg.WinsChannel, Text: msg.Text, Blocks: outbox.BlocksJSON(msg.Blocks)},
+		{Op: outbox.OpReact, Name: "tada"},
 	}}
-	if err := b.out.enqueue(ctx, key, j); err != nil {
+	if err := b.out.Enqueue(ctx, key, j); err != nil {
 		b.log.Error("queue win post failed", sales.LogKeyDeal, w.Deal.ID.String(), sales.LogKeyError, redact(err))
 	}
-}
-
-// runDigest runs "/salesbot digest now" in the background: the digest
-// queues its post durably, and the command's own reply says so.
-func (b *Bot) runDigest(ctx context.Context, rt *replyTo) {
-	fn := b.digestNow.Load()
-	if fn == nil {
-		b.log.Warn("digest requested but no digest service is wired")
-		return
-	}
-	// The envelope's key makes a redelivered "digest now" post nothing twice.
-	ctx = sales.WithIdempotencyKey(ctx, "env:"+rt.envID)
-	b.goTrack(func() {
-		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		if err := (*fn)(dctx); err != nil {
-			b.log.Error("digest now failed", sales.LogKeyError, redact(err))
-			b.respond(ctx, rt, RenderError(err), slack.ResponseTypeEphemeral, false)
-		}
-	})
 }
 
 // publishHome renders and publishes a user's Home tab; notice, when set,
@@ -982,8 +960,9 @@ func (b *Bot) onEventsAPI(ctx context.Context, req *socketmode.Request, ev slack
 			thread = e.TimeStamp
 		}
 		msg := helpReply()
-		j := job{Kind: "mention", Steps: []step{{Op: opPost, Channel: e.Channel, ThreadTS: thread, Text: msg.Text, Blocks: blocksJSON(msg.Blocks)}}}
-		if err := b.out.enqueue(ctx, "mention:"+ids[len(ids)-1], j); err != nil {
+		j := outbox.Job{Kind: "mention", Steps: []outbox.Step{{Op: outbox.OpPost, Channel: e.Channel, ThreadTS: thread, Text: msg.Text,
+			Blocks: outbox.BlocksJSON(msg.Blocks)}}}
+		if err := b.out.Enqueue(ctx, "mention:"+ids[len(ids)-1], j); err != nil {
 			b.log.Error("queue mention reply failed", sales.LogKeyError, redact(err))
 		}
 	}

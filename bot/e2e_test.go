@@ -15,6 +15,7 @@ import (
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/digest"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/storagetest"
@@ -720,7 +721,7 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 
 func newDigest(t *testing.T, h *harness) *digest.Service {
 	t.Helper()
-	dg, err := digest.New(digest.Config{Store: h.db, Poster: h.bot, Loc: time.UTC, Channel: "C0DIGEST"})
+	dg, err := digest.New(digest.Config{Store: h.db, Poster: bot.NewDigestPoster(h.out), Locale: sales.Locale{Loc: time.UTC}, Channel: "C0DIGEST"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -754,7 +755,7 @@ func TestRejectsBadTokens(t *testing.T) {
 		{AppToken: "nope", BotToken: emu.BotToken(), APIURL: emu.APIURL()},
 		{AppToken: emu.AppToken(), BotToken: "xoxb-wrong-secret", APIURL: emu.APIURL()},
 	} {
-		b := bot.New(cfg, nil, db)
+		b := bot.New(cfg, nil, db, outbox.New(outbox.Config{}, db))
 		ctx, cancel := context.WithTimeout(testCtx(t), 10*time.Second)
 		err := b.Run(ctx)
 		cancel()

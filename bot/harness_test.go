@@ -17,6 +17,7 @@ import (
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/storagetest"
@@ -43,6 +44,7 @@ type harness struct {
 	tctx context.Context // the test's own deadline (testCtx)
 	emu  *slacktest.Server
 	db   *storage.DB
+	out  *outbox.Outbox
 	bot  *bot.Bot
 	stop context.CancelFunc
 	done chan error
@@ -53,6 +55,9 @@ type hopts struct {
 	db  *storage.DB
 	emu *slacktest.Server
 	cfg func(*bot.Config)
+	// digests builds what "/salesbot digest" reaches, on the file and the
+	// outbox the bot will post through (as app wires it); nil = none.
+	digests func(*storage.DB, *outbox.Outbox) commands.Digests
 }
 
 func newHarness(t *testing.T, o hopts) *harness {
@@ -65,22 +70,28 @@ func newHarness(t *testing.T, o hopts) *harness {
 	if h.db == nil {
 		h.db = storagetest.MustOpenPath(t, filepath.Join(t.TempDir(), "salesbot.db"), storage.Options{})
 	}
-	h.start(o.cfg)
+	h.start(o)
 	return h
 }
 
-func (h *harness) start(mod func(*bot.Config)) {
+// start wires the stack as app does: outbox, digest, commands, bot.
+func (h *harness) start(o hopts) {
 	h.t.Helper()
 	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc := commands.New(h.db, commands.Config{Admins: []string{"U0ERIN"}, Loc: time.UTC, Logger: logger})
 	cfg := bot.Config{
 		AppToken: h.emu.AppToken(), BotToken: h.emu.BotToken(), APIURL: h.emu.APIURL(),
-		WinsChannel: winsChannel, Loc: time.UTC, Currency: sales.DefaultCurrency, Logger: logger,
+		WinsChannel: winsChannel, Locale: sales.Locale{Loc: time.UTC, Currency: sales.DefaultCurrency}, Logger: logger,
 	}
-	if mod != nil {
-		mod(&cfg)
+	if o.cfg != nil {
+		o.cfg(&cfg)
 	}
-	h.bot = bot.New(cfg, svc, h.db)
+	h.out = outbox.New(outbox.Config{Locale: cfg.Locale, Logger: logger}, h.db)
+	var dg commands.Digests
+	if o.digests != nil {
+		dg = o.digests(h.db, h.out)
+	}
+	svc := commands.New(h.db, commands.Config{Admins: []string{"U0ERIN"}, Locale: cfg.Locale, Logger: logger, Digests: dg})
+	h.bot = bot.New(cfg, svc, h.db, h.out)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop = cancel
 	h.done = make(chan error, 1)

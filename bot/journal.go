@@ -167,7 +167,7 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 		b.log.Warn("unreadable unanswered command dropped", sales.LogKeyEnvelope, j.Key)
 		return unreachable
 	}
-	age := b.cfg.Clock.Now().Sub(e.Received)
+	age := b.cfg.Locale.Clock.Now().Sub(e.Received)
 	name := commandName(e.Command, firstWord(e.Text))
 	if age > journalMaxAge {
 		b.log.Warn("unanswered command too old to answer", sales.LogKeyEnvelope, j.Key, sales.LogKeyUser, e.User,
@@ -201,9 +201,6 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 	// The process may have died after its answer went out and before it
 	// cleared the entry: this may repeat what the user already read.
 	rt.note = "salesbot restarted while answering " + said + ", so you may have seen this already."
-	if res != nil {
-		res.DigestNow = false // a side effect of the first run, not of the answer
-	}
 	b.log.Info("answering a command from before the restart", sales.LogKeyEnvelope, j.Key, sales.LogKeyUser, e.User,
 		sales.LogKeyCommand, rt.command)
 	return b.deliver(ctx, rt, res, herr)

@@ -15,6 +15,8 @@ import (
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/outbox"
+	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/storagetest"
 )
@@ -29,9 +31,10 @@ func runChildBot() int {
 		return fatalf("child: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc := commands.New(db, commands.Config{Loc: time.UTC, Logger: logger})
+	out := outbox.New(outbox.Config{Logger: logger}, db)
+	svc := commands.New(db, commands.Config{Locale: sales.Locale{Loc: time.UTC}, Logger: logger})
 	b := bot.New(bot.Config{AppToken: os.Getenv("CHILD_APP"), BotToken: os.Getenv("CHILD_BOT"), APIURL: os.Getenv("CHILD_API"),
-		WinsChannel: winsChannel, Logger: logger}, svc, db)
+		WinsChannel: winsChannel, Logger: logger}, svc, db, out)
 	if err := b.Run(context.Background()); err != nil {
 		return fatalf("child: %v", err)
 	}

@@ -20,11 +20,11 @@ type metrics struct {
 	apiCalls   *prometheus.CounterVec   // method, status (200, 429, 500, error)
 	reconnects prometheus.Counter       // socket reconnects after the first connect
 	connected  prometheus.Gauge         // 1 while the socket is up
-	outbox     *prometheus.CounterVec   // outcome (posted|retry|rate_limited|dropped)
 	replyTime  *prometheus.HistogramVec // seconds from receipt to the reply, by path (ack|response_url|api)
 }
 
-func newMetrics(reg *prometheus.Registry) *metrics {
+// newMetrics registers the bot's series, and the outbox's beside them.
+func newMetrics(reg *prometheus.Registry, out prometheus.Collector) *metrics {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -53,15 +53,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		connected: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "salesbot_socket_connected", Help: "1 while the Socket Mode connection is up.",
 		}),
-		outbox: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "salesbot_outbox_total", Help: "Outbox deliveries by outcome.",
-		}, []string{"outcome"}),
 		replyTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "salesbot_reply_latency_seconds", Help: "Time from receiving a command to its reply, by path.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 1.5, 3, 5, 10},
 		}, []string{"path"}),
 	}
-	reg.MustRegister(m.envelopes, m.ackLatency, m.ackLate, m.commands, m.apiCalls, m.reconnects, m.connected, m.outbox, m.replyTime)
+	reg.MustRegister(m.envelopes, m.ackLatency, m.ackLate, m.commands, m.apiCalls, m.reconnects, m.connected, m.replyTime, out)
 	return m
 }
 

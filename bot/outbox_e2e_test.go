@@ -56,7 +56,7 @@ func TestWinPostAnswerLostWhileHistoryRateLimitedPostsOnce(t *testing.T) {
 // A refused token (HTTP 401 here; invalid_auth, token_revoked,
 // account_inactive and not_authed alike) will refuse every post after
 // it: the outbox stops with one log line, /healthz fails through
-// OutboxHealth, and the queued posts stay for the restart that follows
+// the outbox's Health, and the queued posts stay for the restart that follows
 // a token fix, instead of being dropped as undeliverable.
 func TestOutboxStopsOnRefusedTokenAndKeepsPosts(t *testing.T) {
 	h := newHarness(t, hopts{})
@@ -65,8 +65,8 @@ func TestOutboxStopsOnRefusedTokenAndKeepsPosts(t *testing.T) {
 	h.emu.Fail("chat.postMessage", 10, http.StatusUnauthorized, 0)
 	h.say("U0BOB", "/deal", "won D-1")
 	h.say("U0BOB", "/deal", "won D-2") // queued while stopped
-	if err := h.bot.OutboxHealth(); err == nil || !strings.Contains(err.Error(), "HTTP 401") {
-		t.Fatalf("OutboxHealth = %v, want the refusal", err)
+	if err := h.out.Health(); err == nil || !strings.Contains(err.Error(), "HTTP 401") {
+		t.Fatalf("Health = %v, want the refusal", err)
 	}
 	if n := len(h.emu.Calls("chat.postMessage")); n != 1 {
 		t.Fatalf("chat.postMessage called %d times after a 401, want 1", n)
@@ -82,8 +82,8 @@ func TestOutboxStopsOnRefusedTokenAndKeepsPosts(t *testing.T) {
 	h.emu.ClearFaults()
 	h2 := newHarness(t, hopts{db: h.db, emu: h.emu})
 	h2.idle()
-	if err := h2.bot.OutboxHealth(); err != nil {
-		t.Fatalf("OutboxHealth after restart = %v", err)
+	if err := h2.out.Health(); err != nil {
+		t.Fatalf("Health after restart = %v", err)
 	}
 	if wins := h2.wins(); len(wins) != 2 {
 		t.Fatalf("%d win posts after restart, want 2", len(wins))

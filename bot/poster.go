@@ -5,54 +5,61 @@ import (
 	"errors"
 
 	"github.com/salesbot/salesbot/digest"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 )
 
-// The bot is the digest's digest.Poster. Each call renders with the digest
-// helper's renderers and queues one outbox job under the slot's key, so a
+// DigestPoster is the digest's digest.Poster: each call renders with the
+// bot's renderers and queues one outbox job under the slot's key, so a
 // slot posts at most once even across restarts; the call returns once the
-// job is durable.
-var _ digest.Poster = (*Bot)(nil)
+// job is durable. It needs only the outbox, so the digest is built before
+// the bot.
+type DigestPoster struct{ out *outbox.Outbox }
+
+var _ digest.Poster = DigestPoster{}
+
+// NewDigestPoster posts digests and nudges through out.
+func NewDigestPoster(out *outbox.Outbox) DigestPoster { return DigestPoster{out: out} }
 
 // PostDigest posts a digest to channel: the main message, then the chart
 // (files v2 with alt text) and the thread replies under it, then the CSV.
-func (b *Bot) PostDigest(ctx context.Context, channel string, d *digest.Digest, key string) error {
+func (p DigestPoster) PostDigest(ctx context.Context, channel string, d *digest.Digest, key string) error {
 	if channel == "" {
 		return sales.Errorf(sales.EINVALID, "no digest channel: set SALESBOT_DIGEST_CHANNEL or /salesbot digest route")
 	}
-	p := RenderDigest(d)
-	steps := []step{{Op: opPost, Channel: channel, Text: p.Main.Text, Blocks: blocksJSON(p.Main.Blocks)}}
-	if len(p.Chart) > 0 {
-		steps = append(steps, step{Op: opUpload, Thread: true, Data: p.Chart, Name: orText(p.ChartName, "pipeline.png"),
-			Title: orText(p.ChartTitle, "Pipeline chart"), Alt: p.ChartAlt})
+	r := RenderDigest(d)
+	steps := []outbox.Step{{Op: outbox.OpPost, Channel: channel, Text: r.Main.Text, Blocks: outbox.BlocksJSON(r.Main.Blocks)}}
+	if len(r.Chart) > 0 {
+		steps = append(steps, outbox.Step{Op: outbox.OpUpload, Thread: true, Data: r.Chart, Name: orText(r.ChartName, "pipeline.png"),
+			Title: orText(r.ChartTitle, "Pipeline chart"), Alt: r.ChartAlt})
 	}
-	for _, m := range p.Thread {
-		steps = append(steps, step{Op: opPost, Thread: true, Text: m.Text, Blocks: blocksJSON(m.Blocks)})
+	for _, m := range r.Thread {
+		steps = append(steps, outbox.Step{Op: outbox.OpPost, Thread: true, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)})
 	}
-	if len(p.CSV) > 0 {
-		steps = append(steps, step{Op: opUpload, Thread: true, Data: p.CSV, Name: orText(p.CSVName, "reps.csv"), Title: "All reps"})
+	if len(r.CSV) > 0 {
+		steps = append(steps, outbox.Step{Op: outbox.OpUpload, Thread: true, Data: r.CSV, Name: orText(r.CSVName, "reps.csv"), Title: "All reps"})
 	}
-	return b.out.enqueue(ctx, "digest:"+key, job{Kind: "digest", Steps: steps})
+	return p.out.Enqueue(ctx, "digest:"+key, outbox.Job{Kind: "digest", Steps: steps})
 }
 
 // SendNudge DMs a coaching nudge to a rep.
-func (b *Bot) SendNudge(ctx context.Context, n *digest.Nudge, key string) error {
+func (p DigestPoster) SendNudge(ctx context.Context, n *digest.Nudge, key string) error {
 	if n == nil || !isSlackID(n.Person.SlackID) {
 		return errors.New("bot: nudge for a person without a Slack id")
 	}
 	m := RenderNudge(n)
-	return b.out.enqueue(ctx, "nudge:"+key, job{Kind: "nudge", Steps: []step{
-		{Op: opDM, Channel: n.Person.SlackID, Text: m.Text, Blocks: blocksJSON(m.Blocks)},
+	return p.out.Enqueue(ctx, "nudge:"+key, outbox.Job{Kind: "nudge", Steps: []outbox.Step{
+		{Op: outbox.OpDM, Channel: n.Person.SlackID, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
 	}})
 }
 
 // SendNudgeSummary DMs a manager the weekly summary of their reps' nudges.
-func (b *Bot) SendNudgeSummary(ctx context.Context, s *digest.NudgeSummary, key string) error {
+func (p DigestPoster) SendNudgeSummary(ctx context.Context, s *digest.NudgeSummary, key string) error {
 	if s == nil || !isSlackID(s.Manager.SlackID) {
 		return errors.New("bot: nudge summary for a manager without a Slack id")
 	}
 	m := RenderNudgeSummary(s)
-	return b.out.enqueue(ctx, "nudge-summary:"+key, job{Kind: "nudge_summary", Steps: []step{
-		{Op: opDM, Channel: s.Manager.SlackID, Text: m.Text, Blocks: blocksJSON(m.Blocks)},
+	return p.out.Enqueue(ctx, "nudge-summary:"+key, outbox.Job{Kind: "nudge_summary", Steps: []outbox.Step{
+		{Op: outbox.OpDM, Channel: s.Manager.SlackID, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
 	}})
 }

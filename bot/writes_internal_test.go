@@ -2,11 +2,7 @@ package bot
 
 import (
 	"context"
-	"net/http"
 	"testing"
-	"time"
-
-	"github.com/slack-go/slack"
 )
 
 func TestWritesClassification(t *testing.T) {
@@ -27,28 +23,6 @@ func TestWritesClassification(t *testing.T) {
 	for _, tc := range tests {
 		if got := b.writes(context.Background(), tc.cmd, tc.text); got != tc.want {
 			t.Errorf("writes(%s %s) = %v, want %v", tc.cmd, tc.text, got, tc.want)
-		}
-	}
-}
-
-func TestClassifyRefusedToken(t *testing.T) {
-	tests := []struct {
-		err  error
-		want errKind
-	}{
-		{slack.StatusCodeError{Code: http.StatusUnauthorized}, errAuth},
-		{slack.SlackErrorResponse{Err: "invalid_auth"}, errAuth},
-		{slack.SlackErrorResponse{Err: "token_revoked"}, errAuth},
-		{slack.SlackErrorResponse{Err: "account_inactive"}, errAuth},
-		{slack.SlackErrorResponse{Err: "not_authed"}, errAuth},
-		{slack.SlackErrorResponse{Err: "channel_not_found"}, errPermanent},
-		{slack.StatusCodeError{Code: http.StatusNotFound}, errPermanent},
-		{slack.StatusCodeError{Code: http.StatusBadGateway}, errTransient},
-		{&slack.RateLimitedError{RetryAfter: 2 * time.Second}, errRateLimited},
-	}
-	for _, tc := range tests {
-		if got, _ := classify(tc.err); got != tc.want {
-			t.Errorf("classify(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}
 }

@@ -181,10 +181,10 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
 			return nil, err
 		}
-		if r.digest == nil {
-			return nil, sales.Errorf(sales.ENOTFOUND, "the digest scheduler is not running in this process")
+		if r.digests == nil {
+			return nil, errNoDigests
 		}
-		v, err := r.digest(r.ctx)
+		v, err := r.digests.Status(r.ctx)
 		if err != nil {
 			return nil, fmt.Errorf("digest status: %w", err)
 		}
@@ -193,7 +193,16 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
 			return nil, err
 		}
-		return &Result{Kind: KindMessage, Title: "Digest", Lines: []string{"Posting the digest now."}, DigestNow: true}, nil
+		if r.digests == nil {
+			return nil, errNoDigests
+		}
+		// PostNow only builds and queues (the outbox posts), so the reply
+		// stays fast; the envelope's idempotency key makes a redelivery
+		// or a re-answer after a restart queue nothing twice.
+		if err := r.digests.PostNow(r.ctx); err != nil {
+			return nil, fmt.Errorf("digest now: %w", err)
+		}
+		return &Result{Kind: KindMessage, Title: "Digest", Lines: []string{"Posting the digest now."}}, nil
 	case "digest route":
 		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
 			return nil, err
@@ -211,6 +220,10 @@ func (r *run) salesbot(c Cmd) (*Result, error) {
 	}
 	return nil, unknownForm(c)
 }
+
+// errNoDigests answers the digest commands in a process without a
+// scheduler (the import and export CLI).
+var errNoDigests = sales.Errorf(sales.ENOTFOUND, "the digest scheduler is not running in this process")
 
 // routeManagerDigest gives a manager's team digest its own channel, or
 // stops it with none.

@@ -28,7 +28,7 @@ func BenchmarkParse(b *testing.B) {
 // with storage's raw Batch benchmark in the same run.
 func BenchmarkHandleDealAdd(b *testing.B) {
 	db := storagetest.MustOpenWith(b, storage.Options{})
-	svc := commands.New(db, commands.Config{Clock: sales.SystemClock{}, Loc: time.UTC})
+	svc := commands.New(db, commands.Config{Locale: sales.Locale{Clock: sales.SystemClock{}, Loc: time.UTC}})
 	ctx := context.Background()
 	for i := 0; i < 64; i++ {
 		if _, err := svc.Actor(ctx, fmt.Sprintf("U%04d", i), fmt.Sprintf("rep%d", i), "", ""); err != nil {

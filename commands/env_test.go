@@ -53,14 +53,42 @@ type env struct {
 	svc   *commands.Service
 	clock *clock
 	ctx   context.Context
+	dg    *digests
+}
+
+// digests stands in for the digest scheduler: it counts PostNow calls
+// and reports a fixed status (the real one is tested end to end in bot).
+type digests struct {
+	mu      sync.Mutex
+	posts   int
+	postErr error
+	status  sales.DigestStatus
+}
+
+func (d *digests) PostNow(context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.postErr != nil {
+		return d.postErr
+	}
+	d.posts++
+	return nil
+}
+
+func (d *digests) Status(context.Context) (sales.DigestStatus, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.status, nil
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	clk := &clock{t: now}
 	db := storagetest.MustOpenWith(t, storage.Options{Clock: clk})
-	svc := commands.New(db, commands.Config{Clock: clk, Loc: time.UTC, Currency: sales.DefaultCurrency, Admins: []string{admin}})
-	return &env{t: t, db: db, svc: svc, clock: clk, ctx: context.Background()}
+	dg := &digests{}
+	svc := commands.New(db, commands.Config{Locale: sales.Locale{Clock: clk, Loc: time.UTC, Currency: sales.DefaultCurrency},
+		Admins: []string{admin}, Digests: dg})
+	return &env{t: t, db: db, svc: svc, clock: clk, ctx: context.Background(), dg: dg}
 }
 
 // team sets up a manager with alice and bob, and carol on her own.

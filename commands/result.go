@@ -1,9 +1,7 @@
 package commands
 
 import (
-	"context"
 	"slices"
-	"time"
 
 	"github.com/salesbot/salesbot/sales"
 )
@@ -59,8 +57,6 @@ type Result struct {
 
 	// Win is set when the command won a deal: the bot posts a celebration.
 	Win *WinNotice
-	// DigestNow is set by "/salesbot digest now": the bot runs the digest.
-	DigestNow bool
 	// StagesChanged is set when the stage configuration changed, so caches
 	// of it are dropped.
 	StagesChanged bool
@@ -155,25 +151,10 @@ type TerritoryView struct {
 
 // DigestView is "/salesbot digest": when digests and nudges go out and
 // where each digest is posted.
-type DigestView struct {
-	Schedule  string    // cron spec; "" when no digest is scheduled
-	Next      time.Time // zero when none
-	Last      time.Time // zero when none posted yet
-	Nudges    string    // cron spec; "" when nudges are off
-	NextNudge time.Time
-	Zone      string
-	Routes    []DigestRoute // company first
-}
+type DigestView = sales.DigestStatus
 
 // DigestRoute is one digest and its channel.
-type DigestRoute struct {
-	Kind    string // "company", "territory" or "team"
-	Name    string // raw text: a territory or a manager's name; "" for the company
-	Channel string // Slack channel id; "" when it has none
-}
-
-// DigestStatusFunc reports the digest's schedules and routes.
-type DigestStatusFunc func(ctx context.Context) (DigestView, error)
+type DigestRoute = sales.DigestRoute
 
 // DealForm describes the deal modal: its choices and prefilled values.
 type DealForm struct {

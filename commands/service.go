@@ -56,43 +56,38 @@ const SettingManagerDigestChannel = "digest.channel.manager/"
 // fits a Slack message.
 const PageSize = 20
 
+// Digests is what "/salesbot digest" needs from the digest scheduler
+// (*digest.Service has it).
+type Digests interface {
+	// PostNow builds every routed digest and queues it durably; the
+	// posting itself happens later, in the outbox.
+	PostNow(ctx context.Context) error
+	Status(ctx context.Context) (sales.DigestStatus, error)
+}
+
 // Config configures the handlers.
 type Config struct {
-	Clock    sales.Clock    // default: the system clock
-	Loc      *time.Location // SALESBOT_TIMEZONE; default UTC
-	Currency sales.Currency // SALESBOT_CURRENCY; default USD
-	Admins   []string       // SALESBOT_ADMINS: Slack ids that are always admins
-	Logger   *slog.Logger   // default: discard
+	Locale  sales.Locale
+	Admins  []string     // SALESBOT_ADMINS: Slack ids that are always admins
+	Logger  *slog.Logger // default: discard
+	Digests Digests      // nil: no digest scheduler in this process
 }
 
 // Service runs commands against the store. It is safe for concurrent use.
 type Service struct {
-	store  Store
-	clock  sales.Clock
-	loc    *time.Location
-	cur    sales.Currency
-	admins map[string]bool
-	log    *slog.Logger
-	// digest answers "/salesbot digest"; set once at wiring, before use.
-	digest DigestStatusFunc
+	store   Store
+	clock   sales.Clock
+	loc     *time.Location
+	cur     sales.Currency
+	admins  map[string]bool
+	log     *slog.Logger
+	digests Digests
 }
-
-// SetDigestStatus wires "/salesbot digest" to the digest service, which
-// is built after this one (it posts through the bot, which runs this).
-func (s *Service) SetDigestStatus(fn DigestStatusFunc) { s.digest = fn }
 
 // New builds the handlers.
 func New(store Store, cfg Config) *Service {
-	s := &Service{store: store, clock: cfg.Clock, loc: cfg.Loc, cur: cfg.Currency, admins: map[string]bool{}, log: cfg.Logger}
-	if s.clock == nil {
-		s.clock = sales.SystemClock{}
-	}
-	if s.loc == nil {
-		s.loc = time.UTC
-	}
-	if s.cur.Code == "" {
-		s.cur = sales.DefaultCurrency
-	}
+	l := cfg.Locale.WithDefaults()
+	s := &Service{store: store, clock: l.Clock, loc: l.Loc, cur: l.Currency, admins: map[string]bool{}, log: cfg.Logger, digests: cfg.Digests}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

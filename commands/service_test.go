@@ -402,9 +402,13 @@ func TestSalesbotAdmin(t *testing.T) {
 	}
 
 	res = e.must(manager, "/salesbot", "digest now")
-	if !res.DigestNow {
-		t.Errorf("digest now: %+v", res)
+	if e.dg.posts != 1 || len(res.Lines) != 1 || res.Lines[0] != "Posting the digest now." {
+		t.Errorf("digest now: %d posts, %+v", e.dg.posts, res)
 	}
+	// A digest that cannot be queued says why instead of "Posting".
+	e.dg.postErr = sales.Errorf(sales.EINVALID, "no digest channel is set")
+	e.fail(manager, "/salesbot", "digest now", sales.EINVALID, "no digest channel")
+	e.dg.postErr = nil
 	e.must(manager, "/salesbot", "digest route <#C0999ZZZZ|leads>")
 	if v, _ := e.db.Setting(e.ctx, commands.SettingDigestChannel); v != "C0999ZZZZ" {
 		t.Errorf("digest route: %q", v)
@@ -415,9 +419,13 @@ func TestSalesbotAdmin(t *testing.T) {
 	}
 
 	// "/salesbot digest" shows what the digest service reports.
+	wired := e.svc
+	e.svc = commands.New(e.db, commands.Config{Locale: sales.Locale{Clock: e.clock, Loc: time.UTC}, Admins: []string{admin}})
 	e.fail(manager, "/salesbot", "digest", sales.ENOTFOUND, "not running")
-	want := commands.DigestView{Schedule: "0 8 * * 1-5", Zone: "UTC", Routes: []commands.DigestRoute{{Kind: "company", Channel: "C0DIGEST"}}}
-	e.svc.SetDigestStatus(func(context.Context) (commands.DigestView, error) { return want, nil })
+	e.fail(manager, "/salesbot", "digest now", sales.ENOTFOUND, "not running")
+	e.svc = wired
+	want := sales.DigestStatus{Schedule: "0 8 * * 1-5", Zone: "UTC", Routes: []sales.DigestRoute{{Kind: "company", Channel: "C0DIGEST"}}}
+	e.dg.status = want
 	res = e.must(manager, "/salesbot", "digest")
 	if res.Kind != commands.KindDigest || res.Digest == nil || res.Digest.Schedule != want.Schedule || len(res.Digest.Routes) != 1 {
 		t.Errorf("digest status: %+v", res)
@@ -473,7 +481,7 @@ func TestLastAdmin(t *testing.T) {
 	e.must(admin, "/salesbot", "role <@UCAROL|carol> admin")
 	// carol is the only stored admin and SALESBOT_ADMINS is set, so she may
 	// step down; without env admins she may not.
-	noEnv := commands.New(e.db, commands.Config{Clock: e.clock, Loc: time.UTC})
+	noEnv := commands.New(e.db, commands.Config{Locale: sales.Locale{Clock: e.clock, Loc: time.UTC}})
 	_, err := noEnv.Handle(e.ctx, e.req(carol, "/salesbot", "role <@UCAROL|carol> rep"))
 	if sales.ErrorCode(err) != sales.ECONFLICT {
 		t.Errorf("last admin stepping down: %v", err)

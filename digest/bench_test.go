@@ -70,7 +70,7 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	defer db.Close()
 	clock := digesttest.NewClock(digesttest.FixedNow)
-	s, err := digest.New(digest.Config{Store: db, Clock: clock, Loc: time.UTC, Channel: "C0DIGEST"})
+	s, err := digest.New(digest.Config{Store: db, Locale: sales.Locale{Clock: clock, Loc: time.UTC}, Channel: "C0DIGEST"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -206,7 +206,7 @@ func TestLowWinRateCoaching(t *testing.T) {
 	if _, err := db.Import(context.Background(), in, 0); err != nil {
 		t.Fatal(err)
 	}
-	s, err := digest.New(digest.Config{Store: db, Clock: clock})
+	s, err := digest.New(digest.Config{Store: db, Locale: sales.Locale{Clock: clock}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, db, _ := digesttest.Setup(t, byName(t, "3reps"), func(c *digest.Config) {
-		c.Loc, c.DigestSpec, c.NudgeSpec = berlin, "0 8 * * 1-5", "CRON_TZ=America/New_York 0 9 * * 1-5"
+		c.Locale.Loc, c.DigestSpec, c.NudgeSpec = berlin, "0 8 * * 1-5", "CRON_TZ=America/New_York 0 9 * * 1-5"
 	})
 	ctx := context.Background()
 	st, err := s.Status(ctx)
@@ -273,8 +273,8 @@ func TestStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Routes) != 2 || st.Routes[0].Channel != "C0DIGEST" || st.Routes[0].Scope.Kind != digest.ScopeAll ||
-		st.Routes[1].Channel != "C0ALICE" || st.Routes[1].Scope.Kind != digest.ScopeTeam || st.Routes[1].Scope.Manager != alice.ID {
+	if len(st.Routes) != 2 || st.Routes[0].Channel != "C0DIGEST" || st.Routes[0].Kind != "company" ||
+		st.Routes[1].Channel != "C0ALICE" || st.Routes[1].Kind != "team" || st.Routes[1].Name != alice.Label() {
 		t.Errorf("routes: %+v", st.Routes)
 	}
 	if st.Last.Location() != berlin || st.Last.Hour() != 8 {

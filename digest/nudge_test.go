@@ -208,7 +208,7 @@ func TestNudgeBehindPace(t *testing.T) {
 	if _, err := db.Import(context.Background(), in, 0); err != nil {
 		t.Fatal(err)
 	}
-	s, err := digest.New(digest.Config{Store: db, Clock: clock})
+	s, err := digest.New(digest.Config{Store: db, Locale: sales.Locale{Clock: clock}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,7 +101,7 @@ func TestRestartInsideSlotDoesNotRepost(t *testing.T) {
 	// Restart one second into the same slot, on the reopened file.
 	clock.Advance(time.Second)
 	db = storagetest.Reopen(t, db, storage.Options{Clock: clock})
-	s2, err := digest.New(digest.Config{Store: db, Poster: p, Clock: clock, Loc: time.UTC, Channel: "C0DIGEST", DigestSpec: "@every 2s"})
+	s2, err := digest.New(digest.Config{Store: db, Poster: p, Locale: sales.Locale{Clock: clock, Loc: time.UTC}, Channel: "C0DIGEST", DigestSpec: "@every 2s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestCrashBetweenPostAndClaim(t *testing.T) {
 
 	clock.Advance(500 * time.Millisecond)
 	db = storagetest.Reopen(t, db, storage.Options{Clock: clock})
-	s2, err := digest.New(digest.Config{Store: db, Poster: p, Clock: clock, Loc: time.UTC, Channel: "C0DIGEST", DigestSpec: "@every 2s"})
+	s2, err := digest.New(digest.Config{Store: db, Poster: p, Locale: sales.Locale{Clock: clock, Loc: time.UTC}, Channel: "C0DIGEST", DigestSpec: "@every 2s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func daily(t *testing.T, back time.Duration) (*digesttest.Poster, string) {
 	clock.Set(digesttest.FixedNow.Add(back))
 	db = storagetest.Reopen(t, db, storage.Options{Clock: clock})
 	var logs bytes.Buffer
-	cfg := digest.Config{Store: db, Poster: p, Clock: clock, Loc: time.UTC, Channel: "C0DIGEST", DigestSpec: "0 8 * * *",
+	cfg := digest.Config{Store: db, Poster: p, Locale: sales.Locale{Clock: clock, Loc: time.UTC}, Channel: "C0DIGEST", DigestSpec: "0 8 * * *",
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	for i := 0; i < 2; i++ { // start twice: the catch-up happens once
 		s2, err := digest.New(cfg)

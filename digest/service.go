@@ -66,11 +66,10 @@ const DefaultGrace = 2 * time.Hour
 
 // Config wires a Service.
 type Config struct {
-	Store    Store
-	Poster   Poster
-	Clock    sales.Clock // sales.SystemClock{} when nil
-	Loc      *time.Location
-	Currency sales.Currency
+	Store  Store
+	Poster Poster
+	// Locale's Clock drives the scheduler too (see Timer).
+	Locale sales.Locale
 	// Channel is SALESBOT_DIGEST_CHANNEL; "" turns the company digest off
 	// unless the digest.channel setting names one.
 	Channel    string
@@ -104,18 +103,10 @@ func New(cfg Config) (*Service, error) {
 		return nil, sales.Errorf(sales.EINVALID, "digest: no store")
 	}
 	s := &Service{
-		store: cfg.Store, poster: cfg.Poster, clock: cfg.Clock, loc: cfg.Loc, cur: cfg.Currency,
-		chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger,
+		store: cfg.Store, poster: cfg.Poster, chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger,
 	}
-	if s.clock == nil {
-		s.clock = sales.SystemClock{}
-	}
-	if s.loc == nil {
-		s.loc = time.UTC
-	}
-	if s.cur.Code == "" {
-		s.cur = sales.DefaultCurrency
-	}
+	l := cfg.Locale.WithDefaults()
+	s.clock, s.loc, s.cur = l.Clock, l.Loc, l.Currency
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

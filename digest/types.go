@@ -7,8 +7,8 @@ import (
 	"github.com/salesbot/salesbot/sales"
 )
 
-// Poster delivers what the digest package produces. The bot implements it
-// (bot/poster.go) on top of its durable outbox: key is the exactly-once key
+// Poster delivers what the digest package produces. bot.DigestPoster
+// implements it on top of the durable outbox: key is the exactly-once key
 // of one scheduled occurrence, and the poster posts each key at most once,
 // across restarts. A nil error means the post is durably queued.
 type Poster interface {
@@ -25,6 +25,17 @@ const (
 	ScopeTerritory                  // deals in one territory, reps based there
 	ScopeTeam                       // a manager and everyone reporting to them
 )
+
+// String names the kind in "/salesbot digest": company, territory, team.
+func (k ScopeKind) String() string {
+	switch k {
+	case ScopeTerritory:
+		return "territory"
+	case ScopeTeam:
+		return "team"
+	}
+	return "company"
+}
 
 // Scope names the slice of the company a digest covers.
 type Scope struct {

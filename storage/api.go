@@ -20,8 +20,6 @@ package storage
 // This file holds the types those methods share with callers.
 
 import (
-	"time"
-
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -47,17 +45,4 @@ type ImportResult struct {
 	// alone and would have given a higher role: a Slack name is
 	// self-service, so the role waits for an admin (sales.Person.PendingRole).
 	RolesPending []sales.PersonID
-}
-
-// Outbox: messages the bot must post exactly once. Enqueue is durable; the
-// poster deletes an entry only after Slack accepted it.
-
-// OutboxItem is one pending post.
-type OutboxItem struct {
-	ID      uint64
-	Key     string // dedupe key; Enqueue with a known key is a no-op
-	Kind    string // "post", "dm", "upload", ...
-	Payload []byte // JSON owned by the bot
-	Created time.Time
-	Tries   int
 }

@@ -385,16 +385,16 @@ func encodeQuota(q *sales.Quota) []byte {
 
 // ---- outbox ----
 
-func encodeOutbox(it *OutboxItem) []byte {
+func encodeOutbox(it *sales.OutboxItem) []byte {
 	w := writer(make([]byte, 0, 30+len(it.Key)+len(it.Kind)+len(it.Payload)))
 	w = w.u8(recV1).u64(it.ID).i64(nanos(it.Created)).u32(uint32(it.Tries))
 	return w.str(it.Key).str(it.Kind).bytes(it.Payload)
 }
 
-func decodeOutbox(v []byte) (OutboxItem, error) {
+func decodeOutbox(v []byte) (sales.OutboxItem, error) {
 	r := reader{b: v}
 	r.version(recV1)
-	it := OutboxItem{ID: r.u64(), Created: fromNanos(r.i64()), Tries: int(r.u32())}
+	it := sales.OutboxItem{ID: r.u64(), Created: fromNanos(r.i64()), Tries: int(r.u32())}
 	it.Key = r.str()
 	it.Kind = r.str()
 	it.Payload = r.bytes()

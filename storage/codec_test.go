@@ -39,7 +39,7 @@ func FuzzRecords(f *testing.F) {
 	f.Add(encodePerson(&p))
 	f.Add(encodeEvent(&e))
 	f.Add(encodeStages(sales.DefaultStages()))
-	f.Add(encodeOutbox(&OutboxItem{ID: 1, Key: "k", Payload: []byte("{}")}))
+	f.Add(encodeOutbox(&sales.OutboxItem{ID: 1, Key: "k", Payload: []byte("{}")}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if p, err := decodePerson(b); err == nil {
 			if q, err := decodePerson(encodePerson(&p)); err != nil || q != p {

@@ -213,7 +213,7 @@ type snapshot struct {
 	Events      []sales.Event
 	Quotas      []sales.Quota
 	Settings    map[string]string
-	Pending     []storage.OutboxItem
+	Pending     []sales.OutboxItem
 	Stages      sales.StageSet
 }
 
@@ -227,7 +227,7 @@ func snap(t *testing.T, db *storage.DB) snapshot {
 		Events:      must[[]sales.Event](t)(db.EventsBetween(ctx, time.Time{}, time.Time{})),
 		Quotas:      must[[]sales.Quota](t)(db.Quotas(ctx)),
 		Settings:    must[map[string]string](t)(db.Settings(ctx, "")),
-		Pending:     must[[]storage.OutboxItem](t)(db.Pending(ctx)),
+		Pending:     must[[]sales.OutboxItem](t)(db.Pending(ctx)),
 		Stages:      must[sales.StageSet](t)(db.Stages(ctx)),
 	}
 }
@@ -250,7 +250,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if err := db.SetSetting(ctx, "digest.channel", "C1"); err != nil {
 		t.Fatal(err)
 	}
-	must[bool](t)(db.Enqueue(ctx, storage.OutboxItem{Key: "k", Kind: "post", Payload: []byte(`{}`)}))
+	must[bool](t)(db.Enqueue(ctx, sales.OutboxItem{Key: "k", Kind: "post", Payload: []byte(`{}`)}))
 	before := snap(t, db)
 
 	// Writers keep going while the backup runs; the copy is one commit.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
-	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/storagetest"
 )
 
@@ -60,7 +59,7 @@ func TestOutbox(t *testing.T) {
 	db, clk := openClock(t)
 	enq := func(key string) bool {
 		t.Helper()
-		added, err := db.Enqueue(ctx, storage.OutboxItem{Key: key, Kind: "post", Payload: []byte(`{"k":"` + key + `"}`)})
+		added, err := db.Enqueue(ctx, sales.OutboxItem{Key: key, Kind: "post", Payload: []byte(`{"k":"` + key + `"}`)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +69,7 @@ func TestOutbox(t *testing.T) {
 	if !enq("win:D-1") || !enq("digest:2026-03-02") || enq("win:D-1") {
 		t.Fatal("dedupe by key failed")
 	}
-	p := must[[]storage.OutboxItem](t)(db.Pending(ctx))
+	p := must[[]sales.OutboxItem](t)(db.Pending(ctx))
 	if len(p) != 2 || p[0].Key != "win:D-1" || p[1].Key != "digest:2026-03-02" || string(p[0].Payload) != `{"k":"win:D-1"}` {
 		t.Fatalf("Pending = %+v", p)
 	}
@@ -84,7 +83,7 @@ func TestOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	db = reopen(t, db, clk)
-	p = must[[]storage.OutboxItem](t)(db.Pending(ctx))
+	p = must[[]sales.OutboxItem](t)(db.Pending(ctx))
 	if len(p) != 2 || p[0].Tries != 2 {
 		t.Fatalf("after restart Pending = %+v", p)
 	}
@@ -98,7 +97,7 @@ func TestOutbox(t *testing.T) {
 	if enq("win:D-1") {
 		t.Fatal("a done item's key was forgotten")
 	}
-	if p := must[[]storage.OutboxItem](t)(db.Pending(ctx)); len(p) != 1 || p[0].Key != "digest:2026-03-02" {
+	if p := must[[]sales.OutboxItem](t)(db.Pending(ctx)); len(p) != 1 || p[0].Key != "digest:2026-03-02" {
 		t.Fatalf("Pending after Done = %+v", p)
 	}
 }

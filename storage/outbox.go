@@ -12,7 +12,7 @@ import (
 // Enqueue adds an item unless one with the same Key was ever enqueued.
 // ID is assigned; a zero Created becomes db.Now(). The item is on disk
 // when Enqueue returns. An empty Key never dedupes.
-func (db *DB) Enqueue(ctx context.Context, it OutboxItem) (added bool, err error) {
+func (db *DB) Enqueue(ctx context.Context, it sales.OutboxItem) (added bool, err error) {
 	now := db.Now()
 	err = db.write(ctx, "enqueue", func(tx *bolt.Tx) error {
 		added = false
@@ -45,8 +45,8 @@ func (db *DB) Enqueue(ctx context.Context, it OutboxItem) (added bool, err error
 }
 
 // Pending lists items not yet done, oldest first.
-func (db *DB) Pending(ctx context.Context) ([]OutboxItem, error) {
-	var out []OutboxItem
+func (db *DB) Pending(ctx context.Context) ([]sales.OutboxItem, error) {
+	var out []sales.OutboxItem
 	err := db.view(ctx, "list outbox", func(tx *bolt.Tx) error {
 		out = nil
 		return tx.Bucket(bOutbox).ForEach(func(k, v []byte) error {

@@ -41,6 +41,7 @@ import (
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 )
@@ -435,9 +436,11 @@ func runSalesbotBot(ctx context.Context, apiURL, appToken, botToken, dbPath, pro
 		}
 		defer pprof.StopCPUProfile()
 	}
-	svc := commands.New(db, commands.Config{Loc: time.UTC, Logger: logger})
+	loc := sales.Locale{Loc: time.UTC, Currency: sales.DefaultCurrency}
+	out := outbox.New(outbox.Config{Locale: loc, Logger: logger}, db)
+	svc := commands.New(db, commands.Config{Locale: loc, Logger: logger})
 	b := bot.New(bot.Config{AppToken: appToken, BotToken: botToken, APIURL: apiURL,
-		Loc: time.UTC, Currency: sales.DefaultCurrency, Logger: logger}, svc, db)
+		Locale: loc, Logger: logger}, svc, db, out)
 	if ready != nil {
 		go func() {
 			select {

@@ -46,7 +46,7 @@ func Setup(tb testing.TB, fx Fixture, mod func(*digest.Config)) (*digest.Service
 			tb.Fatalf("import fixture %s: %v", fx.Name, err)
 		}
 	}
-	cfg := digest.Config{Store: db, Clock: clock, Loc: time.UTC, Currency: sales.DefaultCurrency, Channel: "C0DIGEST"}
+	cfg := digest.Config{Store: db, Locale: sales.Locale{Clock: clock, Loc: time.UTC, Currency: sales.DefaultCurrency}, Channel: "C0DIGEST"}
 	if mod != nil {
 		mod(&cfg)
 	}

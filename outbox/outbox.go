@@ -1,4 +1,8 @@
-package bot
+// Package outbox is salesbot's durable exactly-once poster: channel
+// posts, DMs, file shares and reactions are queued in the store and
+// delivered by one worker. It is on the Slack side (it imports slack-go)
+// and imports sales only: its store is the subset it declares here.
+package outbox
 
 import (
 	"bytes"
@@ -6,15 +10,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"log/slog"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
 
 	"github.com/salesbot/salesbot/sales"
-	"github.com/salesbot/salesbot/storage"
 )
 
 // The outbox posts channel messages exactly once. A job is enqueued
@@ -33,21 +39,23 @@ import (
 // takes it instead of posting again; a file share is recognised by the
 // file's name and title.
 
+// The operations a Step can make.
 const (
-	opPost   = "post"   // chat.postMessage
-	opDM     = "dm"     // conversations.open + chat.postMessage
-	opUpload = "upload" // files v2: getUploadURLExternal, upload, completeUploadExternal
-	opReact  = "react"  // reactions.add on the job's first post
+	OpPost   = "post"   // chat.postMessage
+	OpDM     = "dm"     // conversations.open + chat.postMessage
+	OpUpload = "upload" // files v2: getUploadURLExternal, upload, completeUploadExternal
+	OpReact  = "react"  // reactions.add on the job's first post
 )
 
-// job is an outbox payload (JSON owned by the bot).
-type job struct {
+// Job is one outbox payload: the Slack calls to make, in order. It is
+// stored as JSON, so its field names are a storage format.
+type Job struct {
 	Kind  string `json:"kind"`
-	Steps []step `json:"steps"`
+	Steps []Step `json:"steps"`
 }
 
-// step is one Slack call of a job.
-type step struct {
+// Step is one Slack call of a job.
+type Step struct {
 	Op       string          `json:"op"`
 	Channel  string          `json:"channel,omitempty"` // channel id; for dm the user id
 	Text     string          `json:"text,omitempty"`
@@ -72,67 +80,147 @@ const (
 	maxBackoff        = 30 * time.Second
 )
 
-type outbox struct {
-	b    *Bot
-	kick chan struct{}
+// Store is what the outbox needs from storage (*storage.DB has it).
+type Store interface {
+	Enqueue(ctx context.Context, it sales.OutboxItem) (added bool, err error)
+	Pending(ctx context.Context) ([]sales.OutboxItem, error)
+	Done(ctx context.Context, id uint64) error
+	Retry(ctx context.Context, id uint64) error
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// API is the part of the Slack Web API the worker calls (*slack.Client
+// has it).
+type API interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
+	AddReactionContext(ctx context.Context, name string, item slack.ItemRef) error
+	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
+	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
+}
+
+// Config configures an Outbox.
+type Config struct {
+	Locale sales.Locale
+	Logger *slog.Logger // default: discard
+}
+
+// Outbox queues jobs durably and delivers them while Run runs. Create it
+// with New; it is safe for concurrent use.
+type Outbox struct {
+	store    Store
+	log      *slog.Logger
+	outcomes *prometheus.CounterVec // posted|retry|rate_limited|dropped|found_posted|auth_refused
+	kick     chan struct{}
 	// started is when this process began: a job older than that may have
 	// been half-delivered by the process before.
 	started time.Time
 	// tried holds the post steps this worker attempted (job key/step); a
 	// second attempt may find the first one's message. Worker-only.
 	tried map[string]bool
-	// guarded by b.mu (so WaitIdle can watch them): dirty means jobs were
-	// queued after the worker last listed; gen counts enqueues so the
-	// worker only clears dirty when nothing arrived during its listing.
+
+	// mu guards the rest; cond is broadcast on every change (WaitIdle).
+	mu   sync.Mutex
+	cond *sync.Cond
+	// dirty means jobs were queued after the worker last listed; gen
+	// counts enqueues so the worker only clears dirty when nothing
+	// arrived during its listing.
 	dirty   bool
 	gen     uint64
 	pending int
 	// halted is why the worker stopped for good (Slack refused the bot
-	// token), "" while it runs; guarded by b.mu.
+	// token), "" while it runs.
 	halted string
 }
 
-func newOutbox(b *Bot) *outbox {
+// New builds an outbox on store; nothing is posted until Run.
+func New(cfg Config, store Store) *Outbox {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	// dirty until the first listing: items left by an earlier run may be
 	// waiting, and WaitIdle must not report idle before they are seen.
-	return &outbox{b: b, kick: make(chan struct{}, 1), dirty: true, started: b.cfg.Clock.Now(), tried: map[string]bool{}}
+	o := &Outbox{store: store, log: cfg.Logger, kick: make(chan struct{}, 1), dirty: true,
+		started: cfg.Locale.WithDefaults().Clock.Now(), tried: map[string]bool{},
+		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salesbot_outbox_total", Help: "Outbox deliveries by outcome.",
+		}, []string{"outcome"})}
+	o.cond = sync.NewCond(&o.mu)
+	return o
 }
+
+// Describe and Collect make the outbox a Prometheus collector of its
+// delivery outcomes; the bot registers it beside its own series.
+func (o *Outbox) Describe(ch chan<- *prometheus.Desc) { o.outcomes.Describe(ch) }
+
+// Collect implements prometheus.Collector.
+func (o *Outbox) Collect(ch chan<- prometheus.Metric) { o.outcomes.Collect(ch) }
 
 // stopped clears the busy state when the worker exits: what is left stays
 // in the store for the next start, and no one should wait for it here.
-func (o *outbox) stopped() {
-	o.b.mu.Lock()
+func (o *Outbox) stopped() {
+	o.mu.Lock()
 	o.dirty, o.pending = false, 0
-	o.b.cond.Broadcast()
-	o.b.mu.Unlock()
+	o.cond.Broadcast()
+	o.mu.Unlock()
 }
 
-// busy reports queued or in-progress work; caller holds b.mu. A halted
+// busy reports queued or in-progress work; caller holds o.mu. A halted
 // worker posts nothing until a restart, so no one should wait for it.
-func (o *outbox) busy() bool { return o.halted == "" && (o.dirty || o.pending > 0) }
+func (o *Outbox) busy() bool { return o.halted == "" && (o.dirty || o.pending > 0) }
+
+// Busy reports whether anything is queued or being delivered.
+func (o *Outbox) Busy() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.busy()
+}
+
+// WaitIdle blocks until nothing is left to post (or the worker stopped,
+// or ctx ends): the demo and tests use it instead of sleeping.
+func (o *Outbox) WaitIdle(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		o.mu.Lock()
+		o.cond.Broadcast()
+		o.mu.Unlock()
+	})
+	defer stop()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for o.busy() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		o.cond.Wait()
+	}
+	return nil
+}
 
 // halt stops the worker for good: Slack refused the bot token, and
 // every further post would be refused too. The items stay in the store.
-func (o *outbox) halt(reason string) {
-	o.b.mu.Lock()
+func (o *Outbox) halt(reason string) {
+	o.mu.Lock()
 	o.halted = reason
-	o.b.cond.Broadcast()
-	o.b.mu.Unlock()
+	o.cond.Broadcast()
+	o.mu.Unlock()
 }
 
-// OutboxHealth reports why the outbox stopped posting (for /healthz):
-// nil while it runs, an error naming Slack's refusal (never the token)
-// once the bot token was refused.
-func (b *Bot) OutboxHealth() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.out.halted == "" {
+// Health reports why the outbox stopped posting (for /healthz): nil
+// while it runs, an error naming Slack's refusal (never the token) once
+// the bot token was refused.
+func (o *Outbox) Health() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.halted == "" {
 		return nil
 	}
-	return fmt.Errorf("outbox stopped: Slack refused the bot token (%s); queued posts are kept until a restart with a valid SLACK_BOT_TOKEN", b.out.halted)
+	return fmt.Errorf("outbox stopped: Slack refused the bot token (%s); queued posts are kept until a restart with a valid SLACK_BOT_TOKEN", o.halted)
 }
 
-func blocksJSON(bs []slack.Block) json.RawMessage {
+// BlocksJSON encodes blocks for a Step.
+func BlocksJSON(bs []slack.Block) json.RawMessage {
 	if len(bs) == 0 {
 		return nil
 	}
@@ -143,25 +231,25 @@ func blocksJSON(bs []slack.Block) json.RawMessage {
 	return raw
 }
 
-// enqueue stores a job under key (a repeated key is a no-op) and wakes the
+// Enqueue stores a job under key (a repeated key is a no-op) and wakes the
 // worker. When it returns nil the post will happen exactly once.
-func (o *outbox) enqueue(ctx context.Context, key string, j job) error {
+func (o *Outbox) Enqueue(ctx context.Context, key string, j Job) error {
 	payload, err := json.Marshal(j)
 	if err != nil {
 		return fmt.Errorf("outbox: encode %s: %w", j.Kind, err)
 	}
-	added, err := o.b.store.Enqueue(ctx, storage.OutboxItem{Key: key, Kind: j.Kind, Payload: payload})
+	added, err := o.store.Enqueue(ctx, sales.OutboxItem{Key: key, Kind: j.Kind, Payload: payload})
 	if err != nil {
 		return fmt.Errorf("outbox: enqueue %s: %w", j.Kind, err)
 	}
 	if !added {
-		o.b.log.Info("outbox: already queued", "key", key)
+		o.log.Info("outbox: already queued", "key", key)
 		return nil
 	}
-	o.b.mu.Lock()
+	o.mu.Lock()
 	o.dirty = true
 	o.gen++
-	o.b.mu.Unlock()
+	o.mu.Unlock()
 	select {
 	case o.kick <- struct{}{}:
 	default:
@@ -169,36 +257,37 @@ func (o *outbox) enqueue(ctx context.Context, key string, j job) error {
 	return nil
 }
 
-func (o *outbox) generation() uint64 {
-	o.b.mu.Lock()
-	defer o.b.mu.Unlock()
+func (o *Outbox) generation() uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	return o.gen
 }
 
 // listed records the outcome of a listing that started at generation gen.
-func (o *outbox) listed(n int, gen uint64) {
-	o.b.mu.Lock()
+func (o *Outbox) listed(n int, gen uint64) {
+	o.mu.Lock()
 	o.pending = n
 	if o.gen == gen {
 		o.dirty = false
 	}
-	o.b.cond.Broadcast()
-	o.b.mu.Unlock()
+	o.cond.Broadcast()
+	o.mu.Unlock()
 }
 
-// run delivers until ctx ends. Items left pending survive in the store
+// Run delivers through api until ctx ends (the bot runs it while it
+// serves, over its own client). Items left pending survive in the store
 // and go out after the next start.
-func (o *outbox) run(ctx context.Context) {
+func (o *Outbox) Run(ctx context.Context, api API) {
 	defer o.stopped()
 	backoff := time.Duration(0)
 	for {
 		gen := o.generation()
-		items, err := o.b.store.Pending(ctx)
+		items, err := o.store.Pending(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			o.b.log.Error("outbox: list pending", sales.LogKeyError, err.Error())
+			o.log.Error("outbox: list pending", sales.LogKeyError, err.Error())
 			if !sleep(ctx, time.Second) {
 				return
 			}
@@ -214,7 +303,7 @@ func (o *outbox) run(ctx context.Context) {
 			continue
 		}
 		for _, it := range items {
-			err := o.deliver(ctx, it)
+			err := o.deliver(ctx, api, it)
 			if err == nil {
 				backoff = 0
 				continue
@@ -222,39 +311,39 @@ func (o *outbox) run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			kind, wait := classify(err)
+			kind, wait := Classify(err)
 			switch kind {
-			case errAuth:
+			case AuthRefused:
 				// Retrying cannot help and dropping would lose the posts:
 				// stop here, keep every item, and say so once.
 				reason := authReason(err)
 				o.halt(reason)
-				o.b.m.outbox.WithLabelValues("auth_refused").Inc()
-				o.b.log.Error("outbox: Slack refused the bot token; stopped posting until restart", "reason", reason,
+				o.outcomes.WithLabelValues("auth_refused").Inc()
+				o.log.Error("outbox: Slack refused the bot token; stopped posting until restart", "reason", reason,
 					"queued", len(items), "kind", it.Kind)
 				return
-			case errRateLimited:
-				o.b.m.outbox.WithLabelValues("rate_limited").Inc()
-				o.b.log.Warn("outbox: rate limited", "kind", it.Kind, "retry_after", wait)
-			case errPermanent:
+			case RateLimited:
+				o.outcomes.WithLabelValues("rate_limited").Inc()
+				o.log.Warn("outbox: rate limited", "kind", it.Kind, "retry_after", wait)
+			case Permanent:
 				if it.Tries+1 >= maxPermanentTries {
-					o.b.m.outbox.WithLabelValues("dropped").Inc()
-					o.b.log.Error("outbox: dropping undeliverable post", "kind", it.Kind, "key", it.Key, sales.LogKeyError, redact(err))
-					if derr := o.b.store.Done(ctx, it.ID); derr != nil {
-						o.b.log.Error("outbox: done", sales.LogKeyError, derr.Error())
+					o.outcomes.WithLabelValues("dropped").Inc()
+					o.log.Error("outbox: dropping undeliverable post", "kind", it.Kind, "key", it.Key, sales.LogKeyError, sales.Redact(err))
+					if derr := o.store.Done(ctx, it.ID); derr != nil {
+						o.log.Error("outbox: done", sales.LogKeyError, derr.Error())
 					}
 					o.forgetTried(it)
 					continue
 				}
 				fallthrough
 			default:
-				o.b.m.outbox.WithLabelValues("retry").Inc()
-				if rerr := o.b.store.Retry(ctx, it.ID); rerr != nil && ctx.Err() == nil {
-					o.b.log.Error("outbox: record retry", sales.LogKeyError, rerr.Error())
+				o.outcomes.WithLabelValues("retry").Inc()
+				if rerr := o.store.Retry(ctx, it.ID); rerr != nil && ctx.Err() == nil {
+					o.log.Error("outbox: record retry", sales.LogKeyError, rerr.Error())
 				}
 				backoff = min(max(backoff*2, 250*time.Millisecond), maxBackoff)
 				wait = backoff
-				o.b.log.Warn("outbox: post failed; will retry", "kind", it.Kind, "tries", it.Tries+1, "wait", wait, sales.LogKeyError, redact(err))
+				o.log.Warn("outbox: post failed; will retry", "kind", it.Kind, "tries", it.Tries+1, "wait", wait, sales.LogKeyError, sales.Redact(err))
 			}
 			if !sleep(ctx, wait) {
 				return
@@ -278,21 +367,21 @@ func sleep(ctx context.Context, d time.Duration) bool {
 func progressKey(id uint64) string { return "outbox.progress." + strconv.FormatUint(id, 10) }
 
 // deliver runs a job's remaining steps and marks it done.
-func (o *outbox) deliver(ctx context.Context, it storage.OutboxItem) error {
-	var j job
+func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) error {
+	var j Job
 	if err := json.Unmarshal(it.Payload, &j); err != nil {
-		o.b.log.Error("outbox: unreadable item dropped", "id", it.ID, sales.LogKeyError, err.Error())
-		return o.b.store.Done(ctx, it.ID)
+		o.log.Error("outbox: unreadable item dropped", "id", it.ID, sales.LogKeyError, err.Error())
+		return o.store.Done(ctx, it.ID)
 	}
 	var pr progress
 	multi := len(j.Steps) > 1
 	if multi {
-		if s, err := o.b.store.Setting(ctx, progressKey(it.ID)); err == nil && s != "" {
+		if s, err := o.store.Setting(ctx, progressKey(it.ID)); err == nil && s != "" {
 			_ = json.Unmarshal([]byte(s), &pr)
 		}
 	}
 	for i := pr.Next; i < len(j.Steps); i++ {
-		ch, ts, err := o.step(ctx, it, i, j.Steps[i], &pr)
+		ch, ts, err := o.step(ctx, api, it, i, j.Steps[i], &pr)
 		if err != nil {
 			return err
 		}
@@ -302,19 +391,19 @@ func (o *outbox) deliver(ctx context.Context, it storage.OutboxItem) error {
 		pr.Next = i + 1
 		if multi && pr.Next < len(j.Steps) {
 			raw, _ := json.Marshal(pr)
-			if err := o.b.store.SetSetting(ctx, progressKey(it.ID), string(raw)); err != nil {
+			if err := o.store.SetSetting(ctx, progressKey(it.ID), string(raw)); err != nil {
 				return fmt.Errorf("outbox: save progress: %w", err)
 			}
 		}
 	}
-	if err := o.b.store.Done(ctx, it.ID); err != nil {
+	if err := o.store.Done(ctx, it.ID); err != nil {
 		return fmt.Errorf("outbox: done: %w", err)
 	}
 	if multi {
-		_ = o.b.store.SetSetting(ctx, progressKey(it.ID), "")
+		_ = o.store.SetSetting(ctx, progressKey(it.ID), "")
 	}
 	o.forgetTried(it)
-	o.b.m.outbox.WithLabelValues("posted").Inc()
+	o.outcomes.WithLabelValues("posted").Inc()
 	return nil
 }
 
@@ -322,12 +411,12 @@ func (o *outbox) deliver(ctx context.Context, it storage.OutboxItem) error {
 const postEventType = "salesbot_post"
 
 // stepKey names one step of one job, in the post's metadata.
-func stepKey(it storage.OutboxItem, i int) string {
+func stepKey(it sales.OutboxItem, i int) string {
 	return it.Key + "#" + strconv.Itoa(i)
 }
 
 // forgetTried drops a finished or dropped job's attempts from tried.
-func (o *outbox) forgetTried(it storage.OutboxItem) {
+func (o *Outbox) forgetTried(it sales.OutboxItem) {
 	prefix := it.Key + "#"
 	for k := range o.tried {
 		if strings.HasPrefix(k, prefix) {
@@ -338,14 +427,14 @@ func (o *outbox) forgetTried(it storage.OutboxItem) {
 
 // mayHavePosted says whether step i of it could already be in Slack: it
 // was tried before in this process, or the job predates the process.
-func (o *outbox) mayHavePosted(it storage.OutboxItem, i int) bool {
+func (o *Outbox) mayHavePosted(it sales.OutboxItem, i int) bool {
 	return o.tried[stepKey(it, i)] || it.Tries > 0 || it.Created.Before(o.started)
 }
 
 // findPosted looks for the message a post step already made, by its
 // metadata.
-func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, since time.Time) (string, bool, error) {
-	return o.findMessage(ctx, channel, thread, key, since, func(m slack.Message) bool {
+func (o *Outbox) findPosted(ctx context.Context, api API, channel, thread, key string, since time.Time) (string, bool, error) {
+	return o.findMessage(ctx, api, channel, thread, key, since, func(m slack.Message) bool {
 		return m.Metadata.EventType == postEventType && m.Metadata.EventPayload["key"] == key
 	})
 }
@@ -353,8 +442,8 @@ func (o *outbox) findPosted(ctx context.Context, channel, thread, key string, si
 // findUploaded looks for the share of a file an upload step already made:
 // a file of that name and title (names carry the day, and a job's files
 // go in its own thread).
-func (o *outbox) findUploaded(ctx context.Context, channel, thread, key, name, title string, since time.Time) (bool, error) {
-	_, ok, err := o.findMessage(ctx, channel, thread, key, since, func(m slack.Message) bool {
+func (o *Outbox) findUploaded(ctx context.Context, api API, channel, thread, key, name, title string, since time.Time) (bool, error) {
+	_, ok, err := o.findMessage(ctx, api, channel, thread, key, since, func(m slack.Message) bool {
 		for _, f := range m.Files {
 			if f.Name == name && f.Title == title {
 				return true
@@ -372,8 +461,7 @@ func (o *outbox) findUploaded(ctx context.Context, channel, thread, key, name, t
 // check (after Retry-After) instead of posting blind. Only a refusal
 // that no retry can change (missing scope, channel gone) lets the step
 // go ahead, at the risk of a second post rather than none.
-func (o *outbox) findMessage(ctx context.Context, channel, thread, key string, since time.Time, match func(slack.Message) bool) (string, bool, error) {
-	api := o.b.api
+func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key string, since time.Time, match func(slack.Message) bool) (string, bool, error) {
 	oldest := strconv.FormatInt(since.Add(-5*time.Minute).Unix(), 10)
 	cursor := ""
 	for page := 0; page < 10; page++ {
@@ -392,11 +480,11 @@ func (o *outbox) findMessage(ctx context.Context, channel, thread, key string, s
 			}
 		}
 		if err != nil {
-			if kind, _ := classify(err); kind != errPermanent {
-				o.b.log.Warn("outbox: cannot check for an earlier post yet; will check again", "key", key, sales.LogKeyError, redact(err))
+			if kind, _ := Classify(err); kind != Permanent {
+				o.log.Warn("outbox: cannot check for an earlier post yet; will check again", "key", key, sales.LogKeyError, sales.Redact(err))
 				return "", false, fmt.Errorf("outbox: check for an earlier post: %w", err)
 			}
-			o.b.log.Warn("outbox: cannot check for an earlier post; posting", "key", key, sales.LogKeyError, redact(err))
+			o.log.Warn("outbox: cannot check for an earlier post; posting", "key", key, sales.LogKeyError, sales.Redact(err))
 			return "", false, nil
 		}
 		for _, m := range msgs {
@@ -413,10 +501,9 @@ func (o *outbox) findMessage(ctx context.Context, channel, thread, key string, s
 }
 
 // step performs step i of it; it returns the channel and ts of a post.
-func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step, pr *progress) (string, string, error) {
+func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, s Step, pr *progress) (string, string, error) {
 	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	api := o.b.api
 	thread := s.ThreadTS
 	channel := s.Channel
 	if s.Thread {
@@ -426,8 +513,8 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 		}
 	}
 	switch s.Op {
-	case opDM, opPost:
-		if s.Op == opDM {
+	case OpDM, OpPost:
+		if s.Op == OpDM {
 			ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
 			if err != nil {
 				return "", "", err
@@ -436,13 +523,13 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 		}
 		key := stepKey(it, i)
 		if o.mayHavePosted(it, i) {
-			ts, ok, err := o.findPosted(cctx, channel, thread, key, it.Created)
+			ts, ok, err := o.findPosted(cctx, api, channel, thread, key, it.Created)
 			if err != nil {
 				return "", "", err
 			}
 			if ok {
-				o.b.m.outbox.WithLabelValues("found_posted").Inc()
-				o.b.log.Info("outbox: the post was already made; not posting again", "key", key)
+				o.outcomes.WithLabelValues("found_posted").Inc()
+				o.log.Info("outbox: the post was already made; not posting again", "key", key)
 				return channel, ts, nil
 			}
 		}
@@ -457,7 +544,7 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 		o.tried[key] = true
 		ch, ts, err := api.PostMessageContext(cctx, channel, opts...)
 		return ch, ts, err
-	case opReact:
+	case OpReact:
 		if pr.TS == "" {
 			return "", "", nil
 		}
@@ -467,7 +554,7 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 			err = nil
 		}
 		return "", "", err
-	case opUpload:
+	case OpUpload:
 		if len(s.Data) == 0 {
 			return "", "", nil
 		}
@@ -476,13 +563,13 @@ func (o *outbox) step(ctx context.Context, it storage.OutboxItem, i int, s step,
 		}
 		key := stepKey(it, i)
 		if o.mayHavePosted(it, i) {
-			found, err := o.findUploaded(cctx, channel, thread, key, s.Name, s.Title, it.Created)
+			found, err := o.findUploaded(cctx, api, channel, thread, key, s.Name, s.Title, it.Created)
 			if err != nil {
 				return "", "", err
 			}
 			if found {
-				o.b.m.outbox.WithLabelValues("found_posted").Inc()
-				o.b.log.Info("outbox: the file was already shared; not uploading again", "key", key)
+				o.outcomes.WithLabelValues("found_posted").Inc()
+				o.log.Info("outbox: the file was already shared; not uploading again", "key", key)
 				return "", "", nil
 			}
 		}
@@ -513,65 +600,4 @@ func rawBlocks(raw json.RawMessage) []slack.Block {
 		}
 	}
 	return out
-}
-
-type errKind int
-
-const (
-	errTransient errKind = iota
-	errRateLimited
-	errPermanent
-	errAuth // the token was refused: nothing will succeed until it is replaced
-)
-
-// authErrors are the Web API's answers for a token it will not take
-// (docs.slack.dev/reference/methods/chat.postMessage, "Errors"); slack-go's
-// socket mode treats the same four as fatal.
-var authErrors = map[string]bool{"invalid_auth": true, "token_revoked": true, "account_inactive": true, "not_authed": true}
-
-// authReason names a refusal for logs and /healthz without the token.
-func authReason(err error) string {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) && authErrors[se.Err] {
-		return se.Err
-	}
-	return "HTTP 401"
-}
-
-// classify decides how to treat a Slack failure: rate limits wait for
-// Retry-After, outages and 5xx retry with backoff, a refused token stops
-// the caller, API errors such as channel_not_found or invalid_blocks will
-// not fix themselves.
-func classify(err error) (errKind, time.Duration) {
-	var rl *slack.RateLimitedError
-	if errors.As(err, &rl) {
-		return errRateLimited, max(rl.RetryAfter, time.Second)
-	}
-	var sc slack.StatusCodeError
-	if errors.As(err, &sc) {
-		switch {
-		case sc.Code == http.StatusUnauthorized:
-			return errAuth, 0
-		case sc.Code == http.StatusTooManyRequests:
-			return errRateLimited, time.Second
-		case sc.Code >= 500:
-			return errTransient, 0
-		default:
-			return errPermanent, 0
-		}
-	}
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		switch se.Err {
-		case "ratelimited":
-			return errRateLimited, time.Second
-		case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
-			return errTransient, 0
-		}
-		if authErrors[se.Err] {
-			return errAuth, 0
-		}
-		return errPermanent, 0
-	}
-	return errTransient, 0
 }
