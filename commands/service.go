@@ -212,23 +212,22 @@ func (s *Service) newRun(ctx context.Context, actor sales.Actor, stages sales.St
 }
 
 func (s *Service) exec(ctx context.Context, actor sales.Actor, c Cmd, stages sales.StageSet) (*Result, error) {
-	r := s.newRun(ctx, actor, stages)
-	if c.Verb == "help" {
-		return helpResult(c), nil
+	f := lookupForm(c.Command, c.Verb)
+	if f == nil {
+		if c.Verb == "help" { // "/deal help": every command takes help
+			return helpResult(c), nil
+		}
+		if !isCommand(c.Command) {
+			return nil, sales.Errorf(sales.EINVALID, "unknown command '/%s'", c.Command)
+		}
+		return nil, unknownForm(c)
 	}
-	switch c.Command {
-	case "deal":
-		return r.deal(c)
-	case "goal":
-		return r.goal(c)
-	case "pipeline":
-		return r.pipeline(c)
-	case "territory":
-		return r.territory(c)
-	case "salesbot":
-		return r.salesbot(c)
+	if f.Action != 0 && !ownerAction(f.Action) {
+		if err := sales.Authorize(actor, f.Action, 0); err != nil {
+			return nil, err
+		}
 	}
-	return nil, sales.Errorf(sales.EINVALID, "unknown command '/%s'", c.Command)
+	return f.handle(s.newRun(ctx, actor, stages), c)
 }
 
 func unknownForm(c Cmd) error {
