@@ -179,15 +179,17 @@ func (s *Service) logResult(ctx context.Context, name, user string, start time.T
 	}
 }
 
-// Exec runs an already parsed command for an actor (the bot's buttons and
-// the CLI use it with a Cmd they built).
+// Exec runs a command built in code (see build.go) for a resolved actor.
+// It is read back through the parser first, so a built command is
+// checked exactly as its typed text would be; an invalid one writes
+// nothing.
 func (s *Service) Exec(ctx context.Context, actor sales.Actor, c Cmd) (*Result, error) {
 	stages, err := s.store.Stages(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stages: %w", err)
 	}
-	if c.Currency.Code == "" {
-		c.Currency = s.cur
+	if c, err = s.reread(c, stages); err != nil {
+		return nil, err
 	}
 	return s.exec(ctx, actor, c, stages)
 }
