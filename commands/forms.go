@@ -11,42 +11,9 @@ import (
 // it, Service.Exec runs each form's handler from it, and the bot asks it
 // (Writes) whether a command changes data, so none of these can disagree.
 
-// argKind is what a positional argument holds.
-type argKind uint8
-
-const (
-	argDeal      argKind = iota + 1 // <deal>: an id, or an account name of any number of words
-	argDealOne                      // <deal> as one word (quote multi-word names): before free text
-	argAccount                      // <account>, any number of words
-	argAmount                       // <amount>
-	argStage                        // <stage>
-	argDate                         // <date>, one to three words ("next friday", "end of month")
-	argUntil                        // snooze length (7d, 2w) or a date
-	argText                         // free text to the end, kept as typed
-	argUser                         // @user
-	argUsers                        // @user @user ...
-	argManager                      // @manager or none
-	argTerritory                    // <territory>, any number of words
-	argName                         // "Imported Name", any number of words
-	argChannel                      // <#channel> or none
-	argPeriod                       // month|quarter|year|YYYY-MM|YYYY-Qn|YYYY
-	argRole                         // admin|manager|rep
-	argOnOff                        // on|off
-	argWho                          // @user|all|team
-	argTopic                        // help topic: a command and verb
-	argStageName                    // a new stage's name, any number of words
-	argPercent                      // a win probability: 40%, 12.5%
-)
-
 // isVar reports whether the argument takes a run of words whose length is
 // known only once the arguments around it are matched.
-func (k argKind) isVar() bool {
-	switch k {
-	case argDeal, argAccount, argTerritory, argName, argStageName:
-		return true
-	}
-	return false
-}
+func (k argKind) isVar() bool { return kindOf(k).run }
 
 type arg struct {
 	kind  argKind
@@ -59,34 +26,6 @@ func (a arg) usage() string {
 		return "[" + a.label + "]"
 	}
 	return a.label
-}
-
-// Options (key:value) a form may take, in canonical order.
-const (
-	optStage     = "stage"
-	optClose     = "close"
-	optOwner     = "owner"
-	optTerritory = "territory"
-	optProduct   = "product"
-	optNote      = "note"
-	optAmount    = "amount"
-	optAccount   = "account"
-	optPage      = "page"
-	optProb      = "probability"
-	optStale     = "stale"
-	optName      = "name"
-	optAfter     = "after"
-)
-
-// optionOrder is the order options are written in by Cmd.String.
-var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optNote, optPage,
-	optName, optProb, optStale, optAfter}
-
-var optionUsage = map[string]string{
-	optStage: "stage:<stage>", optClose: "close:<date>", optOwner: "owner:@user", optTerritory: "territory:<name>",
-	optProduct: "product:<name>", optNote: "note:<text>", optAmount: "amount:<amount>", optAccount: "account:<name>",
-	optPage: "page:<n>", optName: "name:<new name>", optProb: "probability:<n%>", optStale: "stale:<days>",
-	optAfter: "after:<stage>|start",
 }
 
 // Who may use a form, as help shows it. sales.Authorize decides; these
@@ -151,7 +90,7 @@ func (f *Form) Usage() string {
 		parts = append(parts, a.usage())
 	}
 	for _, o := range f.options {
-		parts = append(parts, "["+optionUsage[o]+"]")
+		parts = append(parts, "["+options[o].usage+"]")
 	}
 	return strings.Join(parts, " ")
 }
