@@ -273,9 +273,9 @@ func formTable() []*Form {
 // Commands are the five slash commands, in help order.
 var Commands = []string{"deal", "goal", "pipeline", "territory", "salesbot"}
 
-// Forms returns the table (shared; do not modify). The CLI and README
-// generator read it for the command reference; the manifest for usage
-// hints.
+// Forms returns the table (shared; do not modify). The bot's tests
+// render every form's help, and manifest/readme_test.go checks the
+// README names every form.
 func Forms() []*Form { return forms }
 
 // FormsOf returns one command's forms in help order.
