@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"strings"
 
 	"github.com/salesbot/salesbot/sales"
 )
@@ -231,26 +230,6 @@ func (p Parser) match(f *Form, toks []token, c *Cmd) error {
 		return sales.Errorf(sales.EINVALID, "unexpected '%s' — usage: %s", clip(toks[hi-1].text, 40), f.Usage())
 	}
 	return p.setArg(f, f.args[vi], toks[lo:hi], c)
-}
-
-// check applies the rules that span several fields.
-func (p Parser) check(f *Form, c *Cmd) error {
-	switch {
-	case f.Command == "deal" && f.Verb == "set":
-		if c.Account == "" && !c.HasAmount && c.Stage == "" && c.Close.IsZero() && c.Owner.IsZero() &&
-			c.Territory == "" && c.Product == "" && c.Note == "" {
-			return sales.Errorf(sales.EINVALID, "nothing to change — usage: %s", f.Usage())
-		}
-	case f.Command == "deal" && f.Verb == "won":
-		if c.HasAmount && c.Amount <= 0 {
-			return sales.Errorf(sales.EINVALID, "a won amount must be more than zero — usage: %s", f.Usage())
-		}
-	case f.Command == "goal" && strings.HasPrefix(f.Verb, "set"):
-		if c.Amount <= 0 {
-			return sales.Errorf(sales.EINVALID, "a quota must be more than zero — usage: %s", f.Usage())
-		}
-	}
-	return nil
 }
 
 // looks says whether a span is plausibly meant as argument a, so optional

@@ -65,10 +65,34 @@ type Form struct {
 	scope   Scope
 	rawText bool // the last argument is free text: options are not read
 	handle  handler
+	check   func(f *Form, c *Cmd) error // the rules that span several values, after parsing
 }
 
 // handler runs one form's parsed command.
 type handler func(r *run, c Cmd) (*Result, error)
+
+// needChange: /deal set must set something.
+func needChange(f *Form, c *Cmd) error {
+	if c.Account == "" && !c.HasAmount && c.Stage == "" && c.Close.IsZero() && c.Owner.IsZero() &&
+		c.Territory == "" && c.Product == "" && c.Note == "" {
+		return sales.Errorf(sales.EINVALID, "nothing to change — usage: %s", f.Usage())
+	}
+	return nil
+}
+
+func positiveWin(f *Form, c *Cmd) error {
+	if c.HasAmount && c.Amount <= 0 {
+		return sales.Errorf(sales.EINVALID, "a won amount must be more than zero — usage: %s", f.Usage())
+	}
+	return nil
+}
+
+func positiveQuota(f *Form, c *Cmd) error {
+	if c.Amount <= 0 {
+		return sales.Errorf(sales.EINVALID, "a quota must be more than zero — usage: %s", f.Usage())
+	}
+	return nil
+}
 
 // ownerAction reports whether act is decided per deal owner, which only
 // the handler knows.
@@ -152,7 +176,7 @@ func formTable() []*Form {
 		{Command: "deal", Verb: "advance", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealAdvance, Aliases: []string{"next", "bump"},
 			args: []arg{aDeal}, Summary: "Move a deal to the next stage.", Who: whoOwner,
 			Examples: []string{"/deal advance D-42"}},
-		{Command: "deal", Verb: "won", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealWon, Aliases: []string{"win"},
+		{Command: "deal", Verb: "won", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealWon, check: positiveWin, Aliases: []string{"win"},
 			args: []arg{aDeal, aOptAmount}, Summary: "Mark a deal won, optionally with its final amount.", Who: whoOwner,
 			Examples: []string{"/deal won D-42", "/deal won Acme 13,500"}},
 		{Command: "deal", Verb: "lost", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealLost, Aliases: []string{"lose"}, rawText: true,
@@ -169,7 +193,7 @@ func formTable() []*Form {
 			args:    []arg{aDealOne, {kind: argText, label: "<text>"}},
 			Summary: "Add a note to a deal.", Who: whoOwner,
 			Examples: []string{"/deal note D-42 CFO wants a 3-year price", `/deal note "Acme Corp" demo went well`}},
-		{Command: "deal", Verb: "set", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealSet, Aliases: []string{"update"},
+		{Command: "deal", Verb: "set", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealSet, check: needChange, Aliases: []string{"update"},
 			args: []arg{aDeal}, options: []string{optAmount, optClose, optAccount, optOwner, optTerritory, optProduct, optStage, optNote},
 			Summary: "Change a deal's fields. territory:none clears the territory.", Who: whoOwner,
 			Examples: []string{"/deal set D-42 amount:15k close:eoq", "/deal set Acme owner:@bob territory:EMEA"}},
@@ -190,16 +214,16 @@ func formTable() []*Form {
 			Summary: "The whole company's progress and each rep's.", Who: whoEveryone, Examples: []string{"/goal all year"}},
 		{Command: "goal", Verb: "territory", Action: sales.ActDealView, handle: (*run).goal, args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
 			Summary: "A territory's progress.", Who: whoEveryone, Examples: []string{"/goal territory EMEA", "/goal territory \"North America\" quarter"}},
-		{Command: "goal", Verb: "set", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetRep, args: []arg{aUser, aAmount, aPeriod}, scope: ScopeUser,
+		{Command: "goal", Verb: "set", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetRep, check: positiveQuota, args: []arg{aUser, aAmount, aPeriod}, scope: ScopeUser,
 			Summary: "Set a rep's quota for a period (this month unless told).", Who: whoManagers,
 			Examples: []string{"/goal set @alice 50k", "/goal set @alice 150k quarter", "/goal set @bob 600k 2026"}},
-		{Command: "goal", Verb: "set team", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetTeam, args: []arg{aAmount, aPeriod}, scope: ScopeTeam,
+		{Command: "goal", Verb: "set team", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetTeam, check: positiveQuota, args: []arg{aAmount, aPeriod}, scope: ScopeTeam,
 			Summary: "Set your team's quota (a manager's team; the company's for admins).", Who: whoManagers,
 			Examples: []string{"/goal set team 400k quarter"}},
-		{Command: "goal", Verb: "set all", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetAll, Aliases: []string{"set company"}, args: []arg{aAmount, aPeriod}, scope: ScopeAll,
+		{Command: "goal", Verb: "set all", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetAll, check: positiveQuota, Aliases: []string{"set company"}, args: []arg{aAmount, aPeriod}, scope: ScopeAll,
 			Summary: "Set the whole company's quota.", Who: whoManagers,
 			Examples: []string{"/goal set all 2m 2026"}},
-		{Command: "goal", Verb: "set territory", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetTerritory, args: []arg{aTerritory, aAmount, aPeriod}, scope: ScopeTerritory,
+		{Command: "goal", Verb: "set territory", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetTerritory, check: positiveQuota, args: []arg{aTerritory, aAmount, aPeriod}, scope: ScopeTerritory,
 			Summary: "Set a territory's quota.", Who: whoManagers,
 			Examples: []string{"/goal set territory EMEA 250k quarter"}},
 

@@ -122,8 +122,10 @@ func (p Parser) Parse(command, text string) (Cmd, error) {
 	if err != nil {
 		return Cmd{}, err
 	}
-	if err := p.check(f, &c); err != nil {
-		return Cmd{}, err
+	if f.check != nil {
+		if err := f.check(f, &c); err != nil {
+			return Cmd{}, err
+		}
 	}
 	return c, nil
 }
