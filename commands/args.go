@@ -1,7 +1,6 @@
 package commands
 
 import (
-
 	"github.com/salesbot/salesbot/sales"
 )
 
