@@ -12,79 +12,73 @@ import (
 // MaxTerritoryMembers caps the names listed per territory.
 const MaxTerritoryMembers = 30
 
-func (r *run) territory(c Cmd) (*Result, error) {
-	switch c.Verb {
-	case "list":
-		return r.territoryList()
-	case "add":
-		if err := sales.Authorize(r.actor, sales.ActTerritoryEdit, 0); err != nil {
-			return nil, err
-		}
-		t, err := r.store.CreateTerritory(r.ctx, sales.Territory{Name: c.Territory})
-		if err != nil {
-			return nil, fmt.Errorf("territory add: %w", err)
-		}
-		return msg("Territory added", fmt.Sprintf("Logged: territory %s added. Put people in it with /territory assign %s @name.", t.Name, word(t.Name))), nil
-	case "assign", "unassign":
-		if err := sales.Authorize(r.actor, sales.ActTerritoryEdit, 0); err != nil {
-			return nil, err
-		}
-		var t sales.Territory
-		if c.Verb == "assign" {
-			var err error
-			if t, err = r.findTerritory(c.Territory); err != nil {
-				return nil, err
-			}
-		}
-		// Resolve everyone before writing anything.
-		type who struct {
-			p     sales.Person
-			known bool
-		}
-		var ws []who
-		for _, u := range c.Users {
-			p, known, err := r.findUser(u)
-			if err != nil {
-				return nil, err
-			}
-			ws = append(ws, who{p, known})
-		}
-		var names []string
-		for _, w := range ws {
-			p, err := r.ensureUser(w.p, w.known)
-			if err != nil {
-				return nil, err
-			}
-			if p, err = r.store.ModifyPerson(r.ctx, p.ID, func(q *sales.Person) error {
-				q.Territory = t.ID
-				return nil
-			}); err != nil {
-				return nil, fmt.Errorf("territory %s: %w", c.Verb, err)
-			}
-			names = append(names, p.Label())
-		}
-		if c.Verb == "unassign" {
-			return msg("Territory updated", fmt.Sprintf("Logged: %s no longer in a territory.", andList(names))), nil
-		}
-		return msg("Territory updated", fmt.Sprintf("Logged: %s now in %s.", andList(names), t.Name)), nil
-	case "route":
-		if err := sales.Authorize(r.actor, sales.ActTerritoryEdit, 0); err != nil {
-			return nil, err
-		}
-		t, err := r.findTerritory(c.Territory)
-		if err != nil {
-			return nil, err
-		}
-		t.Channel = c.Channel.Target()
-		if err := r.store.UpdateTerritory(r.ctx, t); err != nil {
-			return nil, fmt.Errorf("territory route: %w", err)
-		}
-		if c.Channel.None {
-			return msg("Territory updated", fmt.Sprintf("Logged: %s's digest goes to the default digest channel.", t.Name)), nil
-		}
-		return msg("Territory updated", fmt.Sprintf("Logged: %s's digest goes to %s.", t.Name, c.Channel.Label())), nil
+// The territory forms other than list need sales.ActTerritoryEdit, which
+// Service checks before they run.
+
+func (r *run) territoryAdd(c Cmd) (*Result, error) {
+	t, err := r.store.CreateTerritory(r.ctx, sales.Territory{Name: c.Territory})
+	if err != nil {
+		return nil, fmt.Errorf("territory add: %w", err)
 	}
-	return nil, unknownForm(c)
+	return msg("Territory added", fmt.Sprintf("Logged: territory %s added. Put people in it with /territory assign %s @name.", t.Name, word(t.Name))), nil
+}
+
+// territoryAssign runs /territory assign and /territory unassign (which
+// puts people in no territory).
+func (r *run) territoryAssign(c Cmd) (*Result, error) {
+	var t sales.Territory
+	if c.Verb == "assign" {
+		var err error
+		if t, err = r.findTerritory(c.Territory); err != nil {
+			return nil, err
+		}
+	}
+	// Resolve everyone before writing anything.
+	type who struct {
+		p     sales.Person
+		known bool
+	}
+	var ws []who
+	for _, u := range c.Users {
+		p, known, err := r.findUser(u)
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, who{p, known})
+	}
+	var names []string
+	for _, w := range ws {
+		p, err := r.ensureUser(w.p, w.known)
+		if err != nil {
+			return nil, err
+		}
+		if p, err = r.store.ModifyPerson(r.ctx, p.ID, func(q *sales.Person) error {
+			q.Territory = t.ID
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("territory %s: %w", c.Verb, err)
+		}
+		names = append(names, p.Label())
+	}
+	if c.Verb == "unassign" {
+		return msg("Territory updated", fmt.Sprintf("Logged: %s no longer in a territory.", andList(names))), nil
+	}
+	return msg("Territory updated", fmt.Sprintf("Logged: %s now in %s.", andList(names), t.Name)), nil
+}
+
+func (r *run) territoryRoute(c Cmd) (*Result, error) {
+	t, err := r.findTerritory(c.Territory)
+	if err != nil {
+		return nil, err
+	}
+	t.Channel = c.Channel.Target()
+	if err := r.store.UpdateTerritory(r.ctx, t); err != nil {
+		return nil, fmt.Errorf("territory route: %w", err)
+	}
+	if c.Channel.None {
+		return msg("Territory updated", fmt.Sprintf("Logged: %s's digest goes to the default digest channel.", t.Name)), nil
+	}
+	return msg("Territory updated", fmt.Sprintf("Logged: %s's digest goes to %s.", t.Name, c.Channel.Label())), nil
 }
 
 func msg(title string, lines ...string) *Result {
@@ -102,7 +96,7 @@ func andList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " are"
 }
 
-func (r *run) territoryList() (*Result, error) {
+func (r *run) territoryList(Cmd) (*Result, error) {
 	if err := sales.Authorize(r.actor, sales.ActDealView, 0); err != nil {
 		return nil, err
 	}
@@ -141,84 +135,72 @@ func (r *run) territoryList() (*Result, error) {
 	return res, nil
 }
 
-func (r *run) salesbot(c Cmd) (*Result, error) {
-	switch c.Verb {
-	case "whoami":
-		return r.whoami()
-	case "stages":
-		res := msg("Stages")
-		for _, s := range r.stages.Stages {
-			line := fmt.Sprintf("%s: %s", s.Name, s.Percent())
-			if s.Kind == sales.StageOpen {
-				line += fmt.Sprintf(", stale after %d days", s.StaleAfterDays())
-			}
-			res.Lines = append(res.Lines, line)
+func (r *run) listStages(Cmd) (*Result, error) {
+	res := msg("Stages")
+	for _, s := range r.stages.Stages {
+		line := fmt.Sprintf("%s: %s", s.Name, s.Percent())
+		if s.Kind == sales.StageOpen {
+			line += fmt.Sprintf(", stale after %d days", s.StaleAfterDays())
 		}
-		if r.actor.Role == sales.RoleAdmin {
-			res.Lines = append(res.Lines, "Change them with /salesbot stage add, /salesbot stage set or /salesbot stage remove.")
-		}
-		return res, nil
-	case "stage add", "stage set", "stage remove":
-		return r.stage(c)
-	case "nudges":
-		if _, err := r.store.ModifyPerson(r.ctx, r.actor.Person.ID, func(p *sales.Person) error {
-			p.NudgesOff = !c.On
-			return nil
-		}); err != nil {
-			return nil, fmt.Errorf("nudges: %w", err)
-		}
-		if c.On {
-			return msg("Nudges on", "Logged: coaching nudges are on. Turn them off with /salesbot nudges off."), nil
-		}
-		return msg("Nudges off", "Logged: no more coaching nudges. Turn them back on with /salesbot nudges on."), nil
-	case "role":
-		return r.setRole(c)
-	case "manager":
-		return r.setManager(c)
-	case "link":
-		return r.link(c)
-	case "digest":
-		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
-			return nil, err
-		}
-		if r.digests == nil {
-			return nil, errNoDigests
-		}
-		v, err := r.digests.Status(r.ctx)
-		if err != nil {
-			return nil, fmt.Errorf("digest status: %w", err)
-		}
-		return &Result{Kind: KindDigest, Title: "Digests", Digest: &v}, nil
-	case "digest now":
-		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
-			return nil, err
-		}
-		if r.digests == nil {
-			return nil, errNoDigests
-		}
-		// PostNow only builds and queues (the outbox posts), so the reply
-		// stays fast; the envelope's idempotency key makes a redelivery
-		// or a re-answer after a restart queue nothing twice.
-		if err := r.digests.PostNow(r.ctx); err != nil {
-			return nil, fmt.Errorf("digest now: %w", err)
-		}
-		return &Result{Kind: KindMessage, Title: "Digest", Lines: []string{"Posting the digest now."}}, nil
-	case "digest route":
-		if err := sales.Authorize(r.actor, sales.ActDigestRun, 0); err != nil {
-			return nil, err
-		}
-		if !c.User.IsZero() {
-			return r.routeManagerDigest(c)
-		}
-		if err := r.store.SetSetting(r.ctx, SettingDigestChannel, c.Channel.Target()); err != nil {
-			return nil, fmt.Errorf("digest route: %w", err)
-		}
-		if c.Channel.None {
-			return msg("Digest", "Logged: the digest goes to SALESBOT_DIGEST_CHANNEL again."), nil
-		}
-		return msg("Digest", "Logged: the digest goes to "+c.Channel.Label()+"."), nil
+		res.Lines = append(res.Lines, line)
 	}
-	return nil, unknownForm(c)
+	if r.actor.Role == sales.RoleAdmin {
+		res.Lines = append(res.Lines, "Change them with /salesbot stage add, /salesbot stage set or /salesbot stage remove.")
+	}
+	return res, nil
+}
+
+// setNudges turns the actor's own coaching nudges on or off.
+func (r *run) setNudges(c Cmd) (*Result, error) {
+	if _, err := r.store.ModifyPerson(r.ctx, r.actor.Person.ID, func(p *sales.Person) error {
+		p.NudgesOff = !c.On
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("nudges: %w", err)
+	}
+	if c.On {
+		return msg("Nudges on", "Logged: coaching nudges are on. Turn them off with /salesbot nudges off."), nil
+	}
+	return msg("Nudges off", "Logged: no more coaching nudges. Turn them back on with /salesbot nudges on."), nil
+}
+
+// The digest forms need sales.ActDigestRun, which Service checks.
+
+func (r *run) digestStatus(Cmd) (*Result, error) {
+	if r.digests == nil {
+		return nil, errNoDigests
+	}
+	v, err := r.digests.Status(r.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("digest status: %w", err)
+	}
+	return &Result{Kind: KindDigest, Title: "Digests", Digest: &v}, nil
+}
+
+// digestNow only builds and queues (the outbox posts), so the reply stays
+// fast; the envelope's idempotency key makes a redelivery or a re-answer
+// after a restart queue nothing twice.
+func (r *run) digestNow(Cmd) (*Result, error) {
+	if r.digests == nil {
+		return nil, errNoDigests
+	}
+	if err := r.digests.PostNow(r.ctx); err != nil {
+		return nil, fmt.Errorf("digest now: %w", err)
+	}
+	return &Result{Kind: KindMessage, Title: "Digest", Lines: []string{"Posting the digest now."}}, nil
+}
+
+func (r *run) digestRoute(c Cmd) (*Result, error) {
+	if !c.User.IsZero() {
+		return r.routeManagerDigest(c)
+	}
+	if err := r.store.SetSetting(r.ctx, SettingDigestChannel, c.Channel.Target()); err != nil {
+		return nil, fmt.Errorf("digest route: %w", err)
+	}
+	if c.Channel.None {
+		return msg("Digest", "Logged: the digest goes to SALESBOT_DIGEST_CHANNEL again."), nil
+	}
+	return msg("Digest", "Logged: the digest goes to "+c.Channel.Label()+"."), nil
 }
 
 // errNoDigests answers the digest commands in a process without a
@@ -253,7 +235,7 @@ func (r *run) routeManagerDigest(c Cmd) (*Result, error) {
 	return res, nil
 }
 
-func (r *run) whoami() (*Result, error) {
+func (r *run) whoami(Cmd) (*Result, error) {
 	p := r.actor.Person
 	res := msg("You")
 	res.Lines = append(res.Lines, fmt.Sprintf("%s (%s), %s", p.Label(), p.ID, r.actor.Role))

@@ -14,29 +14,19 @@ import (
 // maxNotes bounds a deal's accumulated notes; the oldest lines go first.
 const maxNotes = sales.MaxNotes
 
-func (r *run) deal(c Cmd) (*Result, error) {
-	switch c.Verb {
-	case "":
-		return r.dealForm(sales.Deal{})
-	case "add":
-		return r.dealAdd(c)
-	case "show":
-		return r.dealShow(c)
-	case "list":
-		return r.dealList(c)
-	case "edit":
-		d, err := r.findDeal(c.Deal)
-		if err != nil {
-			return nil, err
-		}
-		if err := sales.Authorize(r.actor, sales.ActDealEdit, d.Owner); err != nil {
-			return nil, err
-		}
-		return r.dealForm(d)
-	case "stage", "advance", "won", "lost", "close", "snooze", "note", "set", "reopen":
-		return r.dealChange(c)
+// dealNewForm opens the deal modal for a new deal ("/deal").
+func (r *run) dealNewForm(Cmd) (*Result, error) { return r.dealForm(sales.Deal{}) }
+
+// dealEdit opens the deal modal prefilled with a deal the actor may change.
+func (r *run) dealEdit(c Cmd) (*Result, error) {
+	d, err := r.findDeal(c.Deal)
+	if err != nil {
+		return nil, err
 	}
-	return nil, unknownForm(c)
+	if err := sales.Authorize(r.actor, sales.ActDealEdit, d.Owner); err != nil {
+		return nil, err
+	}
+	return r.dealForm(d)
 }
 
 // dealForm asks the bot to open the deal modal, prefilled from d (a new
@@ -206,180 +196,45 @@ func (r *run) dealShow(c Cmd) (*Result, error) {
 	return &Result{Kind: KindDeal, Title: d.ID.String() + " " + d.Account, Deal: &card}, nil
 }
 
-// dealChange runs every form that edits one deal. The permission check
-// runs inside the update, against the deal as stored in that transaction.
-func (r *run) dealChange(c Cmd) (*Result, error) {
-	d, text, err := r.findDealText(c.Deal, c.Text)
+// The forms that edit one deal (stage, advance, won, lost, close, snooze,
+// note, set, reopen) each resolve what needs a read first, then change
+// the deal through updateDeal. The permission check runs again inside
+// the update, against the deal as stored in that transaction.
+
+// editable finds the deal a command edits and checks the actor may
+// change it. text is the command's free text with any words that turned
+// out to continue an unquoted account name taken off.
+func (r *run) editable(c Cmd) (d sales.Deal, text string, err error) {
+	d, text, err = r.findDealText(c.Deal, c.Text)
 	if err != nil {
-		return nil, err
-	}
-	if c.Verb == "lost" || c.Verb == "note" {
-		c.Text = text
-		if c.Verb == "note" && c.Text == "" {
-			return nil, sales.Errorf(sales.EINVALID, "the note is empty — usage: %s", lookupForm("deal", "note").Usage())
-		}
+		return sales.Deal{}, "", err
 	}
 	if err := sales.Authorize(r.actor, sales.ActDealEdit, d.Owner); err != nil {
-		return nil, err
+		return sales.Deal{}, "", err
 	}
+	return d, text, nil
+}
 
-	// Resolve everything that needs a read before the write.
-	var target sales.Stage
-	var newOwner *sales.Person
-	var terr *sales.TerritoryID
-	switch c.Verb {
-	case "stage":
-		if target, err = r.stages.Lookup(c.Stage); err != nil {
-			return nil, err
-		}
-	case "reopen":
-		target = r.reopenStage(d)
-	case "close":
-		if err := r.futureClose(c.Close, sales.Stage{Kind: sales.StageOpen}); err != nil {
-			return nil, err
-		}
-	case "set":
-		if c.Stage != "" {
-			if target, err = r.stages.Lookup(c.Stage); err != nil {
-				return nil, err
-			}
-		}
-		if err := r.futureClose(c.Close, sales.Stage{Kind: sales.StageOpen}); err != nil {
-			return nil, err
-		}
-		if !c.Owner.IsZero() {
-			p, known, err := r.findUser(c.Owner)
-			if err != nil {
-				return nil, err
-			}
-			if err := sales.Authorize(r.actor, sales.ActDealEdit, p.ID); err != nil {
-				return nil, err
-			}
-			if p, err = r.ensureUser(p, known); err != nil {
-				return nil, err
-			}
-			newOwner = &p
-		}
-		if c.Territory != "" {
-			var id sales.TerritoryID
-			if !isNone(c.Territory) {
-				t, err := r.findTerritory(c.Territory)
-				if err != nil {
-					return nil, err
-				}
-				id = t.ID
-			}
-			terr = &id
-		}
-	}
-	until := c.Until
-	if c.Verb == "snooze" && until.IsZero() {
-		until = civil(r.now, r.loc).AddDate(0, 0, 7)
-	}
-	noteLine := ""
-	if c.Verb == "note" {
-		noteLine = r.noteLine(c.Text)
-	} else if c.Note != "" {
-		noteLine = r.noteLine(c.Note)
-	}
+// change edits x inside the store's transaction. A non-empty already
+// means the deal is as asked already: nothing is written and already is
+// the reply.
+type change func(x *sales.Deal, name string, open bool) (already string, err error)
 
-	wonStage, lostStage := r.stages.Won(), r.stages.Lost()
+// updateDeal applies fn to the stored deal and replies with line.
+func (r *run) updateDeal(c Cmd, d sales.Deal, fn change, line func(d sales.Deal, card DealCard) string) (*Result, error) {
 	var already string
 	var wasKind sales.StageKind
-	fn := func(x *sales.Deal) error {
-		already = ""
+	nd, err := r.store.UpdateDeal(r.ctx, d.ID, r.actor.Person.ID, func(x *sales.Deal) error {
 		wasKind = r.stages.Kind(x.Stage)
 		if err := sales.Authorize(r.actor, sales.ActDealEdit, x.Owner); err != nil {
 			return err
 		}
-		open := wasKind == sales.StageOpen
-		name := r.stages.Name(x.Stage)
-		switch c.Verb {
-		case "stage":
-			if x.Stage == target.ID {
-				already = fmt.Sprintf("%s is already in %s.", x.ID, name)
-				return errNoChange
-			}
-			x.Stage = target.ID
-			if target.Kind != sales.StageLost {
-				x.LostReason = ""
-			}
-		case "advance":
-			if !open {
-				return sales.Errorf(sales.EINVALID, "%s is %s: reopen it first with /deal reopen %s", x.ID, name, x.ID)
-			}
-			next, ok := r.stages.Next(x.Stage)
-			if !ok {
-				return sales.Errorf(sales.EINVALID, "%s is in %s, the last open stage: mark it won with /deal won %s", x.ID, name, x.ID)
-			}
-			x.Stage = next.ID
-		case "won":
-			if x.Stage == wonStage.ID {
-				already = fmt.Sprintf("%s is already won.", x.ID)
-				return errNoChange
-			}
-			x.Stage = wonStage.ID
-			x.LostReason = ""
-			if c.HasAmount {
-				x.Amount = c.Amount
-			}
-		case "lost":
-			if x.Stage == lostStage.ID && (c.Text == "" || c.Text == x.LostReason) {
-				already = fmt.Sprintf("%s is already lost.", x.ID)
-				return errNoChange
-			}
-			x.Stage = lostStage.ID
-			if c.Text != "" {
-				x.LostReason = c.Text
-			}
-		case "reopen":
-			if open {
-				already = fmt.Sprintf("%s is already open (%s).", x.ID, name)
-				return errNoChange
-			}
-			x.Stage = target.ID
-			x.LostReason = ""
-		case "close":
-			x.CloseDate = c.Close
-		case "snooze":
-			x.SnoozedUntil = time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, r.loc)
-		case "note":
-			x.Notes = appendNote(x.Notes, noteLine)
-		case "set":
-			if c.Account != "" {
-				x.Account = c.Account
-			}
-			if c.HasAmount {
-				x.Amount = c.Amount
-			}
-			if !c.Close.IsZero() {
-				x.CloseDate = c.Close
-			}
-			if newOwner != nil {
-				x.Owner = newOwner.ID
-			}
-			if terr != nil {
-				x.Territory = *terr
-			}
-			if c.Product != "" {
-				x.Product = c.Product
-				if isNone(c.Product) {
-					x.Product = ""
-				}
-			}
-			if target.ID != 0 && target.ID != x.Stage {
-				x.Stage = target.ID
-				if target.Kind != sales.StageLost {
-					x.LostReason = ""
-				}
-			}
-			if noteLine != "" {
-				x.Notes = appendNote(x.Notes, noteLine)
-			}
+		var err error
+		if already, err = fn(x, r.stages.Name(x.Stage), wasKind == sales.StageOpen); err == nil && already != "" {
+			err = errNoChange
 		}
-		return nil
-	}
-	nd, err := r.store.UpdateDeal(r.ctx, d.ID, r.actor.Person.ID, fn)
+		return err
+	})
 	if errors.Is(err, errNoChange) {
 		cur, err := r.store.Deal(r.ctx, d.ID)
 		if err != nil {
@@ -393,11 +248,256 @@ func (r *run) dealChange(c Cmd) (*Result, error) {
 	}
 	card := r.card(nd)
 	res := &Result{Kind: KindDeal, Title: nd.ID.String() + " " + nd.Account, Deal: &card}
-	res.Lines = []string{r.changeLine(c, nd, card)}
+	res.Lines = []string{line(nd, card)}
 	if r.stages.Kind(nd.Stage) == sales.StageWon && wasKind != sales.StageWon {
 		res.Win = r.winNotice(nd)
 	}
 	return res, nil
+}
+
+func stageLineOf(d sales.Deal, card DealCard) string {
+	return fmt.Sprintf("Logged: %s %s is now in %s (%s).", d.ID, d.Account, card.StageName, card.Probability)
+}
+
+func updatedLine(d sales.Deal, _ DealCard) string {
+	return fmt.Sprintf("Logged: %s %s updated.", d.ID, d.Account)
+}
+
+// moveTo puts x in stage st; only a lost deal keeps a lost reason.
+func moveTo(x *sales.Deal, st sales.Stage) {
+	x.Stage = st.ID
+	if st.Kind != sales.StageLost {
+		x.LostReason = ""
+	}
+}
+
+func (r *run) dealStage(c Cmd) (*Result, error) {
+	d, _, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	target, err := r.stages.Lookup(c.Stage)
+	if err != nil {
+		return nil, err
+	}
+	return r.updateDeal(c, d, func(x *sales.Deal, name string, _ bool) (string, error) {
+		if x.Stage == target.ID {
+			return fmt.Sprintf("%s is already in %s.", x.ID, name), nil
+		}
+		moveTo(x, target)
+		return "", nil
+	}, stageLineOf)
+}
+
+func (r *run) dealAdvance(c Cmd) (*Result, error) {
+	d, _, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	return r.updateDeal(c, d, func(x *sales.Deal, name string, open bool) (string, error) {
+		if !open {
+			return "", sales.Errorf(sales.EINVALID, "%s is %s: reopen it first with /deal reopen %s", x.ID, name, x.ID)
+		}
+		next, ok := r.stages.Next(x.Stage)
+		if !ok {
+			return "", sales.Errorf(sales.EINVALID, "%s is in %s, the last open stage: mark it won with /deal won %s", x.ID, name, x.ID)
+		}
+		x.Stage = next.ID
+		return "", nil
+	}, stageLineOf)
+}
+
+func (r *run) dealWon(c Cmd) (*Result, error) {
+	d, _, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	won := r.stages.Won()
+	return r.updateDeal(c, d, func(x *sales.Deal, _ string, _ bool) (string, error) {
+		if x.Stage == won.ID {
+			return fmt.Sprintf("%s is already won.", x.ID), nil
+		}
+		x.Stage = won.ID
+		x.LostReason = ""
+		if c.HasAmount {
+			x.Amount = c.Amount
+		}
+		return "", nil
+	}, func(d sales.Deal, card DealCard) string {
+		return fmt.Sprintf("Logged: %s %s won, %s. :tada:", d.ID, d.Account, amountText(card.Amount))
+	})
+}
+
+func (r *run) dealLost(c Cmd) (*Result, error) {
+	d, reason, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	lost := r.stages.Lost()
+	return r.updateDeal(c, d, func(x *sales.Deal, _ string, _ bool) (string, error) {
+		if x.Stage == lost.ID && (reason == "" || reason == x.LostReason) {
+			return fmt.Sprintf("%s is already lost.", x.ID), nil
+		}
+		x.Stage = lost.ID
+		if reason != "" {
+			x.LostReason = reason
+		}
+		return "", nil
+	}, func(d sales.Deal, _ DealCard) string {
+		if d.LostReason != "" {
+			return fmt.Sprintf("Logged: %s %s lost (%s).", d.ID, d.Account, d.LostReason)
+		}
+		return fmt.Sprintf("Logged: %s %s lost.", d.ID, d.Account)
+	})
+}
+
+func (r *run) dealReopen(c Cmd) (*Result, error) {
+	d, _, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	target := r.reopenStage(d)
+	return r.updateDeal(c, d, func(x *sales.Deal, name string, open bool) (string, error) {
+		if open {
+			return fmt.Sprintf("%s is already open (%s).", x.ID, name), nil
+		}
+		x.Stage = target.ID
+		x.LostReason = ""
+		return "", nil
+	}, stageLineOf)
+}
+
+func (r *run) dealClose(c Cmd) (*Result, error) {
+	d, _, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.futureClose(c.Close, sales.Stage{Kind: sales.StageOpen}); err != nil {
+		return nil, err
+	}
+	return r.updateDeal(c, d, func(x *sales.Deal, _ string, _ bool) (string, error) {
+		x.CloseDate = c.Close
+		return "", nil
+	}, func(d sales.Deal, _ DealCard) string {
+		return fmt.Sprintf("Logged: %s %s now expected to close %s.", d.ID, d.Account, FormatDate(d.CloseDate))
+	})
+}
+
+func (r *run) dealSnooze(c Cmd) (*Result, error) {
+	d, _, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	until := c.Until
+	if until.IsZero() {
+		until = civil(r.now, r.loc).AddDate(0, 0, 7)
+	}
+	return r.updateDeal(c, d, func(x *sales.Deal, _ string, _ bool) (string, error) {
+		x.SnoozedUntil = time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, r.loc)
+		return "", nil
+	}, func(d sales.Deal, _ DealCard) string {
+		return fmt.Sprintf("Logged: nudges about %s %s are quiet until %s.", d.ID, d.Account, d.SnoozedUntil.In(r.loc).Format("2006-01-02"))
+	})
+}
+
+func (r *run) dealNote(c Cmd) (*Result, error) {
+	// Not editable: an empty note is bad input, reported before the
+	// permission check.
+	d, text, err := r.findDealText(c.Deal, c.Text)
+	if err != nil {
+		return nil, err
+	}
+	if text == "" {
+		return nil, sales.Errorf(sales.EINVALID, "the note is empty — usage: %s", lookupForm("deal", "note").Usage())
+	}
+	if err := sales.Authorize(r.actor, sales.ActDealEdit, d.Owner); err != nil {
+		return nil, err
+	}
+	line := r.noteLine(text)
+	return r.updateDeal(c, d, func(x *sales.Deal, _ string, _ bool) (string, error) {
+		x.Notes = appendNote(x.Notes, line)
+		return "", nil
+	}, func(d sales.Deal, _ DealCard) string {
+		return fmt.Sprintf("Logged: note added to %s %s.", d.ID, d.Account)
+	})
+}
+
+// dealSet changes the fields the options name. Everything that needs a
+// read (stage, owner, territory) is resolved before the write.
+func (r *run) dealSet(c Cmd) (*Result, error) {
+	d, _, err := r.editable(c)
+	if err != nil {
+		return nil, err
+	}
+	var target sales.Stage
+	if c.Stage != "" {
+		if target, err = r.stages.Lookup(c.Stage); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.futureClose(c.Close, sales.Stage{Kind: sales.StageOpen}); err != nil {
+		return nil, err
+	}
+	var newOwner *sales.Person
+	if !c.Owner.IsZero() {
+		p, known, err := r.findUser(c.Owner)
+		if err != nil {
+			return nil, err
+		}
+		if err := sales.Authorize(r.actor, sales.ActDealEdit, p.ID); err != nil {
+			return nil, err
+		}
+		if p, err = r.ensureUser(p, known); err != nil {
+			return nil, err
+		}
+		newOwner = &p
+	}
+	var terr *sales.TerritoryID
+	if c.Territory != "" {
+		var id sales.TerritoryID
+		if !isNone(c.Territory) {
+			t, err := r.findTerritory(c.Territory)
+			if err != nil {
+				return nil, err
+			}
+			id = t.ID
+		}
+		terr = &id
+	}
+	noteLine := ""
+	if c.Note != "" {
+		noteLine = r.noteLine(c.Note)
+	}
+	return r.updateDeal(c, d, func(x *sales.Deal, _ string, _ bool) (string, error) {
+		if c.Account != "" {
+			x.Account = c.Account
+		}
+		if c.HasAmount {
+			x.Amount = c.Amount
+		}
+		if !c.Close.IsZero() {
+			x.CloseDate = c.Close
+		}
+		if newOwner != nil {
+			x.Owner = newOwner.ID
+		}
+		if terr != nil {
+			x.Territory = *terr
+		}
+		if c.Product != "" {
+			x.Product = c.Product
+			if isNone(c.Product) {
+				x.Product = ""
+			}
+		}
+		if target.ID != 0 && target.ID != x.Stage {
+			moveTo(x, target)
+		}
+		if noteLine != "" {
+			x.Notes = appendNote(x.Notes, noteLine)
+		}
+		return "", nil
+	}, updatedLine)
 }
 
 // reopenStage is the stage a closed deal closed from, per its history;
@@ -416,28 +516,6 @@ func (r *run) reopenStage(d sales.Deal) sales.Stage {
 		}
 	}
 	return r.stages.First()
-}
-
-func (r *run) changeLine(c Cmd, d sales.Deal, card DealCard) string {
-	id := d.ID.String()
-	switch c.Verb {
-	case "stage", "advance", "reopen":
-		return fmt.Sprintf("Logged: %s %s is now in %s (%s).", id, d.Account, card.StageName, card.Probability)
-	case "won":
-		return fmt.Sprintf("Logged: %s %s won, %s. :tada:", id, d.Account, amountText(card.Amount))
-	case "lost":
-		if d.LostReason != "" {
-			return fmt.Sprintf("Logged: %s %s lost (%s).", id, d.Account, d.LostReason)
-		}
-		return fmt.Sprintf("Logged: %s %s lost.", id, d.Account)
-	case "close":
-		return fmt.Sprintf("Logged: %s %s now expected to close %s.", id, d.Account, FormatDate(d.CloseDate))
-	case "snooze":
-		return fmt.Sprintf("Logged: nudges about %s %s are quiet until %s.", id, d.Account, d.SnoozedUntil.In(r.loc).Format("2006-01-02"))
-	case "note":
-		return fmt.Sprintf("Logged: note added to %s %s.", id, d.Account)
-	}
-	return fmt.Sprintf("Logged: %s %s updated.", id, d.Account)
 }
 
 // dealList lists open deals (or a stage's), newest first, one page at a

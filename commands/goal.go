@@ -111,9 +111,6 @@ func (r *run) pipelineView(s subject, c Cmd) (*PipelineView, error) {
 }
 
 func (r *run) goal(c Cmd) (*Result, error) {
-	if strings.HasPrefix(c.Verb, "set") {
-		return r.goalSet(c)
-	}
 	if err := sales.Authorize(r.actor, sales.ActDealView, 0); err != nil {
 		return nil, err
 	}
@@ -208,48 +205,51 @@ func (r *run) teamGoals(manager sales.PersonID, p sales.Period) ([]GoalView, int
 	return out, more, nil
 }
 
-// goalSet stores a quota. Managers and admins only.
-func (r *run) goalSet(c Cmd) (*Result, error) {
-	if err := sales.Authorize(r.actor, sales.ActQuotaSet, 0); err != nil {
+// The /goal set forms store a quota for a rep, the actor's team, the
+// company or a territory (Service has checked sales.ActQuotaSet).
+
+func (r *run) goalSetRep(c Cmd) (*Result, error) {
+	person, known, err := r.findUser(c.User)
+	if err != nil {
 		return nil, err
 	}
+	if person, err = r.ensureUser(person, known); err != nil {
+		return nil, err
+	}
+	s := subject{sub: report.Subject{Scope: sales.ScopeRep, Person: person.ID}, label: person.Label(), slackID: person.SlackID}
+	return r.setQuota(c, sales.ScopeRep, uint64(person.ID), s)
+}
+
+func (r *run) goalSetTeam(c Cmd) (*Result, error) {
+	m := r.teamManager()
+	if r.actor.Role != sales.RoleManager {
+		m = 0 // an admin's "team" is the company
+	}
+	s := subject{sub: report.Subject{Scope: sales.ScopeTeam, Manager: m}, label: r.teamLabel(m)}
+	return r.setQuota(c, sales.ScopeTeam, uint64(m), s)
+}
+
+func (r *run) goalSetAll(c Cmd) (*Result, error) {
+	return r.setQuota(c, sales.ScopeTeam, 0, subject{sub: report.Subject{Scope: sales.ScopeTeam}, label: "Company"})
+}
+
+func (r *run) goalSetTerritory(c Cmd) (*Result, error) {
+	t, err := r.findTerritory(c.Territory)
+	if err != nil {
+		return nil, err
+	}
+	s := subject{sub: report.Subject{Scope: sales.ScopeTerritory, Territory: t.ID}, label: "Territory " + t.Name}
+	return r.setQuota(c, sales.ScopeTerritory, uint64(t.ID), s)
+}
+
+// setQuota stores the quota for the command's period (this month unless
+// told) and replies with the subject's progress against it.
+func (r *run) setQuota(c Cmd, scope sales.QuotaScope, id uint64, s subject) (*Result, error) {
 	p := c.Period
 	if p.Kind == 0 {
 		p = sales.PeriodOf(sales.Month, r.now, r.loc)
 	}
-	q := sales.Quota{Period: p, Amount: c.Amount, SetBy: r.actor.Person.ID}
-	var s subject
-	switch c.Verb {
-	case "set":
-		person, known, err := r.findUser(c.User)
-		if err != nil {
-			return nil, err
-		}
-		if person, err = r.ensureUser(person, known); err != nil {
-			return nil, err
-		}
-		q.Scope, q.Subject = sales.ScopeRep, uint64(person.ID)
-		s = subject{sub: report.Subject{Scope: sales.ScopeRep, Person: person.ID}, label: person.Label(), slackID: person.SlackID}
-	case "set team":
-		m := r.teamManager()
-		if r.actor.Role != sales.RoleManager {
-			m = 0 // an admin's "team" is the company
-		}
-		q.Scope, q.Subject = sales.ScopeTeam, uint64(m)
-		s = subject{sub: report.Subject{Scope: sales.ScopeTeam, Manager: m}, label: r.teamLabel(m)}
-	case "set all":
-		q.Scope, q.Subject = sales.ScopeTeam, 0
-		s = subject{sub: report.Subject{Scope: sales.ScopeTeam}, label: "Company"}
-	case "set territory":
-		t, err := r.findTerritory(c.Territory)
-		if err != nil {
-			return nil, err
-		}
-		q.Scope, q.Subject = sales.ScopeTerritory, uint64(t.ID)
-		s = subject{sub: report.Subject{Scope: sales.ScopeTerritory, Territory: t.ID}, label: "Territory " + t.Name}
-	default:
-		return nil, unknownForm(c)
-	}
+	q := sales.Quota{Period: p, Amount: c.Amount, SetBy: r.actor.Person.ID, Scope: scope, Subject: id}
 	if err := r.store.SetQuota(r.ctx, q); err != nil {
 		return nil, fmt.Errorf("goal set: %w", err)
 	}

@@ -58,6 +58,8 @@ func helpFor(topic string) []HelpTopic {
 	return out
 }
 
+func (r *run) help(c Cmd) (*Result, error) { return helpResult(c), nil }
+
 // helpResult answers a help command.
 func helpResult(c Cmd) *Result {
 	var topics []HelpTopic

@@ -7,7 +7,7 @@ import (
 )
 
 // This file fixes the Slack-agnostic result of a command. The bot renders
-// it as Block Kit, the demo and CLI as text. All strings hold raw user text
+// it as Block Kit (which the demo prints as terminal text). All strings hold raw user text
 // where they quote users (account names, reasons): renderers escape them.
 
 // Request is one slash command as typed by a user.

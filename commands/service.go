@@ -174,15 +174,17 @@ func (s *Service) logResult(ctx context.Context, name, user string, start time.T
 	}
 }
 
-// Exec runs an already parsed command for an actor (the bot's buttons and
-// the CLI use it with a Cmd they built).
+// Exec runs a command built in code (see build.go) for a resolved actor.
+// It is read back through the parser first, so a built command is
+// checked exactly as its typed text would be; an invalid one writes
+// nothing.
 func (s *Service) Exec(ctx context.Context, actor sales.Actor, c Cmd) (*Result, error) {
 	stages, err := s.store.Stages(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stages: %w", err)
 	}
-	if c.Currency.Code == "" {
-		c.Currency = s.cur
+	if c, err = s.reread(c, stages); err != nil {
+		return nil, err
 	}
 	return s.exec(ctx, actor, c, stages)
 }
@@ -207,23 +209,22 @@ func (s *Service) newRun(ctx context.Context, actor sales.Actor, stages sales.St
 }
 
 func (s *Service) exec(ctx context.Context, actor sales.Actor, c Cmd, stages sales.StageSet) (*Result, error) {
-	r := s.newRun(ctx, actor, stages)
-	if c.Verb == "help" {
-		return helpResult(c), nil
+	f := lookupForm(c.Command, c.Verb)
+	if f == nil {
+		if c.Verb == "help" { // "/deal help": every command takes help
+			return helpResult(c), nil
+		}
+		if !isCommand(c.Command) {
+			return nil, sales.Errorf(sales.EINVALID, "unknown command '/%s'", c.Command)
+		}
+		return nil, unknownForm(c)
 	}
-	switch c.Command {
-	case "deal":
-		return r.deal(c)
-	case "goal":
-		return r.goal(c)
-	case "pipeline":
-		return r.pipeline(c)
-	case "territory":
-		return r.territory(c)
-	case "salesbot":
-		return r.salesbot(c)
+	if f.Action != 0 && !ownerAction(f.Action) {
+		if err := sales.Authorize(actor, f.Action, 0); err != nil {
+			return nil, err
+		}
 	}
-	return nil, sales.Errorf(sales.EINVALID, "unknown command '/%s'", c.Command)
+	return f.handle(s.newRun(ctx, actor, stages), c)
 }
 
 func unknownForm(c Cmd) error {
@@ -374,153 +375,6 @@ func (r *run) teamLabel(m sales.PersonID) string {
 
 // errNoChange aborts an update that would change nothing.
 var errNoChange = errors.New("no change")
-
-// findDeal resolves a deal reference: an id, or an account name matched
-// case-insensitively (exact names first, then a unique partial match;
-// open deals win over closed ones with the same name). The actor's own
-// deals are searched first.
-func (r *run) findDeal(ref DealRef) (sales.Deal, error) {
-	d, _, err := r.findDealText(ref, "")
-	return d, err
-}
-
-// maxCandidates bounds each lookup; more matches than this are reported
-// as ambiguous anyway.
-const maxCandidates = 500
-
-// findDealText also splits free text that may continue an unquoted
-// account name: for "/deal lost Acme Corp no budget" it tries "Acme Corp
-// no budget", "Acme Corp no", "Acme Corp" and "Acme" as exact names and
-// returns the words left over as the text.
-func (r *run) findDealText(ref DealRef, text string) (sales.Deal, string, error) {
-	if ref.ID != 0 {
-		d, err := r.store.Deal(r.ctx, ref.ID)
-		if err != nil {
-			return sales.Deal{}, text, err
-		}
-		return d, text, nil
-	}
-	name := ref.Name
-	if name == "" {
-		return sales.Deal{}, text, sales.Errorf(sales.EINVALID, "which deal? give its id (D-42) or account name")
-	}
-	words := strings.Fields(text)
-	// The actor's own deals first (the owner index keeps this small).
-	own, err := r.store.FindDeals(r.ctx, sales.DealFilter{Owner: r.actor.Person.ID, Account: name, Limit: maxCandidates})
-	if err != nil {
-		return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
-	}
-	for k := len(words); k > 0; k-- {
-		if d, ok := pickExact(own, phrase(name, words[:k])); ok {
-			return d, strings.Join(words[k:], " "), nil
-		}
-	}
-	d, err := pickDeal(own, name)
-	if err == nil || sales.ErrorCode(err) != sales.ENOTFOUND {
-		// One of the actor's deals, or several of them: that is the answer.
-		return d, text, err
-	}
-	return r.findAnyDeal(name, words, text)
-}
-
-// findAnyDeal resolves a name among everyone's deals through the store's
-// account index: the longest exact phrase, then the exact name, then names
-// starting with it. Only when none of those match does it fall back to a
-// substring search, which scans every deal.
-func (r *run) findAnyDeal(name string, words []string, text string) (sales.Deal, string, error) {
-	for k := len(words); k > 0; k-- {
-		p := phrase(name, words[:k])
-		cands, err := r.store.DealsByAccount(r.ctx, p, false, maxCandidates)
-		if err != nil {
-			return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
-		}
-		if d, ok := pickExact(cands, p); ok {
-			return d, strings.Join(words[k:], " "), nil
-		}
-	}
-	for _, prefix := range []bool{false, true} {
-		cands, err := r.store.DealsByAccount(r.ctx, name, prefix, maxCandidates)
-		if err != nil {
-			return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
-		}
-		if len(cands) > 0 {
-			d, err := pickDeal(cands, name)
-			return d, text, err
-		}
-	}
-	cands, err := r.store.FindDeals(r.ctx, sales.DealFilter{Account: name, Limit: maxCandidates})
-	if err != nil {
-		return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
-	}
-	d, err := pickDeal(cands, name)
-	return d, text, err
-}
-
-func phrase(name string, words []string) string { return name + " " + strings.Join(words, " ") }
-
-// pickExact finds the one deal whose account is exactly name (an open one
-// when several are).
-func pickExact(cands []sales.Deal, name string) (sales.Deal, bool) {
-	var exact []sales.Deal
-	for _, d := range cands {
-		if strings.EqualFold(normName(d.Account), name) {
-			exact = append(exact, d)
-		}
-	}
-	if d, ok := onlyOpen(exact); ok {
-		return d, true
-	}
-	return sales.Deal{}, false
-}
-
-// onlyOpen returns the single deal, or the single open one among several.
-func onlyOpen(ds []sales.Deal) (sales.Deal, bool) {
-	if len(ds) == 1 {
-		return ds[0], true
-	}
-	var open []sales.Deal
-	for _, d := range ds {
-		if d.ClosedAt.IsZero() {
-			open = append(open, d)
-		}
-	}
-	if len(open) == 1 {
-		return open[0], true
-	}
-	return sales.Deal{}, false
-}
-
-func pickDeal(cands []sales.Deal, name string) (sales.Deal, error) {
-	if d, ok := pickExact(cands, name); ok {
-		return d, nil
-	}
-	var exact []sales.Deal
-	for _, d := range cands {
-		if strings.EqualFold(normName(d.Account), name) {
-			exact = append(exact, d)
-		}
-	}
-	pool := exact
-	if len(pool) == 0 {
-		pool = cands
-	}
-	if d, ok := onlyOpen(pool); ok {
-		return d, nil
-	}
-	if len(pool) == 0 {
-		return sales.Deal{}, sales.Errorf(sales.ENOTFOUND, "no deal matches '%s': check /deal list, or use the deal's id (D-42)", name)
-	}
-	var ids []string
-	for i, d := range pool {
-		if i == 10 {
-			ids = append(ids, fmt.Sprintf("and %d more", len(pool)-10))
-			break
-		}
-		ids = append(ids, fmt.Sprintf("%s %s", d.ID, d.Account))
-	}
-	return sales.Deal{}, sales.Errorf(sales.ECONFLICT, "'%s' matches %d deals: %s — use the id, e.g. /deal show %s",
-		name, len(pool), strings.Join(ids, ", "), pool[0].ID)
-}
 
 // card renders a deal for the viewer.
 func (r *run) card(d sales.Deal) DealCard {

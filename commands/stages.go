@@ -7,26 +7,19 @@ import (
 	"github.com/salesbot/salesbot/sales"
 )
 
-// stage runs /salesbot stage add|set|remove. The change is made on the
-// stored stages inside one transaction (Store.ModifyStages), so the
-// checks below see what is on disk, not what this command read.
-func (r *run) stage(c Cmd) (*Result, error) {
-	if err := sales.Authorize(r.actor, sales.ActStagesEdit, 0); err != nil {
-		return nil, err
-	}
+func (r *run) stageAdd(c Cmd) (*Result, error)    { return r.changeStages(c, addStage) }
+func (r *run) stageSet(c Cmd) (*Result, error)    { return r.changeStages(c, setStage) }
+func (r *run) stageRemove(c Cmd) (*Result, error) { return r.changeStages(c, removeStage) }
+
+// changeStages runs /salesbot stage add|set|remove (Service has checked
+// sales.ActStagesEdit). The change is made on the stored stages inside
+// one transaction (Store.ModifyStages), so the checks see what is on
+// disk, not what this command read.
+func (r *run) changeStages(c Cmd, edit func(*sales.StageSet, Cmd) (string, error)) (*Result, error) {
 	var done string
 	ss, err := r.store.ModifyStages(r.ctx, func(ss *sales.StageSet) error {
 		var err error
-		switch c.Verb {
-		case "stage add":
-			done, err = addStage(ss, c)
-		case "stage set":
-			done, err = setStage(ss, c)
-		case "stage remove":
-			done, err = removeStage(ss, c)
-		default:
-			err = unknownForm(c)
-		}
+		done, err = edit(ss, c)
 		return err
 	})
 	if err != nil {

@@ -605,3 +605,50 @@ func FormatPercent(bp int) string {
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	return s + "%"
 }
+
+// maxStaleDays bounds a stage's stale threshold (a year).
+const maxStaleDays = 365
+
+// maxStageName keeps stage names short enough for buttons and menus.
+const maxStageName = 30
+
+// newStageName checks a name for a new or renamed stage: short, and not
+// a word the commands already give a meaning.
+func (p Parser) newStageName(name string, f *Form) (string, error) {
+	name = normName(name)
+	switch {
+	case name == "":
+		return "", sales.Errorf(sales.EINVALID, "the stage name is empty — usage: %s", f.Usage())
+	case utf8.RuneCountInString(name) > maxStageName:
+		return "", sales.Errorf(sales.EINVALID, "the stage name is too long (%d characters): keep it to %d", utf8.RuneCountInString(name), maxStageName)
+	case strings.EqualFold(name, "start") || strings.EqualFold(name, "none") || isDealID(token{text: name}):
+		return "", sales.Errorf(sales.EINVALID, "'%s' cannot be a stage name: the commands read it as something else", clip(name, 30))
+	case strings.ContainsAny(name, ":\n"):
+		return "", sales.Errorf(sales.EINVALID, "a stage name cannot contain a colon or a line break: '%s'", clip(name, 30))
+	}
+	if _, err := ParsePercent(name); err == nil {
+		return "", sales.Errorf(sales.EINVALID, "'%s' reads as a probability, not a stage name — usage: %s", clip(name, 30), f.Usage())
+	}
+	return name, nil
+}
+
+// parseUntil reads a snooze length (7d, 2w, 1m) or a date; it must be in
+// the future.
+func (p Parser) parseUntil(s string) (time.Time, error) {
+	today := civil(p.Now, p.Loc)
+	d, ok, err := parseOffset(strings.ToLower(s), today, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !ok {
+		d, err = ParseDate(s, p.Now, p.Loc)
+		if err != nil {
+			return time.Time{}, sales.Errorf(sales.EINVALID, "snooze '%s' is not a length or a date: use 7d, 2w, 1m or a date like %s",
+				clip(s, 30), today.AddDate(0, 0, 7).Format("2006-01-02"))
+		}
+	}
+	if !d.After(today) {
+		return time.Time{}, sales.Errorf(sales.EINVALID, "snooze until %s is not in the future: use 7d, 2w or a later date", FormatDate(d))
+	}
+	return d, nil
+}

@@ -1,0 +1,80 @@
+package commands
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+)
+
+// Scope says whose deals or numbers a command is about.
+type Scope string
+
+const (
+	ScopeSelf      Scope = ""          // the actor
+	ScopeUser      Scope = "user"      // Cmd.User
+	ScopeTeam      Scope = "team"      // the actor's team
+	ScopeAll       Scope = "all"       // the whole company
+	ScopeTerritory Scope = "territory" // Cmd.Territory
+)
+
+// Cmd is one parsed command. Fields a form does not use stay zero, and
+// zero means "not given" (the handler applies the default).
+type Cmd struct {
+	Command string // "deal", "goal", "pipeline", "territory", "salesbot"
+	Verb    string // the form's canonical verb: "add", "set team", "digest now"; "" for a bare form
+
+	Deal      DealRef
+	Account   string
+	Amount    sales.Money // minor units of Currency
+	HasAmount bool
+	Stage     string    // canonical stage name
+	Close     time.Time // expected close date (UTC midnight), zero = not given
+	Until     time.Time // snooze end date (UTC midnight), zero = default length
+	Owner     UserRef   // owner: option
+	User      UserRef   // the person the command is about
+	Users     []UserRef // /territory assign, unassign
+	Manager   UserRef   // /salesbot manager
+	NoManager bool      // /salesbot manager @rep none
+	Scope     Scope
+	Territory string // territory name (argument or territory: option); "none" clears in /deal set
+	Product   string
+	Note      string // note: option
+	Text      string // lost reason, note text, imported name
+	Period    sales.Period
+	Role      sales.Role
+	Channel   ChannelRef
+	On        bool // /salesbot nudges on|off
+	Page      int  // 0 = first page
+	Topic     string
+
+	// Stage configuration (/salesbot stage add|set).
+	Probability    int    // basis points: 4000 = 40%
+	HasProbability bool   // probability given (0% is a value)
+	Stale          int    // stale threshold in days; 0 = not given
+	After          string // canonical stage name, or "start"
+	NewName        string // name: a stage's new name
+
+	// Currency is how Amount was read; String writes amounts back in it.
+	Currency sales.Currency
+}
+
+// Limits on what users type.
+const (
+	MaxInput      = 4000 // characters of command text
+	maxAccount    = sales.MaxAccount
+	maxName       = sales.MaxName
+	maxText       = sales.MaxText
+	maxPage       = 10000
+	helpTopicNone = ""
+)
+
+// Name is the command and verb, for logs and metrics: "deal add".
+func (c Cmd) Name() string {
+	if c.Verb == "" {
+		return c.Command
+	}
+	return c.Command + " " + c.Verb
+}
+
+var _ fmt.Stringer = Cmd{}
