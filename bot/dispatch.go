@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -175,49 +174,12 @@ func firstWord(s string) string {
 // ---- slash commands ----
 
 // writes reports whether a command changes data, so its reply waits for
-// a commit and its ack should not. It reads only the command and first
-// word against commands.Forms (no full parse: this runs on the socket's
+// a commit and its ack should not. The form table decides
+// (commands.Writes reads only the first words: this runs on the socket's
 // event loop). Reads, forms, help and text that names no verb reply at
 // once in the ack.
 func (b *Bot) writes(_ context.Context, command, text string) bool {
-	writeVerbsOnce.Do(buildWriteVerbs)
-	cmd := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(command)), "/")
-	return writeVerbs[cmd+" "+strings.ToLower(firstWord(text))]
-}
-
-var (
-	writeVerbsOnce sync.Once
-	writeVerbs     map[string]bool // "deal add" → true
-)
-
-// readForms are the forms that only read (canonical command and verb).
-var readForms = map[string]bool{
-	"deal ": true, "deal show": true, "deal list": true, "deal edit": true,
-	"goal ": true, "goal team": true, "goal all": true, "goal territory": true,
-	"pipeline ": true, "pipeline team": true, "pipeline all": true, "pipeline territory": true,
-	"territory list": true, "salesbot help": true, "salesbot whoami": true, "salesbot stages": true,
-}
-
-func buildWriteVerbs() {
-	writeVerbs = map[string]bool{}
-	for _, f := range commands.Forms() {
-		if f.Verb == "" || readForms[f.Command+" "+f.Verb] {
-			continue
-		}
-		for _, v := range append([]string{f.Verb}, f.Aliases...) {
-			writeVerbs[f.Command+" "+strings.ToLower(firstWord(v))] = true
-		}
-	}
-	// A first word shared by a reading form ("goal set" writes, but no
-	// reading goal form starts with "set") must not be marked: drop any
-	// key a read form also claims.
-	for _, f := range commands.Forms() {
-		if f.Verb != "" && readForms[f.Command+" "+f.Verb] {
-			for _, v := range append([]string{f.Verb}, f.Aliases...) {
-				delete(writeVerbs, f.Command+" "+strings.ToLower(firstWord(v)))
-			}
-		}
-	}
+	return commands.Writes(command, text)
 }
 
 func (b *Bot) onSlash(ctx context.Context, req *socketmode.Request, cmd slack.SlashCommand, received time.Time, writes bool) {
