@@ -125,7 +125,9 @@ func (d Date) DaysUntil(o Date) int {
 // UnixDays is the number of days since 1970-01-01 (storage keeps dates
 // this way); DateFromUnixDays is its inverse.
 func (d Date) UnixDays() int64 {
-	return d.noon().Unix() / 86400
+	// UTC midnight is a whole number of days, so the division is exact
+	// before 1970 too.
+	return time.Date(int(d.y), time.Month(d.m), int(d.d), 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
 // DateFromUnixDays is the date n days after 1970-01-01.
@@ -147,3 +149,7 @@ func (d Date) End(loc *time.Location) time.Time {
 func (d Date) noon() time.Time {
 	return time.Date(int(d.y), time.Month(d.m), int(d.d), 12, 0, 0, 0, time.UTC)
 }
+
+// CloseDateOf is d's expected close date as a civil Date. Deal.CloseDate
+// holds it at UTC midnight until storage keeps a Date.
+func CloseDateOf(d Deal) Date { return DateIn(d.CloseDate, time.UTC) }

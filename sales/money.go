@@ -78,7 +78,7 @@ func (c Currency) Major(m Money) string {
 
 // Abbrev renders m compactly for dense tables: $950, $1.2k, $12k, $1.2M,
 // $3.4B. It rounds half away from zero ($1,250 is $1.3k, never $1.2k) and
-// picks the unit after rounding, so $999,600 is $1M, never $1000k; the
+// picks the unit after rounding, so $999,600 is $1.0M, never $1000k; the
 // sign goes before the symbol (-$1.2k). It replaces Short, which rounds
 // half to even and can print $1000k: callers switch when their golden
 // files are updated.
@@ -98,15 +98,21 @@ func (c Currency) Abbrev(m Money) string {
 	case roundDiv(v, u*1000) < 1000:
 		s = strconv.FormatInt(roundDiv(v, u*1000), 10) + "k"
 	case roundDiv(v, u*100_000) < 10_000:
-		s = tenths(roundDiv(v, u*100_000)) + "M"
+		s = tenthsKept(roundDiv(v, u*100_000)) + "M"
 	default:
-		s = tenths(roundDiv(v, u*100_000_000)) + "B"
+		s = tenthsKept(roundDiv(v, u*100_000_000)) + "B"
 	}
 	return sign + c.Symbol + s
 }
 
 // roundDiv is v/d rounded half away from zero, for v ≥ 0 and d > 0.
 func roundDiv(v, d int64) int64 { return v/d + (v%d*2)/d }
+
+// tenthsKept renders n tenths as "1.2" or "1.0": millions and billions
+// keep their decimal ("$1.0M", as issue 9 words it).
+func tenthsKept(n int64) string {
+	return strconv.FormatInt(n/10, 10) + "." + strconv.FormatInt(n%10, 10)
+}
 
 // tenths renders n tenths as "1.2", or "5" for a whole number.
 func tenths(n int64) string {
