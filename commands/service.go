@@ -389,8 +389,8 @@ func (r *run) card(d sales.Deal) DealCard {
 		OwnerSlackID:  owner.SlackID,
 		TerritoryName: r.territoryName(d.Territory),
 		CanEdit:       sales.Authorize(r.actor, sales.ActDealEdit, d.Owner) == nil,
-		Stale:         isStale(d, st, r.now),
-		Overdue:       isOverdue(d, st, r.now, r.loc),
+		Stale:         sales.IsStale(d, st, r.now, r.loc),
+		Overdue:       sales.IsOverdue(st.Kind, sales.CloseDateOf(d), d.SnoozedUntil, r.now, r.loc),
 	}
 	if d.Owner == 0 {
 		c.OwnerName = ""
@@ -404,27 +404,6 @@ func (r *run) card(d sales.Deal) DealCard {
 		}
 	}
 	return c
-}
-
-// isStale: open, not snoozed, and unchanged for longer than its stage's
-// threshold.
-func isStale(d sales.Deal, st sales.Stage, now time.Time) bool {
-	if st.Kind != sales.StageOpen || d.SnoozedUntil.After(now) {
-		return false
-	}
-	last := d.UpdatedAt
-	if last.IsZero() {
-		last = d.CreatedAt
-	}
-	return now.Sub(last) > time.Duration(st.StaleAfterDays())*24*time.Hour
-}
-
-// isOverdue: open, not snoozed, and its expected close date has passed.
-func isOverdue(d sales.Deal, st sales.Stage, now time.Time, loc *time.Location) bool {
-	if st.Kind != sales.StageOpen || d.CloseDate.IsZero() || d.SnoozedUntil.After(now) {
-		return false
-	}
-	return d.CloseDate.Before(civil(now, loc))
 }
 
 // history renders a deal's events.

@@ -856,3 +856,20 @@ func TestStageConfiguration(t *testing.T) {
 		t.Errorf("admins are not told how to change stages: %v", res.Lines)
 	}
 }
+
+// Issue 9, defect 6: stale is time in the current stage; a note, an edit
+// or a pushed close date does not make a deal fresh.
+func TestCardStaleIsTimeInStage(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	id := e.add(alice, "Quietco 5k stage:proposal")
+	e.clock.Add(20 * 24 * time.Hour) // Proposal's limit is 10 days
+	e.must(alice, "/deal", "note Quietco still thinking")
+	if c := e.must(alice, "/deal", "show "+id.String()).Deal; !c.Stale {
+		t.Fatalf("20 days in Proposal with a note today should be stale: %+v", c.Deal)
+	}
+	e.must(alice, "/deal", "stage "+id.String()+" negotiation")
+	if c := e.must(alice, "/deal", "show "+id.String()).Deal; c.Stale {
+		t.Fatal("a stage change starts the clock again")
+	}
+}

@@ -8,9 +8,25 @@ import (
 
 // Num is a metric that may be undefined: a division by zero, an empty
 // period or a missing quota gives OK=false, shown as "n/a", never NaN.
+// Contract (issue 9): "Where a number cannot be computed it says why
+// ("no quota for Q4", "no created date on 12 deals"), never 0": Why holds
+// that reason, and may also note what a defined number left out.
 type Num struct {
-	V  float64
-	OK bool
+	V   float64
+	OK  bool
+	Why string
+}
+
+// NumWhy is an undefined Num with its reason.
+func NumWhy(why string) Num { return Num{Why: why} }
+
+// Explain renders n/a with its reason, "n/a (no quota for Q4 2026)", or
+// the value with d decimals.
+func (n Num) Explain(d int) string {
+	if !n.OK && n.Why != "" {
+		return NA + " (" + n.Why + ")"
+	}
+	return n.Fixed(d)
 }
 
 // Some returns a defined Num, or n/a when v is NaN or infinite.
@@ -212,19 +228,27 @@ func NewProgress(p Period, hasQuota bool, quota, won, open Money, now time.Time,
 	return pr
 }
 
-// MinElapsedForPace is how much of a period must pass before anyone is
-// called behind: on day one everyone is at 0%.
-const MinElapsedForPace = 0.1
-
-// Behind reports whether the subject is behind pace (below 90% of the
-// straight line) once MinElapsedForPace of the period has passed. /goal,
-// the digest and nudges all use it.
+// Behind reports whether the subject is behind pace (below BehindPace)
+// once MinElapsedForPace of the period has passed. Progress measures
+// elapsed calendar time; the contract's pace is on working days: see
+// NewGoal and Goal.Verdict, which every view is to switch to.
 func (pr Progress) Behind() bool {
-	return pr.HasQuota && pr.Pace.OK && pr.Pace.V < 0.9 && pr.Won < pr.Quota && pr.Elapsed >= MinElapsedForPace
+	return pr.HasQuota && pr.Pace.OK && pr.Pace.V < BehindPace && pr.Won < pr.Quota && pr.Elapsed >= MinElapsedForPace
 }
 
-// Bar renders a text progress bar of width cells: ▓▓▓▓░░░░░░.
+// Bar renders a text progress bar of width cells: ▓▓▓▓░░░░░░, rounding
+// to the nearest cell, so 95% shows full. AttainmentBar supersedes it.
 func Bar(share float64, width int) string {
+	return bar(share, width, false)
+}
+
+// AttainmentBar renders a progress bar that is full only at 100% (issue 9:
+// "the progress bar is full at 95%"): below 100% one cell stays empty.
+func AttainmentBar(share float64, width int) string {
+	return bar(share, width, true)
+}
+
+func bar(share float64, width int, fullOnlyAtOne bool) string {
 	if math.IsNaN(share) || share < 0 {
 		share = 0
 	}
@@ -232,6 +256,9 @@ func Bar(share float64, width int) string {
 		share = 1
 	}
 	n := int(math.Round(share * float64(width)))
+	if fullOnlyAtOne && share < 1 && n == width {
+		n = width - 1
+	}
 	b := make([]rune, width)
 	for i := range b {
 		if i < n {

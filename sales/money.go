@@ -76,7 +76,53 @@ func (c Currency) Major(m Money) string {
 	return s
 }
 
-// Short renders m compactly for dense tables: $12k, $1.2M, $950.
+// Abbrev renders m compactly for dense tables: $950, $1.2k, $12k, $1.2M,
+// $3.4B. It rounds half away from zero ($1,250 is $1.3k, never $1.2k) and
+// picks the unit after rounding, so $999,600 is $1.0M, never $1000k; the
+// sign goes before the symbol (-$1.2k). It replaces Short, which rounds
+// half to even and can print $1000k: callers switch when their golden
+// files are updated.
+func (c Currency) Abbrev(m Money) string {
+	v := int64(m)
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	u := c.Unit()
+	var s string
+	switch {
+	case roundDiv(v, u) < 1000:
+		s = strconv.FormatInt(roundDiv(v, u), 10)
+	case roundDiv(v, u*100) < 100:
+		s = tenths(roundDiv(v, u*100)) + "k"
+	case roundDiv(v, u*1000) < 1000:
+		s = strconv.FormatInt(roundDiv(v, u*1000), 10) + "k"
+	case roundDiv(v, u*100_000) < 10_000:
+		s = tenthsKept(roundDiv(v, u*100_000)) + "M"
+	default:
+		s = tenthsKept(roundDiv(v, u*100_000_000)) + "B"
+	}
+	return sign + c.Symbol + s
+}
+
+// roundDiv is v/d rounded half away from zero, for v ≥ 0 and d > 0.
+func roundDiv(v, d int64) int64 { return v/d + (v%d*2)/d }
+
+// tenthsKept renders n tenths as "1.2" or "1.0": millions and billions
+// keep their decimal ("$1.0M", as issue 9 words it).
+func tenthsKept(n int64) string {
+	return strconv.FormatInt(n/10, 10) + "." + strconv.FormatInt(n%10, 10)
+}
+
+// tenths renders n tenths as "1.2", or "5" for a whole number.
+func tenths(n int64) string {
+	if n%10 == 0 {
+		return strconv.FormatInt(n/10, 10)
+	}
+	return strconv.FormatInt(n/10, 10) + "." + strconv.FormatInt(n%10, 10)
+}
+
+// Short renders m compactly the old way (see Abbrev, which supersedes it).
 func (c Currency) Short(m Money) string {
 	neg := m < 0
 	v := float64(m) / float64(c.Unit())
@@ -131,4 +177,31 @@ func groupThousands(s string) string {
 		b.WriteString(s[i : i+3])
 	}
 	return b.String()
+}
+
+// ParsePlain reads an amount written by Plain (12000.50, -3.5, 7): event
+// history keeps amounts this way.
+func (c Currency) ParsePlain(s string) (Money, error) {
+	in := strings.TrimSpace(s)
+	bad := Errorf(EINVALID, "amount %q is not a plain amount such as 12000.50", s)
+	neg := strings.HasPrefix(in, "-")
+	in = strings.TrimPrefix(in, "-")
+	whole, frac, _ := strings.Cut(in, ".")
+	if whole == "" || len(frac) > c.Decimals || strings.Trim(whole+frac, "0123456789") != "" {
+		return 0, bad
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w > (1<<62)/c.Unit() {
+		return 0, bad
+	}
+	frac += strings.Repeat("0", c.Decimals-len(frac))
+	var f int64
+	if frac != "" {
+		f, _ = strconv.ParseInt(frac, 10, 64)
+	}
+	m := w*c.Unit() + f
+	if neg {
+		m = -m
+	}
+	return Money(m), nil
 }

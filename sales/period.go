@@ -14,18 +14,24 @@ const (
 	Month PeriodKind = iota + 1
 	Quarter
 	Year
+	// Week is Monday to Sunday, for activity goals only. Contract: "plus
+	// week (Mon-Sun) for activities."
+	Week
 )
 
-// Period is a calendar month, quarter or year in a time zone: [Start, End).
+// Period is a calendar month, quarter, year or ISO week in a time zone:
+// [Start, End).
 type Period struct {
 	Kind  PeriodKind
-	Year  int
-	Index int // month 1-12, quarter 1-4, 0 for a year
+	Year  int // the ISO year for a week
+	Index int // month 1-12, quarter 1-4, ISO week 1-53, 0 for a year
 }
 
-// Key renders the canonical key: 2026-11, 2026-Q4, 2026.
+// Key renders the canonical key: 2026-11, 2026-Q4, 2026, 2026-W49.
 func (p Period) Key() string {
 	switch p.Kind {
+	case Week:
+		return fmt.Sprintf("%04d-W%02d", p.Year, p.Index)
 	case Month:
 		return fmt.Sprintf("%04d-%02d", p.Year, p.Index)
 	case Quarter:
@@ -37,9 +43,12 @@ func (p Period) Key() string {
 
 func (p Period) String() string { return p.Key() }
 
-// Label renders a human name: November 2026, Q4 2026, 2026.
+// Label renders a human name: November 2026, Q4 2026, 2026, week of 30 Nov 2026.
 func (p Period) Label() string {
 	switch p.Kind {
+	case Week:
+		f := p.FirstDay()
+		return fmt.Sprintf("week of %d %s %d", f.Day(), f.Month().String()[:3], f.Year())
 	case Month:
 		return fmt.Sprintf("%s %d", time.Month(p.Index), p.Year)
 	case Quarter:
@@ -49,30 +58,50 @@ func (p Period) Label() string {
 	}
 }
 
-// Start is the first instant of the period in loc.
-func (p Period) Start(loc *time.Location) time.Time {
+// FirstDay is the period's first civil day.
+func (p Period) FirstDay() Date {
 	switch p.Kind {
 	case Month:
-		return time.Date(p.Year, time.Month(p.Index), 1, 0, 0, 0, 0, loc)
+		return MakeDate(p.Year, time.Month(p.Index), 1)
 	case Quarter:
-		return time.Date(p.Year, time.Month(3*(p.Index-1)+1), 1, 0, 0, 0, 0, loc)
+		return MakeDate(p.Year, time.Month(3*(p.Index-1)+1), 1)
+	case Week:
+		// ISO week 1 holds 4 January; weeks start on Monday.
+		jan4 := MakeDate(p.Year, time.January, 4)
+		monday := jan4.AddDays(-((int(jan4.Weekday()) + 6) % 7))
+		return monday.AddDays(7 * (p.Index - 1))
 	default:
-		return time.Date(p.Year, 1, 1, 0, 0, 0, 0, loc)
+		return MakeDate(p.Year, time.January, 1)
 	}
 }
 
-// End is the first instant after the period in loc.
-func (p Period) End(loc *time.Location) time.Time {
-	s := p.Start(loc)
+// LastDay is the period's last civil day (included in the period).
+func (p Period) LastDay() Date {
+	f := p.FirstDay()
 	switch p.Kind {
 	case Month:
-		return s.AddDate(0, 1, 0)
+		return MakeDate(f.Year(), f.Month()+1, 0)
 	case Quarter:
-		return s.AddDate(0, 3, 0)
+		return MakeDate(f.Year(), f.Month()+3, 0)
+	case Week:
+		return f.AddDays(6)
 	default:
-		return s.AddDate(1, 0, 0)
+		return MakeDate(f.Year(), time.December, 31)
 	}
 }
+
+// ContainsDate reports whether civil date d is one of the period's days,
+// with no zone conversion. Contract: "changing SALESBOT_TIMEZONE never
+// moves it to another day or period."
+func (p Period) ContainsDate(d Date) bool {
+	return !d.IsZero() && !d.Before(p.FirstDay()) && !d.After(p.LastDay())
+}
+
+// Start is the first instant of the period in loc.
+func (p Period) Start(loc *time.Location) time.Time { return p.FirstDay().Start(loc) }
+
+// End is the first instant after the period in loc.
+func (p Period) End(loc *time.Location) time.Time { return p.LastDay().End(loc) }
 
 // Previous is the period of the same kind just before p.
 func (p Period) Previous() Period {
@@ -91,7 +120,7 @@ func (p Period) Elapsed(now time.Time, loc *time.Location) float64 {
 	return float64(now.Sub(s)) / float64(e.Sub(s))
 }
 
-// Contains reports whether t falls in the period.
+// Contains reports whether instant t falls in the period in loc.
 func (p Period) Contains(t time.Time, loc *time.Location) bool {
 	return !t.Before(p.Start(loc)) && t.Before(p.End(loc))
 }
@@ -104,9 +133,17 @@ func PeriodOf(k PeriodKind, t time.Time, loc *time.Location) Period {
 		return Period{Kind: Month, Year: t.Year(), Index: int(t.Month())}
 	case Quarter:
 		return Period{Kind: Quarter, Year: t.Year(), Index: (int(t.Month())-1)/3 + 1}
+	case Week:
+		y, w := t.ISOWeek()
+		return Period{Kind: Week, Year: y, Index: w}
 	default:
 		return Period{Kind: Year, Year: t.Year()}
 	}
+}
+
+// PeriodOfDate is the period of kind k that contains civil date d.
+func PeriodOfDate(k PeriodKind, d Date) Period {
+	return PeriodOf(k, d.noon(), time.UTC)
 }
 
 // PeriodForms is the help text for periods.
@@ -155,28 +192,40 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 	return Period{Kind: Month, Year: y, Index: m}, nil
 }
 
-// ParsePeriodKey parses a canonical key (as produced by Key) with no
-// relative forms.
-func ParsePeriodKey(key string) (Period, error) {
-	switch strings.ToLower(key) {
-	case "month", "quarter", "year", "this-month", "this-quarter", "this-year", "mtd", "qtd", "ytd", "q", "y":
-		return Period{}, Errorf(EINVALID, "period key %q is relative", key)
+// ActivityPeriodForms is the help text for activity-goal periods.
+const ActivityPeriodForms = "week, month, YYYY-Www (2026-W49) or YYYY-MM (2026-11)"
+
+// ParseActivityPeriod reads the periods of activity goals: everything
+// ParsePeriod reads plus week (the current Monday-Sunday week at now in
+// loc) and YYYY-Www. Quotas stay on months, quarters and years, so
+// ParsePeriod itself refuses weeks.
+func ParseActivityPeriod(s string, now time.Time, loc *time.Location) (Period, error) {
+	in := strings.TrimSpace(s)
+	l := strings.ToLower(in)
+	switch {
+	case l == "week" || l == "this-week" || l == "wtd" || l == "w":
+		return PeriodOf(Week, now, loc), nil
+	case len(l) == 8 && l[4] == '-' && l[5] == 'w':
+		y, err1 := strconv.Atoi(l[:4])
+		w, err2 := strconv.Atoi(l[6:])
+		if err1 == nil && err2 == nil && y >= 1970 && y <= 9999 && w >= 1 && w <= 53 {
+			p := Period{Kind: Week, Year: y, Index: w}
+			if PeriodOfDate(Week, p.FirstDay()) == p { // week 53 exists only in some years
+				return p, nil
+			}
+		}
+		return Period{}, Errorf(EINVALID, "week %q is not valid: use %s", in, ActivityPeriodForms)
 	}
-	return ParsePeriod(key, time.Time{}, time.UTC)
+	return ParsePeriod(s, now, loc)
 }
 
-// WorkingDaysLeft counts Monday–Friday days from now (inclusive of today
-// when it is a working day) to the end of the period, in loc.
-func (p Period) WorkingDaysLeft(now time.Time, loc *time.Location) int {
-	end := p.End(loc)
-	d := now.In(loc)
-	d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-	n := 0
-	for d.Before(end) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n++
-		}
-		d = d.AddDate(0, 0, 1)
+// ParsePeriodKey parses a canonical key (as produced by Key, weeks
+// included) with no relative forms.
+func ParsePeriodKey(key string) (Period, error) {
+	switch strings.ToLower(key) {
+	case "month", "quarter", "year", "this-month", "this-quarter", "this-year", "mtd", "qtd", "ytd", "q", "y",
+		"week", "this-week", "wtd", "w":
+		return Period{}, Errorf(EINVALID, "period key %q is relative", key)
 	}
-	return n
+	return ParseActivityPeriod(key, time.Time{}, time.UTC)
 }
