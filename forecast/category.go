@@ -59,8 +59,8 @@ type Categorizer struct {
 // stages this is the contract's table: Negotiation commit, Proposal best case,
 // Prospecting and Qualified pipeline. A single open stage is pipeline: nothing
 // is committed until someone says so. Won and lost stages are closed.
-func NewCategorizer(ss sales.StageSet) Categorizer {
-	var c Categorizer
+func NewCategorizer(ss sales.StageSet) *Categorizer {
+	c := &Categorizer{}
 	var probs []int
 	seen := map[int]bool{}
 	for _, s := range ss.Stages {

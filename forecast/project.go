@@ -263,4 +263,3 @@ func minClosed(o Options) int {
 	}
 	return DefaultMinClosed
 }
-

@@ -1,0 +1,37 @@
+package forecast_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/forecast"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// BenchmarkProject forecasts a quarter for 1,000 reps over 1M deals; the
+// Scan sub-benchmark is the baseline: one plain loop over the same slice.
+func BenchmarkProject(b *testing.B) {
+	c := genConfig{Start: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), Days: 3 * 365, PerYear: 1_000_000.0 / 3, WinRate: 0.4, CycleDays: 40, Seed: 1}
+	h := generate(c)
+	for i := range h {
+		h[i].Owner = sales.PersonID(1 + i%1000)
+	}
+	q := sales.Period{Kind: sales.Quarter, Year: 2025, Index: 4}
+	asOf := q.Start(time.UTC)
+	b.Run("Project", func(b *testing.B) {
+		for b.Loop() {
+			forecast.Project(h, q, asOf, forecast.Options{Stages: sales.DefaultStages()})
+		}
+	})
+	b.Run("Scan", func(b *testing.B) {
+		for b.Loop() {
+			var won sales.Money
+			for i := range h {
+				if h[i].Outcome == forecast.Won {
+					won += h[i].WonAmount()
+				}
+			}
+			_ = won
+		}
+	})
+}
