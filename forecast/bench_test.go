@@ -8,8 +8,9 @@ import (
 	"github.com/salesbot/salesbot/sales"
 )
 
-// BenchmarkProject forecasts a quarter for 1,000 reps over 1M deals; the
-// Scan sub-benchmark is the baseline: one plain loop over the same slice.
+// BenchmarkProject forecasts a quarter over 1M deals of 1,000 reps: the
+// team (Project) and every rep at once (ProjectBy). The Scan sub-benchmark
+// is the baseline: one plain loop over the same slice summing won amounts.
 func BenchmarkProject(b *testing.B) {
 	c := genConfig{Start: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), Days: 3 * 365, PerYear: 1_000_000.0 / 3, WinRate: 0.4, CycleDays: 40, Seed: 1}
 	h := generate(c)
@@ -21,6 +22,14 @@ func BenchmarkProject(b *testing.B) {
 	b.Run("Project", func(b *testing.B) {
 		for b.Loop() {
 			forecast.Project(h, q, asOf, forecast.Options{Stages: sales.DefaultStages()})
+		}
+	})
+	b.Run("ProjectBy", func(b *testing.B) {
+		for b.Loop() {
+			m := forecast.Learn(h, q, asOf, forecast.Options{Stages: sales.DefaultStages()})
+			if got := len(forecast.ProjectBy(m, func(d *forecast.Deal) sales.PersonID { return d.Owner })); got != 1000 {
+				b.Fatalf("%d reps", got)
+			}
 		}
 	})
 	b.Run("Scan", func(b *testing.B) {

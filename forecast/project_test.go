@@ -125,3 +125,29 @@ func TestDealTimelines(t *testing.T) {
 		t.Error("open, won amount or close date as of is wrong")
 	}
 }
+
+func TestProjectByMatchesProject(t *testing.T) {
+	c := genConfig{Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Days: 2 * 365, PerYear: 3000, WinRate: 0.4, CycleDays: 40, Seed: 4}
+	h := generate(c)
+	q := sales.Period{Kind: sales.Quarter, Year: 2025, Index: 3}
+	asOf := at(2025, 8, 12, 0)
+	o := forecast.Options{Stages: sales.DefaultStages(), Quota: 1_000_000_00, HasQuota: true}
+	m := forecast.Learn(h, q, asOf, o)
+	by := forecast.ProjectBy(m, func(d *forecast.Deal) sales.PersonID { return d.Owner })
+	if len(by) != 20 {
+		t.Fatalf("%d reps, want 20", len(by))
+	}
+	var won, open sales.Money
+	for rep, got := range by {
+		want := m.Project(func(d *forecast.Deal) bool { return d.Owner == rep })
+		if got.Predicted != want.Predicted || got.Low != want.Low || got.High != want.High || len(got.Slipped) != len(want.Slipped) {
+			t.Errorf("rep %d: ProjectBy %d [%d,%d], Project %d [%d,%d]", rep, got.Predicted, got.Low, got.High, want.Predicted, want.Low, want.High)
+		}
+		won += got.WonToDate
+		open += got.Totals.OpenCommit
+	}
+	team := forecast.Project(h, q, asOf, o)
+	if team.Fallback || won != team.WonToDate || open != team.Totals.OpenCommit {
+		t.Errorf("team won %d commit %d slipped %d (fallback %v), reps sum to %d %d", team.WonToDate, team.Totals.OpenCommit, len(team.Slipped), team.Fallback, won, open)
+	}
+}
