@@ -22,7 +22,11 @@ type genConfig struct {
 	// dates on open deals (a close date appears when the deal closes) and
 	// amounts known only once won.
 	Maven bool
-	Seed  uint64
+	// CloseFrom drops the deals that closed before it, as a sample cut to
+	// one year of closes does (Maven's closes start on 2017-03-01, its
+	// engage dates on 2016-10-20).
+	CloseFrom time.Time
+	Seed      uint64
 }
 
 func mavenStages() sales.StageSet {
@@ -53,7 +57,10 @@ func generate(c genConfig) []forecast.Deal {
 		rate := c.PerYear / 365 * (1 + c.Season*math.Sin(2*math.Pi*float64(d0.YearDay())/365)) * f
 		for n := poisson(rng, rate); n > 0; n-- {
 			id++
-			out = append(out, oneDeal(rng, c, id, d0.Add(time.Duration(rng.Int64N(int64(24*time.Hour)))), end))
+			d := oneDeal(rng, c, id, d0.Add(time.Duration(rng.Int64N(int64(24*time.Hour)))), end)
+			if d.Outcome == forecast.Open || !d.ClosedAt.Before(c.CloseFrom) {
+				out = append(out, d)
+			}
 		}
 	}
 	return out

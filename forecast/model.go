@@ -42,6 +42,7 @@ type Model struct {
 	meanWon          float64
 	closed           int
 	firstBirth       int64 // earliest created instant in the cohort, 0 none
+	firstClose       int64 // earliest close in the lookback, 0 none
 	units            [][2]int64
 	unitDays         []int
 	unit             string
@@ -72,7 +73,8 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 	won := make([]float64, maxAge+1)
 	lost := make([]float64, maxAge+1)
 	gone := make([]float64, maxAge+1) // censored
-	var cohort, wonN, wonSum float64
+	var wonN, wonSum float64
+	var births []int64
 	var stWon, stClosed [256]float64
 	var firstClose time.Time
 	var ages []int
@@ -119,7 +121,7 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 		if d.Created.IsZero() || d.Created.Before(lbStart) || d.Created.After(asOf) {
 			continue
 		}
-		cohort++
+		births = append(births, f.created)
 		if m.firstBirth == 0 || f.created < m.firstBirth {
 			m.firstBirth = f.created
 		}
@@ -141,11 +143,23 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 	}
 	// Aalen-Johansen: the chance of a win by each age with open deals
 	// counted as censored, so a short history does not pretend that slow
-	// deals never win.
+	// deals never win. A deal enters the risk set at the age it had when
+	// the history's first close happened: before that no close could have
+	// been seen (a sample that starts its closes later than its deals
+	// would otherwise teach that young deals never close).
+	enter := make([]float64, maxAge+1)
+	for _, b := range births {
+		e := 0
+		if !firstClose.IsZero() && firstClose.Unix() > b {
+			e = clampAge(time.Duration(firstClose.Unix()-b)*time.Second, maxAge)
+		}
+		enter[e]++
+	}
 	m.cif = make([]float64, maxAge+1)
 	m.surv = make([]float64, maxAge+1)
-	s, atRisk := 1.0, cohort
+	s, atRisk := 1.0, 0.0
 	for k := 0; k < maxAge; k++ {
+		atRisk += enter[k]
 		m.surv[k] = s
 		m.cif[k+1] = m.cif[k]
 		if atRisk > 0 {
@@ -170,6 +184,9 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 		for id := range m.lift {
 			m.lift[id] = (stWon[id] + shrink*overall) / (stClosed[id] + shrink) / overall
 		}
+	}
+	if !firstClose.IsZero() {
+		m.firstClose = firstClose.Unix()
 	}
 	m.pickUnits(firstClose, lbStart, loc)
 	switch {
@@ -240,14 +257,16 @@ func (m *Model) winWithin(created, t int64, horizon int) float64 {
 	return math.Max(0, math.Min(1, p))
 }
 
-// span is the days over which deals created before t are counted for the
-// run rate: recentDays, or since the first deal when the history is younger.
+// rateFrom is where the run-rate window before t starts: recentDays
+// back, but not before the first deal nor before the first close (until
+// then a sample holds only the deals that lived to its first close).
+func (m *Model) rateFrom(t int64) int64 {
+	return max(t-recentDays*86400, m.firstBirth, m.firstClose)
+}
+
+// span is the length in days of the run-rate window before t.
 func (m *Model) span(t int64) float64 {
-	from := t - recentDays*86400
-	if m.firstBirth != 0 && m.firstBirth > from {
-		return math.Max(1, float64(t-m.firstBirth)/86400)
-	}
-	return recentDays
+	return float64(t-m.rateFrom(t)) / 86400
 }
 
 // newDeals is the expected won amount from deals created in the next
@@ -255,6 +274,9 @@ func (m *Model) span(t int64) float64 {
 // times the mean won amount times, for each day, the chance a deal created
 // then wins before the end.
 func (m *Model) newDeals(createdBefore float64, t int64, horizon int) float64 {
+	if m.span(t) < 1 {
+		return 0
+	}
 	return createdBefore / m.span(t) * m.meanWon * m.cumCIF(horizon)
 }
 

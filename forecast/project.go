@@ -165,7 +165,7 @@ func (m *Model) addUnits(a *acc, f *fact) {
 		if f.outcome == Won && f.closed >= su && f.closed < eu {
 			a.actual[u] += float64(f.won)
 		}
-		if f.created != 0 && f.created < su && f.created >= su-recentDays*86400 {
+		if f.created != 0 && f.created < su && f.created >= m.rateFrom(su) {
 			a.createdBefore[u]++
 		}
 		if f.openAt(su) {
@@ -179,7 +179,7 @@ func (m *Model) add(a *acc, f *fact) {
 	asOf := m.asOf.Unix()
 	m.addUnits(a, f)
 	if !m.fallback {
-		if f.created != 0 && f.created < asOf && f.created >= asOf-recentDays*86400 {
+		if f.created != 0 && f.created < asOf && f.created >= m.rateFrom(asOf) {
 			a.recent++
 		}
 	}
@@ -238,7 +238,7 @@ func (a *acc) ratios(m *Model) []float64 {
 	var out []float64
 	for u, w := range m.units {
 		exp := a.expected[u] + m.newDeals(a.createdBefore[u], w[0], m.unitDays[u])
-		if exp > 0 {
+		if exp > 0 && m.span(w[0]) >= 1 {
 			out = append(out, a.actual[u]/exp)
 		}
 	}

@@ -81,16 +81,19 @@ func TestProjectHistoryTerms(t *testing.T) {
 	h = append(h, openDeal(99, at(2026, 3, 31, 12), 1, 1000))
 	q2 := sales.Period{Kind: sales.Quarter, Year: 2026, Index: 2}
 	pr := forecast.Project(h, q2, at(2026, 4, 1, 0), forecast.Options{Stages: sales.DefaultStages(), MinUnits: 1, MinClosed: 1, Quota: 20000, HasQuota: true})
-	// By hand. Age curve: 21 at risk at age 0, X censored there, 10 of the
-	// remaining 20 won at age 10: P(win by age j) = 0.5 for j > 10, else 0.
-	// X (age 0, 91 days left): 0.5 × 1000 = 500.
-	// New deals: 21 created since the first birth (59 days) × mean won 2000
-	// × Σ_{j=1..91} P(win by j) = 81 × 0.5 → 21/59 × 2000 × 40.5.
+	// By hand. Age curve: the first close is Feb 11, so the February batch
+	// enters the risk set at age 10 (delayed entry); at age 0 the March
+	// batch and X are at risk (11), X is censored there; at age 10 the
+	// February batch joins: 20 at risk, 10 won. P(win by age j) = 0.5 for
+	// j > 10, else 0. X (age 0, 91 days left): 0.5 × 1000 = 500.
+	// New deals: the run-rate window starts at the first close (Feb 11):
+	// 11 created in the 49 days to Apr 1 × mean won 2000 × Σ_{j=1..91}
+	// P(win by j) = 81 × 0.5 → 11/49 × 2000 × 40.5.
 	// The one past unit, March: actual 5 × 2000 = 10000; expected: the
-	// March batch open at Mar 1, 10 × 0.5 × 2000 = 10000, plus new deals
-	// 10 (Feb batch) / 28 days × 2000 × (21 × 0.5) = 7500; ratio 4/7.
-	calib := 10000.0 / 17500
-	open, fresh := 500.0, 21.0/59*2000*40.5
+	// March batch open at Mar 1, 10 × 0.5 × 2000 = 10000, plus no deals
+	// created between Feb 11 and Mar 1; ratio 1.
+	calib := 1.0
+	open, fresh := 500.0, 11.0/49*2000*40.5
 	if pr.Fallback || pr.Units != 1 || pr.Unit != "month" || math.Abs(pr.Calibration-calib) > 1e-9 {
 		t.Fatalf("fallback %v (%s) units %d %s calibration %v, want 1 month %v", pr.Fallback, pr.Reason, pr.Units, pr.Unit, pr.Calibration, calib)
 	}
