@@ -1,0 +1,79 @@
+package forecast
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+)
+
+// BacktestRow is how the method did on one past period: predicted as of
+// day N of the period from what was known then, against the actual won.
+type BacktestRow struct {
+	Period                       sales.Period
+	AsOf                         time.Time
+	Predicted, Low, High, Actual sales.Money
+	Fallback                     bool
+	Reason                       string
+}
+
+// Backtest replays Project on each period as of the start of its day
+// asOfDay (1 = the first day) in o.Loc, seeing only what was known then,
+// and compares with what was won in the period. asOfDay must fall inside
+// every period.
+func Backtest(h []Deal, periods []sales.Period, asOfDay int, o Options) ([]BacktestRow, error) {
+	loc := o.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	rows := make([]BacktestRow, 0, len(periods))
+	for _, p := range periods {
+		start, end := p.Start(loc), p.End(loc)
+		asOf := start.AddDate(0, 0, asOfDay-1)
+		if asOfDay < 1 || !asOf.Before(end) {
+			return nil, sales.Errorf(sales.EINVALID, "as-of day %d is not inside %s: use a day from 1 to %d", asOfDay, p.Label(), int(end.Sub(start)/day))
+		}
+		pr := Project(h, p, asOf, o)
+		row := BacktestRow{Period: p, AsOf: asOf, Predicted: pr.Predicted, Low: pr.Low, High: pr.High,
+			Fallback: pr.Fallback, Reason: pr.Reason}
+		for i := range h {
+			d := &h[i]
+			if d.Outcome == Won && !d.ClosedAt.Before(start) && d.ClosedAt.Before(end) && (o.Select == nil || o.Select(d)) {
+				row.Actual += d.WonAmount()
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// MedianAPE is the median of |predicted − actual| / actual over the rows
+// with a positive actual; n/a when there are none.
+func MedianAPE(rows []BacktestRow) sales.Num {
+	var e []float64
+	for _, r := range rows {
+		if r.Actual > 0 {
+			e = append(e, math.Abs(float64(r.Predicted-r.Actual))/float64(r.Actual))
+		}
+	}
+	if len(e) == 0 {
+		return sales.Num{}
+	}
+	sort.Float64s(e)
+	if len(e)%2 == 1 {
+		return sales.Some(e[len(e)/2])
+	}
+	return sales.Some((e[len(e)/2-1] + e[len(e)/2]) / 2)
+}
+
+// Coverage is the share of rows whose range [low, high] holds the actual.
+func Coverage(rows []BacktestRow) sales.Num {
+	in := 0
+	for _, r := range rows {
+		if r.Low <= r.Actual && r.Actual <= r.High {
+			in++
+		}
+	}
+	return sales.Div(float64(in), float64(len(rows)))
+}
