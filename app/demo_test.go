@@ -207,3 +207,20 @@ func TestRunRejectsBadToken(t *testing.T) {
 		t.Fatalf("Run = %v", err)
 	}
 }
+
+// Slack's envelope ids are unique; the emulator's were numbered from 1 in
+// every process, so a second playground session on the same file had its
+// commands dropped as redeliveries of the first one's, with no reply.
+func TestDemoTwiceOnOneFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "play.db")
+	for i, script := range []string{"/deal add Acme 5k\n", "/deal add Beta 7k\n/deal list\n"} {
+		out, code := runDemo(t, script, "--db", db)
+		if code != 0 {
+			t.Fatalf("session %d: exit %d\n%s", i+1, code, out)
+		}
+		want := []string{"Logged D-1: Acme", "Logged D-2: Beta"}[i]
+		if !strings.Contains(out, want) {
+			t.Fatalf("session %d lacks %q:\n%s", i+1, want, out)
+		}
+	}
+}

@@ -9,6 +9,8 @@
 package slacktest
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,6 +85,11 @@ type Server struct {
 	upgrader websocket.Upgrader
 	logger   *slog.Logger
 
+	// tag makes envelope and view ids unique to this emulator, as
+	// Slack's are: a second playground session on the same database
+	// must not look like a redelivery of the first one's envelopes.
+	tag string
+
 	mu     sync.Mutex
 	cond   *sync.Cond
 	log    []Record
@@ -155,6 +162,7 @@ func New(opts Options) *Server {
 		opts.Scopes = DefaultScopes
 	}
 	s := &Server{
+		tag:      newTag(),
 		opts:     opts,
 		logger:   opts.Logger,
 		users:    map[string]User{},
@@ -185,6 +193,18 @@ func New(opts Options) *Server {
 	s.base = s.srv.URL
 	return s
 }
+
+// newTag is six random upper-case hex digits.
+func newTag() string {
+	var b [3]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+// viewID is the id of the n-th modal this emulator opened.
+func (s *Server) viewID(n int) string { return fmt.Sprintf("V%s%06d", s.tag, n) }
 
 // APIURL is the Web API base URL, with the trailing slash slack-go needs.
 func (s *Server) APIURL() string { return s.base + "/api/" }
@@ -329,7 +349,7 @@ func (s *Server) OpenViews(user string) []View {
 	defer s.mu.Unlock()
 	var out []View
 	for i := 1; i <= s.n.view; i++ {
-		v, ok := s.views[fmt.Sprintf("V%06d", i)]
+		v, ok := s.views[s.viewID(i)]
 		if ok && !v.Closed && v.User == user {
 			out = append(out, *v)
 		}

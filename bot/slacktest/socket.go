@@ -317,7 +317,7 @@ func (s *Server) SendRaw(data []byte) bool {
 // newEnvelopeID allocates an envelope id; caller holds mu.
 func (s *Server) newEnvelopeID() string {
 	s.n.env++
-	return fmt.Sprintf("env-%06d", s.n.env)
+	return fmt.Sprintf("env-%s-%06d", strings.ToLower(s.tag), s.n.env)
 }
 
 // push registers and delivers a new envelope (id "" allocates one) and

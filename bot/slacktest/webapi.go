@@ -422,7 +422,7 @@ func (s *Server) viewsCall(c *Call, js map[string]json.RawMessage) (result, stri
 		}
 		t.used = true
 		s.n.view++
-		v.ID, v.User = fmt.Sprintf("V%06d", s.n.view), t.user
+		v.ID, v.User = s.viewID(s.n.view), t.user
 		v.Hash = fmt.Sprintf("h%d", s.n.view)
 		s.views[v.ID] = v
 	case "views.update":
