@@ -14,6 +14,7 @@ import (
 
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/online"
 )
 
 // Exit codes of every subcommand.
@@ -276,13 +277,13 @@ func (c *command) openForRead(ctx context.Context) (*storage.DB, error) {
 		return nil, err
 	}
 	path := f.Name()
-	_, ferr := fetchBackup(ctx, c.cfg.DB, f)
+	_, ferr := online.Fetch(ctx, c.cfg.DB, f)
 	if cerr := f.Close(); ferr == nil {
 		ferr = cerr
 	}
 	if ferr != nil {
 		_ = os.Remove(path)
-		if errors.Is(ferr, errNoControl) {
+		if errors.Is(ferr, online.ErrNoServer) {
 			return nil, err // the original "in use" error says it best
 		}
 		return nil, fmt.Errorf("read a snapshot from the running salesbot: %w", ferr)

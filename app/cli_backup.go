@@ -9,6 +9,7 @@ import (
 
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/online"
 )
 
 // BackupCmd is `salesbot backup FILE`: a consistent copy of the database
@@ -32,7 +33,7 @@ func BackupCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 func runBackup(ctx context.Context, c *command, path string, force bool) (err error) {
 	// Replacing the running salesbot's control socket (or any other
 	// special file) with a backup would break the next start's socket.
-	if sock, _ := controlSocketPath(c.cfg.DB); storage.SameFile(path, sock) {
+	if storage.SameFile(path, online.SocketPath(c.cfg.DB)) {
 		return sales.Errorf(sales.EINVALID, "backup file %s is the control socket of %s: choose another path", path, c.cfg.DB)
 	}
 	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
@@ -67,13 +68,13 @@ func backupOnline(ctx context.Context, c *command, path string) error {
 	var n int64
 	err := storage.WriteFileAtomic(path, func(w io.Writer) error {
 		var err error
-		n, err = fetchBackup(ctx, c.cfg.DB, w)
+		n, err = online.Fetch(ctx, c.cfg.DB, w)
 		return err
 	})
 	if err != nil {
 		err = fmt.Errorf("backup to %s: %w", path, err)
 	}
-	if errors.Is(err, errNoControl) {
+	if errors.Is(err, online.ErrNoServer) {
 		return sales.Errorf(sales.ECONFLICT,
 			"database %s is in use by another process, and %v: stop that process to back up, or run a salesbot that serves online backups",
 			c.cfg.DB, err)

@@ -22,6 +22,7 @@ import (
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/seed"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/online"
 )
 
 // Demo channels and people. The ids follow seed.DemoTeam.
@@ -124,7 +125,7 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 		return err
 	}
 	if d.tmpDir == "" {
-		d.stopCtl = startControl(d.db, logger)
+		d.stopCtl = online.Serve(d.db, logger)
 	}
 	if seedIt {
 		if err := d.seed(ctx, cfg.Loc); err != nil {

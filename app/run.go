@@ -18,6 +18,7 @@ import (
 	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/online"
 )
 
 // stack is the running bot: storage, the outbox, the digest scheduler,
@@ -80,7 +81,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) (err error) {
 	}()
 	// `salesbot backup` gets its online copy through this socket; it is
 	// closed before the database (defers run in reverse).
-	defer startControl(db, logger)()
+	defer online.Serve(db, logger)()
 	st, err := newStack(cfg, db, nil, logger)
 	if err != nil {
 		return err

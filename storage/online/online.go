@@ -1,4 +1,4 @@
-package app
+package online
 
 import (
 	"bufio"
@@ -24,12 +24,11 @@ import (
 	"github.com/salesbot/salesbot/storage"
 )
 
-// The control socket lets `salesbot backup` get a consistent copy from the
-// process that holds the database lock. It is a unix socket beside the
-// database (PATH.sock), 0600, so only the owner can reach it; each end also
-// checks the other's uid with the kernel (SO_PEERCRED), and a fallback
-// directory under $TMPDIR must be ours and 0700. The protocol
-// has one verb and takes nothing else from the client:
+// The control socket is a unix socket beside the database (PATH.sock),
+// 0600, so only the owner can reach it; each end also checks the other's
+// uid with the kernel (SO_PEERCRED), and a fallback directory under
+// $TMPDIR must be ours and 0700. The protocol has one verb and takes
+// nothing else from the client:
 //
 //	client: "salesbot/1 backup\n"
 //	server: frames of [uint32 big-endian length][bytes], a zero-length frame,
@@ -57,11 +56,11 @@ const (
 	controlBackups = 2
 )
 
-// controlSocketPath is where the process holding dbPath listens: PATH.sock
+// socketPath is where the process holding dbPath listens: PATH.sock
 // next to the file, or, when that is too long for a unix socket address, a
 // hashed name in a private per-user directory under os.TempDir(). Both sides
 // resolve the path the same way so `--db ./x.db` and `--db /abs/x.db` meet.
-func controlSocketPath(dbPath string) (sock string, private string) {
+func socketPath(dbPath string) (sock string, private string) {
 	p, err := filepath.Abs(dbPath)
 	if err != nil {
 		p = filepath.Clean(dbPath)
@@ -75,6 +74,13 @@ func controlSocketPath(dbPath string) (sock string, private string) {
 	sum := sha256.Sum256([]byte(p))
 	dir := filepath.Join(os.TempDir(), "salesbot-ctl-"+strconv.Itoa(os.Getuid()))
 	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".sock"), dir
+}
+
+// SocketPath is the control socket of the process holding dbPath, so a
+// command can refuse to write over it.
+func SocketPath(dbPath string) string {
+	sock, _ := socketPath(dbPath)
+	return sock
 }
 
 // The server binds in a fresh 0700 directory with a random name beside the
@@ -124,8 +130,8 @@ func checkPeer(c net.Conn, ok ...int) error {
 	return fmt.Errorf("the other end runs as uid %d", uid)
 }
 
-// controlServer serves backups of db on the control socket.
-type controlServer struct {
+// server serves backups of db on the control socket.
+type server struct {
 	db     *storage.DB
 	log    *slog.Logger
 	ln     *net.UnixListener
@@ -140,11 +146,11 @@ type controlServer struct {
 	conns map[net.Conn]struct{}
 }
 
-// startControl starts the control server for db and returns the function
+// Serve starts the control server for db and returns the function
 // that stops it (call it before closing db). A failure to listen is logged
 // and leaves the bot running: only online backup is unavailable.
-func startControl(db *storage.DB, logger *slog.Logger) (stop func()) {
-	s, err := listenControl(db, logger)
+func Serve(db *storage.DB, logger *slog.Logger) (stop func()) {
+	s, err := listen(db, logger)
 	if err != nil {
 		logger.Warn("online backup unavailable: no control socket", sales.LogKeyError, err.Error())
 		return func() {}
@@ -153,8 +159,8 @@ func startControl(db *storage.DB, logger *slog.Logger) (stop func()) {
 	return s.close
 }
 
-func listenControl(db *storage.DB, logger *slog.Logger) (*controlServer, error) {
-	path, private := controlSocketPath(db.Path)
+func listen(db *storage.DB, logger *slog.Logger) (*server, error) {
+	path, private := socketPath(db.Path)
 	if private != "" {
 		if err := os.Mkdir(private, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 			return nil, err
@@ -174,7 +180,7 @@ func listenControl(db *storage.DB, logger *slog.Logger) (*controlServer, error) 
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &controlServer{db: db, log: logger, ln: ln, path: path, ident: ident, ctx: ctx, cancel: cancel,
+	s := &server{db: db, log: logger, ln: ln, path: path, ident: ident, ctx: ctx, cancel: cancel,
 		slots: make(chan struct{}, controlBackups), conns: map[net.Conn]struct{}{}}
 	s.wg.Add(1)
 	go s.accept()
@@ -210,7 +216,7 @@ func bindPrivate(path string) (*net.UnixListener, os.FileInfo, error) {
 	return ln, ident, nil
 }
 
-func (s *controlServer) accept() {
+func (s *server) accept() {
 	defer s.wg.Done()
 	backoff := 10 * time.Millisecond
 	for {
@@ -246,7 +252,7 @@ func (s *controlServer) accept() {
 	}
 }
 
-func (s *controlServer) track(c net.Conn) bool {
+func (s *server) track(c net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ctx.Err() != nil || len(s.conns) >= controlConns {
@@ -256,7 +262,7 @@ func (s *controlServer) track(c net.Conn) bool {
 	return true
 }
 
-func (s *controlServer) untrack(c net.Conn) {
+func (s *server) untrack(c net.Conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
@@ -266,7 +272,7 @@ func (s *controlServer) untrack(c net.Conn) {
 // close stops accepting, cuts in-flight backups short (their clients see
 // no trailer and keep nothing), waits for the handlers and removes the
 // socket file.
-func (s *controlServer) close() {
+func (s *server) close() {
 	s.mu.Lock()
 	s.cancel()
 	for c := range s.conns {
@@ -280,7 +286,7 @@ func (s *controlServer) close() {
 	}
 }
 
-func (s *controlServer) serve(conn net.Conn) {
+func (s *server) serve(conn net.Conn) {
 	if err := checkPeer(conn, os.Getuid()); err != nil {
 		s.log.Warn("control socket: connection refused", sales.LogKeyError, err.Error())
 		return
@@ -317,7 +323,7 @@ func (s *controlServer) serve(conn net.Conn) {
 // backup snapshots the database to a local file first and streams that,
 // so however slowly the client reads, the read transaction (which makes
 // writes that grow the file wait) lasts only as long as a disk copy.
-func (s *controlServer) backup(fw *frameWriter) (int64, error) {
+func (s *server) backup(fw *frameWriter) (int64, error) {
 	f, size, err := s.db.Snapshot(s.ctx)
 	if err != nil {
 		return 0, err
@@ -376,16 +382,16 @@ func (f *frameWriter) finish(n int64, err error) {
 	_ = f.w.Flush()
 }
 
-// errNoControl says no process answered on the control socket.
-var errNoControl = errors.New("no control socket")
+// ErrNoServer says no process answered on the control socket.
+var ErrNoServer = errors.New("no control socket")
 
-// fetchBackup asks the process holding dbPath for a consistent copy and
+// Fetch asks the process holding dbPath for a consistent copy and
 // writes it to w. It returns the byte count only when the copy is complete.
-func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
-	path, private := controlSocketPath(dbPath)
+func Fetch(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
+	path, private := socketPath(dbPath)
 	if private != "" {
 		if err := checkPrivateDir(private); err != nil {
-			return 0, fmt.Errorf("%w: %v", errNoControl, err)
+			return 0, fmt.Errorf("%w: %v", ErrNoServer, err)
 		}
 	}
 	d := net.Dialer{Timeout: 2 * time.Second}
@@ -395,7 +401,7 @@ func fetchBackup(ctx context.Context, dbPath string, w io.Writer) (int64, error)
 		if errors.Is(err, os.ErrNotExist) {
 			reason = "it does not exist"
 		}
-		return 0, fmt.Errorf("%w at %s (%s)", errNoControl, path, reason)
+		return 0, fmt.Errorf("%w at %s (%s)", ErrNoServer, path, reason)
 	}
 	defer conn.Close()
 	// Only the database's owner (or root, or we) may answer: anyone else
