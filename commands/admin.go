@@ -229,7 +229,7 @@ func (r *run) routeManagerDigest(c Cmd) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(report.TeamOf(people, mgr.ID)) <= 1 {
+	if len(sales.TeamOf(people, mgr.ID)) <= 1 {
 		res.Lines = append(res.Lines, fmt.Sprintf("Nobody reports to %s yet: add reps with /salesbot manager @rep @%s.", mgr.Label(), mgr.Label()))
 	}
 	return res, nil
@@ -373,7 +373,7 @@ func (r *run) setManager(c Cmd) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			if report.TeamOf(people, rep.ID)[mgr.ID] {
+			if sales.TeamOf(people, rep.ID)[mgr.ID] {
 				return nil, sales.Errorf(sales.EINVALID, "%s already reports to %s (directly or through others): that would make a loop", mgr.Label(), rep.Label())
 			}
 		}
@@ -442,7 +442,7 @@ func (r *run) link(c Cmd) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		reports := len(report.TeamOf(people, existing.ID)) - 1
+		reports := len(sales.TeamOf(people, existing.ID)) - 1
 		if len(facts) > 0 || reports > 0 {
 			return nil, sales.Errorf(sales.ECONFLICT, "%s already has %d deals and %d reports in salesbot as %s: reassign those first, then link",
 				c.User.Label(), len(facts), reports, existing.ID)

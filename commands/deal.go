@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/salesbot/salesbot/report"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -558,7 +557,7 @@ func (r *run) dealList(c Cmd) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			team := report.TeamOf(people, m)
+			team := sales.TeamOf(people, m)
 			owners = make([]sales.PersonID, 0, len(team))
 			for id := range team {
 				owners = append(owners, id)

@@ -157,7 +157,7 @@ func (r *run) teamGoals(manager sales.PersonID, p sales.Period) ([]GoalView, int
 	}
 	var members map[sales.PersonID]bool
 	if manager != 0 {
-		members = report.TeamOf(people, manager)
+		members = sales.TeamOf(people, manager)
 	}
 	type row struct {
 		g    GoalView

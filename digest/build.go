@@ -268,7 +268,7 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 			maxTerr = max(maxTerr, t)
 		case ScopeTeam:
 			sub = report.Subject{Scope: sales.ScopeTeam, Manager: r.scope.Manager}
-			a.members = report.TeamOf(people, r.scope.Manager)
+			a.members = sales.TeamOf(people, r.scope.Manager)
 			m := a.members
 			a.repsOf = func(p sales.Person) bool { return m[p.ID] }
 		default:

@@ -268,7 +268,7 @@ func (s *Service) Summaries(ctx context.Context, from, to, now time.Time) ([]*Nu
 		if mgr.SlackID == "" {
 			continue
 		}
-		team := report.TeamOf(people, mgr.ID)
+		team := sales.TeamOf(people, mgr.ID)
 		sum := &NudgeSummary{Manager: mgr, From: from, To: to, Loc: s.zoneLoc(mgr)}
 		for _, p := range people {
 			if p.ID == mgr.ID || !team[p.ID] || len(byPerson[p.ID]) == 0 {

@@ -257,7 +257,7 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 			if err != nil {
 				return Measure{}, fmt.Errorf("measure: %w", err)
 			}
-			members = TeamOf(people, sub.Manager)
+			members = sales.TeamOf(people, sub.Manager)
 		}
 		err = src.ScanFacts(ctx, func(f *sales.Facts) error {
 			if members == nil || members[f.Owner] {
@@ -332,26 +332,3 @@ func QuotaOf(ctx context.Context, src Source, sub Subject, p sales.Period, membe
 	return sum, found, nil
 }
 
-// TeamOf is everyone who reports to manager, directly or indirectly, plus
-// the manager.
-func TeamOf(people []sales.Person, manager sales.PersonID) map[sales.PersonID]bool {
-	children := map[sales.PersonID][]sales.PersonID{}
-	for _, p := range people {
-		if p.Manager != 0 {
-			children[p.Manager] = append(children[p.Manager], p.ID)
-		}
-	}
-	team := map[sales.PersonID]bool{manager: true}
-	queue := []sales.PersonID{manager}
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		for _, c := range children[id] {
-			if !team[c] {
-				team[c] = true
-				queue = append(queue, c)
-			}
-		}
-	}
-	return team
-}
