@@ -1,4 +1,4 @@
-package bot
+package blocks
 
 // Block Kit rendering of digests, nudges and nudge summaries (owned by the
 // digest package's author). Every string from users (names, accounts,
