@@ -21,22 +21,6 @@ import (
 // limits: long lists are packed into few sections, clipped, and summarised
 // ("… and 12 more") instead of failing.
 
-// Block Kit limits the renderers respect.
-const (
-	maxMessageBlocks = 50
-	MaxViewBlocks    = 100
-	maxSectionText   = 3000
-	maxHeaderText    = 150
-	maxFields        = 10
-	maxFieldText     = 2000
-	maxButtonText    = 75
-	maxOptionText    = 75
-	maxOptionValue   = 150
-	MaxContextText   = 2000
-	maxFallbackText  = 3000
-	maxSelectOptions = 100
-)
-
 // Action ids shared with the digest's nudges (PLAN.md).
 const (
 	ActAdvance = "deal.advance"
