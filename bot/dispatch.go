@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/salesbot/salesbot/bot/blocks"
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
@@ -285,24 +286,24 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 	}
 	b.m.commands.WithLabelValues(rt.command, outcome).Inc()
 
-	var msg Message
+	var msg blocks.Message
 	public := false
 	switch {
 	case err != nil:
-		msg = RenderError(err)
+		msg = blocks.RenderError(err)
 	case res != nil && res.Kind == commands.KindDealForm && res.Form != nil:
 		if !rt.acked {
 			b.ack(rt.envID, nil, rt.received)
 			rt.acked = true
 		}
-		meta := ModalMeta{Channel: rt.channel}
+		meta := blocks.ModalMeta{Channel: rt.channel}
 		if rt.replace {
 			meta.ResponseURL = rt.respURL
 		}
-		if b.openModal(ctx, rt.triggerID, DealModal(res.Form, meta)) {
+		if b.openModal(ctx, rt.triggerID, blocks.DealModal(res.Form, meta)) {
 			return replied
 		}
-		msg = renderMessage(&commands.Result{Lines: []string{"The deal form could not open in time. Run /deal again, or use /deal add <account> <amount>."}})
+		msg = blocks.RenderMessage(&commands.Result{Lines: []string{"The deal form could not open in time. Run /deal again, or use /deal add <account> <amount>."}})
 	default:
 		if res.Win != nil {
 			b.celebrate(ctx, res.Win)
@@ -310,11 +311,11 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 		if res.StagesChanged {
 			b.forgetStages()
 		}
-		msg = Render(res, b.renderOptions(ctx))
+		msg = blocks.Render(res, b.renderOptions(ctx))
 		public = res.Public
 	}
 	if rt.note != "" {
-		msg = withNote(msg, rt.note)
+		msg = blocks.WithNote(msg, rt.note)
 	}
 
 	if rt.home {
@@ -359,8 +360,8 @@ type ackMessage struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-func (b *Bot) renderOptions(ctx context.Context) RenderOptions {
-	o := RenderOptions{Currency: b.cfg.Locale.Currency}
+func (b *Bot) renderOptions(ctx context.Context) blocks.RenderOptions {
+	o := blocks.RenderOptions{Currency: b.cfg.Locale.Currency}
 	for _, s := range b.stages(ctx).Stages {
 		o.Stages = append(o.Stages, s.Name)
 	}
@@ -369,7 +370,7 @@ func (b *Bot) renderOptions(ctx context.Context) RenderOptions {
 
 // respond answers through the response_url (retrying 429 and 5xx a few
 // times), or with an ephemeral message when there is none.
-func (b *Bot) respond(ctx context.Context, rt *replyTo, msg Message, respType string, replace bool) bool {
+func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, respType string, replace bool) bool {
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 	channel := rt.channel
 	switch {
@@ -421,7 +422,7 @@ const maxReplyBackoff = 30 * time.Second
 // It gives up when every way refused for good (unreachable), the entry
 // is a day old, or the bot shuts down (interrupted: the entry stays, and
 // the next start answers).
-func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg Message, respType string) replyOutcome {
+func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg blocks.Message, respType string) replyOutcome {
 	urlUntil := rt.received.Add(responseURLLife - time.Minute)
 	until := rt.received.Add(journalMaxAge)
 	useURL, useEph, useDM := rt.respURL != "", rt.channel != "" && rt.user != "", rt.user != ""
@@ -559,7 +560,7 @@ func (b *Bot) celebrate(ctx context.Context, w *commands.WinNotice) {
 	if b.cfg.WinsChannel == "" {
 		return
 	}
-	msg := RenderWin(w, b.cfg.Locale.Currency)
+	msg := blocks.RenderWin(w, b.cfg.Locale.Currency)
 	key := fmt.Sprintf("win:%s:%d", w.Deal.ID, w.Deal.ClosedAt.Unix())
 	j := outbox.Job{Kind: "win", Steps: []outbox.Step{
 		{Op: outbox.OpPost, Channel: b.cfg.WinsChannel, Text: msg.Text, Blocks: outbox.BlocksJSON(msg.Blocks)},
@@ -577,18 +578,18 @@ func (b *Bot) publishHome(ctx context.Context, userID, notice string) {
 	h, err := b.svc.Home(ctx, req)
 	var view slack.HomeTabViewRequest
 	if err != nil {
-		m := RenderError(err)
+		m := blocks.RenderError(err)
 		view = slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: m.Blocks}}
 	} else {
-		view = RenderHome(h, b.renderOptions(ctx))
+		view = blocks.RenderHome(h, b.renderOptions(ctx))
 	}
 	if notice != "" {
-		note := contextBlock("home.notice", Clip(notice, maxContextText))
-		blocks := append([]slack.Block{note}, view.Blocks.BlockSet...)
-		if len(blocks) > maxViewBlocks {
-			blocks = blocks[:maxViewBlocks]
+		note := blocks.ContextBlock("home.notice", blocks.Clip(notice, blocks.MaxContextText))
+		kit := append([]slack.Block{note}, view.Blocks.BlockSet...)
+		if len(kit) > blocks.MaxViewBlocks {
+			kit = kit[:blocks.MaxViewBlocks]
 		}
-		view.Blocks.BlockSet = blocks
+		view.Blocks.BlockSet = kit
 	}
 	err = retrySlack(ctx, 3, func(ctx context.Context) error {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
@@ -627,26 +628,26 @@ func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (text str
 		return id.String(), nil
 	}
 	switch a.ActionID {
-	case ActAdvance, ActWon, ActEdit, ActSnooze, ActPush, ActLost:
+	case blocks.ActAdvance, blocks.ActWon, blocks.ActEdit, blocks.ActSnooze, blocks.ActPush, blocks.ActLost:
 		id, err := dealArg(a.Value)
 		if err != nil {
 			return "", "", err
 		}
 		switch a.ActionID {
-		case ActAdvance:
+		case blocks.ActAdvance:
 			return "advance " + id, "", nil
-		case ActWon:
+		case blocks.ActWon:
 			return "won " + id, "", nil
-		case ActEdit:
+		case blocks.ActEdit:
 			return "edit " + id, "", nil
-		case ActSnooze:
+		case blocks.ActSnooze:
 			return "snooze " + id + " 7d", "", nil
-		case ActPush:
+		case blocks.ActPush:
 			return "close " + id + " +7d", "", nil
 		default:
 			return "", id, nil
 		}
-	case ActStage:
+	case blocks.ActStage:
 		v := a.SelectedOption.Value
 		i := strings.IndexByte(v, '|')
 		if i < 0 {
@@ -661,9 +662,9 @@ func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (text str
 			return "", id, nil
 		}
 		return "stage " + id + " " + stage, "", nil
-	case ActLog:
+	case blocks.ActLog:
 		return "", "", nil
-	case ActPage:
+	case blocks.ActPage:
 		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Value), "/deal"))
 		if !strings.HasPrefix(strings.ToLower(t), "list") {
 			return "", "", sales.Errorf(sales.EINVALID, "that page button is malformed")
@@ -686,7 +687,7 @@ func (b *Bot) onBlockAction(ctx context.Context, envID string, cb slack.Interact
 		user: cb.User.ID, triggerID: cb.TriggerID, home: cb.Container.Type == "view" && cb.View.Type == slack.VTHomeTab,
 		command: "action " + a.ActionID}
 	// A button on a deal card or a page button updates that message in place.
-	rt.replace = strings.HasPrefix(a.BlockID, "deal:") || a.ActionID == ActPage
+	rt.replace = strings.HasPrefix(a.BlockID, "deal:") || a.ActionID == blocks.ActPage
 
 	text, lost, err := b.actionCommand(ctx, a)
 	if err != nil {
@@ -700,11 +701,11 @@ func (b *Bot) onBlockAction(ctx context.Context, envID string, cb slack.Interact
 		if !m.first {
 			return
 		}
-		meta := ModalMeta{Channel: channel}
+		meta := blocks.ModalMeta{Channel: channel}
 		if rt.replace {
 			meta.ResponseURL = cb.ResponseURL
 		}
-		if !b.openModal(ctx, cb.TriggerID, LostModal(lost, meta)) {
+		if !b.openModal(ctx, cb.TriggerID, blocks.LostModal(lost, meta)) {
 			b.deliver(ctx, rt, nil, sales.Errorf(sales.EINVALID, "the form could not open in time; use /deal lost %s <reason>", lost))
 		}
 		return
@@ -723,7 +724,7 @@ func (b *Bot) onBlockAction(ctx context.Context, envID string, cb slack.Interact
 }
 
 // formInput reads the deal modal's state.
-func formInput(v slack.View, meta ModalMeta) commands.FormInput {
+func formInput(v slack.View, meta blocks.ModalMeta) commands.FormInput {
 	var in commands.FormInput
 	if v.State == nil {
 		return in
@@ -731,12 +732,12 @@ func formInput(v slack.View, meta ModalMeta) commands.FormInput {
 	get := func(block string) slack.BlockAction {
 		return v.State.Values[block][block]
 	}
-	in.Account = get(fieldAccount).Value
-	in.Amount = get(fieldAmount).Value
-	in.Stage = get(fieldStage).SelectedOption.Value
-	in.CloseDate = get(fieldClose).SelectedDate
-	in.OwnerSlack = get(fieldOwner).SelectedUser
-	t := get(fieldTerritory)
+	in.Account = get(blocks.FieldAccount).Value
+	in.Amount = get(blocks.FieldAmount).Value
+	in.Stage = get(blocks.FieldStage).SelectedOption.Value
+	in.CloseDate = get(blocks.FieldClose).SelectedDate
+	in.OwnerSlack = get(blocks.FieldOwner).SelectedUser
+	t := get(blocks.FieldTerritory)
 	in.Territory = t.SelectedOption.Value
 	if in.Territory == "" {
 		in.Territory = t.Value
@@ -769,12 +770,12 @@ func fieldErrors(errs map[string]string, v slack.View, fallbackField string) map
 	have := inputBlocks(v)
 	out := map[string]string{}
 	for k, msg := range errs {
-		msg = Clip(Escape(msg), 300)
+		msg = blocks.Clip(blocks.Escape(msg), 300)
 		if !have[k] {
 			k = fallbackField
 		}
 		if prev, ok := out[k]; ok {
-			msg = Clip(prev+" "+msg, 300)
+			msg = blocks.Clip(prev+" "+msg, 300)
 		}
 		out[k] = msg
 	}
@@ -782,7 +783,7 @@ func fieldErrors(errs map[string]string, v slack.View, fallbackField string) map
 }
 
 func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.InteractionCallback, received time.Time) {
-	meta := decodeMeta(cb.View.PrivateMetadata)
+	meta := blocks.DecodeMeta(cb.View.PrivateMetadata)
 	// A modal's writes are keyed by the view, not the envelope: pressing
 	// Submit again after a slow or lost answer is a new envelope for the
 	// same form, and must not log the deal twice. A rejected submission
@@ -795,21 +796,21 @@ func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.Inter
 	rt := &replyTo{envID: envID, received: received, respURL: meta.ResponseURL, replace: meta.ResponseURL != "",
 		channel: meta.Channel, user: cb.User.ID, home: meta.Channel == "" && meta.ResponseURL == ""}
 	var w *work
-	fallbackField := fieldAccount
+	fallbackField := blocks.FieldAccount
 	switch cb.View.CallbackID {
-	case CallbackDealForm:
+	case blocks.CallbackDealForm:
 		rt.command = "modal deal"
 		in := formInput(cb.View, meta)
 		creq := b.request(ctx, "/deal", "", cb.User.ID, cb.User.Name, meta.Channel)
 		w = b.start(func() (*commands.Result, map[string]string, error) {
 			return b.svc.SubmitDealForm(ictx, creq, in)
 		})
-	case CallbackLost:
+	case blocks.CallbackLost:
 		rt.command = "modal lost"
-		fallbackField = fieldReason
+		fallbackField = blocks.FieldReason
 		reason := ""
 		if cb.View.State != nil {
-			reason = cb.View.State.Values[fieldReason][fieldReason].Value
+			reason = cb.View.State.Values[blocks.FieldReason][blocks.FieldReason].Value
 		}
 		text := strings.TrimSpace("lost " + meta.Deal + " " + strings.ReplaceAll(reason, "\n", " "))
 		creq := b.request(ctx, "/deal", text, cb.User.ID, cb.User.Name, meta.Channel)
@@ -865,8 +866,8 @@ func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.Inter
 		errs := w.errs
 		if w.err != nil && sales.ErrorCode(w.err) != sales.EINTERNAL {
 			field := fallbackField
-			if sales.ErrorCode(w.err) == sales.EFORBIDDEN && inputBlocks(cb.View)[fieldOwner] {
-				field = fieldOwner
+			if sales.ErrorCode(w.err) == sales.EFORBIDDEN && inputBlocks(cb.View)[blocks.FieldOwner] {
+				field = blocks.FieldOwner
 			}
 			errs = map[string]string{field: sales.ErrorMessage(w.err)}
 		}
@@ -886,7 +887,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.Inter
 
 func joinErrs(m map[string]string) string {
 	var parts []string
-	for _, k := range []string{fieldAccount, fieldAmount, fieldStage, fieldClose, fieldOwner, fieldTerritory} {
+	for _, k := range []string{blocks.FieldAccount, blocks.FieldAmount, blocks.FieldStage, blocks.FieldClose, blocks.FieldOwner, blocks.FieldTerritory} {
 		if v, ok := m[k]; ok {
 			parts = append(parts, k+": "+v)
 		}
@@ -921,7 +922,7 @@ func (b *Bot) onEventsAPI(ctx context.Context, req *socketmode.Request, ev slack
 		if thread == "" {
 			thread = e.TimeStamp
 		}
-		msg := helpReply()
+		msg := blocks.HelpReply()
 		j := outbox.Job{Kind: "mention", Steps: []outbox.Step{{Op: outbox.OpPost, Channel: e.Channel, ThreadTS: thread, Text: msg.Text,
 			Blocks: outbox.BlocksJSON(msg.Blocks)}}}
 		if err := b.out.Enqueue(ctx, "mention:"+ids[len(ids)-1], j); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/salesbot/salesbot/bot/blocks"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -186,7 +187,7 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 	if age < responseURLLife-time.Minute {
 		rt.respURL = e.ResponseURL
 	}
-	said := "`" + EscClipMd(e.Command+" "+e.Text, 200) + "`"
+	said := "`" + blocks.EscClipMd(e.Command+" "+e.Text, 200) + "`"
 	if j.Pending {
 		// Acked, never committed: running it now, maybe hours later,
 		// could surprise; saying so lets the user decide.
@@ -194,7 +195,7 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 			sales.LogKeyCommand, name)
 		b.m.commands.WithLabelValues(name, "not_saved").Inc()
 		text := "Not saved: salesbot restarted before it could log " + said + ". Nothing was changed; please run it again."
-		return b.respondDurably(ctx, rt, Message{Text: text, Blocks: []slack.Block{section("not_saved", text)}}, slack.ResponseTypeEphemeral)
+		return b.respondDurably(ctx, rt, blocks.Message{Text: text, Blocks: []slack.Block{blocks.Section("not_saved", text)}}, slack.ResponseTypeEphemeral)
 	}
 	rctx := sales.WithJournal(sales.WithIdempotencyKey(ctx, "env:"+j.Key), j)
 	res, herr := b.svc.Handle(rctx, b.request(ctx, e.Command, e.Text, e.User, e.UserName, e.Channel))
@@ -209,6 +210,6 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 // loggingAck is a write command's ack: a line that says the command is
 // being logged, replaced by its answer.
 func loggingAck(cmd slack.SlashCommand) ackMessage {
-	text := ":hourglass_flowing_sand: Logging `" + EscClipMd(cmd.Command+" "+cmd.Text, 200) + "`… If this line stays, it was not saved: run it again."
-	return ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: text, Blocks: []slack.Block{section("logging", text)}}
+	text := ":hourglass_flowing_sand: Logging `" + blocks.EscClipMd(cmd.Command+" "+cmd.Text, 200) + "`… If this line stays, it was not saved: run it again."
+	return ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: text, Blocks: []slack.Block{blocks.Section("logging", text)}}
 }

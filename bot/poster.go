@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/salesbot/salesbot/bot/blocks"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
@@ -27,27 +28,27 @@ func (p DigestPoster) PostDigest(ctx context.Context, channel string, d *digest.
 	if channel == "" {
 		return sales.Errorf(sales.EINVALID, "no digest channel: set SALESBOT_DIGEST_CHANNEL or /salesbot digest route")
 	}
-	r := RenderDigest(d)
+	r := blocks.RenderDigest(d)
 	steps := []outbox.Step{{Op: outbox.OpPost, Channel: channel, Text: r.Main.Text, Blocks: outbox.BlocksJSON(r.Main.Blocks)}}
 	if len(r.Chart) > 0 {
-		steps = append(steps, outbox.Step{Op: outbox.OpUpload, Thread: true, Data: r.Chart, Name: orText(r.ChartName, "pipeline.png"),
-			Title: orText(r.ChartTitle, "Pipeline chart"), Alt: r.ChartAlt})
+		steps = append(steps, outbox.Step{Op: outbox.OpUpload, Thread: true, Data: r.Chart, Name: blocks.OrText(r.ChartName, "pipeline.png"),
+			Title: blocks.OrText(r.ChartTitle, "Pipeline chart"), Alt: r.ChartAlt})
 	}
 	for _, m := range r.Thread {
 		steps = append(steps, outbox.Step{Op: outbox.OpPost, Thread: true, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)})
 	}
 	if len(r.CSV) > 0 {
-		steps = append(steps, outbox.Step{Op: outbox.OpUpload, Thread: true, Data: r.CSV, Name: orText(r.CSVName, "reps.csv"), Title: "All reps"})
+		steps = append(steps, outbox.Step{Op: outbox.OpUpload, Thread: true, Data: r.CSV, Name: blocks.OrText(r.CSVName, "reps.csv"), Title: "All reps"})
 	}
 	return p.out.Enqueue(ctx, "digest:"+key, outbox.Job{Kind: "digest", Steps: steps})
 }
 
 // SendNudge DMs a coaching nudge to a rep.
 func (p DigestPoster) SendNudge(ctx context.Context, n *digest.Nudge, key string) error {
-	if n == nil || !isSlackID(n.Person.SlackID) {
+	if n == nil || !sales.IsSlackUserID(n.Person.SlackID) {
 		return errors.New("bot: nudge for a person without a Slack id")
 	}
-	m := RenderNudge(n)
+	m := blocks.RenderNudge(n)
 	return p.out.Enqueue(ctx, "nudge:"+key, outbox.Job{Kind: "nudge", Steps: []outbox.Step{
 		{Op: outbox.OpDM, Channel: n.Person.SlackID, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
 	}})
@@ -55,10 +56,10 @@ func (p DigestPoster) SendNudge(ctx context.Context, n *digest.Nudge, key string
 
 // SendNudgeSummary DMs a manager the weekly summary of their reps' nudges.
 func (p DigestPoster) SendNudgeSummary(ctx context.Context, s *digest.NudgeSummary, key string) error {
-	if s == nil || !isSlackID(s.Manager.SlackID) {
+	if s == nil || !sales.IsSlackUserID(s.Manager.SlackID) {
 		return errors.New("bot: nudge summary for a manager without a Slack id")
 	}
-	m := RenderNudgeSummary(s)
+	m := blocks.RenderNudgeSummary(s)
 	return p.out.Enqueue(ctx, "nudge-summary:"+key, outbox.Job{Kind: "nudge_summary", Steps: []outbox.Step{
 		{Op: outbox.OpDM, Channel: s.Manager.SlackID, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
 	}})

@@ -1,4 +1,4 @@
-package bot
+package blocks
 
 // Block Kit rendering of digests, nudges and nudge summaries (owned by the
 // digest package's author). Every string from users (names, accounts,
@@ -40,20 +40,14 @@ type DigestPost struct {
 	CSVName    string
 }
 
-// Block Kit limits (PROTOCOL.md §4) and the digest's own layout limits.
+// The digest's own layout limits; Slack's are in limits.go.
 const (
-	dgMaxBlocks     = 50
-	dgMaxSection    = 3000
-	dgMaxHeader     = 150
-	dgMaxOptionText = 75
-	dgMaxValue      = 75
-	dgThreadBlocks  = 45 // per thread reply, leaving headroom
-	dgMainReps      = 15 // more reps than this: top and bottom in the main message
-	dgMainEach      = 5  // top/bottom reps, stale, overdue, moves shown in the main message
-	dgMainCoaching  = 6
-	dgMaxAccount    = 60
-	dgMaxName       = 18
-	dgMaxChartAlt   = 1000 // files.getUploadURLExternal: alt_txt_too_large beyond
+	dgThreadBlocks = 45 // per thread reply, leaving headroom
+	dgMainReps     = 15 // more reps than this: top and bottom in the main message
+	dgMainEach     = 5  // top/bottom reps, stale, overdue, moves shown in the main message
+	dgMainCoaching = 6
+	dgMaxAccount   = 60
+	dgMaxName      = 18
 )
 
 // escDigest escapes user text for Slack (mrkdwn and plain_text alike) with

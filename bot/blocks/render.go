@@ -1,4 +1,4 @@
-package bot
+package blocks
 
 import (
 	"encoding/json"
@@ -20,22 +20,6 @@ import (
 // through Escape/EscClip, and every message stays within Block Kit's
 // limits: long lists are packed into few sections, clipped, and summarised
 // ("… and 12 more") instead of failing.
-
-// Block Kit limits the renderers respect.
-const (
-	maxMessageBlocks = 50
-	maxViewBlocks    = 100
-	maxSectionText   = 3000
-	maxHeaderText    = 150
-	maxFields        = 10
-	maxFieldText     = 2000
-	maxButtonText    = 75
-	maxOptionText    = 75
-	maxOptionValue   = 150
-	maxContextText   = 2000
-	maxFallbackText  = 3000
-	maxSelectOptions = 100
-)
 
 // Action ids shared with the digest's nudges (PLAN.md).
 const (
@@ -79,8 +63,8 @@ func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
 }
 
-// section holds already-escaped mrkdwn, clipped to the limit.
-func section(id, text string) *slack.SectionBlock {
+// Section holds already-escaped mrkdwn, clipped to the limit.
+func Section(id, text string) *slack.SectionBlock {
 	var opts []slack.SectionBlockOption
 	if id != "" {
 		opts = append(opts, slack.SectionBlockOptionBlockID(id))
@@ -90,24 +74,24 @@ func section(id, text string) *slack.SectionBlock {
 
 // header takes raw text.
 func header(text string) *slack.HeaderBlock {
-	return slack.NewHeaderBlock(plain(EscClip(orText(text, "salesbot"), maxHeaderText)))
+	return slack.NewHeaderBlock(plain(EscClip(OrText(text, "salesbot"), maxHeaderText)))
 }
 
-// withNote adds a line of already-escaped mrkdwn under a message.
-func withNote(msg Message, note string) Message {
+// WithNote adds a line of already-escaped mrkdwn under a message.
+func WithNote(msg Message, note string) Message {
 	msg.Text = msg.Text + "\n" + note
 	if len(msg.Blocks) > 0 {
 		if len(msg.Blocks) >= maxMessageBlocks {
 			msg.Blocks = msg.Blocks[:maxMessageBlocks-1]
 		}
-		msg.Blocks = append(msg.Blocks, contextBlock("note", note))
+		msg.Blocks = append(msg.Blocks, ContextBlock("note", note))
 	}
 	return msg
 }
 
-// contextBlock holds already-escaped mrkdwn.
-func contextBlock(id, text string) *slack.ContextBlock {
-	return slack.NewContextBlock(id, md(Clip(text, maxContextText)))
+// ContextBlock holds already-escaped mrkdwn.
+func ContextBlock(id, text string) *slack.ContextBlock {
+	return slack.NewContextBlock(id, md(Clip(text, MaxContextText)))
 }
 
 // button takes a raw label.
@@ -119,7 +103,8 @@ func button(actionID, value, label string, style slack.Style) *slack.ButtonBlock
 	return b
 }
 
-func orText(s, def string) string {
+// OrText is s, or def when s is blank.
+func OrText(s, def string) string {
 	if strings.TrimSpace(s) == "" {
 		return def
 	}
@@ -175,7 +160,7 @@ func pack(idPrefix string, lines []string, room int) []slack.Block {
 		if idPrefix != "" {
 			id = fmt.Sprintf("%s.%d", idPrefix, i)
 		}
-		out[i] = section(id, c)
+		out[i] = Section(id, c)
 	}
 	return out
 }
@@ -207,7 +192,7 @@ func withMentions(escaped string, ids []string) string {
 // message form (the bot opens DealModal instead); it renders a hint.
 func Render(res *commands.Result, o RenderOptions) Message {
 	if res == nil {
-		return Message{Text: "Done.", Blocks: []slack.Block{section("", "Done.")}}
+		return Message{Text: "Done.", Blocks: []slack.Block{Section("", "Done.")}}
 	}
 	if o.Currency.Code == "" {
 		o.Currency = sales.DefaultCurrency
@@ -234,26 +219,27 @@ func Render(res *commands.Result, o RenderOptions) Message {
 			return renderDigestStatus(res)
 		}
 	case commands.KindDealForm:
-		return renderMessage(&commands.Result{Title: res.Title, Lines: append([]string{"Opening the deal form…"}, res.Lines...)})
+		return RenderMessage(&commands.Result{Title: res.Title, Lines: append([]string{"Opening the deal form…"}, res.Lines...)})
 	}
-	return renderMessage(res)
+	return RenderMessage(res)
 }
 
 // RenderError is the reply to a failed command: the one line from
 // sales.UserText (specific, with the right form), escaped.
 func RenderError(err error) Message {
 	t := EscapeMd(sales.UserText(err))
-	return Message{Text: Clip(t, maxFallbackText), Blocks: []slack.Block{section("error", t)}}
+	return Message{Text: Clip(t, maxFallbackText), Blocks: []slack.Block{Section("error", t)}}
 }
 
-func renderMessage(res *commands.Result) Message {
+// RenderMessage is a plain reply: the result's title and lines, no cards.
+func RenderMessage(res *commands.Result) Message {
 	var bs []slack.Block
 	if res.Title != "" {
 		bs = append(bs, header(res.Title))
 	}
 	bs = append(bs, pack("msg", escLines(res.Lines, res.Mentions), maxMessageBlocks-len(bs))...)
 	if len(bs) == 0 {
-		bs = append(bs, section("msg.0", "Done."))
+		bs = append(bs, Section("msg.0", "Done."))
 	}
 	first := ""
 	if len(res.Lines) > 0 {
@@ -267,7 +253,7 @@ func renderMessage(res *commands.Result) Message {
 // dealTitle is "*D-42 · Acme Corp*"; EscClipMd keeps an account such as
 // "x *bold*" from closing the bold early.
 func dealTitle(c *commands.DealCard) string {
-	return "*" + c.Deal.ID.String() + " · " + EscClipMd(orText(c.Deal.Account, "(no account)"), 200) + "*"
+	return "*" + c.Deal.ID.String() + " · " + EscClipMd(OrText(c.Deal.Account, "(no account)"), 200) + "*"
 }
 
 func dealFlags(c *commands.DealCard) []string {
@@ -360,7 +346,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 			fields = append(fields, md("*"+label+"*\n"+Clip(value, maxFieldText-len(label)-4)))
 		}
 	}
-	field("Amount", Escape(orText(c.Amount, "not set")))
+	field("Amount", Escape(OrText(c.Amount, "not set")))
 	stage := EscClipMd(c.StageName, 100)
 	if c.Probability != "" {
 		stage += " · " + Escape(c.Probability)
@@ -386,7 +372,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 		notes = append(notes, "notes: "+EscClipMd(c.Deal.Notes, 1000))
 	}
 	if len(notes) > 0 {
-		bs = append(bs, contextBlock("deal.flags:"+id, strings.Join(notes, " · ")))
+		bs = append(bs, ContextBlock("deal.flags:"+id, strings.Join(notes, " · ")))
 	}
 	if len(c.History) > 0 {
 		lines := make([]string, 0, len(c.History))
@@ -409,7 +395,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 		for _, l := range lines[len(lines)-kept:] {
 			text += "\n" + l
 		}
-		bs = append(bs, section("deal.history:"+id, text))
+		bs = append(bs, Section("deal.history:"+id, text))
 	}
 	if b := dealButtons(c, "deal:"+id); b != nil {
 		bs = append(bs, b)
@@ -420,7 +406,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 func renderDeal(res *commands.Result, o RenderOptions) Message {
 	var bs []slack.Block
 	if len(res.Lines) > 0 {
-		bs = append(bs, section("deal.msg", EscapeMd(strings.Join(res.Lines, "\n"))))
+		bs = append(bs, Section("deal.msg", EscapeMd(strings.Join(res.Lines, "\n"))))
 	}
 	bs = append(bs, DealCard(res.Deal, o)...)
 	lead := res.Title
@@ -432,16 +418,16 @@ func renderDeal(res *commands.Result, o RenderOptions) Message {
 }
 
 func renderDealList(res *commands.Result, o RenderOptions) Message {
-	bs := []slack.Block{header(orText(res.Title, "Deals"))}
+	bs := []slack.Block{header(OrText(res.Title, "Deals"))}
 	switch {
 	case len(res.Deals) == 0 && len(res.Lines) > 0:
 		// The command says why the list is empty (or the page is past the
 		// end); the generic hint would repeat it.
-		bs = append(bs, section("list.empty", EscapeMd(strings.Join(res.Lines, "\n"))))
+		bs = append(bs, Section("list.empty", EscapeMd(strings.Join(res.Lines, "\n"))))
 	case len(res.Deals) == 0:
-		bs = append(bs, section("list.empty", "No deals here yet. Log one with `/deal add &lt;account&gt; &lt;amount&gt;`."))
+		bs = append(bs, Section("list.empty", "No deals here yet. Log one with `/deal add &lt;account&gt; &lt;amount&gt;`."))
 	case len(res.Lines) > 0:
-		bs = append(bs, contextBlock("list.summary", EscapeMd(strings.Join(res.Lines, " · "))))
+		bs = append(bs, ContextBlock("list.summary", EscapeMd(strings.Join(res.Lines, " · "))))
 	}
 	// Leave room for the overflow note and paging.
 	room := maxMessageBlocks - len(bs) - 2
@@ -460,12 +446,12 @@ func renderDealList(res *commands.Result, o RenderOptions) Message {
 		shown++
 	}
 	if left := len(res.Deals) - shown; left > 0 {
-		bs = append(bs, contextBlock("list.more", fmt.Sprintf("… and %d more. Narrow the list: `/deal list @user stage:&lt;stage&gt;`.", left)))
+		bs = append(bs, ContextBlock("list.more", fmt.Sprintf("… and %d more. Narrow the list: `/deal list @user stage:&lt;stage&gt;`.", left)))
 	}
 	if next := res.NextPage; next != "" && utf8.RuneCountInString(next) <= 2000 {
 		bs = append(bs, slack.NewActionBlock("list.page", button(ActPage, next, "Next page →", "")))
 	}
-	return Message{Text: fallback(orText(res.Title, "Deals"), fmt.Sprintf("%d deals", len(res.Deals))), Blocks: bs}
+	return Message{Text: fallback(OrText(res.Title, "Deals"), fmt.Sprintf("%d deals", len(res.Deals))), Blocks: bs}
 }
 
 // ---- pipeline and goals ----
@@ -540,8 +526,8 @@ func renderPipeline(res *commands.Result, o RenderOptions) Message {
 	if cur.Code == "" {
 		cur = o.Currency
 	}
-	title := "Pipeline · " + orText(pv.Subject, "team")
-	bs := []slack.Block{header(title), contextBlock("pipeline.period", "Closed deals counted in "+pv.Period.Label()+"; open deals as of now.")}
+	title := "Pipeline · " + OrText(pv.Subject, "team")
+	bs := []slack.Block{header(title), ContextBlock("pipeline.period", "Closed deals counted in "+pv.Period.Label()+"; open deals as of now.")}
 	bs = append(bs, slack.NewSectionBlock(nil, funnelFields(pv.Funnel, cur), nil, slack.SectionBlockOptionBlockID("pipeline.funnel")))
 	if len(pv.ByStage) > 0 {
 		lines := make([]string, len(pv.ByStage))
@@ -551,10 +537,10 @@ func renderPipeline(res *commands.Result, o RenderOptions) Message {
 		bs = append(bs, pack("pipeline.stages", append([]string{"*By stage*"}, lines...), 3)...)
 	}
 	if pv.Progress != nil {
-		bs = append(bs, section("pipeline.progress", "*Quota*\n"+progressText(*pv.Progress, cur)))
+		bs = append(bs, Section("pipeline.progress", "*Quota*\n"+progressText(*pv.Progress, cur)))
 	}
 	for _, l := range res.Lines {
-		bs = append(bs, contextBlock(fmt.Sprintf("pipeline.note.%d", len(bs)), EscapeMd(l)))
+		bs = append(bs, ContextBlock(fmt.Sprintf("pipeline.note.%d", len(bs)), EscapeMd(l)))
 		if len(bs) >= maxMessageBlocks {
 			break
 		}
@@ -564,7 +550,7 @@ func renderPipeline(res *commands.Result, o RenderOptions) Message {
 }
 
 func goalLine(g *commands.GoalView, cur sales.Currency) string {
-	who := EscClipMd(orText(g.Subject, "you"), 120)
+	who := EscClipMd(OrText(g.Subject, "you"), 120)
 	if isSlackID(g.SlackID) {
 		who = "<@" + g.SlackID + ">"
 	}
@@ -572,10 +558,10 @@ func goalLine(g *commands.GoalView, cur sales.Currency) string {
 }
 
 func renderGoals(res *commands.Result, o RenderOptions) Message {
-	title := orText(res.Title, "Quota progress")
+	title := OrText(res.Title, "Quota progress")
 	bs := []slack.Block{header(title)}
 	if len(res.Goals) == 0 && len(res.Lines) == 0 {
-		bs = append(bs, section("goals.empty", "No quotas yet. A manager sets one with `/goal set @user 50k month`."))
+		bs = append(bs, Section("goals.empty", "No quotas yet. A manager sets one with `/goal set @user 50k month`."))
 	}
 	lines := make([]string, 0, len(res.Goals)+len(res.Lines))
 	for i := range res.Goals {
@@ -589,7 +575,7 @@ func renderGoals(res *commands.Result, o RenderOptions) Message {
 	if len(res.Goals) <= 12 {
 		// Few subjects: one section each reads best.
 		for i, l := range lines {
-			bs = append(bs, section(fmt.Sprintf("goals.%d", i), l))
+			bs = append(bs, Section(fmt.Sprintf("goals.%d", i), l))
 		}
 	} else {
 		bs = append(bs, pack("goals", lines, maxMessageBlocks-len(bs))...)
@@ -605,10 +591,10 @@ func renderGoals(res *commands.Result, o RenderOptions) Message {
 // ---- help, territories ----
 
 func renderHelp(res *commands.Result) Message {
-	title := orText(res.Title, "salesbot commands")
+	title := OrText(res.Title, "salesbot commands")
 	bs := []slack.Block{header(title)}
 	if len(res.Lines) > 0 {
-		bs = append(bs, section("help.intro", Escape(strings.Join(res.Lines, "\n"))))
+		bs = append(bs, Section("help.intro", Escape(strings.Join(res.Lines, "\n"))))
 	}
 	var lines []string
 	for _, h := range res.Help {
@@ -639,10 +625,10 @@ func renderHelp(res *commands.Result) Message {
 }
 
 func renderTerritories(res *commands.Result, o RenderOptions) Message {
-	title := orText(res.Title, "Territories")
+	title := OrText(res.Title, "Territories")
 	bs := []slack.Block{header(title)}
 	if len(res.Territories) == 0 {
-		bs = append(bs, section("territories.empty", "No territories yet. A manager adds one with `/territory add &lt;name&gt;`."))
+		bs = append(bs, Section("territories.empty", "No territories yet. A manager adds one with `/territory add &lt;name&gt;`."))
 	}
 	var lines []string
 	for _, t := range res.Territories {
@@ -719,9 +705,9 @@ func renderDigestStatus(res *commands.Result) Message {
 		}
 		routes = append(routes, "• "+name+" → "+to)
 	}
-	bs := []slack.Block{header(orText(res.Title, "Digests")), section("digest.schedule", strings.Join(lines, "\n"))}
+	bs := []slack.Block{header(OrText(res.Title, "Digests")), Section("digest.schedule", strings.Join(lines, "\n"))}
 	bs = append(bs, pack("digest.routes", append([]string{"*Where they go*"}, routes...), maxMessageBlocks-len(bs)-1)...)
-	bs = append(bs, contextBlock("digest.help", "Route with `/salesbot digest route [@manager] #channel` or `/territory route &lt;territory&gt; #channel`; `none` undoes a route."))
+	bs = append(bs, ContextBlock("digest.help", "Route with `/salesbot digest route [@manager] #channel` or `/territory route &lt;territory&gt; #channel`; `none` undoes a route."))
 	return Message{Text: fallback("Digests", fmt.Sprintf("%d digest routes", len(v.Routes))), Blocks: bs}
 }
 
@@ -733,14 +719,14 @@ func RenderWin(w *commands.WinNotice, cur sales.Currency) Message {
 		cur = sales.DefaultCurrency
 	}
 	who := Mention(w.OwnerSlackID, w.OwnerName)
-	account := EscClipMd(orText(w.Deal.Account, "a deal"), 200)
+	account := EscClipMd(OrText(w.Deal.Account, "a deal"), 200)
 	amount := Escape(w.Amount)
 	head := fmt.Sprintf(":tada: %s just won *%s*", who, account)
 	if amount != "" {
 		head += " — *" + amount + "*"
 	}
 	head += "!"
-	bs := []slack.Block{section("win.head", head)}
+	bs := []slack.Block{Section("win.head", head)}
 	var flourish []string
 	if w.QuotaReached {
 		flourish = append(flourish, ":trophy: *Quota reached* for "+w.Progress.Period.Label()+"! Take a bow.")
@@ -749,15 +735,15 @@ func RenderWin(w *commands.WinNotice, cur sales.Currency) Message {
 		flourish = append(flourish, ":first_place_medal: First win of "+w.Progress.Period.Label()+" — the board is open!")
 	}
 	if len(flourish) > 0 {
-		bs = append(bs, section("win.flourish", strings.Join(flourish, "\n")))
+		bs = append(bs, Section("win.flourish", strings.Join(flourish, "\n")))
 	}
 	progress := progressText(w.Progress, cur)
 	if w.QuotaReached {
 		// The flourish already says "Quota reached"; say it once.
 		progress, _ = progressParts(w.Progress, cur)
 	}
-	bs = append(bs, section("win.progress", progress))
-	bs = append(bs, contextBlock("win.deal", w.Deal.ID.String()+" · "+account))
+	bs = append(bs, Section("win.progress", progress))
+	bs = append(bs, ContextBlock("win.deal", w.Deal.ID.String()+" · "+account))
 	txt := fmt.Sprintf("%s won %s", nameOnly(w), w.Deal.Account)
 	if w.Amount != "" {
 		txt += " (" + w.Amount + ")"
@@ -785,9 +771,9 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 	if cur.Code == "" {
 		cur = sales.DefaultCurrency
 	}
-	b := &budget{max: maxViewBlocks}
-	b.add(header("Hi " + orText(h.Name, "there") + " 👋"))
-	b.add(section("home.goal", "*Your quota*\n"+progressText(h.Goal.Progress, cur)))
+	b := &budget{max: MaxViewBlocks}
+	b.add(header("Hi " + OrText(h.Name, "there") + " 👋"))
+	b.add(Section("home.goal", "*Your quota*\n"+progressText(h.Goal.Progress, cur)))
 	b.add(slack.NewActionBlock("home.log", button(ActLog, "", "Log a deal", slack.StylePrimary)))
 
 	// Reserve room for the later parts so one long part cannot starve them.
@@ -798,13 +784,13 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 	attention := append(append([]commands.DealCard(nil), h.Overdue...), h.Stale...)
 	attnRoom := min(2*len(attention)+1, 25)
 	b.add(slack.NewDividerBlock())
-	b.add(section("home.open.title", "*Your open deals*"))
+	b.add(Section("home.open.title", "*Your open deals*"))
 	open := 0
 	for _, sd := range h.ByStage {
 		open += len(sd.Deals)
 	}
 	if open == 0 {
-		b.add(contextBlock("home.open.none", "No open deals. Press *Log a deal* or type `/deal add &lt;account&gt; &lt;amount&gt;`."))
+		b.add(ContextBlock("home.open.none", "No open deals. Press *Log a deal* or type `/deal add &lt;account&gt; &lt;amount&gt;`."))
 	}
 	openRoom := b.room() - attnRoom - teamRoom - 4
 	for _, sd := range h.ByStage {
@@ -812,14 +798,14 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 			continue
 		}
 		if openRoom < 2 {
-			b.add(contextBlock("home.open.more", "… more stages not shown. See `/deal list`."))
+			b.add(ContextBlock("home.open.more", "… more stages not shown. See `/deal list`."))
 			break
 		}
-		b.add(section("home.stage:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("*%s* · %d · %s", EscClipMd(sd.Stage, 80), len(sd.Deals), cur.Format(sd.Total))))
+		b.add(Section("home.stage:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("*%s* · %d · %s", EscClipMd(sd.Stage, 80), len(sd.Deals), cur.Format(sd.Total))))
 		openRoom--
 		for i := range sd.Deals {
 			if openRoom < 2 {
-				b.add(contextBlock("home.stagemore:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("… and %d more in %s: `/deal list stage:%s`", len(sd.Deals)-i, EscClipMd(sd.Stage, 60), EscClipMd(sd.Stage, 60))))
+				b.add(ContextBlock("home.stagemore:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("… and %d more in %s: `/deal list stage:%s`", len(sd.Deals)-i, EscClipMd(sd.Stage, 60), EscClipMd(sd.Stage, 60))))
 				openRoom--
 				break
 			}
@@ -838,7 +824,7 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 
 	if len(attention) > 0 {
 		b.add(slack.NewDividerBlock())
-		b.add(section("home.attn.title", fmt.Sprintf("*Needs attention* · %d overdue · %d stale", len(h.Overdue), len(h.Stale))))
+		b.add(Section("home.attn.title", fmt.Sprintf("*Needs attention* · %d overdue · %d stale", len(h.Overdue), len(h.Stale))))
 		seen := map[sales.DealID]bool{}
 		room := b.room() - teamRoom - 1
 		for i := range attention {
@@ -847,12 +833,12 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 				continue
 			}
 			if room < 2 {
-				b.add(contextBlock("home.attn.more", "… more deals need attention. See `/deal list`."))
+				b.add(ContextBlock("home.attn.more", "… more deals need attention. See `/deal list`."))
 				break
 			}
 			seen[c.Deal.ID] = true
 			id := c.Deal.ID.String()
-			b.add(section("home.attn:"+id, dealLine(c)))
+			b.add(Section("home.attn:"+id, dealLine(c)))
 			room--
 			if c.CanEdit {
 				b.add(slack.NewActionBlock("home.attn.act:"+id,
@@ -867,11 +853,11 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 
 	if h.Team != nil || len(h.TeamGoals) > 0 {
 		b.add(slack.NewDividerBlock())
-		b.add(section("home.team.title", "*Your team*"))
+		b.add(Section("home.team.title", "*Your team*"))
 		if h.Team != nil {
 			b.add(slack.NewSectionBlock(nil, funnelFields(h.Team.Funnel, cur), nil, slack.SectionBlockOptionBlockID("home.team.funnel")))
 			if h.Team.Progress != nil {
-				b.add(section("home.team.progress", progressText(*h.Team.Progress, cur)))
+				b.add(Section("home.team.progress", progressText(*h.Team.Progress, cur)))
 			}
 		}
 		if len(h.TeamGoals) > 0 {
@@ -920,7 +906,9 @@ func (m ModalMeta) encode() string {
 	return string(b)
 }
 
-func decodeMeta(s string) ModalMeta {
+// DecodeMeta reads a modal's private_metadata; unreadable metadata
+// decodes to the zero ModalMeta.
+func DecodeMeta(s string) ModalMeta {
 	var m ModalMeta
 	_ = json.Unmarshal([]byte(s), &m)
 	return m
@@ -929,13 +917,13 @@ func decodeMeta(s string) ModalMeta {
 // Field block ids of the deal modal are commands.FormInput's field names,
 // so SubmitDealForm's errors map straight onto the modal.
 const (
-	fieldAccount   = "account"
-	fieldAmount    = "amount"
-	fieldStage     = "stage"
-	fieldClose     = "close"
-	fieldOwner     = "owner"
-	fieldTerritory = "territory"
-	fieldReason    = "reason"
+	FieldAccount   = "account"
+	FieldAmount    = "amount"
+	FieldStage     = "stage"
+	FieldClose     = "close"
+	FieldOwner     = "owner"
+	FieldTerritory = "territory"
+	FieldReason    = "reason"
 )
 
 // DealModal builds the new-deal or edit-deal modal from a form.
@@ -954,17 +942,17 @@ func DealModal(f *commands.DealForm, meta ModalMeta) slack.ModalViewRequest {
 		}
 		return slack.NewInputBlock(id, plain(label), h, el).WithOptional(optional)
 	}
-	account := slack.NewPlainTextInputBlockElement(plain("Acme Corp"), fieldAccount).WithMaxLength(200)
+	account := slack.NewPlainTextInputBlockElement(plain("Acme Corp"), FieldAccount).WithMaxLength(200)
 	if f.Account != "" {
 		account = account.WithInitialValue(plainInput(f.Account, 200))
 	}
-	amount := slack.NewPlainTextInputBlockElement(plain("12000, 12k, $12,000"), fieldAmount).WithMaxLength(40)
+	amount := slack.NewPlainTextInputBlockElement(plain("12000, 12k, $12,000"), FieldAmount).WithMaxLength(40)
 	if f.Amount != "" {
 		amount = amount.WithInitialValue(plainInput(f.Amount, 40))
 	}
 	blocks := []slack.Block{
-		input(fieldAccount, "Account", account, "", false),
-		input(fieldAmount, "Amount", amount, "12000, 12,000, $12,000, 12k, 12.5k or 1.2m", f.DealID != 0),
+		input(FieldAccount, "Account", account, "", false),
+		input(FieldAmount, "Amount", amount, "12000, 12,000, $12,000, 12k, 12.5k or 1.2m", f.DealID != 0),
 	}
 	var stageOpts []*slack.OptionBlockObject
 	var stageInit *slack.OptionBlockObject
@@ -980,24 +968,24 @@ func DealModal(f *commands.DealForm, meta ModalMeta) slack.ModalViewRequest {
 		stageOpts = append(stageOpts, o)
 	}
 	if len(stageOpts) > 0 {
-		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Stage"), fieldStage, stageOpts...)
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Stage"), FieldStage, stageOpts...)
 		if stageInit != nil {
 			sel = sel.WithInitialOption(stageInit)
 		}
-		blocks = append(blocks, input(fieldStage, "Stage", sel, "", stageInit != nil || f.DealID != 0))
+		blocks = append(blocks, input(FieldStage, "Stage", sel, "", stageInit != nil || f.DealID != 0))
 	}
-	date := slack.NewDatePickerBlockElement(fieldClose)
+	date := slack.NewDatePickerBlockElement(FieldClose)
 	date.Placeholder = plain("Expected close")
 	if f.CloseDate != "" {
 		date.InitialDate = f.CloseDate
 	}
-	blocks = append(blocks, input(fieldClose, "Expected close date", date, "", true))
+	blocks = append(blocks, input(FieldClose, "Expected close date", date, "", true))
 	if f.ShowOwner {
-		owner := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("You, unless you pick someone"), fieldOwner)
+		owner := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("You, unless you pick someone"), FieldOwner)
 		if isSlackID(f.OwnerSlack) {
 			owner = owner.WithInitialUser(f.OwnerSlack)
 		}
-		blocks = append(blocks, input(fieldOwner, "Owner", owner, "Managers and admins may log deals for their reps.", true))
+		blocks = append(blocks, input(FieldOwner, "Owner", owner, "Managers and admins may log deals for their reps.", true))
 	}
 	if len(f.Territories) > 0 {
 		var opts []*slack.OptionBlockObject
@@ -1012,11 +1000,11 @@ func DealModal(f *commands.DealForm, meta ModalMeta) slack.ModalViewRequest {
 			}
 			opts = append(opts, o)
 		}
-		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Territory"), fieldTerritory, opts...)
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Territory"), FieldTerritory, opts...)
 		if init != nil {
 			sel = sel.WithInitialOption(init)
 		}
-		blocks = append(blocks, input(fieldTerritory, "Territory", sel, "", true))
+		blocks = append(blocks, input(FieldTerritory, "Territory", sel, "", true))
 	}
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
@@ -1028,20 +1016,20 @@ func DealModal(f *commands.DealForm, meta ModalMeta) slack.ModalViewRequest {
 // LostModal asks why a deal was lost.
 func LostModal(deal string, meta ModalMeta) slack.ModalViewRequest {
 	meta.Deal = deal
-	reason := slack.NewPlainTextInputBlockElement(plain("Went with a competitor, no budget, …"), fieldReason).
+	reason := slack.NewPlainTextInputBlockElement(plain("Went with a competitor, no budget, …"), FieldReason).
 		WithMultiline(true).WithMaxLength(500)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain(Clip("Lost "+deal, 24)), Submit: plain("Mark lost"), Close: plain("Cancel"),
 		CallbackID: CallbackLost, PrivateMetadata: meta.encode(),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section("lost.intro", "Why was *"+EscapeMd(deal)+"* lost? The reason helps the team's coaching."),
-			slack.NewInputBlock(fieldReason, plain("Reason"), nil, reason).WithOptional(true),
+			Section("lost.intro", "Why was *"+EscapeMd(deal)+"* lost? The reason helps the team's coaching."),
+			slack.NewInputBlock(FieldReason, plain("Reason"), nil, reason).WithOptional(true),
 		}},
 	}
 }
 
-// helpReply is the short answer to an @mention.
-func helpReply() Message {
+// HelpReply is the short answer to an @mention.
+func HelpReply() Message {
 	t := "Hi! I track deals, quotas and the pipeline. Try `/deal add Acme 12k`, `/deal list`, `/pipeline`, `/goal` or `/salesbot help`."
-	return Message{Text: t, Blocks: []slack.Block{section("mention.help", t)}}
+	return Message{Text: t, Blocks: []slack.Block{Section("mention.help", t)}}
 }

@@ -1,4 +1,4 @@
-package bot_test
+package blocks_test
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/salesbot/salesbot/bot"
+	"github.com/salesbot/salesbot/bot/blocks"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
@@ -51,7 +51,7 @@ func card(id int, account string, kind sales.StageKind, canEdit bool) commands.D
 
 func cases() map[string]any {
 	stages := []string{"Prospecting", "Qualified", "Proposal", "Negotiation", "Won", "Lost"}
-	o := bot.RenderOptions{Currency: usd, Stages: stages}
+	o := blocks.RenderOptions{Currency: usd, Stages: stages}
 	show := card(42, hostile, sales.StageOpen, true)
 	for i := 0; i < 80; i++ {
 		show.History = append(show.History, commands.HistoryLine{At: "2026-11-26 14:03", Actor: "alice", Text: fmt.Sprintf("stage Qualified → Proposal (%d)", i)})
@@ -83,46 +83,46 @@ func cases() map[string]any {
 	}
 	home.Stale, home.Overdue = many[:20], many[20:35]
 	return map[string]any{
-		"message":      bot.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
-		"error":        bot.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
-		"error_intern": bot.RenderError(errors.New("bolt: disk on fire")),
-		"deal_show":    bot.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
-		"deal_lost":    bot.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
-		"deal_view":    bot.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
-		"deal_list":    bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
-		"deal_empty":   bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
-		"list_past_end": bot.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob",
+		"message":      blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
+		"error":        blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
+		"error_intern": blocks.RenderError(errors.New("bolt: disk on fire")),
+		"deal_show":    blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
+		"deal_lost":    blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
+		"deal_view":    blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
+		"deal_list":    blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
+		"deal_empty":   blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
+		"list_past_end": blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob",
 			Lines: []string{"Page 9 is past the end: bob has 2 open deals on 1 page."}}, o),
-		"deal_markup": bot.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
+		"deal_markup": blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
 			Deal: ptr(commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, Product: markup}, StageName: markup,
 				StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true})}, o),
-		"pipeline":   bot.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
-		"goals_one":  bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
-		"goals_none": bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
-		"goals_500":  bot.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
-		"help":       bot.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
-		"territories": bot.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
+		"pipeline":   blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		"goals_one":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
+		"goals_none": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
+		"goals_500":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
+		"help":       blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
+		"territories": blocks.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
 			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000, Channel: "C0EMEA1"}, {Name: hostile, Open: 0, Channel: "<!channel>"}}}, o),
-		"digest_status": bot.Render(&commands.Result{Kind: commands.KindDigest, Title: "Digests", Digest: &commands.DigestView{
+		"digest_status": blocks.Render(&commands.Result{Kind: commands.KindDigest, Title: "Digests", Digest: &commands.DigestView{
 			Schedule: "0 8 * * 1-5", Zone: "Europe/Berlin", Nudges: "CRON_TZ=Europe/Berlin 0 9 * * 1-5",
 			Next:      time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC),
 			Last:      time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC),
 			NextNudge: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
 			Routes: []commands.DigestRoute{{Kind: "company", Channel: "C0DIGEST"}, {Kind: "territory", Name: hostile, Channel: "C0EMEA1"},
 				{Kind: "team", Name: "carol", Channel: "#team-carol"}}}}, o),
-		"digest_status_off": bot.Render(&commands.Result{Kind: commands.KindDigest, Digest: &commands.DigestView{Zone: "UTC",
+		"digest_status_off": blocks.Render(&commands.Result{Kind: commands.KindDigest, Digest: &commands.DigestView{Zone: "UTC",
 			Routes: []commands.DigestRoute{{Kind: "company"}}}}, o),
-		"win": bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 42, Account: hostile}, Amount: "$12,000.00", OwnerName: "bob",
+		"win": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 42, Account: hostile}, Amount: "$12,000.00", OwnerName: "bob",
 			OwnerSlackID: "U0BOB", Progress: progress(1000000, 1200000, 0), FirstWin: true, QuotaReached: true}, usd),
-		"win_noquota": bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 3, Account: "Globex"}, Amount: "$5.00", OwnerName: "dan",
+		"win_noquota": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 3, Account: "Globex"}, Amount: "$5.00", OwnerName: "dan",
 			Progress: progress(0, 500, 0)}, usd),
-		"home":       bot.RenderHome(home, o),
-		"home_empty": bot.RenderHome(&commands.HomeView{Name: "dan", Goal: commands.GoalView{Progress: progress(0, 0, 0)}}, o),
-		"modal_new": bot.DealModal(&commands.DealForm{Stages: stages, Territories: []string{"EMEA", "AMER", hostile}, ShowOwner: true},
-			bot.ModalMeta{Channel: "C1"}),
-		"modal_edit": bot.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01",
-			OwnerSlack: "U0BOB", Stages: stages}, bot.ModalMeta{Channel: "C1"}),
-		"modal_lost": bot.LostModal("D-42", bot.ModalMeta{Channel: "C1"}),
+		"home":       blocks.RenderHome(home, o),
+		"home_empty": blocks.RenderHome(&commands.HomeView{Name: "dan", Goal: commands.GoalView{Progress: progress(0, 0, 0)}}, o),
+		"modal_new": blocks.DealModal(&commands.DealForm{Stages: stages, Territories: []string{"EMEA", "AMER", hostile}, ShowOwner: true},
+			blocks.ModalMeta{Channel: "C1"}),
+		"modal_edit": blocks.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01",
+			OwnerSlack: "U0BOB", Stages: stages}, blocks.ModalMeta{Channel: "C1"}),
+		"modal_lost": blocks.LostModal("D-42", blocks.ModalMeta{Channel: "C1"}),
 	}
 }
 
@@ -150,7 +150,7 @@ func TestRenderGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./bot -run TestRenderGolden -update)", err)
+				t.Fatalf("%v (run go test ./bot/blocks -run TestRenderGolden -update)", err)
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from %s; rerun with -update after checking the change", name, path)
@@ -163,23 +163,23 @@ func TestRenderGolden(t *testing.T) {
 // that no user text can ping or link.
 func checkRendered(t *testing.T, name string, v any, raw []byte) {
 	t.Helper()
-	var blocks []slack.Block
+	var kit []slack.Block
 	view := false
 	switch m := v.(type) {
-	case bot.Message:
-		blocks = m.Blocks
+	case blocks.Message:
+		kit = m.Blocks
 		if strings.Contains(m.Text, "<!") || strings.Contains(m.Text, "<http") {
 			t.Errorf("fallback text not escaped: %q", m.Text)
 		}
 	case slack.HomeTabViewRequest:
-		blocks, view = m.Blocks.BlockSet, true
+		kit, view = m.Blocks.BlockSet, true
 	case slack.ModalViewRequest:
-		blocks, view = m.Blocks.BlockSet, true
+		kit, view = m.Blocks.BlockSet, true
 		if len([]rune(m.Title.Text)) > 24 {
 			t.Errorf("modal title too long: %q", m.Title.Text)
 		}
 	}
-	bj, _ := json.Marshal(blocks)
+	bj, _ := json.Marshal(kit)
 	probs := slacktest.ValidateBlocks(bj)
 	if view {
 		probs = slacktest.ValidateViewBlocks(bj)
@@ -209,14 +209,14 @@ func TestEscape(t *testing.T) {
 		{"🚀 Rocket", "🚀 Rocket"},
 	}
 	for _, tc := range tests {
-		if got := bot.Escape(tc.in); got != tc.want {
+		if got := blocks.Escape(tc.in); got != tc.want {
 			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	if got := bot.Clip("aaaa&amp;b", 6); got != "aaaa…" {
+	if got := blocks.Clip("aaaa&amp;b", 6); got != "aaaa…" {
 		t.Errorf("Clip split an entity: %q", got)
 	}
-	if got := bot.Clip("ééééé", 3); got != "éé…" {
+	if got := blocks.Clip("ééééé", 3); got != "éé…" {
 		t.Errorf("Clip = %q", got)
 	}
 }
@@ -225,11 +225,11 @@ func FuzzEscape(f *testing.F) {
 	f.Add(hostile)
 	f.Add("&&&<<<>>>")
 	f.Fuzz(func(t *testing.T, s string) {
-		e := bot.Escape(s)
+		e := blocks.Escape(s)
 		if strings.ContainsAny(e, "<>\x00") {
 			t.Fatalf("Escape(%q) = %q", s, e)
 		}
-		c := bot.Clip(e, 10)
+		c := blocks.Clip(e, 10)
 		if n := len([]rune(c)); n > 10 {
 			t.Fatalf("Clip too long: %d", n)
 		}
@@ -251,7 +251,7 @@ func TestEscapeMd(t *testing.T) {
 		{":_x_:", ":\u02cdx\u02cd:"},
 	}
 	for _, tc := range tests {
-		if got := bot.EscapeMd(tc.in); got != tc.want {
+		if got := blocks.EscapeMd(tc.in); got != tc.want {
 			t.Errorf("EscapeMd(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -307,22 +307,22 @@ func noMarkup(t *testing.T, where string, v any) {
 }
 
 func TestRenderNeutralisesMarkup(t *testing.T) {
-	o := bot.RenderOptions{Currency: usd, Stages: []string{"Proposal", markup}}
+	o := blocks.RenderOptions{Currency: usd, Stages: []string{"Proposal", markup}}
 	c := commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, LostReason: markup}, StageName: markup,
 		StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true,
 		History: []commands.HistoryLine{{At: "2026-11-26 14:03", Actor: markup, Text: markup}}}
 	g := commands.GoalView{Subject: markup, Progress: progress(100000, 5000, 0)}
 	for name, v := range map[string]any{
-		"deal":   bot.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{markup}, Deal: &c}, o),
-		"list":   bot.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{markup}, Deals: []commands.DealCard{c}}, o),
-		"empty":  bot.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{markup}}, o),
-		"msg":    bot.Render(&commands.Result{Kind: commands.KindMessage, Lines: []string{markup}}, o),
-		"goals":  bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{g}}, o),
-		"terr":   bot.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{{Name: markup, Members: []string{markup}}}}, o),
-		"error":  bot.RenderError(sales.Errorf(sales.EINVALID, "unknown stage %q", markup)),
-		"win":    bot.RenderWin(&commands.WinNotice{Deal: c.Deal, Amount: "$5.00", OwnerName: markup, Progress: progress(0, 500, 0)}, usd),
-		"home":   bot.RenderHome(&commands.HomeView{Name: markup, Goal: g, ByStage: []commands.StageDeals{{Stage: markup, Deals: []commands.DealCard{c}}}, Stale: []commands.DealCard{c}}, o),
-		"stages": bot.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: &commands.PipelineView{Subject: markup, Period: month, ByStage: []commands.StageRow{{Stage: markup, Count: 1}}}}, o),
+		"deal":   blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{markup}, Deal: &c}, o),
+		"list":   blocks.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{markup}, Deals: []commands.DealCard{c}}, o),
+		"empty":  blocks.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{markup}}, o),
+		"msg":    blocks.Render(&commands.Result{Kind: commands.KindMessage, Lines: []string{markup}}, o),
+		"goals":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{g}}, o),
+		"terr":   blocks.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{{Name: markup, Members: []string{markup}}}}, o),
+		"error":  blocks.RenderError(sales.Errorf(sales.EINVALID, "unknown stage %q", markup)),
+		"win":    blocks.RenderWin(&commands.WinNotice{Deal: c.Deal, Amount: "$5.00", OwnerName: markup, Progress: progress(0, 500, 0)}, usd),
+		"home":   blocks.RenderHome(&commands.HomeView{Name: markup, Goal: g, ByStage: []commands.StageDeals{{Stage: markup, Deals: []commands.DealCard{c}}}, Stale: []commands.DealCard{c}}, o),
+		"stages": blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: &commands.PipelineView{Subject: markup, Period: month, ByStage: []commands.StageRow{{Stage: markup, Count: 1}}}}, o),
 	} {
 		noMarkup(t, name, v)
 	}
@@ -331,7 +331,7 @@ func TestRenderNeutralisesMarkup(t *testing.T) {
 func TestRenderPaceIsAMultiple(t *testing.T) {
 	// 20% won with half the month gone: pace 0.20× as in the digest, never "(20%)".
 	g := commands.GoalView{Subject: "bob", Progress: progress(100000, 20000, 0)}
-	m := bot.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{g}}, bot.RenderOptions{Currency: usd})
+	m := blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{g}}, blocks.RenderOptions{Currency: usd})
 	all := strings.Join(mrkdwnTexts(t, m), "\n")
 	if want := "behind pace (" + digest.PaceText(g.Progress.Pace) + ")"; !strings.Contains(all, want) || !strings.HasSuffix(digest.PaceText(g.Progress.Pace), "×") {
 		t.Errorf("goal text %q lacks %q", all, want)
@@ -339,12 +339,12 @@ func TestRenderPaceIsAMultiple(t *testing.T) {
 }
 
 func TestRenderSaysOnce(t *testing.T) {
-	win := bot.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 2, Account: "Acme"}, Amount: "$70,000.00", OwnerName: "bob",
+	win := blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 2, Account: "Acme"}, Amount: "$70,000.00", OwnerName: "bob",
 		Progress: progress(5000000, 7000000, 0), QuotaReached: true}, usd)
 	if n := strings.Count(strings.ToLower(strings.Join(mrkdwnTexts(t, win), "\n")), "quota reached"); n != 1 {
 		t.Errorf("win says \"quota reached\" %d times, want once", n)
 	}
-	empty := bot.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{"Page 3 is past the end."}}, bot.RenderOptions{Currency: usd})
+	empty := blocks.Render(&commands.Result{Kind: commands.KindDealList, Lines: []string{"Page 3 is past the end."}}, blocks.RenderOptions{Currency: usd})
 	all := strings.Join(mrkdwnTexts(t, empty), "\n")
 	if !strings.Contains(all, "past the end") || strings.Contains(all, "No deals here yet") {
 		t.Errorf("empty page shows %q, want only the command's message", all)
@@ -356,7 +356,7 @@ func TestRenderHelpKeepsGapsAcrossSections(t *testing.T) {
 	for _, f := range commands.Forms() {
 		help = append(help, commands.HelpTopic{Command: f.Name(), Usage: f.Usage(), Summary: f.Summary, Examples: f.Examples, Who: f.Who})
 	}
-	texts := mrkdwnTexts(t, bot.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, bot.RenderOptions{}))
+	texts := mrkdwnTexts(t, blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, blocks.RenderOptions{}))
 	if len(texts) < 2 {
 		t.Fatalf("help fits %d section; the test needs a split", len(texts))
 	}
@@ -378,7 +378,7 @@ func TestRenderMentions(t *testing.T) {
 	res.Lines = []string{"Logged: \"<@U0BOB> & <!channel>\" is now " + who + " in Slack."}
 	nobody := res.Mention(sales.Person{SlackID: "not-an-id", Name: "<b>"})
 	res.Lines = append(res.Lines, nobody+" has no Slack id.")
-	m := bot.Render(res, bot.RenderOptions{})
+	m := blocks.Render(res, blocks.RenderOptions{})
 	got := plainBlocks(t, m.Blocks)
 	for _, want := range []string{"is now <@U0DAN> in Slack", "&lt;@U0BOB&gt; &amp; &lt;!channel&gt;", "&lt;b&gt; has no Slack id"} {
 		if !strings.Contains(got, want) {

@@ -1,4 +1,4 @@
-package bot_test
+package blocks_test
 
 import (
 	"bytes"
@@ -15,13 +15,13 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/salesbot/salesbot/bot"
+	"github.com/salesbot/salesbot/bot/blocks"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/digest/digesttest"
 	"github.com/salesbot/salesbot/sales"
 )
 
-var updateDigest = flag.Bool("update-digest", false, "rewrite bot/testdata/digest_*.golden")
+var updateDigest = flag.Bool("update-digest", false, "rewrite bot/blocks/testdata/digest_*.golden")
 
 func digestGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
@@ -37,15 +37,15 @@ func digestGolden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./bot -run Digest -update-digest)", err)
+		t.Fatalf("%v (run go test ./bot/blocks -run Digest -update-digest)", err)
 	}
 	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from the golden file (go test ./bot -run Digest -update-digest to accept):\n%s", path, got)
+		t.Errorf("%s differs from the golden file (go test ./bot/blocks -run Digest -update-digest to accept):\n%s", path, got)
 	}
 }
 
-// updateFlagSet honours a package-wide -update flag if the bot's own tests
-// define one, so `go test ./bot -update` refreshes these goldens too.
+// updateFlagSet honours a package-wide -update flag if this package's other tests
+// define one, so `go test ./bot/blocks -update` refreshes these goldens too.
 func updateFlagSet() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
@@ -56,11 +56,11 @@ type msgJSON struct {
 	Blocks []slack.Block `json:"blocks"`
 }
 
-func msgOf(m bot.DigestMsg) msgJSON { return msgJSON{Text: m.Text, Blocks: m.Blocks} }
+func msgOf(m blocks.DigestMsg) msgJSON { return msgJSON{Text: m.Text, Blocks: m.Blocks} }
 
 // checkKit asserts Block Kit's limits and that no user text escaped
 // escaping: a '<' in any text means a mention, a broadcast or a link.
-func checkKit(t *testing.T, where string, m bot.DigestMsg) {
+func checkKit(t *testing.T, where string, m blocks.DigestMsg) {
 	t.Helper()
 	if n := len(m.Blocks); n == 0 || n > 50 {
 		t.Errorf("%s: %d blocks (want 1..50)", where, n)
@@ -72,8 +72,8 @@ func checkKit(t *testing.T, where string, m bot.DigestMsg) {
 	if err != nil {
 		t.Fatalf("%s: %v", where, err)
 	}
-	var blocks []map[string]any
-	if err := json.Unmarshal(raw, &blocks); err != nil {
+	var parsed []map[string]any
+	if err := json.Unmarshal(raw, &parsed); err != nil {
 		t.Fatal(err)
 	}
 	text := func(v any) string {
@@ -85,7 +85,7 @@ func checkKit(t *testing.T, where string, m bot.DigestMsg) {
 		return s
 	}
 	runes := func(s string) int { return len([]rune(s)) }
-	for i, b := range blocks {
+	for i, b := range parsed {
 		if id, _ := b["block_id"].(string); len(id) > 255 {
 			t.Errorf("%s block %d: block_id %d chars", where, i, len(id))
 		}
@@ -168,7 +168,7 @@ func TestRenderDigestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			post := bot.RenderDigest(d)
+			post := blocks.RenderDigest(d)
 			checkKit(t, "main", post.Main)
 			for i, m := range post.Thread {
 				checkKit(t, "thread "+strconv.Itoa(i), m)
@@ -217,7 +217,7 @@ func TestRenderDigestGolden(t *testing.T) {
 			// Nudges of the first reps with something to say.
 			var nudges []msgJSON
 			for _, n := range digesttest.Nudges(t, s, db, clock.Now(), 2) {
-				m := bot.RenderNudge(n)
+				m := blocks.RenderNudge(n)
 				checkKit(t, "nudge", m)
 				nudges = append(nudges, msgOf(m))
 			}
@@ -246,7 +246,7 @@ func TestRenderNudgeSummaryGolden(t *testing.T) {
 			}},
 		},
 	}
-	m := bot.RenderNudgeSummary(s)
+	m := blocks.RenderNudgeSummary(s)
 	checkKit(t, "summary", m)
 	js, err := json.MarshalIndent(msgOf(m), "", "  ")
 	if err != nil {
@@ -258,7 +258,7 @@ func TestRenderNudgeSummaryGolden(t *testing.T) {
 	for i := 0; i < 300; i++ {
 		s.Reps = append(s.Reps, s.Reps[i%2])
 	}
-	checkKit(t, "big summary", bot.RenderNudgeSummary(s))
+	checkKit(t, "big summary", blocks.RenderNudgeSummary(s))
 }
 
 // User text with mrkdwn formatting characters stays literal in digests,
@@ -279,7 +279,7 @@ func TestRenderDigestNeutralisesMarkup(t *testing.T) {
 	n := &digest.Nudge{Person: sales.Person{Name: mk}, Currency: sales.DefaultCurrency, Stale: []digest.NudgeDeal{nd}, Overdue: []digest.NudgeDeal{nd}}
 	s := &digest.NudgeSummary{From: digesttest.FixedNow, To: digesttest.FixedNow, Loc: time.UTC,
 		Reps: []digest.RepNudges{{Name: mk, Items: []digest.NudgeOutcome{{Deal: 7, Account: mk, About: "stale", Outcome: mk}}}}}
-	noMarkup(t, "digest", msgOf(bot.RenderDigest(d).Main))
-	noMarkup(t, "nudge", msgOf(bot.RenderNudge(n)))
-	noMarkup(t, "summary", msgOf(bot.RenderNudgeSummary(s)))
+	noMarkup(t, "digest", msgOf(blocks.RenderDigest(d).Main))
+	noMarkup(t, "nudge", msgOf(blocks.RenderNudge(n)))
+	noMarkup(t, "summary", msgOf(blocks.RenderNudgeSummary(s)))
 }
