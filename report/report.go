@@ -331,4 +331,3 @@ func QuotaOf(ctx context.Context, src Source, sub Subject, p sales.Period, membe
 	}
 	return sum, found, nil
 }
-
