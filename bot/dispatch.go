@@ -616,62 +616,65 @@ func (b *Bot) onInteraction(ctx context.Context, req *socketmode.Request, cb sla
 	}
 }
 
-// actionCommand turns a button or select into the equivalent /deal text,
-// so permissions stay in commands and sales.Authorize. modal is set when
-// the action opens the lost-reason modal instead.
-func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (text string, lostModal string, err error) {
-	dealArg := func(v string) (string, error) {
+// actionCommand is what a button or menu does: a built command (cmd), or
+// command text the button carries (the page button's "list …", and ""
+// for the bare /deal form), or lost: the deal whose lost-reason modal to
+// open. No command text is assembled here: the form table's builders
+// make the Cmd, and the handlers see what a typed command gives them.
+func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (cmd *commands.Cmd, text string, lost string, err error) {
+	dealArg := func(v string) (sales.DealID, error) {
 		id, ok := sales.ParseDealID(v)
 		if !ok {
-			return "", sales.Errorf(sales.EINVALID, "that button does not name a deal (%q)", v)
+			return 0, sales.Errorf(sales.EINVALID, "that button does not name a deal (%q)", v)
 		}
-		return id.String(), nil
+		return id, nil
 	}
+	built := func(c commands.Cmd) (*commands.Cmd, string, string, error) { return &c, "", "", nil }
 	switch a.ActionID {
 	case blocks.ActAdvance, blocks.ActWon, blocks.ActEdit, blocks.ActSnooze, blocks.ActPush, blocks.ActLost:
 		id, err := dealArg(a.Value)
 		if err != nil {
-			return "", "", err
+			return nil, "", "", err
 		}
 		switch a.ActionID {
 		case blocks.ActAdvance:
-			return "advance " + id, "", nil
+			return built(commands.AdvanceCmd(id))
 		case blocks.ActWon:
-			return "won " + id, "", nil
+			return built(commands.WonCmd(id))
 		case blocks.ActEdit:
-			return "edit " + id, "", nil
+			return built(commands.EditCmd(id))
 		case blocks.ActSnooze:
-			return "snooze " + id + " 7d", "", nil
+			return built(b.svc.SnoozeCmd(id, 7))
 		case blocks.ActPush:
-			return "close " + id + " +7d", "", nil
+			return built(b.svc.PushCmd(id, 7))
 		default:
-			return "", id, nil
+			return nil, "", id.String(), nil
 		}
 	case blocks.ActStage:
 		v := a.SelectedOption.Value
 		i := strings.IndexByte(v, '|')
 		if i < 0 {
-			return "", "", sales.Errorf(sales.EINVALID, "that stage choice is malformed (%q)", v)
+			return nil, "", "", sales.Errorf(sales.EINVALID, "that stage choice is malformed (%q)", v)
 		}
 		id, err := dealArg(v[:i])
 		if err != nil {
-			return "", "", err
+			return nil, "", "", err
 		}
 		stage := strings.TrimSpace(v[i+1:])
 		if strings.EqualFold(stage, b.stages(ctx).Lost().Name) {
-			return "", id, nil
+			return nil, "", id.String(), nil
 		}
-		return "stage " + id + " " + stage, "", nil
+		return built(commands.StageCmd(id, stage))
 	case blocks.ActLog:
-		return "", "", nil
+		return nil, "", "", nil
 	case blocks.ActPage:
 		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Value), "/deal"))
 		if !strings.HasPrefix(strings.ToLower(t), "list") {
-			return "", "", sales.Errorf(sales.EINVALID, "that page button is malformed")
+			return nil, "", "", sales.Errorf(sales.EINVALID, "that page button is malformed")
 		}
-		return t, "", nil
+		return nil, t, "", nil
 	}
-	return "", "", sales.Errorf(sales.EINVALID, "unknown action %q", a.ActionID)
+	return nil, "", "", sales.Errorf(sales.EINVALID, "unknown action %q", a.ActionID)
 }
 
 func (b *Bot) onBlockAction(ctx context.Context, envID string, cb slack.InteractionCallback, received time.Time) {
@@ -689,7 +692,7 @@ func (b *Bot) onBlockAction(ctx context.Context, envID string, cb slack.Interact
 	// A button on a deal card or a page button updates that message in place.
 	rt.replace = strings.HasPrefix(a.BlockID, "deal:") || a.ActionID == blocks.ActPage
 
-	text, lost, err := b.actionCommand(ctx, a)
+	cmd, text, lost, err := b.actionCommand(ctx, a)
 	if err != nil {
 		b.m.envelopes.WithLabelValues("interactive", "handled").Inc()
 		b.deliver(ctx, rt, nil, err)
@@ -713,7 +716,13 @@ func (b *Bot) onBlockAction(ctx context.Context, envID string, cb slack.Interact
 	ictx := sales.WithIdempotencyKey(ctx, "env:"+envID)
 	m := b.mark(ictx, envID)
 	creq := b.request(ctx, "/deal", text, cb.User.ID, cb.User.Name, channel)
-	res, herr := b.svc.Handle(ictx, creq)
+	var res *commands.Result
+	var herr error
+	if cmd != nil {
+		res, herr = b.svc.Run(ictx, creq, *cmd)
+	} else {
+		res, herr = b.svc.Handle(ictx, creq)
+	}
 	<-m.done
 	if !m.first {
 		b.m.envelopes.WithLabelValues("interactive", "duplicate").Inc()
@@ -812,10 +821,13 @@ func (b *Bot) onViewSubmission(ctx context.Context, envID string, cb slack.Inter
 		if cb.View.State != nil {
 			reason = cb.View.State.Values[blocks.FieldReason][blocks.FieldReason].Value
 		}
-		text := strings.TrimSpace("lost " + meta.Deal + " " + strings.ReplaceAll(reason, "\n", " "))
-		creq := b.request(ctx, "/deal", text, cb.User.ID, cb.User.Name, meta.Channel)
+		id, ok := sales.ParseDealID(meta.Deal)
+		creq := b.request(ctx, "/deal", "", cb.User.ID, cb.User.Name, meta.Channel)
 		w = b.start(func() (*commands.Result, map[string]string, error) {
-			res, err := b.svc.Handle(ictx, creq)
+			if !ok {
+				return nil, nil, sales.Errorf(sales.EINVALID, "that form does not name a deal (%q)", meta.Deal)
+			}
+			res, err := b.svc.Run(ictx, creq, commands.LostCmd(id, reason))
 			return res, nil, err
 		})
 	default:
