@@ -45,12 +45,14 @@ func newStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
-	svc := commands.New(db, commands.Config{Locale: loc, Admins: cfg.Admins, Logger: logger, Digests: dg})
-	b := bot.New(bot.Config{
+	botCfg := bot.Config{
 		AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL,
 		WinsChannel: cfg.WinsChannel, DigestChannel: cfg.DigestChannel,
 		Locale: loc, Logger: logger, HTTPClient: &http.Client{Timeout: 30 * time.Second},
-	}, svc, db, out)
+	}
+	chans := bot.NewChannels(botCfg)
+	svc := commands.New(db, commands.Config{Locale: loc, Admins: cfg.Admins, Logger: logger, Digests: dg, Channels: chans})
+	b := bot.New(botCfg, svc, db, out)
 	return &stack{db: db, out: out, poster: poster, digest: dg, svc: svc, bot: b}, nil
 }
 

@@ -60,11 +60,17 @@ type hopts struct {
 	digests func(*storage.DB, *outbox.Outbox) commands.Digests
 }
 
+// botChannels are the channels the bot was invited to in the emulated
+// workspace; it can post nowhere else.
+func botChannels() map[string]string {
+	return map[string]string{winsChannel: "wins", chanGeneral: "general", digestChan: "sales-digest"}
+}
+
 func newHarness(t *testing.T, o hopts) *harness {
 	t.Helper()
 	h := &harness{t: t, tctx: testCtx(t), emu: o.emu, db: o.db, logs: &lockedBuffer{}}
 	if h.emu == nil {
-		h.emu = slacktest.New(slacktest.Options{Users: team, Channels: map[string]string{winsChannel: "wins", chanGeneral: "general"}})
+		h.emu = slacktest.New(slacktest.Options{Users: team, Channels: botChannels()})
 		t.Cleanup(h.emu.Close)
 	}
 	if h.db == nil {
@@ -90,7 +96,8 @@ func (h *harness) start(o hopts) {
 	if o.digests != nil {
 		dg = o.digests(h.db, h.out)
 	}
-	svc := commands.New(h.db, commands.Config{Admins: []string{"U0ERIN"}, Locale: cfg.Locale, Logger: logger, Digests: dg})
+	svc := commands.New(h.db, commands.Config{Admins: []string{"U0ERIN"}, Locale: cfg.Locale, Logger: logger, Digests: dg,
+		Channels: bot.NewChannels(cfg)})
 	h.bot = bot.New(cfg, svc, h.db, h.out)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop = cancel

@@ -46,7 +46,7 @@ func (h *harness) personOf(slackID string) sales.Person {
 
 func withUsers(t *testing.T, scopes []string, extra ...slacktest.User) *slacktest.Server {
 	emu := slacktest.New(slacktest.Options{Users: append(append([]slacktest.User(nil), team...), extra...), Scopes: scopes,
-		Channels: map[string]string{winsChannel: "wins", chanGeneral: "general"}})
+		Channels: botChannels()})
 	t.Cleanup(emu.Close)
 	return emu
 }

@@ -35,7 +35,7 @@ func TestUnansweredWritesAreAnsweredAfterRestart(t *testing.T) {
 	journal("Edays", "add AncientCo 9k", 72*time.Hour)
 
 	// Slack fails the first try of the late answer; it is tried again.
-	emu := slacktest.New(slacktest.Options{Users: team, Channels: map[string]string{winsChannel: "wins", chanGeneral: "general"}})
+	emu := slacktest.New(slacktest.Options{Users: team, Channels: botChannels()})
 	t.Cleanup(emu.Close)
 	emu.Fail("chat.postMessage", 1, http.StatusServiceUnavailable, 0)
 	h := newHarness(t, hopts{db: db, emu: emu})

@@ -71,6 +71,9 @@ func (r *run) territoryRoute(c Cmd) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.botInChannel(c.Channel); err != nil {
+		return nil, err
+	}
 	t.Channel = c.Channel.Target()
 	if err := r.store.UpdateTerritory(r.ctx, t); err != nil {
 		return nil, fmt.Errorf("territory route: %w", err)
@@ -194,6 +197,9 @@ func (r *run) digestRoute(c Cmd) (*Result, error) {
 	if !c.User.IsZero() {
 		return r.routeManagerDigest(c)
 	}
+	if err := r.botInChannel(c.Channel); err != nil {
+		return nil, err
+	}
 	if err := r.store.SetSetting(r.ctx, SettingDigestChannel, c.Channel.Target()); err != nil {
 		return nil, fmt.Errorf("digest route: %w", err)
 	}
@@ -201,6 +207,23 @@ func (r *run) digestRoute(c Cmd) (*Result, error) {
 		return msg("Digest", "Logged: the digest goes to SALESBOT_DIGEST_CHANNEL again."), nil
 	}
 	return msg("Digest", "Logged: the digest goes to "+c.Channel.Label()+"."), nil
+}
+
+// botInChannel refuses a route to a channel the bot was not invited to:
+// Slack would answer every post there not_in_channel. Only a linked
+// channel (with an id) can be asked about; a bare #name is taken as is.
+func (r *run) botInChannel(ch ChannelRef) error {
+	if r.chans == nil || ch.None || ch.ID == "" {
+		return nil
+	}
+	in, err := r.chans.BotIsMember(r.ctx, ch.ID)
+	if err != nil {
+		return fmt.Errorf("checking that salesbot is in %s: %w", ch.Label(), err)
+	}
+	if !in {
+		return sales.Errorf(sales.EINVALID, "salesbot is not in %s: invite it with /invite @salesbot, then run this again", ch.Label())
+	}
+	return nil
 }
 
 // errNoDigests answers the digest commands in a process without a
@@ -212,6 +235,9 @@ var errNoDigests = sales.Errorf(sales.ENOTFOUND, "the digest scheduler is not ru
 func (r *run) routeManagerDigest(c Cmd) (*Result, error) {
 	mgr, known, err := r.findUser(c.User)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.botInChannel(c.Channel); err != nil {
 		return nil, err
 	}
 	if mgr, err = r.ensureUser(mgr, known); err != nil {

@@ -65,12 +65,22 @@ type Digests interface {
 	Status(ctx context.Context) (sales.DigestStatus, error)
 }
 
+// Channels tells whether the bot can post in a channel (the Slack side
+// implements it). A route to a channel the bot is not in would be
+// accepted and every digest sent there refused by Slack.
+type Channels interface {
+	BotIsMember(ctx context.Context, channelID string) (bool, error)
+}
+
 // Config configures the handlers.
 type Config struct {
 	Locale  sales.Locale
 	Admins  []string     // SALESBOT_ADMINS: Slack ids that are always admins
 	Logger  *slog.Logger // default: discard
 	Digests Digests      // nil: no digest scheduler in this process
+	// Channels checks routes; nil: no Slack in this process, routes are
+	// taken unchecked.
+	Channels Channels
 }
 
 // Service runs commands against the store. It is safe for concurrent use.
@@ -82,12 +92,13 @@ type Service struct {
 	admins  map[string]bool
 	log     *slog.Logger
 	digests Digests
+	chans   Channels
 }
 
 // New builds the handlers.
 func New(store Store, cfg Config) *Service {
 	l := cfg.Locale.WithDefaults()
-	s := &Service{store: store, clock: l.Clock, loc: l.Loc, cur: l.Currency, admins: map[string]bool{}, log: cfg.Logger, digests: cfg.Digests}
+	s := &Service{store: store, clock: l.Clock, loc: l.Loc, cur: l.Currency, admins: map[string]bool{}, log: cfg.Logger, digests: cfg.Digests, chans: cfg.Channels}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

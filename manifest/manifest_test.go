@@ -182,7 +182,7 @@ func TestManifestDeclaresWhatTheBotUses(t *testing.T) {
 	// Minimal scopes: exactly what the features use. Adding one is a
 	// deliberate change to this list.
 	scopes := []string{"commands", "chat:write", "im:write", "users:read", "users:read.email", "files:write", "reactions:write",
-		"app_mentions:read", "channels:history", "groups:history", "im:history"}
+		"app_mentions:read", "channels:history", "groups:history", "im:history", "channels:read", "groups:read"}
 	if !slices.Equal(m.OAuth.Scopes.Bot, scopes) {
 		t.Errorf("bot scopes = %v, want %v", m.OAuth.Scopes.Bot, scopes)
 	}

@@ -50,8 +50,8 @@ func (s *Server) SlashCommand(user, channel, command, text string) string {
 }
 
 func (s *Server) channelName(id string) string {
-	if n, ok := s.opts.Channels[id]; ok {
-		return n
+	if ch, ok := s.channels[id]; ok {
+		return ch.name
 	}
 	if strings.HasPrefix(id, "D") {
 		return "directmessage"

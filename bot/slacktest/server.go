@@ -54,8 +54,8 @@ type User struct {
 // DefaultScopes are the bot scopes granted when Options.Scopes is nil:
 // those manifest.yaml asks for.
 var DefaultScopes = []string{
-	"app_mentions:read", "channels:history", "chat:write", "commands", "files:write",
-	"groups:history", "im:history", "im:write", "reactions:write", "users:read", "users:read.email",
+	"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "files:write",
+	"groups:history", "groups:read", "im:history", "im:write", "reactions:write", "users:read", "users:read.email",
 }
 
 // Options configure a Server. Zero values take the defaults above.
@@ -72,9 +72,16 @@ type Options struct {
 	Users      []User
 	// Scopes are the bot token's granted scopes (nil: DefaultScopes).
 	Scopes []string
-	// Channels maps channel ids to names for slash command payloads.
+	// Channels are the channels the bot is a member of (id → name), as
+	// if /invite @salesbot had been run in each. The bot may post only
+	// there (and in DMs); see Invite.
 	Channels map[string]string
-	Logger   *slog.Logger
+	// Outside are channels that exist but the bot was never invited to
+	// (id → name): chat.postMessage answers not_in_channel and
+	// conversations.info says is_member false. A channel in neither map
+	// does not exist (channel_not_found).
+	Outside map[string]string
+	Logger  *slog.Logger
 }
 
 // Server is a running emulator. All methods are safe for concurrent use.
@@ -108,6 +115,13 @@ type Server struct {
 	files    map[string]*File
 	resps    map[string]*respURL
 	history  map[string][]*Msg // channel → messages (posts and updates)
+	channels map[string]channel
+}
+
+// channel is a workspace channel and whether the bot is in it.
+type channel struct {
+	name   string
+	member bool
 }
 
 type counters struct {
@@ -175,6 +189,13 @@ func New(opts Options) *Server {
 		files:    map[string]*File{},
 		resps:    map[string]*respURL{},
 		history:  map[string][]*Msg{},
+		channels: map[string]channel{},
+	}
+	for id, name := range opts.Outside {
+		s.channels[id] = channel{name: name}
+	}
+	for id, name := range opts.Channels {
+		s.channels[id] = channel{name: name, member: true}
 	}
 	s.cond = sync.NewCond(&s.mu)
 	// Slack's dialer sends Origin: https://api.slack.com; gorilla's default
@@ -240,6 +261,19 @@ func (s *Server) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[u.ID] = u
+}
+
+// Invite adds the bot to a channel, as /invite @salesbot there does (an
+// unknown id becomes a channel named after it).
+func (s *Server) Invite(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.channels[channelID]
+	if !ok {
+		ch.name = strings.ToLower(channelID)
+	}
+	ch.member = true
+	s.channels[channelID] = ch
 }
 
 // User returns a member by id.

@@ -25,9 +25,64 @@ var testUsers = []slacktest.User{
 
 func newServer(t *testing.T) *slacktest.Server {
 	t.Helper()
-	s := slacktest.New(slacktest.Options{Users: testUsers})
+	s := slacktest.New(slacktest.Options{Users: testUsers, Channels: map[string]string{"C1": "general"},
+		Outside: map[string]string{"C0OTHER": "other", "G0SECRET": "secret"}})
 	t.Cleanup(s.Close)
 	return s
+}
+
+// TestChannelMembership: a bot posts only in channels it was invited to,
+// and conversations.info tells it whether it is in one. Slack:
+// chat.postMessage "not_in_channel: Cannot post user messages to a
+// channel they are not in" (https://api.slack.com/methods/chat.postMessage#errors);
+// the conversations.info channel carries is_member
+// (https://docs.slack.dev/reference/objects/conversation-object) and needs
+// channels:read or groups:read
+// (https://docs.slack.dev/reference/scopes/groups:read).
+func TestChannelMembership(t *testing.T) {
+	s := newServer(t)
+	c := api(s)
+	ctx := ctxT(t)
+	for _, tc := range []struct{ channel, err string }{
+		{"C1", ""}, {"#general", ""}, {"C0OTHER", "not_in_channel"}, {"G0SECRET", "not_in_channel"},
+		{"C0NOWHERE", "channel_not_found"}, {"U0BOB", ""},
+	} {
+		_, _, err := c.PostMessageContext(ctx, tc.channel, slack.MsgOptionText("hi", false))
+		if got := errString(err); got != tc.err {
+			t.Errorf("post to %s: err %q, want %q", tc.channel, got, tc.err)
+		}
+	}
+	for _, tc := range []struct {
+		channel string
+		member  bool
+		err     string
+	}{
+		{"C1", true, ""}, {"C0OTHER", false, ""}, {"G0SECRET", false, "channel_not_found"}, {"C0NOWHERE", false, "channel_not_found"},
+	} {
+		ch, err := c.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: tc.channel})
+		if got := errString(err); got != tc.err || err == nil && ch.IsMember != tc.member {
+			t.Errorf("info %s: err %q member %v, want %q %v", tc.channel, got, err == nil && ch.IsMember, tc.err, tc.member)
+		}
+	}
+	s.Invite("C0OTHER")
+	if ch, err := c.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: "C0OTHER"}); err != nil || !ch.IsMember {
+		t.Errorf("after invite: %v, %v", ch, err)
+	}
+	if _, _, err := c.PostMessageContext(ctx, "C0OTHER", slack.MsgOptionText("hi", false)); err != nil {
+		t.Errorf("post after invite: %v", err)
+	}
+	noRead := slacktest.New(slacktest.Options{Scopes: []string{"chat:write"}, Channels: map[string]string{"C1": "general"}})
+	t.Cleanup(noRead.Close)
+	if _, err := api(noRead).GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: "C1"}); errString(err) != "missing_scope" {
+		t.Errorf("info without channels:read: %v, want missing_scope", err)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func api(s *slacktest.Server) *slack.Client {

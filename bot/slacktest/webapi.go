@@ -190,8 +190,11 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 		id := dmChannel(users[0])
 		if len(users) > 1 {
 			id = "G" + strings.Join(users, "")
+			s.channels[id] = channel{name: strings.ToLower(id), member: true} // the bot opened it, so it is in it
 		}
 		return result{"channel": map[string]any{"id": id}, "no_op": false, "already_open": false}, ""
+	case "conversations.info":
+		return s.conversationInfo(form)
 	case "conversations.history":
 		return s.conversationHistory(form, false)
 	case "conversations.replies":
@@ -270,6 +273,11 @@ func (s *Server) postMessage(c *Call, form url.Values, ephemeral bool) (result, 
 	if ch == "" {
 		return nil, "channel_not_found"
 	}
+	if !ephemeral {
+		if errCode := s.canPost(ch); errCode != "" {
+			return nil, errCode
+		}
+	}
 	m := &Msg{Source: c.Method, Channel: dmChannel(ch), Text: form.Get("text"), ThreadTS: form.Get("thread_ts")}
 	if md := form.Get("metadata"); md != "" {
 		var meta struct {
@@ -310,6 +318,73 @@ func (s *Server) postMessage(c *Call, form url.Values, ephemeral bool) (result, 
 	s.history[m.Channel] = append(s.history[m.Channel], &cp)
 	return result{"channel": m.Channel, "ts": m.TS,
 		"message": map[string]any{"type": "message", "text": m.Text, "ts": m.TS, "user": s.opts.BotUserID}}, ""
+}
+
+// canPost is chat.postMessage's membership rule: a bot without
+// chat:write.public posts only where it was invited. Slack's errors:
+// "not_in_channel: Cannot post user messages to a channel they are not
+// in", "channel_not_found: Value passed for channel was invalid"
+// (https://api.slack.com/methods/chat.postMessage#errors). DMs (a user id
+// or a D… channel) need no invitation; caller holds mu.
+func (s *Server) canPost(ref string) string {
+	if strings.HasPrefix(ref, "D") || strings.HasPrefix(ref, "U") || strings.HasPrefix(ref, "W") {
+		return ""
+	}
+	ch, ok := s.lookupChannel(ref)
+	switch {
+	case !ok:
+		return "channel_not_found"
+	case !ch.member:
+		return "not_in_channel"
+	}
+	return ""
+}
+
+// lookupChannel finds a channel by id, or by name ("#name" or "name"),
+// which chat.postMessage also accepts; caller holds mu.
+func (s *Server) lookupChannel(ref string) (channel, bool) {
+	if ch, ok := s.channels[ref]; ok {
+		return ch, true
+	}
+	name := strings.TrimPrefix(ref, "#")
+	for _, ch := range s.channels {
+		if ch.name == name {
+			return ch, true
+		}
+	}
+	return channel{}, false
+}
+
+// conversationInfo answers conversations.info with the fields the bot
+// reads. The conversation object carries is_member, whether the calling
+// bot is in the channel
+// (https://docs.slack.dev/reference/objects/conversation-object); the
+// method needs channels:read for public channels and groups:read for
+// private ones, and a private channel the bot is not in is
+// channel_not_found to it (https://docs.slack.dev/reference/scopes/groups:read:
+// "private channels that your Slack app has been added to"). C… channels
+// are public here and G… private; caller holds mu.
+func (s *Server) conversationInfo(form url.Values) (result, string) {
+	id := form.Get("channel")
+	if id == "" {
+		return nil, "channel_not_found"
+	}
+	private := strings.HasPrefix(id, "G")
+	scope := "channels:read"
+	if private {
+		scope = "groups:read"
+	} else if !strings.HasPrefix(id, "C") {
+		scope = "im:read"
+	}
+	if !slices.Contains(s.opts.Scopes, scope) {
+		return result{"needed": scope, "provided": strings.Join(s.opts.Scopes, ",")}, "missing_scope"
+	}
+	ch, ok := s.channels[id]
+	if !ok || private && !ch.member {
+		return nil, "channel_not_found"
+	}
+	return result{"channel": map[string]any{"id": id, "name": ch.name, "is_channel": !private,
+		"is_group": private, "is_private": private, "is_member": ch.member}}, ""
 }
 
 func (s *Server) updateMessage(c *Call, form url.Values) (result, string) {
