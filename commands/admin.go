@@ -457,6 +457,7 @@ func (r *run) link(c Cmd) (*Result, error) {
 	if imported.SlackID != "" {
 		return nil, sales.Errorf(sales.ECONFLICT, "%s is already linked to another Slack user", imported.Label())
 	}
+	var updates []sales.Person // written in one transaction: retired record first
 	existing, err := r.store.PersonBySlackID(r.ctx, c.User.ID)
 	switch sales.ErrorCode(err) {
 	case "":
@@ -490,9 +491,7 @@ func (r *run) link(c Cmd) (*Result, error) {
 		retired.SlackID = ""
 		retired.Name = existing.Label() + " (merged into " + imported.ID.String() + ")"
 		retired.RealName = ""
-		if err := r.store.UpdatePerson(r.ctx, retired); err != nil {
-			return nil, fmt.Errorf("link: %w", err)
-		}
+		updates = append(updates, retired)
 		if existing.Name != "" && imported.Name == "" {
 			imported.Name = existing.Name
 		}
@@ -501,7 +500,7 @@ func (r *run) link(c Cmd) (*Result, error) {
 		return nil, err
 	}
 	imported.SlackID = c.User.ID
-	if err := r.store.UpdatePerson(r.ctx, imported); err != nil {
+	if err := r.store.UpdatePeople(r.ctx, append(updates, imported)...); err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
 	res := msg("Linked")

@@ -22,6 +22,7 @@ type Store interface {
 	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
 	PersonByName(ctx context.Context, name string) (sales.Person, error)
 	UpdatePerson(ctx context.Context, p sales.Person) error
+	UpdatePeople(ctx context.Context, ps ...sales.Person) error
 	ModifyPerson(ctx context.Context, id sales.PersonID, fn func(*sales.Person) error) (sales.Person, error)
 
 	CreateTerritory(ctx context.Context, t sales.Territory) (sales.Territory, error)

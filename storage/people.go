@@ -33,12 +33,25 @@ func (db *DB) CreatePerson(ctx context.Context, p sales.Person) (sales.Person, e
 // UpdatePerson replaces a stored person (by ID). ENOTFOUND when missing,
 // ECONFLICT when the new SlackID is linked to someone else.
 func (db *DB) UpdatePerson(ctx context.Context, p sales.Person) error {
+	return db.UpdatePeople(ctx, p)
+}
+
+// UpdatePeople replaces several stored people in one transaction, in
+// order, so a Slack id moved from one record to another (a link that
+// retires the user's own record) is never half done.
+func (db *DB) UpdatePeople(ctx context.Context, ps ...sales.Person) error {
 	return db.write(ctx, "update person", func(tx *bolt.Tx) error {
-		old, err := getPerson(tx, p.ID)
-		if err != nil {
-			return err
+		for i := range ps {
+			old, err := getPerson(tx, ps[i].ID)
+			if err != nil {
+				return err
+			}
+			p := ps[i]
+			if err := putPerson(tx, &old, &p); err != nil {
+				return err
+			}
 		}
-		return putPerson(tx, &old, &p)
+		return nil
 	})
 }
 
