@@ -1,0 +1,145 @@
+package blocks
+
+import (
+	"fmt"
+
+	"github.com/slack-go/slack"
+
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/digest"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// ---- pipeline and goals ----
+
+func progressText(p sales.Progress, cur sales.Currency) string {
+	head, pace := progressParts(p, cur)
+	if pace == "" {
+		return head
+	}
+	return head + "\n" + pace
+}
+
+// progressParts is the attainment line and the pace line (empty without a
+// quota). Pace and coverage are multiples formatted by the digest's
+// helpers ("0.87×"), so /goal, /pipeline, Home and the digest agree.
+func progressParts(p sales.Progress, cur sales.Currency) (head, pace string) {
+	if !p.HasQuota {
+		return fmt.Sprintf("No quota for %s. Won so far: %s · open pipeline %s.", p.Period.Label(), cur.Format(p.Won), cur.Format(p.Open)), ""
+	}
+	share := 0.0
+	if p.Attainment.OK {
+		share = p.Attainment.V
+	}
+	head = fmt.Sprintf("`%s` *%s* of %s for %s · won %s", sales.Bar(share, 10), p.Attainment.Percent(), cur.Format(p.Quota), p.Period.Label(), cur.Format(p.Won))
+	pace = "pace " + digest.PaceText(p.Pace)
+	switch {
+	case p.Won >= p.Quota:
+		pace = ":trophy: quota reached"
+	case p.Behind():
+		pace = ":warning: behind pace (" + digest.PaceText(p.Pace) + ")"
+	case p.Pace.OK:
+		pace = ":white_check_mark: on pace (" + digest.PaceText(p.Pace) + ")"
+	}
+	if p.Won < p.Quota {
+		pace += " · coverage " + digest.CoverageText(p.Coverage)
+		if p.PerWorkingDay.OK {
+			pace += fmt.Sprintf(" · %s per working day to go (%d left)", p.PerWorkingDay.Money(cur), p.WorkingDays)
+		}
+	}
+	return head, pace
+}
+
+func funnelFields(f sales.Funnel, cur sales.Currency) []*slack.TextBlockObject {
+	days := sales.NA
+	if f.AvgCycleDays.OK {
+		days = f.AvgCycleDays.Fixed(1) + " days"
+	}
+	vel := sales.NA
+	if f.Velocity.OK {
+		vel = f.Velocity.Money(cur) + "/day"
+	}
+	kv := [][2]string{
+		{"Open deals", fmt.Sprint(f.Open)},
+		{"Pipeline value", cur.Format(f.PipelineValue)},
+		{"Weighted", cur.Format(f.Weighted)},
+		{"Won", fmt.Sprintf("%d · %s", f.Won, cur.Format(f.WonValue))},
+		{"Win rate", f.WinRate.Percent()},
+		{"Avg deal size", f.AvgDealSize.Money(cur)},
+		{"Avg sales cycle", days},
+		{"Velocity", vel},
+	}
+	out := make([]*slack.TextBlockObject, len(kv))
+	for i, p := range kv {
+		out[i] = md("*" + p[0] + "*\n" + p[1])
+	}
+	return out
+}
+
+func renderPipeline(res *commands.Result, o RenderOptions) Message {
+	pv := res.Pipeline
+	cur := pv.Currency
+	if cur.Code == "" {
+		cur = o.Currency
+	}
+	title := "Pipeline · " + OrText(pv.Subject, "team")
+	bs := []slack.Block{header(title), ContextBlock("pipeline.period", "Closed deals counted in "+pv.Period.Label()+"; open deals as of now.")}
+	bs = append(bs, slack.NewSectionBlock(nil, funnelFields(pv.Funnel, cur), nil, slack.SectionBlockOptionBlockID("pipeline.funnel")))
+	if len(pv.ByStage) > 0 {
+		lines := make([]string, len(pv.ByStage))
+		for i, r := range pv.ByStage {
+			lines[i] = fmt.Sprintf("*%s* — %d · %s · weighted %s", EscClipMd(r.Stage, 60), r.Count, cur.Format(r.Value), cur.Format(r.Weighted))
+		}
+		bs = append(bs, pack("pipeline.stages", append([]string{"*By stage*"}, lines...), 3)...)
+	}
+	if pv.Progress != nil {
+		bs = append(bs, Section("pipeline.progress", "*Quota*\n"+progressText(*pv.Progress, cur)))
+	}
+	for _, l := range res.Lines {
+		bs = append(bs, ContextBlock(fmt.Sprintf("pipeline.note.%d", len(bs)), EscapeMd(l)))
+		if len(bs) >= maxMessageBlocks {
+			break
+		}
+	}
+	f := pv.Funnel
+	return Message{Text: fallback(title, fmt.Sprintf("%d open deals, %s", f.Open, cur.Format(f.PipelineValue))), Blocks: bs}
+}
+
+func goalLine(g *commands.GoalView, cur sales.Currency) string {
+	who := EscClipMd(OrText(g.Subject, "you"), 120)
+	if isSlackID(g.SlackID) {
+		who = "<@" + g.SlackID + ">"
+	}
+	return "*" + who + "*  " + progressText(g.Progress, cur)
+}
+
+func renderGoals(res *commands.Result, o RenderOptions) Message {
+	title := OrText(res.Title, "Quota progress")
+	bs := []slack.Block{header(title)}
+	if len(res.Goals) == 0 && len(res.Lines) == 0 {
+		bs = append(bs, Section("goals.empty", "No quotas yet. A manager sets one with `/goal set @user 50k month`."))
+	}
+	lines := make([]string, 0, len(res.Goals)+len(res.Lines))
+	for i := range res.Goals {
+		cur := res.Goals[i].Currency
+		if cur.Code == "" {
+			cur = o.Currency
+		}
+		lines = append(lines, goalLine(&res.Goals[i], cur))
+	}
+	lines = append(lines, escLines(res.Lines, res.Mentions)...)
+	if len(res.Goals) <= 12 {
+		// Few subjects: one section each reads best.
+		for i, l := range lines {
+			bs = append(bs, Section(fmt.Sprintf("goals.%d", i), l))
+		}
+	} else {
+		bs = append(bs, pack("goals", lines, maxMessageBlocks-len(bs))...)
+	}
+	first := ""
+	if len(res.Goals) > 0 {
+		g := res.Goals[0]
+		first = g.Subject + " " + g.Progress.Attainment.Percent()
+	}
+	return Message{Text: fallback(title, first), Blocks: bs}
+}
