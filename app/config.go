@@ -1,6 +1,7 @@
-// Package app wires salesbot together: configuration, the bot, the
-// scheduler, the demo and the CLI subcommands. cmd/salesbot only parses
-// arguments and handles signals.
+// Package app wires salesbot together: configuration and its validation,
+// the Stack (storage, outbox, digest, commands and bot built in one straight
+// line), /healthz and /metrics, and runtime tuning. The CLI (cmd/salesbot)
+// and the playground (demo) build on it; it imports every layer below them.
 package app
 
 import (

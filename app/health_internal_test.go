@@ -50,7 +50,7 @@ func TestHealthPingDoesNotHang(t *testing.T) {
 		<-writeDone
 	}()
 
-	st := &stack{db: db}
+	st := &Stack{DB: db}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		res := make(chan error, 1)

@@ -21,20 +21,20 @@ import (
 	"github.com/salesbot/salesbot/storage/online"
 )
 
-// stack is the running bot: storage, the outbox, the digest scheduler,
+// Stack is the running bot: storage, the outbox, the digest scheduler,
 // commands and the Slack bot, wired the same way for `run` and `demo`.
-type stack struct {
-	db     *storage.DB
-	out    *outbox.Outbox
-	poster bot.DigestPoster // the digest's nudges and digests, into out
-	digest *digest.Service
-	svc    *commands.Service
-	bot    *bot.Bot
+type Stack struct {
+	DB     *storage.DB
+	Out    *outbox.Outbox
+	Poster bot.DigestPoster // the digest's nudges and digests, into out
+	Digest *digest.Service
+	Svc    *commands.Service
+	Bot    *bot.Bot
 }
 
-// newStack wires everything on an open database, each part on the ones
+// NewStack wires everything on an open database, each part on the ones
 // built before it.
-func newStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger) (*stack, error) {
+func NewStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger) (*Stack, error) {
 	loc := sales.Locale{Clock: clock, Loc: cfg.Loc, Currency: cfg.Cur}.WithDefaults()
 	out := outbox.New(outbox.Config{Locale: loc, Logger: logger}, db)
 	poster := bot.NewDigestPoster(out)
@@ -53,7 +53,7 @@ func newStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger
 	chans := bot.NewChannels(botCfg)
 	svc := commands.New(db, commands.Config{Locale: loc, Admins: cfg.Admins, Logger: logger, Digests: dg, Channels: chans})
 	b := bot.New(botCfg, svc, db, out)
-	return &stack{db: db, out: out, poster: poster, digest: dg, svc: svc, bot: b}, nil
+	return &Stack{DB: db, Out: out, Poster: poster, Digest: dg, Svc: svc, Bot: b}, nil
 }
 
 // Run is `salesbot run`: it serves Slack until ctx is cancelled (SIGTERM),
@@ -84,7 +84,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) (err error) {
 	// `salesbot backup` gets its online copy through this socket; it is
 	// closed before the database (defers run in reverse).
 	defer online.Serve(db, logger)()
-	st, err := newStack(cfg, db, nil, logger)
+	st, err := NewStack(cfg, db, nil, logger)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) (err error) {
 
 // serve runs the bot, the scheduler and the optional HTTP endpoint until
 // ctx ends or the bot fails.
-func (st *stack) serve(ctx context.Context, httpAddr string, logger *slog.Logger) error {
+func (st *Stack) serve(ctx context.Context, httpAddr string, logger *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -110,9 +110,9 @@ func (st *stack) serve(ctx context.Context, httpAddr string, logger *slog.Logger
 	}
 
 	botDone := make(chan error, 1)
-	go func() { botDone <- st.bot.Run(ctx) }()
+	go func() { botDone <- st.Bot.Run(ctx) }()
 	digestDone := make(chan error, 1)
-	go func() { digestDone <- st.digest.Run(ctx) }()
+	go func() { digestDone <- st.Digest.Run(ctx) }()
 
 	var botErr error
 	select {
@@ -137,12 +137,12 @@ func (st *stack) serve(ctx context.Context, httpAddr string, logger *slog.Logger
 // behind a writer that waits for the file to grow, and a health check must
 // answer (503) rather than hang with it. The abandoned read finishes on
 // its own.
-func (st *stack) pingDB(ctx context.Context, timeout time.Duration) error {
+func (st *Stack) pingDB(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		_, err := st.db.Setting(ctx, "health.ping")
+		_, err := st.DB.Setting(ctx, "health.ping")
 		done <- err
 	}()
 	select {
@@ -154,17 +154,17 @@ func (st *stack) pingDB(ctx context.Context, timeout time.Duration) error {
 }
 
 // httpHandler serves /healthz (socket up, database open) and /metrics.
-func (st *stack) httpHandler() http.Handler {
+func (st *Stack) httpHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		dbErr := st.pingDB(r.Context(), 2*time.Second)
-		outErr := st.out.Health()
+		outErr := st.Out.Health()
 		h := struct {
 			Socket bool   `json:"socket_connected"`
 			DB     bool   `json:"db_open"`
 			Outbox bool   `json:"outbox_posting"`
 			Error  string `json:"error,omitempty"`
-		}{Socket: st.bot.Connected(), DB: dbErr == nil, Outbox: outErr == nil}
+		}{Socket: st.Bot.Connected(), DB: dbErr == nil, Outbox: outErr == nil}
 		if dbErr != nil {
 			h.Error = sales.ErrorMessage(dbErr)
 		} else if outErr != nil {
@@ -178,6 +178,6 @@ func (st *stack) httpHandler() http.Handler {
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(h)
 	})
-	mux.Handle("/metrics", promhttp.HandlerFor(st.bot.Gatherer(), promhttp.HandlerOpts{}))
+	mux.Handle("/metrics", promhttp.HandlerFor(st.Bot.Gatherer(), promhttp.HandlerOpts{}))
 	return mux
 }

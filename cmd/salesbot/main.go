@@ -1,6 +1,7 @@
 // Command salesbot is the Slack sales assistant: the bot, the local demo
-// and the operator's CLI. Everything but argument dispatch and signals
-// lives in package app.
+// and the operator's CLI. This package holds the subcommand table and one
+// file per subcommand (flags and printing); the wiring is in package app,
+// the playground in package demo, file mapping in package transfer.
 package main
 
 import (
@@ -12,14 +13,15 @@ import (
 	"syscall"
 
 	"github.com/salesbot/salesbot/app"
+	"github.com/salesbot/salesbot/demo"
 )
 
 type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
 var subcommands = map[string]subcommand{
-	"run": app.RunCmd, "demo": app.Demo, "import": app.ImportCmd, "export": app.ExportCmd, "report": app.ReportCmd,
-	"digest": app.DigestCmd, "backup": app.BackupCmd, "seed": app.SeedCmd,
-	"check": app.CheckCmd,
+	"run": RunCmd, "demo": demo.Main, "import": ImportCmd, "export": ExportCmd, "report": ReportCmd,
+	"digest": DigestCmd, "backup": BackupCmd, "seed": SeedCmd,
+	"check": CheckCmd,
 }
 
 func main() {
@@ -34,19 +36,19 @@ func main() {
 
 func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name := "run" // `salesbot` alone, or with only flags, runs the bot
-	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || app.IsHelp(args[0])) {
+	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || IsHelp(args[0])) {
 		name, args = args[0], args[1:]
 	}
-	if app.IsHelp(name) {
+	if IsHelp(name) {
 		if len(args) == 1 && subcommands[args[0]] != nil {
 			return subcommands[args[0]](ctx, []string{"-h"}, stdin, stdout, stderr)
 		}
-		fmt.Fprint(stdout, app.Usage)
-		return app.ExitOK
+		fmt.Fprint(stdout, Usage)
+		return ExitOK
 	}
 	if cmd := subcommands[name]; cmd != nil {
 		return cmd(ctx, args, stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "salesbot: unknown command %q\n\n%s", name, app.Usage)
-	return app.ExitUsage
+	fmt.Fprintf(stderr, "salesbot: unknown command %q\n\n%s", name, Usage)
+	return ExitUsage
 }

@@ -1,12 +1,10 @@
-package app_test
+package main
 
 import (
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/salesbot/salesbot/app"
 )
 
 // hostile is user text a spreadsheet would run as a formula (OWASP CSV
@@ -20,9 +18,9 @@ const hostileDeals = "external_id,account,amount,stage,owner,notes,lost_reason\n
 // not; amounts stay numbers.
 func TestExportNeutralizesFormulas(t *testing.T) {
 	e := newEnv(t)
-	e.must(app.ImportCmd, "deals", "--file", e.file("d.csv", hostileDeals))
+	e.must(ImportCmd, "deals", "--file", e.file("d.csv", hostileDeals))
 
-	deals := e.must(app.ExportCmd, "deals").stdout
+	deals := e.must(ExportCmd, "deals").stdout
 	for _, want := range []string{
 		`"'=HYPERLINK(""http://evil"",""x"")"`, `'+cmd|`, `'@SUM(1)`, `,'=already quoted,`, `'-2+3`, "'\t tab",
 		",100.00,", ",'=cmd,",
@@ -31,23 +29,23 @@ func TestExportNeutralizesFormulas(t *testing.T) {
 			t.Errorf("export deals lacks %q:\n%s", want, deals)
 		}
 	}
-	team := e.must(app.ExportCmd, "team").stdout
+	team := e.must(ExportCmd, "team").stdout
 	if !strings.Contains(team, "\n'=cmd,") {
 		t.Errorf("export team does not neutralize the name:\n%s", team)
 	}
-	rep := e.must(app.ReportCmd, "--by", "owner", "--format", "csv").stdout
+	rep := e.must(ReportCmd, "--by", "owner", "--format", "csv").stdout
 	if !strings.Contains(rep, "\n'=cmd,") {
 		t.Errorf("report csv does not neutralize the key:\n%s", rep)
 	}
 
-	raw := e.must(app.ExportCmd, "deals", "--raw").stdout
+	raw := e.must(ExportCmd, "deals", "--raw").stdout
 	if !strings.Contains(raw, `"=HYPERLINK(""http://evil`) || !strings.Contains(raw, ",=already quoted,") {
 		t.Errorf("export --raw changed cells:\n%s", raw)
 	}
-	if r := e.must(app.ReportCmd, "--by", "owner", "--format", "csv", "--raw").stdout; !strings.Contains(r, "\n=cmd,") {
+	if r := e.must(ReportCmd, "--by", "owner", "--format", "csv", "--raw").stdout; !strings.Contains(r, "\n=cmd,") {
 		t.Errorf("report --raw changed the key:\n%s", r)
 	}
-	js := e.must(app.ExportCmd, "deals", "--format", "json").stdout
+	js := e.must(ExportCmd, "deals", "--format", "json").stdout
 	if !strings.Contains(js, `"account":"=HYPERLINK(`) || !strings.Contains(js, `"account":"=already quoted"`) {
 		t.Errorf("JSON export is not verbatim:\n%s", js)
 	}
@@ -57,26 +55,26 @@ func TestExportNeutralizesFormulas(t *testing.T) {
 // export gives the same bytes, so the quote export adds is taken off again.
 func TestNeutralizedExportRoundTrips(t *testing.T) {
 	e := newEnv(t)
-	e.must(app.ImportCmd, "deals", "--file", e.file("d.csv", hostileDeals))
-	team := e.must(app.ExportCmd, "team").stdout
-	deals := e.must(app.ExportCmd, "deals").stdout
+	e.must(ImportCmd, "deals", "--file", e.file("d.csv", hostileDeals))
+	team := e.must(ExportCmd, "team").stdout
+	deals := e.must(ExportCmd, "deals").stdout
 
 	fresh := filepath.Join(e.dir, "fresh.db")
-	e.must(app.ImportCmd, "team", "--db", fresh, "--file", e.file("team.csv", team))
-	e.must(app.ImportCmd, "deals", "--db", fresh, "--file", e.file("deals.csv", deals))
-	if got := e.must(app.ExportCmd, "deals", "--db", fresh).stdout; got != deals {
+	e.must(ImportCmd, "team", "--db", fresh, "--file", e.file("team.csv", team))
+	e.must(ImportCmd, "deals", "--db", fresh, "--file", e.file("deals.csv", deals))
+	if got := e.must(ExportCmd, "deals", "--db", fresh).stdout; got != deals {
 		t.Errorf("deals changed on the round trip:\nfirst:\n%s\nsecond:\n%s", deals, got)
 	}
-	if got := e.must(app.ExportCmd, "team", "--db", fresh).stdout; got != team {
+	if got := e.must(ExportCmd, "team", "--db", fresh).stdout; got != team {
 		t.Errorf("team changed on the round trip:\nfirst:\n%s\nsecond:\n%s", team, got)
 	}
 
 	// --raw on both sides round-trips too: the leading quote is data.
-	raw := e.must(app.ExportCmd, "deals", "--raw").stdout
+	raw := e.must(ExportCmd, "deals", "--raw").stdout
 	rawDB := filepath.Join(e.dir, "raw.db")
-	e.must(app.ImportCmd, "team", "--db", rawDB, "--file", e.file("team2.csv", team))
-	e.must(app.ImportCmd, "deals", "--db", rawDB, "--raw", "--file", e.file("raw.csv", raw))
-	if got := e.must(app.ExportCmd, "deals", "--db", rawDB, "--raw").stdout; got != raw {
+	e.must(ImportCmd, "team", "--db", rawDB, "--file", e.file("team2.csv", team))
+	e.must(ImportCmd, "deals", "--db", rawDB, "--raw", "--file", e.file("raw.csv", raw))
+	if got := e.must(ExportCmd, "deals", "--db", rawDB, "--raw").stdout; got != raw {
 		t.Errorf("raw deals changed on the round trip:\nfirst:\n%s\nsecond:\n%s", raw, got)
 	}
 }
@@ -97,7 +95,7 @@ func TestImportValidatesCells(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			r := e.run(app.ImportCmd, "deals", "--map", "account=Company", "--file", e.file("d.csv", header+ok+tc.row))
+			r := e.run(ImportCmd, "deals", "--map", "account=Company", "--file", e.file("d.csv", header+ok+tc.row))
 			if r.code != 1 || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "nothing was imported") {
 				t.Fatalf("want exit 1 and %q\n%.2000s", tc.want, r)
 			}
@@ -119,7 +117,7 @@ func TestImportJSONUnknownKeys(t *testing.T) {
 		fmt.Fprintf(&b, `,{"k%d":"v"}`, i)
 	}
 	b.WriteString("]")
-	r := e.run(app.ImportCmd, "deals", "--file", e.file("d.json", b.String()))
+	r := e.run(ImportCmd, "deals", "--file", e.file("d.json", b.String()))
 	want := `record 2: error: unknown key "k0" (known: external_id, id, account,`
 	if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "nothing was imported") {
 		t.Fatalf("want exit 1 and %q\n%.3000s", want, r)
@@ -140,7 +138,7 @@ func TestImportClipsIgnoredColumns(t *testing.T) {
 		fmt.Fprintf(&head, ",extra%d", i)
 		row.WriteString(",")
 	}
-	r := e.must(app.ImportCmd, "deals", "--file", e.file("wide.csv", head.String()+"\n"+row.String()+"\n"))
+	r := e.must(ImportCmd, "deals", "--file", e.file("wide.csv", head.String()+"\n"+row.String()+"\n"))
 	if len(r.stderr) > 2000 || !strings.Contains(r.stderr, "extra0, extra1") || !strings.Contains(r.stderr, "and 199980 more") {
 		t.Fatalf("note is %d bytes:\n%.3000s", len(r.stderr), r.stderr)
 	}

@@ -1,4 +1,7 @@
-package app
+// Package demo is `salesbot demo`: the playground REPL that runs the
+// unchanged bot (app.Stack) against the Slack emulator over loopback and
+// prints what Slack would show. It imports app and bot/slacktest.
+package demo
 
 import (
 	"bufio"
@@ -18,11 +21,19 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/seed"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/online"
+)
+
+// Exit codes, the same as every salesbot subcommand's.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
 )
 
 // Demo channels and people. The ids follow seed.DemoTeam.
@@ -51,9 +62,9 @@ Demo commands:
   /who            list the demo users
   /quit           leave (Ctrl-D works too)`
 
-// Demo is `salesbot demo`: the Slack emulator and the unchanged bot over
+// Main is `salesbot demo`: the Slack emulator and the unchanged bot over
 // loopback Socket Mode, driven from the terminal or from piped stdin.
-func Demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	seedIt := fs.Bool("seed", false, "start with the demo team and pipeline")
@@ -64,13 +75,13 @@ func Demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
+			return exitOK
 		}
-		return ExitUsage
+		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "salesbot demo: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+		return exitUsage
 	}
 	interactive := false
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -80,7 +91,7 @@ func Demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err := d.start(ctx, *seedIt, *dbPath); err != nil {
 		fmt.Fprintf(stderr, "salesbot demo: %v\n", err)
 		d.stop()
-		return ExitFail
+		return exitFail
 	}
 	defer d.stop()
 	return d.loop(ctx, stdin)
@@ -93,7 +104,7 @@ type demo struct {
 
 	emu     *slacktest.Server
 	db      *storage.DB
-	st      *stack
+	st      *app.Stack
 	cancel  context.CancelFunc
 	botDone chan error
 	tmpDir  string
@@ -105,10 +116,10 @@ type demo struct {
 }
 
 func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
-	cfg, err := LoadConfig()
+	cfg, err := app.LoadConfig()
 	if err != nil {
 		// The demo needs no environment; fall back to defaults.
-		cfg = Config{Timezone: "UTC", Currency: "USD"}
+		cfg = app.Config{Timezone: "UTC", Currency: "USD"}
 		cfg.Loc, cfg.Cur = time.UTC, sales.DefaultCurrency
 	}
 	if dbPath == "" {
@@ -138,16 +149,16 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 	cfg.Admins = []string{"U0ERIN"}
 	cfg.WinsChannel, cfg.DigestChannel = demoWins, demoDigest
 	cfg.DigestSchedule, cfg.NudgeSchedule, cfg.HTTPAddr = "", "", ""
-	d.st, err = newStack(cfg, d.db, nil, logger)
+	d.st, err = app.NewStack(cfg, d.db, nil, logger)
 	if err != nil {
 		return err
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	d.cancel = cancel
 	d.botDone = make(chan error, 1)
-	go func() { d.botDone <- d.st.bot.Run(runCtx) }()
+	go func() { d.botDone <- d.st.Bot.Run(runCtx) }()
 	select {
-	case <-d.st.bot.Ready():
+	case <-d.st.Bot.Ready():
 	case err := <-d.botDone:
 		d.botDone <- err
 		return fmt.Errorf("the bot failed to start: %v", err)
@@ -235,22 +246,22 @@ func (d *demo) loop(ctx context.Context, stdin io.Reader) int {
 	for {
 		select {
 		case <-ctx.Done():
-			return ExitOK
+			return exitOK
 		case err := <-d.botDone:
 			fmt.Fprintf(d.errw, "salesbot demo: the bot stopped: %v\n", err)
-			return ExitFail
+			return exitFail
 		case line, ok := <-lines:
 			if !ok {
 				if d.interactive {
 					fmt.Fprintln(d.out)
 				}
-				return ExitOK
+				return exitOK
 			}
 			if !d.interactive && strings.TrimSpace(line) != "" {
 				fmt.Fprintf(d.out, "%s> %s\n", d.handle(d.user), line)
 			}
 			if quit := d.exec(ctx, strings.TrimSpace(line)); quit {
-				return ExitOK
+				return exitOK
 			}
 			d.prompt()
 		}
@@ -327,7 +338,7 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 		d.run(ctx, func() string { return d.emu.AppHomeOpened(d.user) })
 	case "/digest":
 		d.run(ctx, func() string {
-			if err := d.st.digest.PostNow(ctx); err != nil {
+			if err := d.st.Digest.PostNow(ctx); err != nil {
 				fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
 			}
 			return ""
@@ -376,7 +387,7 @@ func (d *demo) run(ctx context.Context, step func() string) {
 			return
 		}
 	}
-	if err := d.st.bot.WaitIdle(wctx); err != nil {
+	if err := d.st.Bot.WaitIdle(wctx); err != nil {
 		fmt.Fprintln(d.out, "  (the bot is still working…)")
 	}
 	d.show(from)
@@ -430,7 +441,7 @@ func (d *demo) nudge(ctx context.Context) {
 		return
 	}
 	now := time.Now()
-	n, err := d.st.digest.NudgeFor(ctx, p, now, now.AddDate(0, 0, -7))
+	n, err := d.st.Digest.NudgeFor(ctx, p, now, now.AddDate(0, 0, -7))
 	if err != nil {
 		fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
 		return
@@ -439,7 +450,7 @@ func (d *demo) nudge(ctx context.Context) {
 		fmt.Fprintf(d.out, "  nothing to nudge @%s about right now — no stale or overdue deals, on pace\n", d.handle(d.user))
 		return
 	}
-	if err := d.st.poster.SendNudge(ctx, n, "demo/"+d.user+"/"+now.Format(time.RFC3339Nano)); err != nil {
+	if err := d.st.Poster.SendNudge(ctx, n, "demo/"+d.user+"/"+now.Format(time.RFC3339Nano)); err != nil {
 		fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
 	}
 }

@@ -1,4 +1,4 @@
-package app_test
+package main
 
 import (
 	"bytes"
@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/salesbot/salesbot/app"
 )
 
 // reportFixture holds hand-computable deals:
@@ -19,7 +17,7 @@ import (
 //	bob:   open 300.00.
 func reportFixture(t *testing.T) *env {
 	e := newEnv(t)
-	e.must(app.ImportCmd, "deals", "--file", e.file("deals.csv", `id,owner,account,amount,stage,created,closed
+	e.must(ImportCmd, "deals", "--file", e.file("deals.csv", `id,owner,account,amount,stage,created,closed
 W1,alice,A,1000,Won,2026-01-01,2026-01-11
 W2,alice,B,2000,Won,2026-02-01,2026-02-21
 W3,alice,C,4000.01,Won,2026-03-01,2026-04-01
@@ -41,7 +39,7 @@ var (
 
 func TestReportCSV(t *testing.T) {
 	e := reportFixture(t)
-	r := e.must(app.ReportCmd, "--by", "owner", "--format", "csv")
+	r := e.must(ReportCmd, "--by", "owner", "--format", "csv")
 	recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +89,7 @@ func mustParse(s string) float64 {
 
 func TestReportJSON(t *testing.T) {
 	e := reportFixture(t)
-	r := e.must(app.ReportCmd, "--by", "owner", "--format", "json")
+	r := e.must(ReportCmd, "--by", "owner", "--format", "json")
 	dec := json.NewDecoder(strings.NewReader(r.stdout))
 	dec.UseNumber()
 	var rows []map[string]any
@@ -107,7 +105,7 @@ func TestReportJSON(t *testing.T) {
 			continue
 		}
 		last := -1
-		for _, k := range app.ReportColumns {
+		for _, k := range ReportColumns {
 			i := strings.Index(obj, `"`+k+`":`)
 			if i <= last {
 				t.Fatalf("field %s out of order in %s", k, obj)
@@ -133,29 +131,29 @@ func TestReportWindowAndGroupings(t *testing.T) {
 	e := reportFixture(t)
 	// February through March: W2 won, L1 lost; W3 closed on April 1st.
 	// Open deals count when created before the end: O1 and O3, not O2.
-	r := e.must(app.ReportCmd, "--by", "all", "--from", "2026-02-01", "--to", "2026-03-31", "--format", "csv")
+	r := e.must(ReportCmd, "--by", "all", "--from", "2026-02-01", "--to", "2026-03-31", "--format", "csv")
 	want := "key,open,won,lost,win_rate,avg_deal_size,avg_cycle_days,velocity,pipeline_value,won_value\n" +
 		"all,2,1,1,0.5,2000,20,100,5300.00,2000.00\n"
 	if r.stdout != want {
 		t.Errorf("windowed report:\n%s\nwant:\n%s", r.stdout, want)
 	}
-	r = e.must(app.ReportCmd, "--by", "stage", "--format", "csv")
+	r = e.must(ReportCmd, "--by", "stage", "--format", "csv")
 	if !strings.HasPrefix(strings.Split(r.stdout, "\n")[1], "Prospecting,1,") || !strings.Contains(r.stdout, "\nWon,0,3,0,") {
 		t.Errorf("by stage:\n%s", r.stdout)
 	}
 	for _, by := range []string{"manager", "territory"} {
-		r = e.must(app.ReportCmd, "--by", by, "--format", "csv")
+		r = e.must(ReportCmd, "--by", by, "--format", "csv")
 		if !strings.Contains(r.stdout, "(none),3,3,1,") {
 			t.Errorf("by %s:\n%s", by, r.stdout)
 		}
 	}
-	r = e.must(app.ReportCmd, "--by", "owner")
+	r = e.must(ReportCmd, "--by", "owner")
 	for _, s := range []string{"Owner", "Win rate", "alice", "75%", "n/a", "Total", "$5k"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("table lacks %q:\n%s", s, r.stdout)
 		}
 	}
-	r = e.must(app.ReportCmd, "--by", "owner", "--period", "2026-Q1", "--format", "csv")
+	r = e.must(ReportCmd, "--by", "owner", "--period", "2026-Q1", "--format", "csv")
 	if !strings.Contains(r.stdout, "\nalice,1,2,1,") {
 		t.Errorf("Q1 report:\n%s", r.stdout)
 	}
@@ -174,13 +172,13 @@ func TestReportUsageErrors(t *testing.T) {
 		{[]string{"--period", "2026-Q5"}, "period"},
 		{[]string{"--period", "month", "--from", "2026-01-01"}, "not both"},
 	} {
-		r := e.run(app.ReportCmd, tc.args...)
+		r := e.run(ReportCmd, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%v: want exit 2 with %q\n%s", tc.args, tc.want, r)
 		}
 	}
 	var buf bytes.Buffer
-	buf.WriteString(e.run(app.ReportCmd, "-h").stdout)
+	buf.WriteString(e.run(ReportCmd, "-h").stdout)
 	if !strings.Contains(buf.String(), "--by") && !strings.Contains(buf.String(), "-by") {
 		t.Errorf("report -h:\n%s", buf.String())
 	}

@@ -1,4 +1,4 @@
-package app
+package main
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/csvsafe"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
@@ -51,7 +52,7 @@ type exportTable struct {
 	rows   [][]string
 }
 
-var exporters = map[string]func(ctx context.Context, db *storage.DB, cfg Config) (*exportTable, error){
+var exporters = map[string]func(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTable, error){
 	"deals":  exportDeals,
 	"events": exportEvents,
 	"quotas": exportQuotas,
@@ -207,7 +208,7 @@ func amount(cur sales.Currency, m sales.Money) string {
 var DealColumns = []string{"id", "external_id", "account", "amount", "stage", "owner", "owner_slack_id", "territory",
 	"product", "close_date", "created", "updated", "closed", "stage_entered", "snoozed_until", "lost_reason", "notes"}
 
-func exportDeals(ctx context.Context, db *storage.DB, cfg Config) (*exportTable, error) {
+func exportDeals(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTable, error) {
 	n, err := loadNames(ctx, db)
 	if err != nil {
 		return nil, err
@@ -233,7 +234,7 @@ func exportDeals(ctx context.Context, db *storage.DB, cfg Config) (*exportTable,
 	return t, nil
 }
 
-func exportEvents(ctx context.Context, db *storage.DB, _ Config) (*exportTable, error) {
+func exportEvents(ctx context.Context, db *storage.DB, _ app.Config) (*exportTable, error) {
 	n, err := loadNames(ctx, db)
 	if err != nil {
 		return nil, err
@@ -250,7 +251,7 @@ func exportEvents(ctx context.Context, db *storage.DB, _ Config) (*exportTable, 
 	return t, nil
 }
 
-func exportQuotas(ctx context.Context, db *storage.DB, cfg Config) (*exportTable, error) {
+func exportQuotas(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTable, error) {
 	n, err := loadNames(ctx, db)
 	if err != nil {
 		return nil, err
@@ -279,7 +280,7 @@ func exportQuotas(ctx context.Context, db *storage.DB, cfg Config) (*exportTable
 	return t, nil
 }
 
-func exportTeam(ctx context.Context, db *storage.DB, _ Config) (*exportTable, error) {
+func exportTeam(ctx context.Context, db *storage.DB, _ app.Config) (*exportTable, error) {
 	n, err := loadNames(ctx, db)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package app_test
+package main
 
 import (
 	"bytes"
@@ -8,18 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/salesbot/salesbot/app"
 )
 
 func TestBackupThenOpenTheCopy(t *testing.T) {
 	e := seeded(t, 300)
 	copyPath := filepath.Join(e.dir, "copy.db")
-	r := e.must(app.BackupCmd, copyPath)
+	r := e.must(BackupCmd, copyPath)
 	if !strings.Contains(r.stdout, "backed up") {
 		t.Errorf("%s", r)
 	}
-	want := e.must(app.ExportCmd, "deals").stdout
+	want := e.must(ExportCmd, "deals").stdout
 
 	// The copy is a complete database: same deals, same export.
 	db, done := e.open(copyPath)
@@ -28,19 +26,19 @@ func TestBackupThenOpenTheCopy(t *testing.T) {
 	if err != nil || n != 300 {
 		t.Fatalf("copy has %d deals (%v), want 300", n, err)
 	}
-	if got := e.must(app.ExportCmd, "deals", "--db", copyPath).stdout; got != want {
+	if got := e.must(ExportCmd, "deals", "--db", copyPath).stdout; got != want {
 		t.Errorf("the copy exports differently:\n%s", firstDiff(want, got))
 	}
 
 	// An existing file is kept unless --force; the database itself never.
-	if r := e.run(app.BackupCmd, copyPath); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+	if r := e.run(BackupCmd, copyPath); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("backup over an existing file: %s", r)
 	}
-	e.must(app.BackupCmd, "--force", copyPath)
-	if r := e.run(app.BackupCmd, "--force", e.db); r.code != 1 || !strings.Contains(r.stderr, "database itself") {
+	e.must(BackupCmd, "--force", copyPath)
+	if r := e.run(BackupCmd, "--force", e.db); r.code != 1 || !strings.Contains(r.stderr, "database itself") {
 		t.Errorf("backup onto the database: %s", r)
 	}
-	if r := e.run(app.BackupCmd); r.code != 2 {
+	if r := e.run(BackupCmd); r.code != 2 {
 		t.Errorf("backup without a file: %s", r)
 	}
 }
@@ -51,7 +49,7 @@ func TestBackupWhileDatabaseIsOpen(t *testing.T) {
 	e := seeded(t, 10)
 	_, done := e.open(e.db)
 	defer done()
-	r := e.run(app.BackupCmd, filepath.Join(e.dir, "b.db"))
+	r := e.run(BackupCmd, filepath.Join(e.dir, "b.db"))
 	if r.code != 1 || !strings.Contains(strings.ToLower(r.stderr), "in use") {
 		t.Errorf("backup of a locked database: %s", r)
 	}
@@ -59,7 +57,7 @@ func TestBackupWhileDatabaseIsOpen(t *testing.T) {
 
 func TestSeedCommand(t *testing.T) {
 	e := newEnv(t)
-	r := e.must(app.SeedCmd, "--deals", "250", "--reps", "5", "--seed", "9")
+	r := e.must(SeedCmd, "--deals", "250", "--reps", "5", "--seed", "9")
 	if !strings.Contains(r.stdout, "seeded") || !strings.Contains(r.stdout, "250 deals") {
 		t.Errorf("%s", r)
 	}
@@ -69,18 +67,18 @@ func TestSeedCommand(t *testing.T) {
 	// Same seed, same data: two files export identically (dates are
 	// relative to now, so compare everything but timestamps' seconds).
 	other := filepath.Join(e.dir, "other.db")
-	e.must(app.SeedCmd, "--deals", "250", "--reps", "5", "--seed", "9", "--db", other)
-	a := e.must(app.ExportCmd, "team").stdout
-	b := e.must(app.ExportCmd, "team", "--db", other).stdout
+	e.must(SeedCmd, "--deals", "250", "--reps", "5", "--seed", "9", "--db", other)
+	a := e.must(ExportCmd, "team").stdout
+	b := e.must(ExportCmd, "team", "--db", other).stdout
 	if a != b {
 		t.Errorf("same seed, different team:\n%s", firstDiff(a, b))
 	}
 	// Seeding real data is refused.
-	if r := e.run(app.SeedCmd, "--deals", "10"); r.code != 1 || !strings.Contains(r.stderr, "already has 250 deals") {
+	if r := e.run(SeedCmd, "--deals", "10"); r.code != 1 || !strings.Contains(r.stderr, "already has 250 deals") {
 		t.Errorf("second seed: %s", r)
 	}
 	for _, args := range [][]string{{"--deals", "-1"}, {"--reps", "0"}, {"--deals", "x"}, {"extra"}} {
-		if r := e.run(app.SeedCmd, args...); r.code != 2 {
+		if r := e.run(SeedCmd, args...); r.code != 2 {
 			t.Errorf("%v: %s", args, r)
 		}
 	}
@@ -88,11 +86,11 @@ func TestSeedCommand(t *testing.T) {
 
 func TestDigestPrint(t *testing.T) {
 	e := seeded(t, 200)
-	r := e.must(app.DigestCmd, "--print")
+	r := e.must(DigestCmd, "--print")
 	if len(r.stdout) < 200 || !strings.Contains(r.stdout, "Prospecting") {
 		t.Errorf("digest:\n%s", r)
 	}
-	if r := e.run(app.DigestCmd); r.code != 2 || !strings.Contains(r.stderr, "--print") {
+	if r := e.run(DigestCmd); r.code != 2 || !strings.Contains(r.stderr, "--print") {
 		t.Errorf("digest without --print: %s", r)
 	}
 }
@@ -114,7 +112,7 @@ func TestConfigErrors(t *testing.T) {
 		for k, v := range tc.env {
 			t.Setenv(k, v)
 		}
-		for name, fn := range map[string]cliFunc{"report": app.ReportCmd, "seed": app.SeedCmd, "run": runCmd} {
+		for name, fn := range map[string]cliFunc{"report": ReportCmd, "seed": SeedCmd, "run": runCmd} {
 			r := e.run(fn)
 			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 				t.Errorf("%s with %v: want exit 2 with %q\n%s", name, tc.env, tc.want, r)
@@ -132,10 +130,10 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// runCmd adapts app.RunConfig (what `salesbot run` checks before it
+// runCmd adapts RunConfig (what `salesbot run` checks before it
 // starts the bot) to the CLI shape.
 func runCmd(_ context.Context, args []string, _ io.Reader, _, stderr io.Writer) int {
-	_, code := app.RunConfig(args, stderr)
+	_, code := RunConfig(args, stderr)
 	return code
 }
 
@@ -153,7 +151,7 @@ func TestRunWithoutTokens(t *testing.T) {
 			t.Setenv(k, v)
 		}
 		var stderr bytes.Buffer
-		_, code := app.RunConfig(nil, &stderr)
+		_, code := RunConfig(nil, &stderr)
 		msg := stderr.String()
 		if code != 2 || !strings.HasPrefix(msg, "salesbot run: "+tc.missing+" is not set") ||
 			!strings.Contains(msg, "salesbot demo") || strings.Count(msg, "\n") != 1 {
@@ -167,7 +165,7 @@ func TestRunWithoutTokens(t *testing.T) {
 	t.Setenv("SLACK_APP_TOKEN", "xapp-1-A1-1-abc")
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-1-abc")
 	var stderr bytes.Buffer
-	cfg, code := app.RunConfig([]string{"--db", "/tmp/x.db"}, &stderr)
+	cfg, code := RunConfig([]string{"--db", "/tmp/x.db"}, &stderr)
 	if code != -1 || cfg.DB != "/tmp/x.db" || cfg.Loc == nil {
 		t.Errorf("valid config: code %d, cfg %+v, stderr %q", code, cfg, stderr.String())
 	}

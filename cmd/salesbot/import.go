@@ -1,4 +1,4 @@
-package app
+package main
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
@@ -272,7 +273,7 @@ type importer struct {
 	ctx    context.Context
 	db     *storage.DB
 	o      importOptions
-	cfg    Config
+	cfg    app.Config
 	t      *table
 	cols   columns
 	dates  dateParser

@@ -1,4 +1,4 @@
-package app
+package main
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/online"
@@ -68,7 +69,7 @@ type command struct {
 	db     string
 	stdout io.Writer
 	stderr io.Writer
-	cfg    Config
+	cfg    app.Config
 }
 
 func newCommand(name string, stdout, stderr io.Writer) *command {
@@ -98,7 +99,7 @@ func (c *command) parse(args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	cfg, err := LoadConfig()
+	cfg, err := app.LoadConfig()
 	if err != nil {
 		return nil, configError{err}
 	}
@@ -231,7 +232,7 @@ func RunCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return code
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	if err := Run(ctx, cfg, logger); err != nil {
+	if err := app.Run(ctx, cfg, logger); err != nil {
 		logger.Error("salesbot stopped", sales.LogKeyError, errText(err))
 		return ExitFail
 	}
@@ -241,7 +242,7 @@ func RunCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 // RunConfig is the check `salesbot run` does before starting the bot:
 // flags (--db), the environment and both tokens. On failure it prints one
 // line to stderr and returns the exit code (2); on success code is -1.
-func RunConfig(args []string, stderr io.Writer) (cfg Config, code int) {
+func RunConfig(args []string, stderr io.Writer) (cfg app.Config, code int) {
 	c := newCommand("run", io.Discard, stderr)
 	pos, err := c.parse(args)
 	if err != nil {

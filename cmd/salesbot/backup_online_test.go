@@ -1,4 +1,4 @@
-package app_test
+package main
 
 import (
 	"bufio"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/demo"
 )
 
 // startRun runs app.Run on e's database against the Slack emulator until
@@ -76,7 +77,7 @@ func TestBackupOnlineFromRun(t *testing.T) {
 	}
 
 	copyPath := filepath.Join(e.dir, "copy.db")
-	r := e.must(app.BackupCmd, copyPath)
+	r := e.must(BackupCmd, copyPath)
 	if !strings.Contains(r.stdout, "from the running salesbot") {
 		t.Errorf("%s", r)
 	}
@@ -84,13 +85,13 @@ func TestBackupOnlineFromRun(t *testing.T) {
 		t.Errorf("copy: %v %v", fi, err)
 	}
 	// The same guards as the offline route.
-	if r := e.run(app.BackupCmd, copyPath); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+	if r := e.run(BackupCmd, copyPath); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("backup over an existing file: %s", r)
 	}
-	if r := e.run(app.BackupCmd, "--force", e.db); r.code != 1 || !strings.Contains(r.stderr, "database itself") {
+	if r := e.run(BackupCmd, "--force", e.db); r.code != 1 || !strings.Contains(r.stderr, "database itself") {
 		t.Errorf("backup onto the database: %s", r)
 	}
-	e.must(app.BackupCmd, "--force", copyPath)
+	e.must(BackupCmd, "--force", copyPath)
 
 	stop()
 	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
@@ -105,8 +106,8 @@ func TestBackupOnlineFromRun(t *testing.T) {
 	if err != nil || n != 41 {
 		t.Fatalf("copy has %d deals (%v), want 41", n, err)
 	}
-	want := e.must(app.ExportCmd, "deals").stdout
-	if got := e.must(app.ExportCmd, "deals", "--db", copyPath).stdout; got != want {
+	want := e.must(ExportCmd, "deals").stdout
+	if got := e.must(ExportCmd, "deals", "--db", copyPath).stdout; got != want {
 		t.Errorf("the copy exports differently:\n%s", firstDiff(want, got))
 	}
 	assertNoTemp(t, e.dir)
@@ -150,7 +151,7 @@ func TestBackupOnlineStaleSocketAndLongPath(t *testing.T) {
 				t.Errorf("socket beside %s (%d bytes): %v, want %v", e.db, len(e.db), err == nil, tt.besideFile)
 			}
 			copyPath := filepath.Join(e.dir, "copy.db")
-			if r := e.must(app.BackupCmd, copyPath); !strings.Contains(r.stdout, "from the running salesbot") {
+			if r := e.must(BackupCmd, copyPath); !strings.Contains(r.stdout, "from the running salesbot") {
 				t.Errorf("%s", r)
 			}
 			stop()
@@ -176,7 +177,7 @@ func TestBackupOnlineFromDemo(t *testing.T) {
 	defer cancel()
 	code := make(chan int, 1)
 	go func() {
-		code <- app.Demo(ctx, []string{"--db", e.db}, stdinR, stdoutW, io.Discard)
+		code <- demo.Main(ctx, []string{"--db", e.db}, stdinR, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
 	lines := make(chan string)
@@ -192,13 +193,13 @@ func TestBackupOnlineFromDemo(t *testing.T) {
 	awaitLine(t, ctx, lines, "Globex")
 
 	copyPath := filepath.Join(e.dir, "copy.db")
-	if r := e.must(app.BackupCmd, copyPath); !strings.Contains(r.stdout, "from the running salesbot") {
+	if r := e.must(BackupCmd, copyPath); !strings.Contains(r.stdout, "from the running salesbot") {
 		t.Errorf("%s", r)
 	}
 	stdinW.Close()
 	for range lines { // drain until Demo closes stdout
 	}
-	if c := <-code; c != app.ExitOK {
+	if c := <-code; c != ExitOK {
 		t.Fatalf("demo exit %d", c)
 	}
 	db, done := e.open(copyPath)
@@ -240,7 +241,7 @@ func TestBackupLockedWithoutServer(t *testing.T) {
 	_, done := e.open(e.db)
 	defer done()
 	target := filepath.Join(e.dir, "b.db")
-	r := e.run(app.BackupCmd, target)
+	r := e.run(BackupCmd, target)
 	if r.code != 1 || !strings.Contains(r.stderr, "in use") || !strings.Contains(r.stderr, "nothing listens") ||
 		strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 		t.Errorf("%s", r)
@@ -287,7 +288,7 @@ func serveFake(ln net.Listener, file string) {
 func TestControlSocketDirOfAnotherUser(t *testing.T) {
 	e := seeded(t, 5)
 	attackerDB := filepath.Join(e.dir, "attacker.db")
-	e.must(app.SeedCmd, "--db", attackerDB, "--deals", "2", "--reps", "1", "--seed", "9")
+	e.must(SeedCmd, "--db", attackerDB, "--deals", "2", "--reps", "1", "--seed", "9")
 
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
@@ -320,11 +321,11 @@ func TestControlSocketDirOfAnotherUser(t *testing.T) {
 
 	// The client, while something holds the lock.
 	_, done := e.open(e.db)
-	r := e.run(app.BackupCmd, filepath.Join(e.dir, "copy.db"))
+	r := e.run(BackupCmd, filepath.Join(e.dir, "copy.db"))
 	if r.code != 1 || !strings.Contains(r.stderr, "belongs to uid 65534") {
 		t.Errorf("backup through another user's directory: %s", r)
 	}
-	if r := e.run(app.ExportCmd, "deals"); r.code != 1 || strings.Contains(r.stdout, ",") {
+	if r := e.run(ExportCmd, "deals"); r.code != 1 || strings.Contains(r.stdout, ",") {
 		t.Errorf("export through another user's directory: %s", r)
 	}
 	done()
@@ -343,12 +344,12 @@ func TestBackupOntoControlSocket(t *testing.T) {
 	e := seeded(t, 3)
 	startRun(t, e)
 	sock := e.db + ".sock"
-	r := e.run(app.BackupCmd, "--force", sock)
+	r := e.run(BackupCmd, "--force", sock)
 	if r.code != 1 || !strings.Contains(r.stderr, "control socket") || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("%s", r)
 	}
 	if fi, err := os.Lstat(sock); err != nil || fi.Mode().Type() != os.ModeSocket {
 		t.Fatalf("control socket after the refused backup: %v %v", fi, err)
 	}
-	e.must(app.BackupCmd, filepath.Join(e.dir, "copy.db"))
+	e.must(BackupCmd, filepath.Join(e.dir, "copy.db"))
 }

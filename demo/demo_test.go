@@ -1,4 +1,4 @@
-package app_test
+package demo_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/demo"
 	"github.com/salesbot/salesbot/storage"
 )
 
@@ -23,7 +24,7 @@ func runDemo(t *testing.T, script string, args ...string) (string, int) {
 	var out, errw bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	code := app.Demo(ctx, args, strings.NewReader(script), &out, &errw)
+	code := demo.Main(ctx, args, strings.NewReader(script), &out, &errw)
 	if errw.Len() > 0 {
 		t.Logf("stderr: %s", errw.String())
 	}
@@ -110,7 +111,7 @@ func TestDemoSeed(t *testing.T) {
 }
 
 func TestDemoBadFlag(t *testing.T) {
-	if _, code := runDemo(t, "", "--nope"); code != app.ExitUsage {
+	if _, code := runDemo(t, "", "--nope"); code != 2 {
 		t.Fatalf("exit %d", code)
 	}
 }

@@ -1,8 +1,8 @@
-package app
+package main
 
 // Fuzz targets for the import parsers. They are internal tests because
 // readTable and dateParser are unexported; everything else is tested
-// black-box in package app_test.
+// through the subcommands.
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package app_test
+package main
 
 import (
 	"bufio"
@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -128,7 +127,7 @@ func TestImportDeals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			f := e.file("deals.csv", tc.csv)
-			r := e.run(app.ImportCmd, append([]string{"deals", "--file", f}, tc.args...)...)
+			r := e.run(ImportCmd, append([]string{"deals", "--file", f}, tc.args...)...)
 			if r.code != tc.code {
 				t.Fatalf("exit %d, want %d\n%s", r.code, tc.code, r)
 			}
@@ -158,7 +157,7 @@ func TestImportDealValues(t *testing.T) {
 	f := e.file("deals.csv", "external_id,account,amount,stage,owner,territory,product,close_date,created,closed,lost_reason,notes\r\n"+
 		"X1,\"Acme, Inc.\",\"$12,000.50\",Won,Alice,EMEA,Growth,2026-11-20,2026-10-01T09:30:00Z,,,\"line one, still one\"\r\n"+
 		"X2,Beta,1.2m,Lost,alice,EMEA,,,2026-09-01,2026-11-03,price,\r\n")
-	e.must(app.ImportCmd, "deals", "--file", f)
+	e.must(ImportCmd, "deals", "--file", f)
 
 	db, done := e.open(e.db)
 	defer done()
@@ -200,8 +199,8 @@ func TestImportTwiceDoesNotDuplicate(t *testing.T) {
 	e := newEnv(t)
 	content := "external_id,account,amount,stage,owner\nX1,Acme,100,Proposal,alice\nX2,Beta,200,Qualified,bob\n"
 	f := e.file("deals.csv", content)
-	e.must(app.ImportCmd, "deals", "--file", f)
-	r := e.must(app.ImportCmd, "deals", "--file", f)
+	e.must(ImportCmd, "deals", "--file", f)
+	r := e.must(ImportCmd, "deals", "--file", f)
 	if !strings.Contains(r.stdout, "0 new, 0 updated, 2 unchanged") {
 		t.Errorf("second import: %s", r)
 	}
@@ -209,7 +208,7 @@ func TestImportTwiceDoesNotDuplicate(t *testing.T) {
 		t.Errorf("second import added people again: %s", r)
 	}
 	f = e.file("deals2.csv", strings.Replace(content, "X2,Beta,200,Qualified", "X2,Beta,250,Proposal", 1))
-	r = e.must(app.ImportCmd, "deals", "--file", f)
+	r = e.must(ImportCmd, "deals", "--file", f)
 	if !strings.Contains(r.stdout, "0 new, 1 updated, 1 unchanged") {
 		t.Errorf("changed import: %s", r)
 	}
@@ -231,7 +230,7 @@ func TestImportManyErrorsShowsTwenty(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		fmt.Fprintf(&b, "X%d,Acme,bad%d\n", i, i)
 	}
-	r := e.run(app.ImportCmd, "deals", "--file", e.file("bad.csv", b.String()))
+	r := e.run(ImportCmd, "deals", "--file", e.file("bad.csv", b.String()))
 	if r.code != 1 {
 		t.Fatalf("%s", r)
 	}
@@ -250,11 +249,11 @@ func TestImportTeam(t *testing.T) {
 		"bob,U0BOB,bob@example.com,rep,alice,EMEA\n"+
 		"alice,U0ALICE,alice@example.com,manager,,EMEA\n"+
 		"erin,,erin@example.com,admin,,\n")
-	r := e.must(app.ImportCmd, "team", "--file", f)
+	r := e.must(ImportCmd, "team", "--file", f)
 	if !strings.Contains(r.stdout, "imported 3 people: 3 new") {
 		t.Errorf("%s", r)
 	}
-	r = e.must(app.ImportCmd, "team", "--file", f)
+	r = e.must(ImportCmd, "team", "--file", f)
 	if !strings.Contains(r.stdout, "0 new") {
 		t.Errorf("re-import: %s", r)
 	}
@@ -278,7 +277,7 @@ func TestImportTeam(t *testing.T) {
 	done()
 
 	// Deals by those owners link to the same people.
-	e.must(app.ImportCmd, "deals", "--file", e.file("d.csv", "id,account,owner\nX1,Acme,Bob\nX2,Beta,U0ALICE\n"))
+	e.must(ImportCmd, "deals", "--file", e.file("d.csv", "id,account,owner\nX1,Acme,Bob\nX2,Beta,U0ALICE\n"))
 	db, done = e.open(e.db)
 	defer done()
 	people, _ = db.People(ctx)
@@ -294,7 +293,7 @@ func TestImportTeam(t *testing.T) {
 		{"name,email\n,z@example.com\n", "every person needs a name"},
 	} {
 		done()
-		r := e.run(app.ImportCmd, "team", "--file", e.file("bad.csv", tc.csv))
+		r := e.run(ImportCmd, "team", "--file", e.file("bad.csv", tc.csv))
 		if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%q: want exit 1 with %q\n%s", tc.csv, tc.want, r)
 		}
@@ -316,23 +315,23 @@ func TestImportUsageErrors(t *testing.T) {
 		{[]string{"deals", "--file", f, "--map", "account"}, "key=value"},
 		{[]string{"deals", "--file", f, "--date-format", "dd/mm/yyyy"}, "not a Go layout"},
 	} {
-		r := e.run(app.ImportCmd, tc.args...)
+		r := e.run(ImportCmd, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "Usage: salesbot import") {
 			t.Errorf("%v: want exit 2 with %q and usage\n%s", tc.args, tc.want, r)
 		}
 	}
-	if r := e.run(app.ImportCmd, "deals", "--file", e.dir+"/missing.csv"); r.code != 1 || !strings.Contains(r.stderr, "missing.csv") {
+	if r := e.run(ImportCmd, "deals", "--file", e.dir+"/missing.csv"); r.code != 1 || !strings.Contains(r.stderr, "missing.csv") {
 		t.Errorf("missing file: %s", r)
 	}
 }
 
 func TestImportFromStdinAndJSON(t *testing.T) {
 	e := newEnv(t)
-	r := e.runIn(app.ImportCmd, "id,account,amount\nX1,Acme,100\n", "deals", "--file", "-")
+	r := e.runIn(ImportCmd, "id,account,amount\nX1,Acme,100\n", "deals", "--file", "-")
 	if r.code != 0 {
 		t.Fatalf("%s", r)
 	}
-	r = e.runIn(app.ImportCmd, `[{"external_id":"X2","account":"Beta","amount":2500.5,"stage":"Won","closed":"2026-11-02T10:00:00Z"}]`, "deals", "--file", "-")
+	r = e.runIn(ImportCmd, `[{"external_id":"X2","account":"Beta","amount":2500.5,"stage":"Won","closed":"2026-11-02T10:00:00Z"}]`, "deals", "--file", "-")
 	if r.code != 0 {
 		t.Fatalf("%s", r)
 	}
@@ -374,7 +373,7 @@ func TestImportLargeFile(t *testing.T) {
 	}
 	f.Close()
 	start := time.Now()
-	r := e.run(app.ImportCmd, "deals", "--file", path)
+	r := e.run(ImportCmd, "deals", "--file", path)
 	if r.code != 0 {
 		t.Fatalf("%s", r)
 	}
