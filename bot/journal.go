@@ -182,7 +182,7 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 	// The answer replaces the "Logging…" line (or an answer the dead
 	// process may have shown) while the response_url lives, and comes by
 	// DM after that.
-	rt := &replyTo{envID: j.Key, received: e.Received, acked: true, channel: e.Channel, user: e.User,
+	rt := &replyTo{env: &envelope{b: b, id: j.Key, kind: "slash_commands", received: e.Received, acked: true}, channel: e.Channel, user: e.User,
 		command: name, durable: true, replaceAck: true}
 	if age < responseURLLife-time.Minute {
 		rt.respURL = e.ResponseURL

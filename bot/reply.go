@@ -1,0 +1,317 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/salesbot/salesbot/bot/blocks"
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/outbox"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// maxAckPayload keeps ack payloads under slack-go's (and Slack's) 20 KiB
+// limit with room for the envelope id.
+const maxAckPayload = 19 * 1024
+
+// replyTo says where and how a command's answer goes.
+type replyTo struct {
+	env       *envelope
+	ackMsg    bool // the ack may carry the reply (slash commands)
+	respURL   string
+	replace   bool // replace the message the button was on
+	channel   string
+	user      string
+	home      bool // the action came from the Home tab
+	triggerID string
+	command   string // for metrics: "/deal add"
+	note      string // mrkdwn said under the reply (a late answer)
+	// durable: a journal entry waits for this answer, so it is retried
+	// until it goes out (respondDurably) rather than a few times.
+	durable bool
+	// replaceAck: the answer replaces what the ack showed ("Logging…"),
+	// whatever the outcome.
+	replaceAck bool
+}
+
+// deliver sends a command's outcome: side effects first (durable win
+// post, digest), then the reply in the ack, the response_url, an
+// ephemeral message or the Home tab.
+func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, err error) replyOutcome {
+	outcome := "ok"
+	if err != nil {
+		outcome = sales.ErrorCode(err)
+		if outcome == sales.EINTERNAL {
+			b.log.Error("command failed", sales.LogKeyCommand, rt.command, sales.LogKeyUser, rt.user, sales.LogKeyError, redact(err))
+		}
+	}
+	b.m.commands.WithLabelValues(rt.command, outcome).Inc()
+
+	var msg blocks.Message
+	public := false
+	switch {
+	case err != nil:
+		msg = blocks.RenderError(err)
+	case res != nil && res.Kind == commands.KindDealForm && res.Form != nil:
+		rt.env.ack()
+		meta := blocks.ModalMeta{Channel: rt.channel}
+		if rt.replace {
+			meta.ResponseURL = rt.respURL
+		}
+		if b.openModal(ctx, rt.triggerID, blocks.DealModal(res.Form, meta)) {
+			return replied
+		}
+		msg = blocks.RenderMessage(&commands.Result{Lines: []string{"The deal form could not open in time. Run /deal again, or use /deal add <account> <amount>."}})
+	default:
+		if res.Win != nil {
+			b.celebrate(ctx, res.Win)
+		}
+		if res.StagesChanged {
+			b.forgetStages()
+		}
+		msg = blocks.Render(res, b.renderOptions(ctx))
+		public = res.Public
+	}
+	if rt.note != "" {
+		msg = blocks.WithNote(msg, rt.note)
+	}
+
+	if rt.home {
+		b.goTrack(func() { b.publishHome(ctx, rt.user, msg.Text) })
+		return replied
+	}
+	respType := slack.ResponseTypeEphemeral
+	if public {
+		respType = slack.ResponseTypeInChannel
+	}
+	if !rt.env.acked && rt.ackMsg {
+		payload := ackMessage{ResponseType: respType, Text: msg.Text, Blocks: msg.Blocks}
+		if raw, jerr := json.Marshal(payload); jerr == nil && len(raw) < maxAckPayload {
+			if rt.env.ackWith(payload) {
+				b.m.replyTime.WithLabelValues("ack").Observe(time.Since(rt.env.received).Seconds())
+			}
+			return replied
+		}
+	}
+	rt.env.ack()
+	if rt.durable {
+		out := b.respondDurably(ctx, rt, msg, respType)
+		if out == replied {
+			b.m.replyTime.WithLabelValues("response_url").Observe(time.Since(rt.env.received).Seconds())
+		}
+		return out
+	}
+	replace := rt.replace && err == nil && res != nil && (res.Kind == commands.KindDeal || res.Kind == commands.KindDealList)
+	if b.respond(ctx, rt, msg, respType, replace) {
+		b.m.replyTime.WithLabelValues("response_url").Observe(time.Since(rt.env.received).Seconds())
+	}
+	return replied
+}
+
+// ackMessage is a slash command reply carried in the ack.
+type ackMessage struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
+func (b *Bot) renderOptions(ctx context.Context) blocks.RenderOptions {
+	o := blocks.RenderOptions{Currency: b.cfg.Locale.Currency}
+	for _, s := range b.stages(ctx).Stages {
+		o.Stages = append(o.Stages, s.Name)
+	}
+	return o
+}
+
+// respond answers through the response_url (retrying 429 and 5xx a few
+// times), or with an ephemeral message when there is none.
+func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, respType string, replace bool) bool {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	channel := rt.channel
+	switch {
+	case rt.respURL != "":
+		opts = append(opts, slack.MsgOptionResponseURL(rt.respURL, respType))
+		if replace {
+			opts = append(opts, slack.MsgOptionReplaceOriginal(rt.respURL))
+		}
+	case rt.channel != "" && rt.user != "":
+		opts = append(opts, slack.MsgOptionPostEphemeral(rt.user))
+	case rt.user != "":
+		channel = rt.user // a DM from the bot
+	default:
+		return false
+	}
+	err := retrySlack(ctx, 4, func(ctx context.Context) error {
+		b.replies.acquire()
+		t0 := time.Now()
+		_, _, _, err := b.api.SendMessageContext(ctx, channel, opts...)
+		b.replies.release(time.Since(t0))
+		return err
+	})
+	if err != nil && rt.respURL != "" && rt.channel != "" && rt.user != "" && !replace {
+		// The response_url is spent or gone: say it as an ephemeral message.
+		b.log.Warn("response_url failed; replying with chat.postEphemeral", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
+		err = retrySlack(ctx, 2, func(ctx context.Context) error {
+			_, err := b.api.PostEphemeralContext(ctx, rt.channel, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+			return err
+		})
+	}
+	if err != nil {
+		b.log.Error("reply failed", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
+		return false
+	}
+	return true
+}
+
+// maxReplyBackoff caps the wait between rounds of a durable answer: a
+// round is cheap, and the user is waiting.
+const maxReplyBackoff = 30 * time.Second
+
+// respondDurably puts a write command's answer in front of its user,
+// however long Slack takes to come back. A response_url takes 5 posts
+// within 30 minutes of the command (docs.slack.dev/interactivity/
+// handling-user-interaction, "Message responses"), so while it lives each
+// round tries it (replacing the "Logging…" line) and then
+// chat.postEphemeral; after that, or once both refused for good, a DM.
+// Rounds back off from 200ms to maxReplyBackoff, or wait out Retry-After.
+// It gives up when every way refused for good (unreachable), the entry
+// is a day old, or the bot shuts down (interrupted: the entry stays, and
+// the next start answers).
+func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg blocks.Message, respType string) replyOutcome {
+	urlUntil := rt.env.received.Add(responseURLLife - time.Minute)
+	until := rt.env.received.Add(journalMaxAge)
+	useURL, useEph, useDM := rt.respURL != "", rt.channel != "" && rt.user != "", rt.user != ""
+	gone := func(err error) bool {
+		kind, _ := outbox.Classify(err)
+		return kind == outbox.Permanent || kind == outbox.AuthRefused
+	}
+	wait := 200 * time.Millisecond
+	for round := 1; ; round++ {
+		if time.Now().After(urlUntil) {
+			useURL, useEph = false, false
+		}
+		var err error
+		if useURL {
+			opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...),
+				slack.MsgOptionResponseURL(rt.respURL, respType)}
+			if rt.replaceAck {
+				opts = append(opts, slack.MsgOptionReplaceOriginal(rt.respURL))
+			}
+			err = b.replyOnce(ctx, func(ctx context.Context) error {
+				_, _, _, err := b.api.SendMessageContext(ctx, rt.channel, opts...)
+				return err
+			})
+			if err == nil {
+				return replied
+			}
+			useURL = !gone(err)
+		}
+		if useEph {
+			err = b.replyOnce(ctx, func(ctx context.Context) error {
+				_, err := b.api.PostEphemeralContext(ctx, rt.channel, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+				return err
+			})
+			if err == nil {
+				return replied
+			}
+			useEph = !gone(err)
+		}
+		if !useURL && !useEph && useDM {
+			err = b.replyOnce(ctx, func(ctx context.Context) error {
+				_, _, err := b.api.PostMessageContext(ctx, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+				return err
+			})
+			if err == nil {
+				return replied
+			}
+			useDM = !gone(err)
+		}
+		if !useURL && !useEph && !useDM {
+			b.log.Error("reply failed: Slack refused every way to the user", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyUser, rt.user,
+				sales.LogKeyError, redact(err))
+			return unreachable
+		}
+		d := wait
+		if kind, after := outbox.Classify(err); kind == outbox.RateLimited {
+			d = max(d, after)
+		}
+		wait = min(wait*2, maxReplyBackoff)
+		if time.Now().Add(d).After(until) {
+			b.log.Error("reply failed for a day; giving up", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
+			return unreachable
+		}
+		if round == 1 || round%10 == 0 {
+			b.log.Warn("reply failed; will retry", sales.LogKeyEnvelope, rt.env.id, "round", round, "wait", d, sales.LogKeyError, redact(err))
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-b.quit:
+			t.Stop()
+			b.log.Warn("shutting down with a reply still owed; the next start sends it", sales.LogKeyEnvelope, rt.env.id)
+			return interrupted
+		case <-ctx.Done():
+			t.Stop()
+			return interrupted
+		case <-t.C:
+		}
+	}
+}
+
+// replyOnce makes one reply call within the reply limiter.
+func (b *Bot) replyOnce(ctx context.Context, call func(context.Context) error) error {
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	b.replies.acquire()
+	t0 := time.Now()
+	err := call(cctx)
+	b.replies.release(time.Since(t0))
+	return err
+}
+
+// retrySlack runs call, retrying rate limits after Retry-After and
+// transient failures with a short backoff.
+func retrySlack(ctx context.Context, attempts int, call func(context.Context) error) error {
+	var err error
+	for i := 0; i < attempts; i++ {
+		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err = call(cctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		kind, wait := outbox.Classify(err)
+		if kind == outbox.Permanent || kind == outbox.AuthRefused {
+			return err
+		}
+		if wait == 0 {
+			wait = time.Duration(200*(1<<i)) * time.Millisecond
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	return err
+}
+
+// celebrate queues the win post; the key makes a redelivered "won" post
+// nothing new.
+func (b *Bot) celebrate(ctx context.Context, w *commands.WinNotice) {
+	if b.cfg.WinsChannel == "" {
+		return
+	}
+	msg := blocks.RenderWin(w, b.cfg.Locale.Currency)
+	key := fmt.Sprintf("win:%s:%d", w.Deal.ID, w.Deal.ClosedAt.Unix())
+	j := outbox.Job{Kind: "win", Steps: []outbox.Step{
+		{Op: outbox.OpPost, Channel: b.cfg.WinsChannel, Text: msg.Text, Blocks: outbox.BlocksJSON(msg.Blocks)},
+		{Op: outbox.OpReact, Name: "tada"},
+	}}
+	if err := b.out.Enqueue(ctx, key, j); err != nil {
+		b.log.Error("queue win post failed", sales.LogKeyDeal, w.Deal.ID.String(), sales.LogKeyError, redact(err))
+	}
+}
