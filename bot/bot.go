@@ -60,8 +60,6 @@ type Store interface {
 	PersonBySlackID(ctx context.Context, slackID string) (sales.Person, error)
 	ModifyPerson(ctx context.Context, id sales.PersonID, fn func(*sales.Person) error) (sales.Person, error)
 	Stages(ctx context.Context) (sales.StageSet, error)
-	Setting(ctx context.Context, key string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
 	Journal(ctx context.Context) ([]sales.Journal, error)
 	ClearJournal(ctx context.Context, keys ...string) error
 }

@@ -1,11 +1,9 @@
 package bot_test
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/salesbot/salesbot/bot/slacktest"
-	"github.com/salesbot/salesbot/commands"
 )
 
 // A digest route to a channel the bot was never invited to used to be
@@ -25,7 +23,6 @@ func TestRouteToChannelWithoutBotIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	managerKey := commands.SettingManagerDigestChannel + strconv.FormatUint(uint64(alice.ID), 10)
 
 	const refusal = "salesbot is not in #elsewhere: invite it with /invite @salesbot, then run this again"
 	routes := []struct{ command, text string }{
@@ -37,14 +34,11 @@ func TestRouteToChannelWithoutBotIsRefused(t *testing.T) {
 		h.mustContain(h.say("U0ERIN", r.command, r.text), refusal)
 	}
 	routed := func() []string {
-		main, err := h.db.Setting(h.ctx(), commands.SettingDigestChannel)
+		set, err := h.db.DigestChannels(h.ctx())
 		if err != nil {
 			t.Fatal(err)
 		}
-		team, err := h.db.Setting(h.ctx(), managerKey)
-		if err != nil {
-			t.Fatal(err)
-		}
+		main, team := set.Company, set.Managers[alice.ID]
 		emea, err := h.db.TerritoryByName(h.ctx(), "EMEA")
 		if err != nil {
 			t.Fatal(err)

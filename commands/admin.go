@@ -2,7 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/salesbot/salesbot/report"
@@ -200,7 +199,7 @@ func (r *run) digestRoute(c Cmd) (*Result, error) {
 	if err := r.botInChannel(c.Channel); err != nil {
 		return nil, err
 	}
-	if err := r.store.SetSetting(r.ctx, SettingDigestChannel, c.Channel.Target()); err != nil {
+	if err := r.store.SetCompanyDigestChannel(r.ctx, c.Channel.Target()); err != nil {
 		return nil, fmt.Errorf("digest route: %w", err)
 	}
 	if c.Channel.None {
@@ -243,8 +242,7 @@ func (r *run) routeManagerDigest(c Cmd) (*Result, error) {
 	if mgr, err = r.ensureUser(mgr, known); err != nil {
 		return nil, err
 	}
-	key := SettingManagerDigestChannel + strconv.FormatUint(uint64(mgr.ID), 10)
-	if err := r.store.SetSetting(r.ctx, key, c.Channel.Target()); err != nil {
+	if err := r.store.SetManagerDigestChannel(r.ctx, mgr.ID, c.Channel.Target()); err != nil {
 		return nil, fmt.Errorf("digest route: %w", err)
 	}
 	if c.Channel.None {

@@ -218,3 +218,13 @@ func (e *env) stageName(id sales.StageID) string {
 	}
 	return ss.Name(id)
 }
+
+// routes reads the digest routes as the digest package will.
+func (e *env) routes() sales.DigestChannels {
+	e.t.Helper()
+	r, err := e.db.DigestChannels(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}

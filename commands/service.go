@@ -40,18 +40,9 @@ type Store interface {
 
 	ModifyStages(ctx context.Context, fn func(*sales.StageSet) error) (sales.StageSet, error)
 
-	Setting(ctx context.Context, key string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
+	SetCompanyDigestChannel(ctx context.Context, channel string) error
+	SetManagerDigestChannel(ctx context.Context, manager sales.PersonID, channel string) error
 }
-
-// SettingDigestChannel overrides SALESBOT_DIGEST_CHANNEL when set by
-// "/salesbot digest route".
-const SettingDigestChannel = "digest.channel"
-
-// SettingManagerDigestChannel + "<PersonID number>" routes a digest of that
-// manager's team to its own channel ("/salesbot digest route @carol #c").
-// The digest package reads the same key.
-const SettingManagerDigestChannel = "digest.channel.manager/"
 
 // PageSize is how many deals /deal list shows at a time, so a page always
 // fits a Slack message.

@@ -3,7 +3,6 @@ package commands_test
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -410,11 +409,11 @@ func TestSalesbotAdmin(t *testing.T) {
 	e.fail(manager, "/salesbot", "digest now", sales.EINVALID, "no digest channel")
 	e.dg.postErr = nil
 	e.must(manager, "/salesbot", "digest route <#C0999ZZZZ|leads>")
-	if v, _ := e.db.Setting(e.ctx, commands.SettingDigestChannel); v != "C0999ZZZZ" {
+	if v := e.routes().Company; v != "C0999ZZZZ" {
 		t.Errorf("digest route: %q", v)
 	}
 	e.must(manager, "/salesbot", "digest route none")
-	if v, _ := e.db.Setting(e.ctx, commands.SettingDigestChannel); v != "" {
+	if v := e.routes().Company; v != "" {
 		t.Errorf("digest unroute: %q", v)
 	}
 
@@ -433,29 +432,29 @@ func TestSalesbotAdmin(t *testing.T) {
 	e.fail(alice, "/salesbot", "digest status", sales.EFORBIDDEN, "")
 
 	// A manager's team digest gets its own channel; the main route stays.
-	mgrKey := commands.SettingManagerDigestChannel + strconv.FormatUint(uint64(e.person(manager).ID), 10)
+	mgrID := e.person(manager).ID
 	res = e.must(manager, "/salesbot", "digest route <@"+manager+"> <#C0TEAMAAA|team-a>")
-	if v, _ := e.db.Setting(e.ctx, mgrKey); v != "C0TEAMAAA" {
+	if v := e.routes().Managers[mgrID]; v != "C0TEAMAAA" {
 		t.Errorf("manager digest route: %q", v)
 	}
 	if len(res.Lines) != 1 || !strings.Contains(res.Lines[0], "team digest goes to #team-a") {
 		t.Errorf("manager route reply: %v", res.Lines)
 	}
 	res = e.must(manager, "/salesbot", "digest route me <#C0TEAMBBB|team-b>")
-	if v, _ := e.db.Setting(e.ctx, mgrKey); v != "C0TEAMBBB" {
+	if v := e.routes().Managers[mgrID]; v != "C0TEAMBBB" {
 		t.Errorf("manager digest reroute: %q %v", v, res.Lines)
 	}
 	res = e.must(manager, "/salesbot", "digest route <@"+carol+"|carol> <#C0TEAMCCC|team-c>")
 	if len(res.Lines) != 2 || !strings.Contains(res.Lines[1], "Nobody reports to carol") {
 		t.Errorf("route to a manager without reports: %v", res.Lines)
 	}
-	if v, _ := e.db.Setting(e.ctx, commands.SettingDigestChannel); v != "" {
+	if v := e.routes().Company; v != "" {
 		t.Errorf("a manager route changed the main route: %q", v)
 	}
 	e.fail(alice, "/salesbot", "digest route <@"+manager+"> <#C0TEAMAAA|team-a>", sales.EFORBIDDEN, "")
 	e.fail(manager, "/salesbot", "digest route @nobody-here <#C0TEAMAAA|team-a>", sales.ENOTFOUND, "no one is called")
 	e.must(manager, "/salesbot", "digest route <@"+manager+"> none")
-	if v, _ := e.db.Setting(e.ctx, mgrKey); v != "" {
+	if v := e.routes().Managers[mgrID]; v != "" {
 		t.Errorf("manager digest unroute: %q", v)
 	}
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -77,15 +76,14 @@ type route struct {
 }
 
 // routes lists the company digest and every routed scope: territories with
-// a Channel (or a digest.channel.territory/<id> setting) and managers with
-// a digest.channel.manager/<id> setting.
+// a Channel (or a stored territory route) and managers with a team route.
 func (s *Service) routes(ctx context.Context) ([]route, error) {
 	ch, err := s.channelFor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []route{{scope: Scope{Kind: ScopeAll}, channel: ch}}
-	set, err := s.store.Settings(ctx, "digest.channel.")
+	set, err := s.store.DigestChannels(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("digest routes: %w", err)
 	}
@@ -94,7 +92,7 @@ func (s *Service) routes(ctx context.Context) ([]route, error) {
 		return nil, fmt.Errorf("digest routes: %w", err)
 	}
 	for _, t := range terrs {
-		c := strings.TrimSpace(set[SettingTerritoryChannel+strconv.FormatUint(uint64(t.ID), 10)])
+		c := set.Territories[t.ID]
 		if c == "" {
 			c = strings.TrimSpace(t.Channel)
 		}
@@ -103,21 +101,13 @@ func (s *Service) routes(ctx context.Context) ([]route, error) {
 		}
 	}
 	var mgrs []route
-	for k, c := range set {
-		id, ok := strings.CutPrefix(k, SettingManagerChannel)
-		if !ok || strings.TrimSpace(c) == "" {
-			continue
-		}
-		n, err := strconv.ParseUint(id, 10, 64)
-		if err != nil || n == 0 {
-			continue
-		}
-		p, err := s.personName(ctx, sales.PersonID(n))
+	for id, c := range set.Managers {
+		p, err := s.personName(ctx, id)
 		if err != nil {
-			s.log.WarnContext(ctx, "digest route to unknown manager ignored", "setting", k, sales.LogKeyError, err)
+			s.log.WarnContext(ctx, "digest route to unknown manager ignored", "manager", uint64(id), sales.LogKeyError, err)
 			continue
 		}
-		mgrs = append(mgrs, route{scope: Scope{Kind: ScopeTeam, Manager: sales.PersonID(n), Name: p}, channel: strings.TrimSpace(c)})
+		mgrs = append(mgrs, route{scope: Scope{Kind: ScopeTeam, Manager: id, Name: p}, channel: c})
 	}
 	slices.SortFunc(mgrs, func(a, b route) int { return cmp.Compare(a.scope.Manager, b.scope.Manager) })
 	return append(out, mgrs...), nil

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/digest/digesttest"
 	"github.com/salesbot/salesbot/report"
@@ -106,7 +105,7 @@ func TestRoutedDigests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetSetting(ctx, digest.SettingManagerChannel+strconv.FormatUint(uint64(alice.ID), 10), "C0ALICE"); err != nil {
+	if err := db.SetManagerDigestChannel(ctx, alice.ID, "C0ALICE"); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := s.BuildAll(ctx)
@@ -228,14 +227,6 @@ func TestLowWinRateCoaching(t *testing.T) {
 	}
 }
 
-// The slash commands write the routes the digest reads; the keys must agree.
-func TestRouteSettingKeysMatchCommands(t *testing.T) {
-	if commands.SettingDigestChannel != digest.SettingChannel || commands.SettingManagerDigestChannel != digest.SettingManagerChannel {
-		t.Errorf("commands writes %q and %q, digest reads %q and %q", commands.SettingDigestChannel,
-			commands.SettingManagerDigestChannel, digest.SettingChannel, digest.SettingManagerChannel)
-	}
-}
-
 // Status says when the next digest and nudges go and where each digest
 // goes: the same routes BuildAll posts to.
 func TestStatus(t *testing.T) {
@@ -263,7 +254,7 @@ func TestStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetSetting(ctx, digest.SettingManagerChannel+strconv.FormatUint(uint64(alice.ID), 10), "C0ALICE"); err != nil {
+	if err := db.SetManagerDigestChannel(ctx, alice.ID, "C0ALICE"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ClaimSlot(ctx, digest.JobDigest, time.Date(2026, 11, 17, 7, 0, 0, 0, time.UTC)); err != nil {

@@ -3,10 +3,11 @@ package digest
 import (
 	"bytes"
 	"fmt"
-	"github.com/salesbot/salesbot/sales"
 	"image/color"
 	"image/png"
 	"strings"
+
+	"github.com/salesbot/salesbot/sales"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"

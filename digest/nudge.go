@@ -3,10 +3,8 @@ package digest
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -159,33 +157,15 @@ func (s *Service) zoneLoc(p sales.Person) *time.Location {
 	return s.loc
 }
 
-// sentNudge is what a nudge said, kept for the managers' weekly summary.
-type sentNudge struct {
-	At      int64          `json:"at"`
-	Stale   []sales.DealID `json:"stale,omitempty"`
-	Overdue []sales.DealID `json:"overdue,omitempty"`
-	Behind  bool           `json:"behind,omitempty"`
-	NoPipe  bool           `json:"no_pipeline,omitempty"`
-	Streak  int            `json:"streak,omitempty"`
-}
-
-func nudgeKey(p sales.PersonID, slot time.Time) string {
-	return SettingNudgeSent + strconv.FormatUint(uint64(p), 10) + "/" + strconv.FormatInt(slot.Unix(), 10)
-}
-
 func (s *Service) recordNudge(ctx context.Context, n *Nudge, slot time.Time) error {
-	r := sentNudge{At: n.Now.Unix(), Behind: n.Behind, NoPipe: n.NoNewPipeline, Streak: n.Streak}
+	r := sales.NudgeRecord{Person: n.Person.ID, Slot: slot, At: n.Now.Unix(), Behind: n.Behind, NoPipe: n.NoNewPipeline, Streak: n.Streak}
 	for _, d := range n.Stale {
 		r.Stale = append(r.Stale, d.ID)
 	}
 	for _, d := range n.Overdue {
 		r.Overdue = append(r.Overdue, d.ID)
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return s.store.SetSetting(ctx, nudgeKey(n.Person.ID, slot), string(b))
+	return s.store.RecordNudge(ctx, r)
 }
 
 // keepNudges is how long sent-nudge records are kept.
@@ -195,37 +175,22 @@ const keepNudges = 35 * 24 * time.Hour
 // [from, to) and what changed after, as of now. Managers whose reps got
 // no nudge get none. Records older than five weeks are pruned.
 func (s *Service) Summaries(ctx context.Context, from, to, now time.Time) ([]*NudgeSummary, error) {
-	recs, err := s.store.Settings(ctx, SettingNudgeSent)
+	recs, err := s.store.NudgeRecords(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("nudge summary: %w", err)
 	}
-	type rec struct {
-		person sales.PersonID
-		sentNudge
-	}
-	byPerson := map[sales.PersonID][]rec{}
-	for k, v := range recs {
-		rest := strings.TrimPrefix(k, SettingNudgeSent)
-		pid, slot, ok := strings.Cut(rest, "/")
-		id, err1 := strconv.ParseUint(pid, 10, 64)
-		at, err2 := strconv.ParseInt(slot, 10, 64)
-		if !ok || err1 != nil || err2 != nil {
-			continue
-		}
-		if time.Unix(at, 0).Before(now.Add(-keepNudges)) {
-			if err := s.store.SetSetting(ctx, k, ""); err != nil {
+	byPerson := map[sales.PersonID][]sales.NudgeRecord{}
+	for _, r := range recs {
+		if r.Slot.Before(now.Add(-keepNudges)) {
+			if err := s.store.DropNudgeRecord(ctx, r); err != nil {
 				return nil, fmt.Errorf("nudge summary: prune: %w", err)
 			}
-			continue
-		}
-		var r sentNudge
-		if json.Unmarshal([]byte(v), &r) != nil {
 			continue
 		}
 		if t := time.Unix(r.At, 0); t.Before(from) || !t.Before(to) {
 			continue
 		}
-		byPerson[sales.PersonID(id)] = append(byPerson[sales.PersonID(id)], rec{sales.PersonID(id), r})
+		byPerson[r.Person] = append(byPerson[r.Person], r)
 	}
 	if len(byPerson) == 0 {
 		return nil, nil
@@ -275,7 +240,7 @@ func (s *Service) Summaries(ctx context.Context, from, to, now time.Time) ([]*Nu
 				continue
 			}
 			rs := byPerson[p.ID]
-			slices.SortFunc(rs, func(a, b rec) int { return cmp.Compare(a.At, b.At) })
+			slices.SortFunc(rs, func(a, b sales.NudgeRecord) int { return cmp.Compare(a.At, b.At) })
 			rn := RepNudges{Name: p.Label(), SlackID: p.SlackID, Nudges: len(rs)}
 			seen := map[sales.DealID]bool{}
 			for _, r := range rs {

@@ -230,7 +230,7 @@ func TestPostNow(t *testing.T) {
 		t.Fatalf("posts %+v", posts)
 	}
 	// The digest.channel setting re-routes it.
-	if err := db.SetSetting(ctx, digest.SettingChannel, "C0OTHER"); err != nil {
+	if err := db.SetCompanyDigestChannel(ctx, "C0OTHER"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.PostNow(sales.WithIdempotencyKey(ctx, "Ev1")); err != nil {

@@ -25,9 +25,10 @@ type Store interface {
 	FindDeals(ctx context.Context, f sales.DealFilter) ([]sales.Deal, error)
 	ClaimSlot(ctx context.Context, job string, slot time.Time) (bool, error)
 	LastSlot(ctx context.Context, job string) (time.Time, error)
-	Setting(ctx context.Context, key string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
-	Settings(ctx context.Context, prefix string) (map[string]string, error)
+	DigestChannels(ctx context.Context) (sales.DigestChannels, error)
+	RecordNudge(ctx context.Context, r sales.NudgeRecord) error
+	NudgeRecords(ctx context.Context) ([]sales.NudgeRecord, error)
+	DropNudgeRecord(ctx context.Context, r sales.NudgeRecord) error
 }
 
 // Timer is the optional half of a clock the scheduler waits on. A Config
@@ -37,21 +38,6 @@ type Store interface {
 type Timer interface {
 	After(d time.Duration) <-chan time.Time
 }
-
-// Settings keys that route digests (written by /salesbot configuration).
-const (
-	// SettingChannel overrides Config.Channel for the company digest.
-	SettingChannel = "digest.channel"
-	// SettingManagerChannel + "<PersonID number>" routes a digest of that
-	// manager's team to a channel ("digest.channel.manager/7" = "C0…").
-	SettingManagerChannel = "digest.channel.manager/"
-	// SettingTerritoryChannel + "<TerritoryID number>" overrides the
-	// territory's own Channel.
-	SettingTerritoryChannel = "digest.channel.territory/"
-	// SettingNudgeSent + "<PersonID number>/<slot unix>" records a sent
-	// nudge (JSON) for the managers' weekly summary.
-	SettingNudgeSent = "nudge.sent/"
-)
 
 // Job names (bbolt slot records).
 const (
@@ -132,12 +118,12 @@ func (s *Service) now() time.Time { return s.clock.Now() }
 // channelFor resolves the company digest's channel: the setting wins over
 // the environment so /salesbot configuration can re-route it.
 func (s *Service) channelFor(ctx context.Context) (string, error) {
-	v, err := s.store.Setting(ctx, SettingChannel)
+	set, err := s.store.DigestChannels(ctx)
 	if err != nil {
 		return "", fmt.Errorf("digest channel: %w", err)
 	}
-	if v = strings.TrimSpace(v); v != "" {
-		return v, nil
+	if set.Company != "" {
+		return set.Company, nil
 	}
 	return s.chan0, nil
 }

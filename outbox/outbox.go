@@ -28,7 +28,7 @@ import (
 // happen; one worker delivers jobs in order, retrying 429s after
 // Retry-After and outages with backoff, and marks a job done only after
 // Slack accepted it. Multi-step jobs (a digest: main post, chart, thread
-// replies) record their progress in a setting after each step, so a
+// replies) record their progress (Store.SetOutboxProgress) after each step, so a
 // restart resumes where it stopped instead of posting again.
 //
 // One gap is left by that: Slack may have posted a message whose answer
@@ -68,13 +68,6 @@ type Step struct {
 	Data     []byte          `json:"data,omitempty"`
 }
 
-// progress is a multi-step job's state after its last finished step.
-type progress struct {
-	Next    int    `json:"next"`
-	TS      string `json:"ts,omitempty"`      // the first post's ts
-	Channel string `json:"channel,omitempty"` // the first post's channel (DMs resolve to D…)
-}
-
 const (
 	maxPermanentTries = 3
 	maxBackoff        = 30 * time.Second
@@ -86,8 +79,8 @@ type Store interface {
 	Pending(ctx context.Context) ([]sales.OutboxItem, error)
 	Done(ctx context.Context, id uint64) error
 	Retry(ctx context.Context, id uint64) error
-	Setting(ctx context.Context, key string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
+	OutboxProgress(ctx context.Context, item uint64) (sales.OutboxProgress, error)
+	SetOutboxProgress(ctx context.Context, item uint64, p sales.OutboxProgress) error
 }
 
 // API is the part of the Slack Web API the worker calls (*slack.Client
@@ -364,8 +357,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-func progressKey(id uint64) string { return "outbox.progress." + strconv.FormatUint(id, 10) }
-
 // deliver runs a job's remaining steps and marks it done.
 func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) error {
 	var j Job
@@ -373,11 +364,11 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 		o.log.Error("outbox: unreadable item dropped", "id", it.ID, sales.LogKeyError, err.Error())
 		return o.store.Done(ctx, it.ID)
 	}
-	var pr progress
+	var pr sales.OutboxProgress
 	multi := len(j.Steps) > 1
 	if multi {
-		if s, err := o.store.Setting(ctx, progressKey(it.ID)); err == nil && s != "" {
-			_ = json.Unmarshal([]byte(s), &pr)
+		if p, err := o.store.OutboxProgress(ctx, it.ID); err == nil {
+			pr = p
 		}
 	}
 	for i := pr.Next; i < len(j.Steps); i++ {
@@ -390,8 +381,7 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 		}
 		pr.Next = i + 1
 		if multi && pr.Next < len(j.Steps) {
-			raw, _ := json.Marshal(pr)
-			if err := o.store.SetSetting(ctx, progressKey(it.ID), string(raw)); err != nil {
+			if err := o.store.SetOutboxProgress(ctx, it.ID, pr); err != nil {
 				return fmt.Errorf("outbox: save progress: %w", err)
 			}
 		}
@@ -400,7 +390,7 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 		return fmt.Errorf("outbox: done: %w", err)
 	}
 	if multi {
-		_ = o.store.SetSetting(ctx, progressKey(it.ID), "")
+		_ = o.store.SetOutboxProgress(ctx, it.ID, sales.OutboxProgress{})
 	}
 	o.forgetTried(it)
 	o.outcomes.WithLabelValues("posted").Inc()
@@ -501,7 +491,7 @@ func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key 
 }
 
 // step performs step i of it; it returns the channel and ts of a post.
-func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, s Step, pr *progress) (string, string, error) {
+func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, s Step, pr *sales.OutboxProgress) (string, string, error) {
 	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	thread := s.ThreadTS

@@ -32,3 +32,34 @@ type DigestRoute struct {
 	Name    string // raw text: a territory or a manager's name; "" for the company
 	Channel string // Slack channel id; "" when it has none
 }
+
+// OutboxProgress is how far a multi-step outbox job got: the next step to
+// run and where its first post landed, so a restart neither repeats nor
+// loses a step.
+type OutboxProgress struct {
+	Next    int    `json:"next"`
+	TS      string `json:"ts,omitempty"`      // the first post's ts
+	Channel string `json:"channel,omitempty"` // the first post's channel (DMs resolve to D…)
+}
+
+// DigestChannels are the digest routes set from Slack ("/salesbot digest
+// route"): the company digest's channel ("" for SALESBOT_DIGEST_CHANNEL),
+// and a channel per manager's team and per territory.
+type DigestChannels struct {
+	Company     string
+	Managers    map[PersonID]string
+	Territories map[TerritoryID]string
+}
+
+// NudgeRecord is what one nudge said, kept for the managers' weekly
+// summary.
+type NudgeRecord struct {
+	Person  PersonID  `json:"-"`
+	Slot    time.Time `json:"-"` // the nudge schedule's slot
+	At      int64     `json:"at"`
+	Stale   []DealID  `json:"stale,omitempty"`
+	Overdue []DealID  `json:"overdue,omitempty"`
+	Behind  bool      `json:"behind,omitempty"`
+	NoPipe  bool      `json:"no_pipeline,omitempty"`
+	Streak  int       `json:"streak,omitempty"`
+}
