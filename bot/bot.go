@@ -4,6 +4,9 @@
 // every envelope once within 3 seconds, dedupes redeliveries across
 // restarts, and posts channel messages (wins, digests, nudges) through a
 // durable outbox so none is lost or doubled.
+//
+// It may import slack-go, bot/blocks, commands, digest, outbox and sales;
+// never storage or bbolt: the stores it needs are interfaces declared here.
 package bot
 
 import (

@@ -7,6 +7,8 @@
 // Excel, Sheets and LibreOffice take as "this is text". Cells that already
 // start with quotes before such a character get one more quote, so Restore
 // can always take exactly one off: Restore(Neutralize(s)) == s for every s.
+//
+// It imports only the standard library.
 package csvsafe
 
 import (

@@ -1,6 +1,8 @@
 // Package report computes the spec's metrics over the store: rollups by
 // owner, manager, territory or stage, and quota progress. The CLI report,
 // /pipeline, /goal and the digest all use it, so their numbers agree.
+//
+// It imports only sales: the store is the Source interface declared here.
 package report
 
 import (

@@ -2,6 +2,9 @@
 // `salesbot seed`, DemoTeam for `salesbot demo --seed`. Both return a
 // storage.Import whose deals carry their stage histories, so cycle times,
 // stale deals and funnels look like a real team's.
+//
+// It imports sales and storage (for the Import it fills), nothing on the
+// Slack side.
 package seed
 
 import (

@@ -6,6 +6,9 @@
 // a deal's history and the events of a time range are all cursor ranges.
 // Records use a compact binary encoding (codec.go) whose deal records start
 // with the fixed-size sales.Facts, so reports decode nothing else.
+//
+// It is the only package that imports bbolt, and it imports no salesbot
+// package but sales.
 package storage
 
 import (

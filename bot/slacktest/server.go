@@ -6,6 +6,9 @@
 //
 // The unmodified slack-go client talks to it: point slack.OptionAPIURL at
 // APIURL() and give it AppToken and BotToken.
+//
+// It imports only the standard library and gorilla/websocket, never
+// salesbot's own packages, so it emulates Slack and nothing else.
 package slacktest
 
 import (

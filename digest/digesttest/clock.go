@@ -1,6 +1,8 @@
 // Package digesttest has test doubles for the digest scheduler: a manual
 // clock whose timers fire when a test advances it, and a recording poster
 // that dedupes by key like the bot's outbox.
+//
+// Tests only: it may import digest, sales and storage/storagetest.
 package digesttest
 
 import (

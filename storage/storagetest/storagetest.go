@@ -1,4 +1,6 @@
 // Package storagetest opens real, throwaway storage files for tests.
+//
+// Tests only: it imports storage.
 package storagetest
 
 import (
