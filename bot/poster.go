@@ -48,10 +48,7 @@ func (p DigestPoster) SendNudge(ctx context.Context, n *digest.Nudge, key string
 	if n == nil || !sales.IsSlackUserID(n.Person.SlackID) {
 		return errors.New("bot: nudge for a person without a Slack id")
 	}
-	m := blocks.RenderNudge(n)
-	return p.out.Enqueue(ctx, "nudge:"+key, outbox.Job{Kind: "nudge", Steps: []outbox.Step{
-		{Op: outbox.OpDM, Channel: n.Person.SlackID, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
-	}})
+	return p.dm(ctx, "nudge:"+key, "nudge", n.Person.SlackID, blocks.RenderNudge(n))
 }
 
 // SendNudgeSummary DMs a manager the weekly summary of their reps' nudges.
@@ -59,8 +56,12 @@ func (p DigestPoster) SendNudgeSummary(ctx context.Context, s *digest.NudgeSumma
 	if s == nil || !sales.IsSlackUserID(s.Manager.SlackID) {
 		return errors.New("bot: nudge summary for a manager without a Slack id")
 	}
-	m := blocks.RenderNudgeSummary(s)
-	return p.out.Enqueue(ctx, "nudge-summary:"+key, outbox.Job{Kind: "nudge_summary", Steps: []outbox.Step{
-		{Op: outbox.OpDM, Channel: s.Manager.SlackID, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
+	return p.dm(ctx, "nudge-summary:"+key, "nudge_summary", s.Manager.SlackID, blocks.RenderNudgeSummary(s))
+}
+
+// dm queues a one-step job that DMs m to a user.
+func (p DigestPoster) dm(ctx context.Context, jobKey, kind, user string, m blocks.DigestMsg) error {
+	return p.out.Enqueue(ctx, jobKey, outbox.Job{Kind: kind, Steps: []outbox.Step{
+		{Op: outbox.OpDM, Channel: user, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
 	}})
 }

@@ -75,6 +75,17 @@ func isCloseQuote(r rune) bool { return r == '"' || r == '”' || r == '“' }
 // entities Slack escapes in command text.
 var entities = []struct{ ent, ch string }{{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}}
 
+// entityAt decodes the entity s starts with: its character and length, or
+// n == 0 when s does not start with one.
+func entityAt(s string) (ch string, n int) {
+	for _, e := range entities {
+		if strings.HasPrefix(s, e.ent) {
+			return e.ch, len(e.ent)
+		}
+	}
+	return "", 0
+}
+
 // nextToken reads the token starting at or after byte i. ok is false at
 // the end of input.
 func nextToken(s string, i int) (tok token, next int, ok bool, err error) {
@@ -117,16 +128,9 @@ scan:
 			}
 			continue
 		case r == '&':
-			matched := false
-			for _, e := range entities {
-				if strings.HasPrefix(s[i:], e.ent) {
-					b.WriteString(e.ch)
-					i += len(e.ent)
-					matched = true
-					break
-				}
-			}
-			if matched {
+			if ch, n := entityAt(s[i:]); n > 0 {
+				b.WriteString(ch)
+				i += n
 				other, first = true, false
 				continue
 			}
@@ -204,19 +208,10 @@ func freeText(s string) string {
 				continue
 			}
 		}
-		if s[i] == '&' {
-			matched := false
-			for _, e := range entities {
-				if strings.HasPrefix(s[i:], e.ent) {
-					b.WriteString(e.ch)
-					i += len(e.ent)
-					matched = true
-					break
-				}
-			}
-			if matched {
-				continue
-			}
+		if ch, n := entityAt(s[i:]); n > 0 {
+			b.WriteString(ch)
+			i += n
+			continue
 		}
 		b.WriteByte(s[i])
 		i++

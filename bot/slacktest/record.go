@@ -140,16 +140,21 @@ type File struct {
 	Comment  string
 }
 
-// Await returns the first record at or after index from that matches.
-// It waits on a condition variable, so it never sleeps; ctx bounds it.
-// match runs with the server locked: it must not call the Server.
-func (s *Server) Await(ctx context.Context, from int, match func(*Record) bool) (Record, error) {
-	stop := context.AfterFunc(ctx, func() {
+// wakeOnDone wakes the waiters on s.cond when ctx ends, so a wait loop
+// can check ctx.Err; call the returned func when the wait is over.
+func (s *Server) wakeOnDone(ctx context.Context) (stop func() bool) {
+	return context.AfterFunc(ctx, func() {
 		s.mu.Lock()
 		s.cond.Broadcast()
 		s.mu.Unlock()
 	})
-	defer stop()
+}
+
+// Await returns the first record at or after index from that matches.
+// It waits on a condition variable, so it never sleeps; ctx bounds it.
+// match runs with the server locked: it must not call the Server.
+func (s *Server) Await(ctx context.Context, from int, match func(*Record) bool) (Record, error) {
+	defer s.wakeOnDone(ctx)()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := from; ; {

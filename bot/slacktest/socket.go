@@ -199,12 +199,7 @@ func (s *Server) dropLocked(c *conn, reason string) {
 // flight. After it returns, every frame the app wrote has been read and
 // recorded.
 func (s *Server) AwaitSocketsClosed(ctx context.Context) error {
-	stop := context.AfterFunc(ctx, func() {
-		s.mu.Lock()
-		s.cond.Broadcast()
-		s.mu.Unlock()
-	})
-	defer stop()
+	defer s.wakeOnDone(ctx)()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
