@@ -1,0 +1,279 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+)
+
+// People and quotas in an import: finding owners and managers by name or
+// Slack id, team rows and quota rows.
+
+// peopleIndex finds people by Slack id or name, including those this
+// import adds.
+type peopleIndex struct {
+	bySlack map[string]sales.PersonID
+	byName  map[string][]sales.PersonID // lower(name or real name)
+}
+
+func newPeopleIndex(people []sales.Person) *peopleIndex {
+	x := &peopleIndex{bySlack: map[string]sales.PersonID{}, byName: map[string][]sales.PersonID{}}
+	for _, p := range people {
+		x.add(p.ID, p.SlackID, p.Name, p.RealName)
+	}
+	return x
+}
+
+func (x *peopleIndex) add(id sales.PersonID, slack, name, real string) {
+	if slack != "" {
+		x.bySlack[slack] = id
+	}
+	for _, n := range []string{name, real} {
+		k := strings.ToLower(n)
+		if k != "" && !containsID(x.byName[k], id) {
+			x.byName[k] = append(x.byName[k], id)
+		}
+	}
+}
+
+func containsID(ids []sales.PersonID, id sales.PersonID) bool {
+	for _, i := range ids {
+		if i == id {
+			return true
+		}
+	}
+	return false
+}
+
+// find resolves "alice", "@alice", "<@U123>" or "U123". ok is false when
+// nobody matches; an error means several do.
+func (x *peopleIndex) find(ref string) (sales.PersonID, bool, error) {
+	ref = strings.TrimSpace(ref)
+	if strings.HasPrefix(ref, "<@") && strings.HasSuffix(ref, ">") {
+		ref = strings.TrimSuffix(strings.TrimPrefix(ref, "<@"), ">")
+		ref, _, _ = strings.Cut(ref, "|")
+	}
+	if id, ok := x.bySlack[ref]; ok {
+		return id, true, nil
+	}
+	ids := x.byName[strings.ToLower(strings.TrimPrefix(ref, "@"))]
+	switch len(ids) {
+	case 0:
+		return 0, false, nil
+	case 1:
+		return ids[0], true, nil
+	}
+	return 0, false, fmt.Errorf("%q matches %d people; use their Slack ID", ref, len(ids))
+}
+
+// owner resolves a deal owner, adding an unlinked person by name when new.
+func (im *importer) owner(name, slackID string) (sales.PersonID, error) {
+	if slackID != "" {
+		if id, ok := im.people.bySlack[slackID]; ok {
+			return id, nil
+		}
+	}
+	if name == "" && slackID == "" {
+		return 0, nil
+	}
+	if name != "" {
+		id, ok, err := im.people.find(name)
+		if err != nil {
+			return 0, fmt.Errorf("owner %w", err)
+		}
+		if ok {
+			return id, nil
+		}
+	}
+	p := sales.Person{Name: strings.TrimPrefix(name, "@"), SlackID: slackID, Role: sales.RoleRep}
+	if p.Name == "" {
+		p.Name = slackID
+	}
+	im.in.People = append(im.in.People, p)
+	id := storage.PersonRef(len(im.in.People) - 1)
+	im.people.add(id, p.SlackID, p.Name, "")
+	im.newPeople++
+	return id, nil
+}
+
+// ---- team ----
+
+type pendingManager struct {
+	person int // index into in.People
+	line   int
+	name   string
+}
+
+func (im *importer) person(row tableRow) error {
+	c, r := im.cols, row.cells
+	p := sales.Person{
+		Name:     strings.TrimPrefix(c.get(r, "name"), "@"),
+		RealName: c.get(r, "real_name"),
+		SlackID:  c.get(r, "slack_id"),
+		Email:    c.get(r, "email"),
+	}
+	if p.Name == "" && p.RealName == "" && p.SlackID == "" {
+		return fmt.Errorf("name is empty: every person needs a name or a slack_id")
+	}
+	if p.SlackID != "" && (strings.ContainsAny(p.SlackID, " <>@|") || !(p.SlackID[0] == 'U' || p.SlackID[0] == 'W')) {
+		return fmt.Errorf("slack_id %q is not a Slack user ID such as U012ABCDEF", p.SlackID)
+	}
+	if s := c.get(r, "role"); s != "" {
+		role, err := sales.ParseRole(s)
+		if err != nil {
+			return errors.New(sales.ErrorMessage(err))
+		}
+		p.Role = role
+	}
+	// The same person again (by Slack id or name) updates the stored one;
+	// twice in one file is a mistake.
+	key := strings.ToLower(p.Label())
+	if line, dup := im.seenExt("person:"+key, row.line); dup {
+		return fmt.Errorf("%s appears twice (first on %s %d)", p.Label(), im.t.where, line)
+	}
+	if p.SlackID != "" {
+		if line, dup := im.seenExt("slack:"+p.SlackID, row.line); dup {
+			return fmt.Errorf("slack_id %s appears twice (first on %s %d)", p.SlackID, im.t.where, line)
+		}
+	}
+	if id, ok := im.people.bySlack[p.SlackID]; ok && p.SlackID != "" {
+		p.ID = id
+	} else if id, ok, err := im.people.find(key); err != nil {
+		return err
+	} else if ok {
+		p.ID = id
+	}
+	p.Territory = im.territory(c.get(r, "territory"))
+	im.in.People = append(im.in.People, p)
+	im.rowLines = append(im.rowLines, row.line)
+	idx := len(im.in.People) - 1
+	if p.ID == 0 {
+		im.people.add(storage.PersonRef(idx), p.SlackID, p.Name, p.RealName)
+	}
+	if m := c.get(r, "manager"); m != "" {
+		im.managers = append(im.managers, pendingManager{idx, row.line, m})
+	}
+	return nil
+}
+
+// resolveManagers runs after all rows so a manager may be listed after
+// their reports.
+func (im *importer) resolveManagers() error {
+	for _, pm := range im.managers {
+		id, ok, err := im.people.find(pm.name)
+		switch {
+		case err != nil:
+			im.fail(pm.line, "manager "+err.Error())
+		case !ok:
+			im.fail(pm.line, fmt.Sprintf("manager %q is neither in this file nor a known person", pm.name))
+		default:
+			self := im.in.People[pm.person].ID
+			if self == 0 {
+				self = storage.PersonRef(pm.person)
+			}
+			if id == self {
+				im.fail(pm.line, "a person cannot be their own manager")
+				continue
+			}
+			im.in.People[pm.person].Manager = id
+		}
+	}
+	if len(im.errs) > 0 && im.o.skipInvalid {
+		im.dropInvalidPeople()
+	}
+	return nil
+}
+
+// dropInvalidPeople removes people whose manager failed to resolve, keeping
+// the PersonRef indexes of the others valid.
+func (im *importer) dropInvalidPeople() {
+	bad := map[int]bool{}
+	for _, e := range im.errs {
+		bad[e.line] = true
+	}
+	var keep []sales.Person
+	var lines []int
+	remap := map[sales.PersonID]sales.PersonID{}
+	for i, p := range im.in.People {
+		if bad[im.rowLines[i]] {
+			continue
+		}
+		remap[storage.PersonRef(i)] = storage.PersonRef(len(keep))
+		keep = append(keep, p)
+		lines = append(lines, im.rowLines[i])
+	}
+	for i := range keep {
+		if m := keep[i].Manager; m != 0 {
+			if n, ok := remap[m]; ok {
+				keep[i].Manager = n
+			} else if m&(1<<63) != 0 {
+				keep[i].Manager = 0 // their manager's row was skipped
+			}
+		}
+	}
+	im.in.People, im.rowLines = keep, lines
+}
+
+// ---- quotas ----
+
+func (im *importer) quota(row tableRow) error {
+	c, r := im.cols, row.cells
+	q := sales.Quota{}
+	switch s := strings.ToLower(c.get(r, "scope")); s {
+	case "", "rep":
+		q.Scope = sales.ScopeRep
+	case "team":
+		q.Scope = sales.ScopeTeam
+	case "territory":
+		q.Scope = sales.ScopeTerritory
+	default:
+		return fmt.Errorf("scope %q: use rep, team or territory", s)
+	}
+	p, err := sales.ParsePeriodKey(c.get(r, "period"))
+	if err != nil {
+		return fmt.Errorf("period %q: use %s", c.get(r, "period"), "YYYY-MM, YYYY-Qn or YYYY")
+	}
+	q.Period = p
+	amt := c.get(r, "amount")
+	if amt == "" {
+		return fmt.Errorf("amount is empty: a quota needs an amount")
+	}
+	if q.Amount, err = commands.ParseAmount(amt, im.cfg.Cur); err != nil {
+		return err
+	}
+	subj, slack := c.get(r, "subject"), c.get(r, "subject_slack_id")
+	switch q.Scope {
+	case sales.ScopeTerritory:
+		if subj == "" {
+			return fmt.Errorf("subject is empty: name the territory")
+		}
+		q.Subject = uint64(im.territory(subj))
+	case sales.ScopeTeam:
+		if subj == "" || strings.EqualFold(subj, "company") || strings.EqualFold(subj, "all") {
+			break // the whole company
+		}
+		fallthrough
+	default:
+		if subj == "" && slack == "" {
+			return fmt.Errorf("subject is empty: name the rep (or manager, for a team quota)")
+		}
+		id, err := im.owner(subj, slack)
+		if err != nil {
+			return err
+		}
+		q.Subject = uint64(id)
+	}
+	if id, ok, _ := im.people.find(c.get(r, "set_by")); ok && c.get(r, "set_by") != "" {
+		q.SetBy = id
+	}
+	if line, dup := im.seenExt(fmt.Sprintf("quota:%d:%d:%s", q.Scope, q.Subject, q.Period.Key()), row.line); dup {
+		return fmt.Errorf("the same quota appears twice (first on %s %d)", im.t.where, line)
+	}
+	im.in.Quotas = append(im.in.Quotas, q)
+	im.rowLines = append(im.rowLines, row.line)
+	return nil
+}
