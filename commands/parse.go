@@ -24,12 +24,6 @@ type Parser struct {
 	Stages   sales.StageSet
 }
 
-// Parse reads one slash command (command is "/deal" or "deal") in USD
-// with the default stages. Service uses Parser with the configured ones.
-func Parse(command, text string, now time.Time, loc *time.Location) (Cmd, error) {
-	return Parser{Now: now, Loc: loc}.Parse(command, text)
-}
-
 func (p Parser) withDefaults() Parser {
 	if p.Now.IsZero() {
 		p.Now = time.Now()

@@ -69,11 +69,6 @@ func (d *Deal) OpenAt(t time.Time) bool {
 	return d.KnownAt(t) && (d.Outcome == Open || d.ClosedAt.After(t))
 }
 
-// WonBy reports whether the deal was won at or before t.
-func (d *Deal) WonBy(t time.Time) bool {
-	return d.Outcome == Won && !d.ClosedAt.After(t)
-}
-
 // StageAt is the deal's stage at t; false before the deal was known.
 func (d *Deal) StageAt(t time.Time) (sales.StageID, bool) {
 	i := lastAtOrBefore(len(d.Stages), func(i int) time.Time { return d.Stages[i].At }, t)

@@ -11,12 +11,6 @@ import (
 // Everything here counts civil dates, so a DST week has five working days
 // like any other.
 
-// IsWorkingDay reports whether d is a Monday to Friday.
-func IsWorkingDay(d Date) bool {
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
-
 // WorkingDaysBetween counts the working days from a to b, both included;
 // 0 when b is before a.
 func WorkingDaysBetween(a, b Date) int {

@@ -107,13 +107,6 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // EscClipMd escapes user text for mrkdwn and clips it to max characters.
 func EscClipMd(s string, max int) string { return Clip(EscapeMd(s), max) }
 
-// Unescape reverses Escape's entities (for the demo's text rendering).
-func Unescape(s string) string {
-	return unescaper.Replace(s)
-}
-
-var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
 // Clip shortens already-escaped text to at most max characters (runes, as
 // Slack counts), ending with "…" when it cut, and never splits an entity
 // such as &amp;.
