@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -262,13 +263,13 @@ func TestGoalAndPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pr != m.Progress {
+	if !reflect.DeepEqual(pr, m.Progress) {
 		t.Errorf("/goal %+v differs from MeasureSubject %+v", pr, m.Progress)
 	}
 
 	res = e.must(bob, "/pipeline", "<@UALICE|alice>")
 	pv := res.Pipeline
-	if pv.Subject != "alice" || pv.Funnel != m.Funnel || pv.Progress == nil || *pv.Progress != m.Progress || len(pv.ByStage) != 4 {
+	if pv.Subject != "alice" || pv.Funnel != m.Funnel || pv.Progress == nil || !reflect.DeepEqual(*pv.Progress, m.Progress) || len(pv.ByStage) != 4 {
 		t.Errorf("pipeline: %+v\nwant funnel %+v", pv, m.Funnel)
 	}
 	if pv.ByStage[2].Stage != "Proposal" || pv.ByStage[2].Count != 1 || pv.ByStage[2].Weighted != 500000 {

@@ -116,12 +116,16 @@ func (b *builder) digest(a *scopeAcc) (*Digest, error) {
 	if err := b.reps(a, d); err != nil {
 		return nil, err
 	}
+	// The team's progress is /goal's: the same quota basis and wins inside it.
+	tm, err := report.MeasureSubject(b.ctx, s.store, a.sub, a.period, b.now, s.loc)
+	if err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
 	d.Team = RepLine{
 		Name: "Team", Period: a.period, WonCount: a.tCur.Won, Open: a.tCur.Open, Stale: a.staleN, Overdue: a.overdueN,
-		Progress: sales.NewProgress(a.period, a.teamHasQuota, a.teamQuota, a.tCur.WonValue, a.tCur.PipelineValue, b.now, s.loc),
+		Progress: tm.Progress,
 	}
 
-	var err error
 	if d.Stale, err = b.dealList(a.stale.items, a.staleN, a.staleV, true); err != nil {
 		return nil, err
 	}
@@ -252,7 +256,7 @@ func (b *builder) moved(a *scopeAcc, d *Digest) error {
 }
 
 // reps builds every rep line with the same code /goal uses: the tally of
-// the rep's deals in the period, report.QuotaOf and sales.NewProgress.
+// report.MeasureSubject for the rep and the digest's period.
 func (b *builder) reps(a *scopeAcc, d *Digest) error {
 	s := b.s
 	pi := slices.Index(b.periods, a.period)
@@ -272,10 +276,11 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 			t, stale, overdue = o.tally[pi], o.stale, o.overdue
 		}
 		sub := report.Subject{Scope: sales.ScopeRep, Person: p.ID}
-		quota, has, err := report.QuotaOf(b.ctx, s.store, sub, a.period, nil)
+		rm, err := report.MeasureSubject(b.ctx, s.store, sub, a.period, b.now, s.loc)
 		if err != nil {
 			return fmt.Errorf("digest: %w", err)
 		}
+		has := rm.Progress.HasQuota
 		active := p.Role == sales.RoleRep || has || t.Open+t.Won+t.Lost > 0
 		if !active {
 			continue
@@ -283,7 +288,7 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 		line := RepLine{
 			ID: p.ID, Name: p.Label(), SlackID: p.SlackID, Period: a.period, WonCount: t.Won, Open: t.Open,
 			Stale: stale, Overdue: overdue,
-			Progress: sales.NewProgress(a.period, has, quota, t.WonValue, t.PipelineValue, b.now, s.loc),
+			Progress: rm.Progress,
 		}
 		if line.Progress.Won > 0 {
 			board = append(board, line)

@@ -185,8 +185,7 @@ type scopeAcc struct {
 	stuck            []top // by open-stage index: the longest-sitting deals
 	members          map[sales.PersonID]bool
 	repsOf           func(p sales.Person) bool
-	teamQuota        sales.Money
-	teamHasQuota     bool
+	sub              report.Subject // whose quota progress the team line shows
 }
 
 // ownerAcc is per owner, shared by all scopes (owner ids are dense).
@@ -271,10 +270,7 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		}
 		a.cur = sales.WindowOf(a.period, loc)
 		a.prev = sales.WindowOf(a.period.Previous(), loc)
-		a.teamQuota, a.teamHasQuota, err = report.QuotaOf(ctx, s.store, sub, a.period, a.members)
-		if err != nil {
-			return nil, fmt.Errorf("digest: %w", err)
-		}
+		a.sub = sub
 		periodIdx(a.period)
 		accs[i] = a
 	}

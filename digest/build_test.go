@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestBuildAgreesWithReport(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if r.Period != p || r.Progress != m.Progress || r.WonCount != m.Tally.Won || r.Open != m.Tally.Open {
+				if r.Period != p || !reflect.DeepEqual(r.Progress, m.Progress) || r.WonCount != m.Tally.Won || r.Open != m.Tally.Open {
 					t.Errorf("%s: digest %+v\n/goal %+v", r.Name, r.Progress, m.Progress)
 				}
 			}
@@ -62,7 +63,7 @@ func TestBuildAgreesWithReport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.Team.Progress != team.Progress {
+			if !reflect.DeepEqual(d.Team.Progress, team.Progress) {
 				t.Errorf("team: digest %+v\n/pipeline %+v", d.Team.Progress, team.Progress)
 			}
 			for i, st := range team.ByStage {
@@ -120,7 +121,7 @@ func TestRoutedDigests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds[1].Team.Progress != terr.Progress || ds[1].Pipeline.Count != terr.Tally.Open || !strings.HasPrefix(ds[1].Title, "EMEA ") {
+	if !reflect.DeepEqual(ds[1].Team.Progress, terr.Progress) || ds[1].Pipeline.Count != terr.Tally.Open || !strings.HasPrefix(ds[1].Title, "EMEA ") {
 		t.Errorf("territory digest %q: %+v vs %+v", ds[1].Title, ds[1].Team.Progress, terr.Progress)
 	}
 	if len(ds[1].Reps) != 25 {
@@ -130,7 +131,7 @@ func TestRoutedDigests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds[2].Team.Progress != team.Progress || !strings.Contains(ds[2].Title, "Alice's team") {
+	if !reflect.DeepEqual(ds[2].Team.Progress, team.Progress) || !strings.Contains(ds[2].Title, "Alice's team") {
 		t.Errorf("team digest %q: %+v vs %+v", ds[2].Title, ds[2].Team.Progress, team.Progress)
 	}
 	for _, d := range ds[1:] {

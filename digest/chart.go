@@ -48,11 +48,11 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 		vals = append(vals, float64(s.Value)/unit)
 	}
 	for _, s := range d.Stages {
-		altF = append(altF, fmt.Sprintf("%s %d deals %s", s.Name, s.Count, cur.Short(s.Value)))
+		altF = append(altF, fmt.Sprintf("%s %d deals %s", s.Name, s.Count, cur.Abbrev(s.Value)))
 	}
 	names = append([]string{"Won " + d.Period.Label()}, names...)
 	vals = append(plotter.Values{float64(d.Team.Progress.Won) / unit}, vals...)
-	altF = append(altF, fmt.Sprintf("won %s", cur.Short(d.Team.Progress.Won)))
+	altF = append(altF, fmt.Sprintf("won %s", cur.Abbrev(d.Team.Progress.Won)))
 	funnel, err := barPlot("Pipeline by stage ("+cur.Code+")", names, vals, barBlue, nil)
 	if err != nil {
 		return nil, "", err
@@ -84,7 +84,7 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 	}
 	var reps *plot.Plot
 	if len(shown) > 0 {
-		elapsed := 100 * d.Team.Progress.Elapsed
+		elapsed := 100 * d.Team.Progress.Elapsed.V
 		reps, err = barPlot("Attainment by rep"+note, rn, rv, barGreen, []float64{elapsed, 100})
 		if err == nil {
 			reps.X.Tick.Marker = percentTicks{}
@@ -177,7 +177,7 @@ func (m moneyTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = m.cur.Short(sales.Money(ticks[i].Value * float64(m.cur.Unit())))
+			ticks[i].Label = m.cur.Abbrev(sales.Money(ticks[i].Value * float64(m.cur.Unit())))
 		}
 	}
 	return ticks

@@ -44,18 +44,18 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 	for _, r := range behindReps {
 		pr := r.Progress
 		switch {
-		case behind(pr):
+		case pr.Behind():
 			c := Coaching{Kind: CoachBehindPace, Rep: r.Name, RepID: r.ID}
 			c.Problem = fmt.Sprintf("%s is at %s of the %s quota with %s of the period gone (pace %s).",
-				r.Name, pr.Attainment.Percent(), r.Period.Label(), sales.Some(pr.Elapsed).Percent(), paceText(pr.Pace))
+				r.Name, pr.Attainment.Percent(), r.Period.Label(), pr.Elapsed.Percent(), paceText(pr.Pace))
 			need := fmt.Sprintf("Needs %s per working day over the %d working days left", shortNum(pr.PerWorkingDay, cur), pr.WorkingDays)
 			if pr.WorkingDays == 0 {
-				need = fmt.Sprintf("%s short with no working days left", cur.Short(pr.Remaining))
+				need = fmt.Sprintf("%s short with no working days left", cur.Abbrev(pr.Remaining))
 			}
 			switch {
 			case pr.Coverage.OK && pr.Coverage.V < 1:
 				c.Next = fmt.Sprintf("%s, and open pipeline covers only %s of the gap: block time this week to add %s of new pipeline.",
-					need, timesText(pr.Coverage), cur.Short(addFor(pr)))
+					need, timesText(pr.Coverage), cur.Abbrev(addFor(pr)))
 			case r.ID < sales.PersonID(len(b.owners)) && b.owners[r.ID].hasBest:
 				bc := b.owners[r.ID].best
 				dl, err := b.deal(bc.id)
@@ -64,7 +64,7 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 				}
 				c.Deal = bc.id
 				c.Next = fmt.Sprintf("%s: review %s (%s, %s, %s) with %s and agree the step that closes it this period.",
-					need, dl.Account, bc.id, b.stages.Name(bc.stage), cur.Short(bc.amount), r.Name)
+					need, dl.Account, bc.id, b.stages.Name(bc.stage), cur.Abbrev(bc.amount), r.Name)
 			default:
 				c.Next = need + ": agree a weekly target for new meetings with " + r.Name + " and check it in your 1:1."
 			}
@@ -72,8 +72,8 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 		case pr.HasQuota && pr.Remaining > 0 && pr.Coverage.OK && pr.Coverage.V < 1:
 			thin = append(thin, Coaching{
 				Kind: CoachNoPipeline, Rep: r.Name, RepID: r.ID,
-				Problem: fmt.Sprintf("%s is on pace, but open pipeline covers only %s of the %s still to win.", r.Name, timesText(pr.Coverage), cur.Short(pr.Remaining)),
-				Next:    fmt.Sprintf("Add %s of pipeline to reach %.0f× coverage: book two prospecting blocks this week.", cur.Short(addFor(pr)), TargetCoverage),
+				Problem: fmt.Sprintf("%s is on pace, but open pipeline covers only %s of the %s still to win.", r.Name, timesText(pr.Coverage), cur.Abbrev(pr.Remaining)),
+				Next:    fmt.Sprintf("Add %s of pipeline to reach %.0f× coverage: book two prospecting blocks this week.", cur.Abbrev(addFor(pr)), TargetCoverage),
 			})
 		}
 		if teamRate.OK && int(r.ID) < len(b.owners) {
@@ -141,7 +141,7 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 		}
 		stage := b.stages.Name(s.c.stage)
 		c.Problem = fmt.Sprintf("%s (%s, %s) has been in %s for %d days; the team's median there is %s.",
-			account, s.c.id, cur.Short(s.c.amount), stage, s.c.days, daysText(s.median))
+			account, s.c.id, cur.Abbrev(s.c.amount), stage, s.c.days, daysText(s.median))
 		c.Next = fmt.Sprintf("Ask %s for the buyer's decision date and a mutual close plan this week; if the buyer has gone quiet, mark it lost so the forecast stays honest.", c.Rep)
 		stuck = append(stuck, c)
 	}
@@ -160,9 +160,10 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 	return nil
 }
 
-// addFor is the pipeline to add for TargetCoverage of what is left to win.
+// addFor is the pipeline closing in the period to add for TargetCoverage
+// of what is left to win (deals dated later do not cover it).
 func addFor(pr sales.Progress) sales.Money {
-	need := sales.Money(TargetCoverage*float64(pr.Remaining)) - pr.Open
+	need := sales.Money(TargetCoverage*float64(pr.Remaining)) - pr.Pipeline.ByEnd
 	return max(need, 0)
 }
 
@@ -208,8 +209,6 @@ func timesText(n sales.Num) string {
 	return n.Fixed(1) + "×"
 }
 
-func behind(pr sales.Progress) bool { return pr.Behind() }
-
 func daysText(d int) string {
 	switch d {
 	case 0:
@@ -224,5 +223,5 @@ func shortNum(n sales.Num, c sales.Currency) string {
 	if !n.OK {
 		return sales.NA
 	}
-	return c.Short(sales.Money(n.V + 0.5))
+	return c.Abbrev(sales.Money(n.V + 0.5))
 }

@@ -22,11 +22,11 @@ func (m Metric) format(n sales.Num, c sales.Currency) string {
 	case KindPercent:
 		return n.Percent()
 	case KindMoney:
-		return c.Short(sales.Money(math.Round(n.V)))
+		return c.Abbrev(sales.Money(math.Round(n.V)))
 	case KindDays:
 		return trim1(n.V) + " days"
 	case KindPerDay:
-		return c.Short(sales.Money(math.Round(n.V))) + "/day"
+		return c.Abbrev(sales.Money(math.Round(n.V))) + "/day"
 	}
 	return fmt.Sprintf("%.0f", n.V)
 }
@@ -62,7 +62,7 @@ func (m Metric) Change(c sales.Currency) (string, Trend) {
 		if math.Abs(delta) < 0.5 {
 			break
 		}
-		s = signed(c.Short(sales.Money(math.Round(math.Abs(delta)))), delta)
+		s = signed(c.Abbrev(sales.Money(math.Round(math.Abs(delta)))), delta)
 		if m.Kind == KindPerDay {
 			s += "/day"
 		}
@@ -120,22 +120,9 @@ func ProgressBar(pr sales.Progress) string {
 	return sales.Bar(pr.Attainment.V, BarWidth)
 }
 
-// PaceNote says whether a subject is ahead of, on or behind pace.
-func PaceNote(pr sales.Progress) string {
-	switch {
-	case !pr.HasQuota:
-		return "no quota"
-	case pr.Won >= pr.Quota:
-		return "quota reached"
-	case !pr.Pace.OK || pr.Elapsed < sales.MinElapsedForPace:
-		return "period just started"
-	case pr.Behind():
-		return "behind pace"
-	case pr.Pace.V >= 1.1:
-		return "ahead of pace"
-	}
-	return "on pace"
-}
+// PaceNote says whether a subject is ahead of, on or behind pace: the one
+// verdict (sales.Verdict) every view shows.
+func PaceNote(pr sales.Progress) string { return pr.Verdict.String() }
 
 // DateText renders a civil date: "Tue 3 Nov".
 func DateText(t time.Time) string {

@@ -115,7 +115,7 @@ func (s *Service) NudgeFor(ctx context.Context, p sales.Person, now, since time.
 		return nil, fmt.Errorf("nudge: %w", err)
 	}
 	n.Progress = ms.Progress
-	n.Behind = behind(ms.Progress)
+	n.Behind = ms.Progress.Behind()
 	pr := ms.Progress
 	if !fresh && pr.HasQuota && pr.Remaining > 0 && (!pr.Coverage.OK || pr.Coverage.V < TargetCoverage) {
 		n.NoNewPipeline = true

@@ -15,7 +15,7 @@ func Text(d *Digest) string {
 	c := d.Currency
 	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	line("%s", d.Title)
-	line("%s · %s (%s gone) · what moved %s", d.ScopeLabel(), d.Period.Label(), sales.Some(d.Team.Progress.Elapsed).Percent(), d.SinceText())
+	line("%s · %s (%s gone) · what moved %s", d.ScopeLabel(), d.Period.Label(), d.Team.Progress.Elapsed.Percent(), d.SinceText())
 	if d.Empty {
 		line("")
 		line("No deals yet, so there is nothing to sum up. To get going:")
@@ -29,7 +29,7 @@ func Text(d *Digest) string {
 	line("PIPELINE BY STAGE")
 	rows := [][]string{{"Stage", "Deals", "Value", "Weighted"}}
 	for _, s := range append(append([]StageLine{}, d.Stages...), d.Pipeline) {
-		rows = append(rows, []string{s.Name, fmt.Sprint(s.Count), c.Short(s.Value), c.Short(s.Weighted)})
+		rows = append(rows, []string{s.Name, fmt.Sprint(s.Count), c.Abbrev(s.Value), c.Abbrev(s.Weighted)})
 	}
 	table(&b, "  ", rows, "lrrr")
 
@@ -43,7 +43,7 @@ func Text(d *Digest) string {
 			return
 		}
 		if showV {
-			line("  %s: %d (%s)", title, n, c.Short(v))
+			line("  %s: %d (%s)", title, n, c.Abbrev(v))
 		} else {
 			line("  %s: %d", title, n)
 		}
@@ -55,16 +55,16 @@ func Text(d *Digest) string {
 		}
 	}
 	moves("New", d.Moved.NewCount, d.Moved.NewValue, true, d.Moved.New, func(m Move) string {
-		return fmt.Sprintf("%s %s · %s · %s · %s", m.Deal, m.Account, c.Short(m.Amount), m.To, m.Owner)
+		return fmt.Sprintf("%s %s · %s · %s · %s", m.Deal, m.Account, c.Abbrev(m.Amount), m.To, m.Owner)
 	})
 	moves("Stage changes", d.Moved.ChangedCount, 0, false, d.Moved.Changed, func(m Move) string {
-		return fmt.Sprintf("%s %s: %s → %s · %s · %s", m.Deal, m.Account, m.From, m.To, c.Short(m.Amount), m.Owner)
+		return fmt.Sprintf("%s %s: %s → %s · %s · %s", m.Deal, m.Account, m.From, m.To, c.Abbrev(m.Amount), m.Owner)
 	})
 	moves("Won", d.Moved.WonCount, d.Moved.WonValue, true, d.Moved.Won, func(m Move) string {
-		return fmt.Sprintf("%s %s · %s · %s", m.Deal, m.Account, c.Short(m.Amount), m.Owner)
+		return fmt.Sprintf("%s %s · %s · %s", m.Deal, m.Account, c.Abbrev(m.Amount), m.Owner)
 	})
 	moves("Lost", d.Moved.LostCount, d.Moved.LostValue, true, d.Moved.Lost, func(m Move) string {
-		return fmt.Sprintf("%s %s · %s · %s · reason: %s", m.Deal, m.Account, c.Short(m.Amount), m.Owner, orNone(m.Reason))
+		return fmt.Sprintf("%s %s · %s · %s · reason: %s", m.Deal, m.Account, c.Abbrev(m.Amount), m.Owner, orNone(m.Reason))
 	})
 
 	line("")
@@ -91,19 +91,19 @@ func Text(d *Digest) string {
 		line("")
 		line("LEADERBOARD: %s", strings.ToUpper(d.Period.Label()))
 		for i, r := range d.Leaderboard {
-			line("  %d. %s  %s (%s)", i+1, r.Name, c.Short(r.Progress.Won), plural(int(r.WonCount), "deal"))
+			line("  %d. %s  %s (%s)", i+1, r.Name, c.Abbrev(r.Progress.Won), plural(int(r.WonCount), "deal"))
 		}
 	}
 
 	line("")
-	line("STALE DEALS: %d (%s), no change for longer than their stage allows", d.Stale.Count, c.Short(d.Stale.Value))
+	line("STALE DEALS: %d (%s), no change for longer than their stage allows", d.Stale.Count, c.Abbrev(d.Stale.Value))
 	for _, s := range d.Stale.Deals {
-		line("  %s %s · %s · %s · %d days without change (limit %d) · %s", s.ID, s.Account, s.Stage, c.Short(s.Amount), s.Days, s.Threshold, s.Owner)
+		line("  %s %s · %s · %s · %d days without change (limit %d) · %s", s.ID, s.Account, s.Stage, c.Abbrev(s.Amount), s.Days, s.Threshold, s.Owner)
 	}
 	more(&b, d.Stale)
-	line("OVERDUE: %d (%s), past their expected close date", d.Overdue.Count, c.Short(d.Overdue.Value))
+	line("OVERDUE: %d (%s), past their expected close date", d.Overdue.Count, c.Abbrev(d.Overdue.Value))
 	for _, s := range d.Overdue.Deals {
-		line("  %s %s · %s · %s · was due %s (%s ago) · %s", s.ID, s.Account, s.Stage, c.Short(s.Amount), DateText(s.CloseDate), plural(s.Days, "day"), s.Owner)
+		line("  %s %s · %s · %s · was due %s (%s ago) · %s", s.ID, s.Account, s.Stage, c.Abbrev(s.Amount), DateText(s.CloseDate), plural(s.Days, "day"), s.Owner)
 	}
 	more(&b, d.Overdue)
 
@@ -136,13 +136,13 @@ func repRow(r RepLine, c sales.Currency, p sales.Period) []string {
 	pr := r.Progress
 	quota := "–"
 	if pr.HasQuota {
-		quota = c.Short(pr.Quota)
+		quota = c.Abbrev(pr.Quota)
 	}
 	note := PaceNote(pr)
 	if r.Period != p && r.Period.Kind != 0 {
 		note += " (" + r.Period.Label() + ")"
 	}
-	return []string{r.Name, pr.Attainment.Percent(), ProgressBar(pr), PaceText(pr.Pace), CoverageText(pr.Coverage), c.Short(pr.Won), quota, note}
+	return []string{r.Name, pr.Attainment.Percent(), ProgressBar(pr), PaceText(pr.Pace), CoverageText(pr.Coverage), c.Abbrev(pr.Won), quota, note}
 }
 
 // RepRow is one rep's quota line as cells: name, attained, bar, pace,
@@ -223,20 +223,20 @@ func NudgeText(n *Nudge) string {
 	pr := n.Progress
 	if n.Behind {
 		line("  Behind pace: %s of your %s %s quota with %s of the period gone; %s per working day over %s gets you there.",
-			pr.Attainment.Percent(), c.Short(pr.Quota), pr.Period.Label(), sales.Some(pr.Elapsed).Percent(),
+			pr.Attainment.Percent(), c.Abbrev(pr.Quota), pr.Period.Label(), pr.Elapsed.Percent(),
 			pr.PerWorkingDay.Money(c), plural(pr.WorkingDays, "working day"))
 	}
 	if n.NoNewPipeline {
 		line("  No new deals in the last 7 days: open pipeline covers %s of the %s still to win; add %s to reach %.0f× coverage.",
-			CoverageText(pr.Coverage), c.Short(pr.Remaining), c.Short(n.NeedPipeline), n.TargetCoverage)
+			CoverageText(pr.Coverage), c.Abbrev(pr.Remaining), c.Abbrev(n.NeedPipeline), n.TargetCoverage)
 	}
 	for _, d := range n.Overdue {
 		line("  Overdue: %s %s · %s · %s · was due %s (%s ago)  [update stage] [push +7d] [snooze] [lost]",
-			d.ID, d.Account, d.Stage, c.Short(d.Amount), DateText(d.CloseDate), plural(d.Days, "day"))
+			d.ID, d.Account, d.Stage, c.Abbrev(d.Amount), DateText(d.CloseDate), plural(d.Days, "day"))
 	}
 	for _, d := range n.Stale {
 		line("  Stale: %s %s · %s · %s · no change for %s  [update stage] [push +7d] [snooze] [lost]",
-			d.ID, d.Account, d.Stage, c.Short(d.Amount), plural(d.Days, "day"))
+			d.ID, d.Account, d.Stage, c.Abbrev(d.Amount), plural(d.Days, "day"))
 	}
 	if n.More > 0 {
 		line("  … and %d more: /deal list", n.More)

@@ -220,12 +220,15 @@ type StageTally struct {
 	Weighted sales.Money
 }
 
-// Measure computes the funnel (closed deals within the period, open deals
-// now) and quota progress of a subject. A rep is read through the owner
-// index; a team or territory by one scan. A team without a team quota uses
-// the sum of its reps' quotas.
+// MeasureSubject computes the funnel (closed deals within the period,
+// open deals now) and quota progress of a subject. A rep is read through
+// the owner index; a team or territory by one scan. The quota is Basis's.
 func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period, now time.Time, loc *time.Location) (Measure, error) {
 	stages, err := src.Stages(ctx)
+	if err != nil {
+		return Measure{}, fmt.Errorf("measure: %w", err)
+	}
+	basis, members, err := Basis(ctx, src, sub, p)
 	if err != nil {
 		return Measure{}, fmt.Errorf("measure: %w", err)
 	}
@@ -233,9 +236,12 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 	w := sales.WindowOf(p, loc)
 	var m Measure
 	var perStage [256]StageTally
+	pc := progressCounter{basis: basis}
 	count := func(f *sales.Facts) {
 		m.Tally.Add(f, st, w)
-		if st[f.Stage].Kind == sales.StageOpen {
+		kind := st[f.Stage].Kind
+		pc.add(f, kind, w)
+		if kind == sales.StageOpen {
 			ps := &perStage[f.Stage]
 			ps.Count++
 			ps.Value += f.Amount
@@ -243,7 +249,6 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 		}
 	}
 
-	var members map[sales.PersonID]bool
 	switch sub.Scope {
 	case sales.ScopeRep:
 		facts, err := src.OwnerFacts(ctx, sub.Person)
@@ -254,13 +259,6 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 			count(&facts[i])
 		}
 	case sales.ScopeTeam:
-		if sub.Manager != 0 {
-			people, err := src.People(ctx)
-			if err != nil {
-				return Measure{}, fmt.Errorf("measure: %w", err)
-			}
-			members = sales.TeamOf(people, sub.Manager)
-		}
 		err = src.ScanFacts(ctx, func(f *sales.Facts) error {
 			if members == nil || members[f.Owner] {
 				count(f)
@@ -284,52 +282,6 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 		ps.Stage = s
 		m.ByStage = append(m.ByStage, ps)
 	}
-
-	quota, has, err := QuotaOf(ctx, src, sub, p, members)
-	if err != nil {
-		return Measure{}, err
-	}
-	m.Progress = sales.NewProgress(p, has, quota, m.Tally.WonValue, m.Tally.PipelineValue, now, loc)
+	m.Progress = sales.NewProgress(basis, pc.win, pc.pipe, now, loc)
 	return m, nil
-}
-
-// QuotaOf finds the quota of a subject for p. A team without its own quota
-// gets the sum of its members' rep quotas (members nil = everyone).
-func QuotaOf(ctx context.Context, src Source, sub Subject, p sales.Period, members map[sales.PersonID]bool) (sales.Money, bool, error) {
-	var subject uint64
-	switch sub.Scope {
-	case sales.ScopeRep:
-		subject = uint64(sub.Person)
-	case sales.ScopeTeam:
-		subject = uint64(sub.Manager)
-	case sales.ScopeTerritory:
-		subject = uint64(sub.Territory)
-	}
-	q, ok, err := src.Quota(ctx, sub.Scope, subject, p)
-	if err != nil {
-		return 0, false, fmt.Errorf("quota: %w", err)
-	}
-	if ok || sub.Scope != sales.ScopeTeam {
-		return q.Amount, ok, nil
-	}
-	people, err := src.People(ctx)
-	if err != nil {
-		return 0, false, fmt.Errorf("quota: %w", err)
-	}
-	var sum sales.Money
-	found := false
-	for _, person := range people {
-		if members != nil && !members[person.ID] {
-			continue
-		}
-		q, ok, err := src.Quota(ctx, sales.ScopeRep, uint64(person.ID), p)
-		if err != nil {
-			return 0, false, fmt.Errorf("quota: %w", err)
-		}
-		if ok {
-			sum += q.Amount
-			found = true
-		}
-	}
-	return sum, found, nil
 }

@@ -82,68 +82,82 @@ func DefaultQuotaPeriod(now time.Time, loc *time.Location, has func(Period) bool
 	return PeriodOf(Month, now, loc), false
 }
 
-// Goal is a subject's quota progress for a period, every number as the
-// contract defines it: attainment over the QuotaBasis, pace on working
-// days, per working day, coverage by close date.
-type Goal struct {
-	Period Period
-	Quota  QuotaBasis
-	Won    WinSplit
+// Progress is a subject's quota progress for a period, every number as
+// the contract defines it: attainment over the QuotaBasis, pace on working
+// days, per working day, coverage by close date. /goal, /pipeline, the Home
+// tab, the digest, nudges and the win notice all show this one value.
+type Progress struct {
+	Period   Period
+	Basis    QuotaBasis
+	HasQuota bool
+	Quota    Money
+	// Won is won inside the quota (see QuotaBasis); WonBeside was won by
+	// members whose quota does not make up the subject's.
+	Won, WonBeside Money
+	Open           Money // all open pipeline: Pipeline.ByEnd + Later + NoDate
+	Pipeline       PipelineByClose
+	// Elapsed is the share of the period's working days that have ended.
+	Elapsed Num
 	// Working days of the period: all, ended at now, left (today included).
-	WorkingDays, WorkingDaysElapsed, WorkingDaysLeft int
-	Elapsed                                          Num // share of working days ended
-	Attainment                                       Num // Won.Inside / quota
-	Pace                                             Num // Attainment / Elapsed
-	Verdict                                          PaceVerdict
-	Remaining                                        Money // quota − won inside, never below 0
-	PerWorkingDay                                    Num
-	Pipeline                                         PipelineByClose
-	Coverage                                         Num
+	WorkingDaysTotal, WorkingDaysElapsed, WorkingDays int
+	Remaining                                         Money // quota − won, never below 0
+	Attainment                                        Num   // Won / Quota
+	Pace                                              Num   // Attainment / Elapsed
+	Verdict                                           PaceVerdict
+	PerWorkingDay                                     Num
+	Coverage                                          Num
 }
 
-// NewGoal computes a Goal at now in loc. pipe is the subject's open
-// pipeline at the period's moment, split by close date (see
-// PipelineByClose).
-func NewGoal(q QuotaBasis, won WinSplit, pipe PipelineByClose, now time.Time, loc *time.Location) Goal {
+// NewProgress computes a Progress at now in loc. pipe is the subject's open
+// pipeline split by close date against the period (PipelineByClose.Add).
+func NewProgress(q QuotaBasis, won WinSplit, pipe PipelineByClose, now time.Time, loc *time.Location) Progress {
 	p := q.Period
-	g := Goal{Period: p, Quota: q, Won: won, Pipeline: pipe}
-	g.WorkingDays = p.WorkingDays()
+	g := Progress{Period: p, Basis: q, HasQuota: q.Has, Won: won.Inside, WonBeside: won.Beside, Pipeline: pipe,
+		Open: pipe.ByEnd + pipe.Later + pipe.NoDate}
+	g.WorkingDaysTotal = p.WorkingDays()
 	g.WorkingDaysElapsed = p.WorkingDaysElapsed(now, loc)
-	g.WorkingDaysLeft = p.WorkingDaysLeft(now, loc)
+	g.WorkingDays = p.WorkingDaysLeft(now, loc)
 	g.Elapsed = p.ElapsedWorkingShare(now, loc)
 	if q.Has {
+		g.Quota = q.Amount
 		g.Attainment = Div(float64(won.Inside), float64(q.Amount))
 		if won.Inside < q.Amount {
 			g.Remaining = q.Amount - won.Inside
 		}
+		g.PerWorkingDay = PerWorkingDay(q.Amount, true, won.Inside, g.WorkingDays)
 	} else {
 		g.Attainment = NumWhy(q.Why)
+		g.PerWorkingDay = NumWhy(q.Why)
 	}
 	g.Pace = PaceOf(g.Attainment, g.Elapsed)
 	g.Verdict = Verdict(q.Has, q.Amount, won.Inside, g.Pace, g.Elapsed)
-	g.PerWorkingDay = PerWorkingDay(q.Amount, q.Has, won.Inside, g.WorkingDaysLeft)
-	if !q.Has {
-		g.PerWorkingDay = NumWhy(q.Why)
-	}
 	g.Coverage = CoverageOf(pipe, q, won.Inside)
 	return g
 }
 
-// SeeTheMath explains attainment and pace in one line, for /goal's "see
-// the math": "won $30k of $100k = 30%; 6 of 20 working days ended = 30%;
-// pace 30% / 30% = 1.00×".
-func (g Goal) SeeTheMath(c Currency) string {
-	if !g.Quota.Has {
-		return g.Quota.Why
+// Behind reports the one "behind pace" every view and nudge uses.
+func (g Progress) Behind() bool { return g.Verdict == PaceBehind }
+
+// SeeTheMath explains attainment, pace and coverage in one line, for
+// /goal's "see the math", in full amounts so each figure can be checked
+// by hand: "won $30,000.00 of $100,000.00 = 30%; 6 of 20 working days
+// ended = 30%; pace 30% / 30% = 1.00×; coverage $140,000.00 closing by
+// 31 Dec 2026 / $70,000.00 to go = 2.0×".
+func (g Progress) SeeTheMath(c Currency) string {
+	if !g.HasQuota {
+		return g.Basis.Why
 	}
 	s := fmt.Sprintf("won %s of %s = %s; %d of %d working days ended = %s",
-		c.Short(g.Won.Inside), c.Short(g.Quota.Amount), g.Attainment.Percent(),
-		g.WorkingDaysElapsed, g.WorkingDays, g.Elapsed.Percent())
+		c.Format(g.Won), c.Format(g.Quota), g.Attainment.Percent(),
+		g.WorkingDaysElapsed, g.WorkingDaysTotal, g.Elapsed.Percent())
 	if g.Pace.OK {
 		s += fmt.Sprintf("; pace %s / %s = %s×", g.Attainment.Percent(), g.Elapsed.Percent(), g.Pace.Fixed(2))
 	}
-	if g.Won.Beside > 0 {
-		s += fmt.Sprintf("; %s won beside (no quota)", c.Short(g.Won.Beside))
+	if g.Coverage.OK {
+		s += fmt.Sprintf("; coverage %s closing by %s / %s to go = %s×", c.Format(g.Pipeline.ByEnd), g.Period.LastDay().Long(), c.Format(g.Remaining), g.Coverage.Fixed(1))
+	}
+	if g.WonBeside > 0 {
+		s += fmt.Sprintf("; %s won by people without a quota, not counted", c.Format(g.WonBeside))
 	}
 	return s
 }

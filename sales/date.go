@@ -84,6 +84,11 @@ func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d)
 }
 
+// Long renders d for people: "31 Dec 2026".
+func (d Date) Long() string {
+	return fmt.Sprintf("%d %s %d", d.Day(), d.Month().String()[:3], d.Year())
+}
+
 // Compare is -1, 0 or +1 as d is before, equal to or after o.
 func (d Date) Compare(o Date) int {
 	switch {

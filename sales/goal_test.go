@@ -40,23 +40,19 @@ func TestGoalOnTheWorkingDayLine(t *testing.T) {
 	nov := sales.Period{Kind: sales.Month, Year: 2026, Index: 11}
 	now := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC) // 10 of 21 working days ended
 	q := sales.ComposeQuota(nov, 21_000_00, true, nil, nil)
-	g := sales.NewGoal(q, sales.WinSplit{Inside: 10_000_00}, sales.PipelineByClose{}, now, time.UTC)
-	if g.WorkingDaysElapsed != 10 || g.WorkingDaysLeft != 11 || g.Pace.Fixed(2) != "1.00" || g.Verdict != sales.PaceOn {
+	g := sales.NewProgress(q, sales.WinSplit{Inside: 10_000_00}, sales.PipelineByClose{}, now, time.UTC)
+	if g.WorkingDaysElapsed != 10 || g.WorkingDays != 11 || g.Pace.Fixed(2) != "1.00" || g.Verdict != sales.PaceOn {
 		t.Fatalf("goal %+v", g)
 	}
-	if want := "won $10k of $21k = 47.6%; 10 of 21 working days ended = 47.6%; pace 47.6% / 47.6% = 1.00×"; g.SeeTheMath(sales.DefaultCurrency) != want {
+	if want := "won $10,000.00 of $21,000.00 = 47.6%; 10 of 21 working days ended = 47.6%; pace 47.6% / 47.6% = 1.00×; coverage $0.00 closing by 30 Nov 2026 / $11,000.00 to go = 0.0×"; g.SeeTheMath(sales.DefaultCurrency) != want {
 		t.Fatalf("math %q", g.SeeTheMath(sales.DefaultCurrency))
 	}
 	if g.PerWorkingDay.Fixed(0) != "100000" { // $11k over 11 days, today included
 		t.Fatalf("per working day %v", g.PerWorkingDay)
 	}
-	// The old calendar pace (Progress, still used by the views until they
-	// switch) calls the same rep, a day and a half later, behind.
-	old := sales.NewProgress(nov, true, 21_000_00, 10_000_00, 0, time.Date(2026, 11, 17, 12, 0, 0, 0, time.UTC), time.UTC)
-	if !old.Behind() {
-		t.Fatalf("calendar pace %v", old.Pace)
-	}
-	later := sales.NewGoal(q, sales.WinSplit{Inside: 10_000_00}, sales.PipelineByClose{}, time.Date(2026, 11, 17, 12, 0, 0, 0, time.UTC), time.UTC)
+	// The old calendar pace called the same rep, a day and a half later,
+	// behind (0.89×); on working days it is on pace.
+	later := sales.NewProgress(q, sales.WinSplit{Inside: 10_000_00}, sales.PipelineByClose{}, time.Date(2026, 11, 17, 12, 0, 0, 0, time.UTC), time.UTC)
 	if later.Verdict != sales.PaceOn {
 		t.Fatalf("working-day pace %v is %v", later.Pace, later.Verdict)
 	}
@@ -65,7 +61,7 @@ func TestGoalOnTheWorkingDayLine(t *testing.T) {
 func TestGoalPeriodJustStarted(t *testing.T) {
 	dec := sales.Period{Kind: sales.Month, Year: 2026, Index: 12}
 	q := sales.ComposeQuota(dec, 100_000_00, true, nil, nil)
-	g := sales.NewGoal(q, sales.WinSplit{}, sales.PipelineByClose{}, time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC), time.UTC)
+	g := sales.NewProgress(q, sales.WinSplit{}, sales.PipelineByClose{}, time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC), time.UTC)
 	if g.Verdict != sales.PaceJustStarted || g.Pace.OK || g.Verdict.String() != "period just started" {
 		t.Fatalf("goal on day one: %+v", g)
 	}
@@ -166,7 +162,7 @@ func TestAttainmentWinsBeside(t *testing.T) {
 	if w.Inside != 10_000_00 || w.Beside != 50_000_00 {
 		t.Fatalf("split %+v", w)
 	}
-	g := sales.NewGoal(q, w, sales.PipelineByClose{}, time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC), time.UTC)
+	g := sales.NewProgress(q, w, sales.PipelineByClose{}, time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC), time.UTC)
 	if g.Attainment.Percent() != "10%" {
 		t.Fatalf("attainment %s", g.Attainment.Percent())
 	}

@@ -91,7 +91,8 @@ func WindowOf(p Period, loc *time.Location) Window {
 	return Window{From: p.Start(loc).Unix(), To: p.End(loc).Unix()}
 }
 
-func (w Window) closedIn(t int64) bool {
+// ClosedIn reports whether a close at unix second t falls in the window.
+func (w Window) ClosedIn(t int64) bool {
 	return t != 0 && (w.From == 0 || t >= w.From) && (w.To == 0 || t < w.To)
 }
 
@@ -134,7 +135,7 @@ func (t *Tally) Add(f *Facts, st *StageTable, w Window) {
 			t.Weighted += Money((int64(f.Amount)*s.Probability + 5000) / 10000)
 		}
 	case StageWon:
-		if w.closedIn(f.Closed) {
+		if w.ClosedIn(f.Closed) {
 			t.Won++
 			t.WonValue += f.Amount
 			if c := f.Closed - f.Created; c > 0 {
@@ -142,7 +143,7 @@ func (t *Tally) Add(f *Facts, st *StageTable, w Window) {
 			}
 		}
 	case StageLost:
-		if w.closedIn(f.Closed) {
+		if w.ClosedIn(f.Closed) {
 			t.Lost++
 			t.LostValue += f.Amount
 		}
@@ -189,66 +190,9 @@ func (t Tally) Funnel() Funnel {
 	return f
 }
 
-// Progress is quota attainment, pace and coverage for one subject.
-type Progress struct {
-	Period    Period
-	HasQuota  bool
-	Quota     Money
-	Won       Money // won amount in the period
-	Open      Money // open pipeline value
-	Elapsed   float64
-	Remaining Money // quota − won, never below zero
-	// Attainment = won / quota; Pace = attainment / elapsed share;
-	// Coverage = open / (quota − won); PerWorkingDay = remaining / working
-	// days left in the period.
-	Attainment    Num
-	Pace          Num
-	Coverage      Num
-	PerWorkingDay Num
-	WorkingDays   int
-}
-
-// NewProgress computes progress. quota is ignored when hasQuota is false.
-func NewProgress(p Period, hasQuota bool, quota, won, open Money, now time.Time, loc *time.Location) Progress {
-	pr := Progress{Period: p, HasQuota: hasQuota && quota > 0, Won: won, Open: open, Elapsed: p.Elapsed(now, loc)}
-	pr.WorkingDays = p.WorkingDaysLeft(now, loc)
-	if !pr.HasQuota {
-		return pr
-	}
-	pr.Quota = quota
-	pr.Attainment = Div(float64(won), float64(quota))
-	if pr.Attainment.OK && pr.Elapsed > 0 {
-		pr.Pace = Div(pr.Attainment.V, pr.Elapsed)
-	}
-	if won < quota {
-		pr.Remaining = quota - won
-		pr.Coverage = Div(float64(open), float64(pr.Remaining))
-		pr.PerWorkingDay = Div(float64(pr.Remaining), float64(pr.WorkingDays))
-	}
-	return pr
-}
-
-// Behind reports whether the subject is behind pace (below BehindPace)
-// once MinElapsedForPace of the period has passed. Progress measures
-// elapsed calendar time; the contract's pace is on working days: see
-// NewGoal and Goal.Verdict, which every view is to switch to.
-func (pr Progress) Behind() bool {
-	return pr.HasQuota && pr.Pace.OK && pr.Pace.V < BehindPace && pr.Won < pr.Quota && pr.Elapsed >= MinElapsedForPace
-}
-
-// Bar renders a text progress bar of width cells: ▓▓▓▓░░░░░░, rounding
-// to the nearest cell, so 95% shows full. AttainmentBar supersedes it.
+// Bar renders a text progress bar of width cells (▓▓▓▓░░░░░░), rounding to
+// the nearest cell but full only at 100%: at 95% one cell stays empty.
 func Bar(share float64, width int) string {
-	return bar(share, width, false)
-}
-
-// AttainmentBar renders a progress bar that is full only at 100% (issue 9:
-// "the progress bar is full at 95%"): below 100% one cell stays empty.
-func AttainmentBar(share float64, width int) string {
-	return bar(share, width, true)
-}
-
-func bar(share float64, width int, fullOnlyAtOne bool) string {
 	if math.IsNaN(share) || share < 0 {
 		share = 0
 	}
@@ -256,7 +200,7 @@ func bar(share float64, width int, fullOnlyAtOne bool) string {
 		share = 1
 	}
 	n := int(math.Round(share * float64(width)))
-	if fullOnlyAtOne && share < 1 && n == width {
+	if share < 1 && n == width {
 		n = width - 1
 	}
 	b := make([]rune, width)

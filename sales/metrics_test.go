@@ -91,7 +91,7 @@ func TestFunnelEmptyIsNA(t *testing.T) {
 func TestProgress(t *testing.T) {
 	loc := time.UTC
 	p := sales.Period{Kind: sales.Month, Year: 2026, Index: 11}
-	now := time.Date(2026, 11, 16, 0, 0, 0, 0, loc) // half of November has passed
+	now := time.Date(2026, 11, 16, 0, 0, 0, 0, loc) // 10 of November's 21 working days have ended
 	tests := []struct {
 		name             string
 		has              bool
@@ -99,15 +99,15 @@ func TestProgress(t *testing.T) {
 		att, pace, cov   string
 		behind           bool
 	}{
-		{"on pace", true, 1000, 500, 1000, "50%", "100%", "200%", false},
-		{"behind", true, 1000, 200, 400, "20%", "40%", "50%", true},
-		{"quota met", true, 1000, 1500, 100, "150%", "300%", "n/a", false},
+		{"on pace", true, 1000, 500, 1000, "50%", "105%", "200%", false},
+		{"behind", true, 1000, 200, 400, "20%", "42%", "50%", true},
+		{"quota met", true, 1000, 1500, 100, "150%", "315%", "n/a", false},
 		{"no quota", false, 0, 500, 100, "n/a", "n/a", "n/a", false},
 		{"zero quota", true, 0, 500, 100, "n/a", "n/a", "n/a", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pr := sales.NewProgress(p, tt.has, tt.quota, tt.won, tt.open, now, loc)
+			pr := sales.NewProgress(sales.ComposeQuota(p, tt.quota, tt.has, nil, nil), sales.WinSplit{Inside: tt.won}, sales.PipelineByClose{ByEnd: tt.open}, now, loc)
 			if got := pr.Attainment.Percent(); got != tt.att {
 				t.Errorf("attainment %s, want %s", got, tt.att)
 			}
@@ -123,7 +123,7 @@ func TestProgress(t *testing.T) {
 		})
 	}
 	// A period that has just started: pace is n/a, not infinite.
-	start := sales.NewProgress(p, true, 1000, 10, 0, p.Start(loc), loc)
+	start := sales.NewProgress(sales.ComposeQuota(p, 1000, true, nil, nil), sales.WinSplit{Inside: 10}, sales.PipelineByClose{}, p.Start(loc), loc)
 	if start.Pace.OK {
 		t.Fatalf("pace at period start should be n/a, got %v", start.Pace)
 	}

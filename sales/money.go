@@ -122,32 +122,6 @@ func tenths(n int64) string {
 	return strconv.FormatInt(n/10, 10) + "." + strconv.FormatInt(n%10, 10)
 }
 
-// Short renders m compactly the old way (see Abbrev, which supersedes it).
-func (c Currency) Short(m Money) string {
-	neg := m < 0
-	v := float64(m) / float64(c.Unit())
-	if neg {
-		v = -v
-	}
-	var s string
-	switch {
-	case v >= 1e9:
-		s = trimZero(fmt.Sprintf("%.1f", v/1e9)) + "B"
-	case v >= 1e6:
-		s = trimZero(fmt.Sprintf("%.1f", v/1e6)) + "M"
-	case v >= 1e4:
-		s = trimZero(fmt.Sprintf("%.0f", v/1e3)) + "k"
-	case v >= 1e3:
-		s = trimZero(fmt.Sprintf("%.1f", v/1e3)) + "k"
-	default:
-		s = trimZero(fmt.Sprintf("%.0f", v))
-	}
-	if neg {
-		s = "-" + s
-	}
-	return c.Symbol + s
-}
-
 // Plain renders m in major units with full minor digits and no grouping, for
 // CSV and JSON: 12000.50.
 func (c Currency) Plain(m Money) string {

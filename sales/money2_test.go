@@ -83,8 +83,8 @@ func TestAttainmentBar(t *testing.T) {
 		share float64
 		want  string
 	}{{0, "░░░░░░░░░░"}, {0.5, "▓▓▓▓▓░░░░░"}, {0.95, "▓▓▓▓▓▓▓▓▓░"}, {0.999, "▓▓▓▓▓▓▓▓▓░"}, {1, "▓▓▓▓▓▓▓▓▓▓"}, {1.5, "▓▓▓▓▓▓▓▓▓▓"}, {math.NaN(), "░░░░░░░░░░"}} {
-		if got := sales.AttainmentBar(tt.share, 10); got != tt.want {
-			t.Errorf("AttainmentBar(%v) = %q, want %q", tt.share, got, tt.want)
+		if got := sales.Bar(tt.share, 10); got != tt.want {
+			t.Errorf("Bar(%v) = %q, want %q", tt.share, got, tt.want)
 		}
 	}
 }

@@ -27,7 +27,7 @@ func TestCurrencyFormat(t *testing.T) {
 		if got := tt.c.Plain(tt.m); got != tt.plain {
 			t.Errorf("Plain(%d) = %q, want %q", tt.m, got, tt.plain)
 		}
-		if got := tt.c.Short(tt.m); got != tt.short && tt.m >= 0 {
+		if got := tt.c.Abbrev(tt.m); got != tt.short && tt.m >= 0 {
 			t.Errorf("Short(%d) = %q, want %q", tt.m, got, tt.short)
 		}
 	}

@@ -64,7 +64,7 @@ func parseBound(flag, s string) (time.Time, Date, error) {
 // ContainsDate reports whether civil date d falls in w: a day is in the
 // window when it starts inside it.
 func (w Window) ContainsDate(d Date, loc *time.Location) bool {
-	return !d.IsZero() && w.closedIn(d.Start(loc).Unix())
+	return !d.IsZero() && w.ClosedIn(d.Start(loc).Unix())
 }
 
 // Moment is the instant whose state "open deals of a window" describes.

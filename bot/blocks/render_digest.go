@@ -169,7 +169,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	var main []slack.Block
 	main = append(main, dgHeader(d.Title),
 		dgContext(fmt.Sprintf("%s · *%s* · %s of the period gone · what moved %s",
-			escDigestMd(d.ScopeLabel()), escDigestMd(d.Period.Label()), sales.Some(d.Team.Progress.Elapsed).Percent(), escDigestMd(d.SinceText()))))
+			escDigestMd(d.ScopeLabel()), escDigestMd(d.Period.Label()), d.Team.Progress.Elapsed.Percent(), escDigestMd(d.SinceText()))))
 
 	if d.Empty {
 		var tips []string
@@ -184,7 +184,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	// Pipeline by stage.
 	rows := [][]string{{"Stage", "Deals", "Value", "Weighted"}}
 	for _, s := range append(append([]digest.StageLine{}, d.Stages...), d.Pipeline) {
-		rows = append(rows, []string{dgClip(s.Name, dgMaxName), fmt.Sprint(s.Count), c.Short(s.Value), c.Short(s.Weighted)})
+		rows = append(rows, []string{dgClip(s.Name, dgMaxName), fmt.Sprint(s.Count), c.Abbrev(s.Value), c.Abbrev(s.Weighted)})
 	}
 	main = append(main, dgSections(":bar_chart: *Pipeline by stage*", dgCodeLines(rows, "lrrr"), true)...)
 	main = append(main, slack.NewDividerBlock())
@@ -201,7 +201,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 			}
 			head := fmt.Sprintf("%s *%s: %d*", emoji, title, n)
 			if showV {
-				head = fmt.Sprintf("%s *%s: %d* (%s)", emoji, title, n, c.Short(v))
+				head = fmt.Sprintf("%s *%s: %d* (%s)", emoji, title, n, c.Abbrev(v))
 			}
 			var lines []string
 			for i, m := range l {
@@ -219,20 +219,20 @@ func RenderDigest(d *digest.Digest) DigestPost {
 			return fmt.Sprintf("*%s* (%s)", escDigestMd(dgClip(m.Account, dgMaxAccount)), m.Deal)
 		}
 		moveBlock(":new:", "New", mv.NewCount, mv.NewValue, true, mv.New, func(m digest.Move) string {
-			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Short(m.Amount), escDigestMd(m.To), escDigestMd(m.Owner))
+			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Abbrev(m.Amount), escDigestMd(m.To), escDigestMd(m.Owner))
 		})
 		moveBlock(":twisted_rightwards_arrows:", "Stage changes", mv.ChangedCount, 0, false, mv.Changed, func(m digest.Move) string {
-			return fmt.Sprintf("%s: %s → *%s* · %s · %s", deal(m), escDigestMd(m.From), escDigestMd(m.To), c.Short(m.Amount), escDigestMd(m.Owner))
+			return fmt.Sprintf("%s: %s → *%s* · %s · %s", deal(m), escDigestMd(m.From), escDigestMd(m.To), c.Abbrev(m.Amount), escDigestMd(m.Owner))
 		})
 		moveBlock(":trophy:", "Won", mv.WonCount, mv.WonValue, true, mv.Won, func(m digest.Move) string {
-			return fmt.Sprintf("%s · %s · %s", deal(m), c.Short(m.Amount), escDigestMd(m.Owner))
+			return fmt.Sprintf("%s · %s · %s", deal(m), c.Abbrev(m.Amount), escDigestMd(m.Owner))
 		})
 		moveBlock(":x:", "Lost", mv.LostCount, mv.LostValue, true, mv.Lost, func(m digest.Move) string {
 			reason := "no reason given"
 			if strings.TrimSpace(m.Reason) != "" {
 				reason = "“" + escDigestMd(dgClip(m.Reason, 120)) + "”"
 			}
-			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Short(m.Amount), escDigestMd(m.Owner), reason)
+			return fmt.Sprintf("%s · %s · %s · %s", deal(m), c.Abbrev(m.Amount), escDigestMd(m.Owner), reason)
 		})
 	}
 	main = append(main, slack.NewDividerBlock())
@@ -269,10 +269,10 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	pr := d.Team.Progress
 	teamLine := fmt.Sprintf(":dart: *Team: %s*  `%s`", pr.Attainment.Percent(), digest.ProgressBar(pr))
 	if pr.HasQuota {
-		teamLine += fmt.Sprintf("  %s of %s · pace %s (%s) · coverage %s", c.Short(pr.Won), c.Short(pr.Quota),
+		teamLine += fmt.Sprintf("  %s of %s · pace %s (%s) · coverage %s", c.Abbrev(pr.Won), c.Abbrev(pr.Quota),
 			digest.PaceText(pr.Pace), digest.PaceNote(pr), digest.CoverageText(pr.Coverage))
 	} else {
-		teamLine += fmt.Sprintf("  %s won · no quota set for %s", c.Short(pr.Won), escDigestMd(d.Period.Label()))
+		teamLine += fmt.Sprintf("  %s won · no quota set for %s", c.Abbrev(pr.Won), escDigestMd(d.Period.Label()))
 	}
 	main = append(main, slack.NewSectionBlock(dgMd(teamLine), nil, nil))
 	head := []string{"Rep", "Attained", "Progress", "Pace", "Cover", "Won", "Quota", "Note"}
@@ -313,7 +313,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 			if i < len(medals) {
 				rank = medals[i]
 			}
-			lines = append(lines, fmt.Sprintf("%s *%s* %s (%s)", rank, escDigestMd(dgClip(r.Name, 40)), c.Short(r.Progress.Won), dgPlural(int(r.WonCount), "deal")))
+			lines = append(lines, fmt.Sprintf("%s *%s* %s (%s)", rank, escDigestMd(dgClip(r.Name, 40)), c.Abbrev(r.Progress.Won), dgPlural(int(r.WonCount), "deal")))
 		}
 		main = append(main, dgSections(fmt.Sprintf(":trophy: *Leaderboard · %s*", escDigestMd(d.Period.Label())), lines, false)...)
 	}
@@ -335,21 +335,21 @@ func RenderDigest(d *digest.Digest) DigestPost {
 	}
 	staleF := func(x digest.DealLine) string {
 		return fmt.Sprintf("*%s* (%s) · %s · %s · %d days without change (limit %d) · %s",
-			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Short(x.Amount), x.Days, x.Threshold, escDigestMd(x.Owner))
+			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Abbrev(x.Amount), x.Days, x.Threshold, escDigestMd(x.Owner))
 	}
 	overF := func(x digest.DealLine) string {
 		return fmt.Sprintf("*%s* (%s) · %s · %s · was due %s (%s ago) · %s",
-			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Short(x.Amount), digest.DateText(x.CloseDate), dgPlural(x.Days, "day"), escDigestMd(x.Owner))
+			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Abbrev(x.Amount), digest.DateText(x.CloseDate), dgPlural(x.Days, "day"), escDigestMd(x.Owner))
 	}
 	if d.Stale.Count+d.Overdue.Count == 0 {
 		main = append(main, slack.NewSectionBlock(dgMd(":white_check_mark: *No stale or overdue deals.*"), nil, nil))
 	}
 	if d.Stale.Count > 0 {
-		main = append(main, dgSections(fmt.Sprintf(":hourglass: *Stale: %d deals (%s)* with no change for longer than their stage allows", d.Stale.Count, c.Short(d.Stale.Value)),
+		main = append(main, dgSections(fmt.Sprintf(":hourglass: *Stale: %d deals (%s)* with no change for longer than their stage allows", d.Stale.Count, c.Abbrev(d.Stale.Value)),
 			dealLines(d.Stale, dgMainEach, staleF), false)...)
 	}
 	if d.Overdue.Count > 0 {
-		main = append(main, dgSections(fmt.Sprintf(":calendar: *Overdue: %d deals (%s)* past their expected close date", d.Overdue.Count, c.Short(d.Overdue.Value)),
+		main = append(main, dgSections(fmt.Sprintf(":calendar: *Overdue: %d deals (%s)* past their expected close date", d.Overdue.Count, c.Abbrev(d.Overdue.Value)),
 			dealLines(d.Overdue, dgMainEach, overF), false)...)
 	}
 	var more []slack.Block
@@ -430,9 +430,9 @@ func dgLoc(d *digest.Digest) *time.Location {
 
 func dgFallback(d *digest.Digest) string {
 	c := d.Currency
-	s := fmt.Sprintf("%s: %s open in %s", d.Title, c.Short(d.Pipeline.Value), dgPlural(int(d.Pipeline.Count), "deal"))
+	s := fmt.Sprintf("%s: %s open in %s", d.Title, c.Abbrev(d.Pipeline.Value), dgPlural(int(d.Pipeline.Count), "deal"))
 	if d.Moved.WonCount > 0 {
-		s += fmt.Sprintf(", %d won (%s) %s", d.Moved.WonCount, c.Short(d.Moved.WonValue), d.SinceText())
+		s += fmt.Sprintf(", %d won (%s) %s", d.Moved.WonCount, c.Abbrev(d.Moved.WonValue), d.SinceText())
 	}
 	if d.Team.Progress.HasQuota {
 		s += ", team at " + d.Team.Progress.Attainment.Percent() + " of quota"

@@ -7,7 +7,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/salesbot/salesbot/digest"
-	"github.com/salesbot/salesbot/sales"
 )
 
 // RenderNudge lays out a coaching DM: each stale or overdue deal gets the
@@ -27,11 +26,11 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	pr := n.Progress
 	if n.Behind {
 		t := fmt.Sprintf(":chart_with_downwards_trend: *Behind pace:* %s of your %s %s quota with %s of the period gone.",
-			pr.Attainment.Percent(), c.Short(pr.Quota), escDigestMd(pr.Period.Label()), sales.Some(pr.Elapsed).Percent())
+			pr.Attainment.Percent(), c.Abbrev(pr.Quota), escDigestMd(pr.Period.Label()), pr.Elapsed.Percent())
 		if pr.WorkingDays > 0 && pr.PerWorkingDay.OK {
 			t += fmt.Sprintf(" *%s per working day* over the %s left gets you there.", pr.PerWorkingDay.Money(c), dgPlural(pr.WorkingDays, "working day"))
 		} else {
-			t += fmt.Sprintf(" %s still to win.", c.Short(pr.Remaining))
+			t += fmt.Sprintf(" %s still to win.", c.Abbrev(pr.Remaining))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(dgMd(t), nil, nil))
 		summary = append(summary, "behind pace")
@@ -39,11 +38,11 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	if n.NoNewPipeline {
 		t := ":seedling: *No new deals in the last 7 days.*"
 		if pr.Coverage.OK {
-			t += fmt.Sprintf(" Your open pipeline covers %s of the %s still to win;", digest.CoverageText(pr.Coverage), c.Short(pr.Remaining))
+			t += fmt.Sprintf(" Your open pipeline covers %s of the %s still to win;", digest.CoverageText(pr.Coverage), c.Abbrev(pr.Remaining))
 		} else {
-			t += fmt.Sprintf(" You have %s still to win and no open pipeline;", c.Short(pr.Remaining))
+			t += fmt.Sprintf(" You have %s still to win and no open pipeline;", c.Abbrev(pr.Remaining))
 		}
-		t += fmt.Sprintf(" add *%s* to reach %.0f× coverage.", c.Short(n.NeedPipeline), n.TargetCoverage)
+		t += fmt.Sprintf(" add *%s* to reach %.0f× coverage.", c.Abbrev(n.NeedPipeline), n.TargetCoverage)
 		blocks = append(blocks,
 			slack.NewSectionBlock(dgMd(t), nil, nil),
 			slack.NewActionBlock("nudge.pipeline", slack.NewButtonBlockElement("deal.log", "", dgPlain("Log a deal")).WithStyle(slack.StylePrimary)))
@@ -62,7 +61,7 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	}
 	dealBlocks(fmt.Sprintf(":calendar: *Past the close date (%d)*", len(n.Overdue)), n.Overdue, func(d digest.NudgeDeal) string {
 		return fmt.Sprintf("*%s* (%s) · %s · %s · was due %s (%s ago). Still happening? Update the stage or push the date.",
-			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(d.Stage), c.Short(d.Amount), digest.DateText(d.CloseDate), dgPlural(d.Days, "day"))
+			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(d.Stage), c.Abbrev(d.Amount), digest.DateText(d.CloseDate), dgPlural(d.Days, "day"))
 	})
 	dealBlocks(fmt.Sprintf(":hourglass: *Gone quiet (%d)*", len(n.Stale)), n.Stale, func(d digest.NudgeDeal) string {
 		next := "close it"
@@ -70,7 +69,7 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 			next = "move it to " + escDigestMd(d.NextStage)
 		}
 		return fmt.Sprintf("*%s* (%s) · %s · %s · no change for %s. What would it take to %s?",
-			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(d.Stage), c.Short(d.Amount), dgPlural(d.Days, "day"), next)
+			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(d.Stage), c.Abbrev(d.Amount), dgPlural(d.Days, "day"), next)
 	})
 	if k := len(n.Overdue) + len(n.Stale); k > 0 {
 		summary = append(summary, dgPlural(k+n.More, "deal")+" to look at")

@@ -2,6 +2,7 @@ package blocks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -22,27 +23,44 @@ func progressText(p sales.Progress, cur sales.Currency) string {
 
 // progressParts is the attainment line and the pace line (empty without a
 // quota). Pace and coverage are multiples formatted by the digest's
-// helpers ("0.87×"), so /goal, /pipeline, Home and the digest agree.
+// helpers ("0.87×") and judged by sales.Verdict, so /goal, /pipeline, Home
+// and the digest agree.
 func progressParts(p sales.Progress, cur sales.Currency) (head, pace string) {
 	if !p.HasQuota {
-		return fmt.Sprintf("No quota for %s. Won so far: %s · open pipeline %s.", p.Period.Label(), cur.Format(p.Won), cur.Format(p.Open)), ""
+		return fmt.Sprintf("No quota for %s. Won so far: %s · open pipeline %s.", p.Period.Label(), cur.Format(p.Won+p.WonBeside), cur.Format(p.Open)), ""
 	}
 	share := 0.0
 	if p.Attainment.OK {
 		share = p.Attainment.V
 	}
 	head = fmt.Sprintf("`%s` *%s* of %s for %s · won %s", sales.Bar(share, 10), p.Attainment.Percent(), cur.Format(p.Quota), p.Period.Label(), cur.Format(p.Won))
-	pace = "pace " + digest.PaceText(p.Pace)
-	switch {
-	case p.Won >= p.Quota:
+	if p.WonBeside > 0 {
+		head += fmt.Sprintf(" · +%s won by people without a quota", cur.Abbrev(p.WonBeside))
+	}
+	switch p.Verdict {
+	case sales.PaceQuotaReached:
 		pace = ":trophy: quota reached"
-	case p.Behind():
+	case sales.PaceJustStarted:
+		pace = fmt.Sprintf(":hourglass_flowing_sand: period just started (%d of %d working days ended)", p.WorkingDaysElapsed, p.WorkingDaysTotal)
+	case sales.PaceBehind:
 		pace = ":warning: behind pace (" + digest.PaceText(p.Pace) + ")"
-	case p.Pace.OK:
+	case sales.PaceAhead:
+		pace = ":rocket: ahead of pace (" + digest.PaceText(p.Pace) + ")"
+	default:
 		pace = ":white_check_mark: on pace (" + digest.PaceText(p.Pace) + ")"
 	}
 	if p.Won < p.Quota {
 		pace += " · coverage " + digest.CoverageText(p.Coverage)
+		var aside []string
+		if p.Pipeline.Later > 0 {
+			aside = append(aside, cur.Abbrev(p.Pipeline.Later)+" closing later")
+		}
+		if p.Pipeline.NoDate > 0 {
+			aside = append(aside, cur.Abbrev(p.Pipeline.NoDate)+" with no close date")
+		}
+		if len(aside) > 0 {
+			pace += " (" + strings.Join(aside, ", ") + ", not counted)"
+		}
 		if p.PerWorkingDay.OK {
 			pace += fmt.Sprintf(" · %s per working day to go (%d left)", p.PerWorkingDay.Money(cur), p.WorkingDays)
 		}
@@ -134,7 +152,17 @@ func renderGoals(res *commands.Result, o RenderOptions) Message {
 			bs = append(bs, Section(fmt.Sprintf("goals.%d", i), l))
 		}
 	} else {
-		bs = append(bs, pack("goals", lines, maxMessageBlocks-len(bs))...)
+		bs = append(bs, pack("goals", lines, maxMessageBlocks-len(bs)-1)...)
+	}
+	// "See the math" for the subject the reply is about, so a manager can
+	// check the headline numbers by hand.
+	if len(res.Goals) > 0 && res.Goals[0].Progress.HasQuota {
+		g := res.Goals[0]
+		cur := g.Currency
+		if cur.Code == "" {
+			cur = o.Currency
+		}
+		bs = append(bs, ContextBlock("goals.math", "See the math: "+EscapeMd(g.Progress.SeeTheMath(cur))))
 	}
 	first := ""
 	if len(res.Goals) > 0 {

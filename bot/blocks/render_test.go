@@ -36,7 +36,8 @@ var (
 )
 
 func progress(quota, won, open sales.Money) sales.Progress {
-	return sales.NewProgress(month, quota > 0, quota, won, open, day.Add(15*24*time.Hour), time.UTC)
+	basis := sales.ComposeQuota(month, quota, quota > 0, nil, nil)
+	return sales.NewProgress(basis, sales.WinSplit{Inside: won}, sales.PipelineByClose{ByEnd: open}, day.Add(15*24*time.Hour), time.UTC)
 }
 
 func card(id int, account string, kind sales.StageKind, canEdit bool) commands.DealCard {

@@ -223,14 +223,14 @@ func writeReportTable(w io.Writer, rows []report.Row, by report.By, cur sales.Cu
 func reportTableRow(w io.Writer, key string, f sales.Funnel, cur sales.Currency) {
 	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", key, f.Open, f.Won, f.Lost,
 		f.WinRate.Percent(), shortMoney(f.AvgDealSize, cur), f.AvgCycleDays.Fixed(1), shortMoney(f.Velocity, cur),
-		cur.Short(f.PipelineValue), cur.Short(f.WonValue))
+		cur.Abbrev(f.PipelineValue), cur.Abbrev(f.WonValue))
 }
 
 func shortMoney(n sales.Num, cur sales.Currency) string {
 	if !n.OK {
 		return sales.NA
 	}
-	return cur.Short(sales.Money(n.V + 0.5))
+	return cur.Abbrev(sales.Money(n.V + 0.5))
 }
 
 // tabSafe keeps a name with a tab from breaking the table's columns.
