@@ -51,6 +51,12 @@ func (db *DB) CreateDeal(ctx context.Context, d sales.Deal, actor sales.PersonID
 			at = d.CreatedAt
 		}
 		normalizeNew(&nd, &st, now)
+		if st.Kind(nd.Stage) == sales.StageWon {
+			// Every way of logging a win (command, form, stage:won) ends here.
+			if err := sales.ValidateWon(nd); err != nil {
+				return err
+			}
+		}
 		if err := validateDeal(tx, &nd, &st); err != nil {
 			return err
 		}
@@ -122,6 +128,12 @@ func (db *DB) UpdateDeal(ctx context.Context, id sales.DealID, actor sales.Perso
 			return errNegativeAmount(nd.Amount)
 		}
 		normalizeChange(&old, &nd, &st, now)
+		if st.Kind(nd.Stage) == sales.StageWon && (nd.Stage != old.Stage || nd.Amount != old.Amount) {
+			// Won by /deal won, stage:won, a button or the edit form: one check.
+			if err := sales.ValidateWon(nd); err != nil {
+				return err
+			}
+		}
 		if err := validateDeal(tx, &nd, &st); err != nil {
 			return err
 		}

@@ -40,7 +40,10 @@ func TestCreateDeal(t *testing.T) {
 		t.Fatalf("Deal(1) = %+v, want %+v", got, d)
 	}
 
-	won := must[sales.Deal](t)(db.CreateDeal(ctx, sales.Deal{Account: "Beta", Stage: 5, Owner: alice.ID, ExternalID: "crm-1"}, alice.ID))
+	// A won deal has an amount, however it is logged (issue 9 item 11).
+	_, err := db.CreateDeal(ctx, sales.Deal{Account: "Zero", Stage: 5, Owner: alice.ID}, alice.ID)
+	wantCode(t, err, sales.EINVALID, "amount greater than zero")
+	won := must[sales.Deal](t)(db.CreateDeal(ctx, sales.Deal{Account: "Beta", Amount: 100, Stage: 5, Owner: alice.ID, ExternalID: "crm-1"}, alice.ID))
 	if won.ID != 2 || !won.ClosedAt.Equal(now) {
 		t.Fatalf("won deal %+v: want id 2, closed now", won)
 	}
@@ -72,7 +75,7 @@ func TestCreateDeal(t *testing.T) {
 	if n := must[int](t)(db.CountDeals(ctx)); n != 2 {
 		t.Fatalf("failed creates wrote: CountDeals = %d", n)
 	}
-	_, err := db.Deal(ctx, 42)
+	_, err = db.Deal(ctx, 42)
 	wantCode(t, err, sales.ENOTFOUND, "deal D-42 not found")
 	_, err = db.DealByExternalID(ctx, "nope")
 	wantCode(t, err, sales.ENOTFOUND, "nope")

@@ -238,7 +238,7 @@ func TestBackupAndRestore(t *testing.T) {
 	alice, bob, mia := team(t, db)
 	must[sales.Territory](t)(db.CreateTerritory(ctx, sales.Territory{Name: "West"}))
 	for i := range 40 {
-		d := must[sales.Deal](t)(db.CreateDeal(ctx, sales.Deal{Account: fmt.Sprint("A", i), Amount: sales.Money(i * 100), Owner: alice.ID}, alice.ID))
+		d := must[sales.Deal](t)(db.CreateDeal(ctx, sales.Deal{Account: fmt.Sprint("A", i), Amount: sales.Money(i*100 + 100), Owner: alice.ID}, alice.ID))
 		if i%3 == 0 {
 			must[sales.Deal](t)(db.UpdateDeal(ctx, d.ID, mia.ID, func(d *sales.Deal) error { d.Stage = 5; d.Owner = bob.ID; return nil }))
 		}
