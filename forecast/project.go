@@ -100,6 +100,15 @@ func (m *Model) Project(sel func(*Deal) bool) Projection {
 	return m.finish(group, rest)
 }
 
+// ProjectQuota is Project for one group measured against its own quota
+// (hasQuota false: none), so each rep or team gets its chance of reaching
+// it and what it takes, from the rates m learned once.
+func (m *Model) ProjectQuota(sel func(*Deal) bool, quota sales.Money, hasQuota bool) Projection {
+	g := *m // shares what was learned; only the quota differs
+	g.o.Quota, g.o.HasQuota = quota, hasQuota
+	return g.Project(sel)
+}
+
 // ProjectBy forecasts every group of deals key puts together (each rep,
 // territory, …) in one pass; the groups share what m learned.
 func ProjectBy[K comparable](m *Model, key func(*Deal) K) map[K]Projection {

@@ -163,14 +163,15 @@ func (c *command) printUsage(w io.Writer) {
 }
 
 var commandUsage = map[string]string{
-	"import": "salesbot import deals|team|quotas --file F.csv [--map field=column,...] [--date-format LAYOUT] [--stage-map From=To,...] [--skip-invalid]",
-	"export": "salesbot export [deals|events|quotas|team] [--format csv|json]",
-	"report": "salesbot report --by owner|manager|territory|stage|all [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--period P] [--format table|csv|json]",
-	"seed":   "salesbot seed --deals N --reps M [--seed S]",
-	"backup": "salesbot backup FILE",
-	"check":  "salesbot check [FILE]",
-	"digest": "salesbot digest --print",
-	"run":    "salesbot run",
+	"import":   "salesbot import deals|team|quotas --file F.csv [--map field=column,...] [--date-format LAYOUT] [--stage-map From=To,...] [--skip-invalid]",
+	"export":   "salesbot export [deals|events|quotas|team] [--format csv|json]",
+	"report":   "salesbot report --by owner|manager|territory|stage|all [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--period P] [--format table|csv|json]",
+	"forecast": "salesbot forecast [--period P] [--by owner|manager|territory|all] [--format table|csv|json]\n       salesbot forecast --backtest [--by quarter|month] [--from D] [--to D] [--as-of-day N] [--format table|csv|json]",
+	"seed":     "salesbot seed --deals N --reps M [--seed S]",
+	"backup":   "salesbot backup FILE",
+	"check":    "salesbot check [FILE]",
+	"digest":   "salesbot digest --print",
+	"run":      "salesbot run",
 }
 
 // open opens the configured database. A second process on the same file

@@ -19,7 +19,7 @@ import (
 type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
 var subcommands = map[string]subcommand{
-	"run": RunCmd, "demo": demo.Main, "import": ImportCmd, "export": ExportCmd, "report": ReportCmd,
+	"run": RunCmd, "demo": demo.Main, "import": ImportCmd, "export": ExportCmd, "report": ReportCmd, "forecast": ForecastCmd,
 	"digest": DigestCmd, "backup": BackupCmd, "seed": SeedCmd,
 	"check": CheckCmd,
 }

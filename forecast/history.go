@@ -1,0 +1,124 @@
+package forecast
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+)
+
+// Histories rebuilds each deal's timelines from the deal as it is now and
+// its events, as the store keeps them: stage changes by stage name,
+// amounts as cur.Plain text, close dates as YYYY-MM-DD. A deal becomes
+// known at its created date (an import may backdate it) or at its first
+// event, whichever is earlier. Without a stage event a closed deal is
+// taken to have been open in the first open stage until it closed; an
+// event naming a stage the set no longer has is skipped.
+func Histories(deals []sales.Deal, events []sales.Event, ss sales.StageSet, cur sales.Currency) []Deal {
+	byDeal := make(map[sales.DealID][]sales.Event, len(deals))
+	for _, e := range events {
+		switch e.Field {
+		case sales.FieldStage, sales.FieldAmount, sales.FieldClose:
+			byDeal[e.DealID] = append(byDeal[e.DealID], e)
+		}
+	}
+	out := make([]Deal, 0, len(deals))
+	for i := range deals {
+		evs := byDeal[deals[i].ID]
+		slices.SortStableFunc(evs, func(a, b sales.Event) int { return a.At.Compare(b.At) })
+		out = append(out, history(&deals[i], evs, ss, cur))
+	}
+	return out
+}
+
+func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Currency) Deal {
+	known := d.CreatedAt
+	if len(evs) > 0 && (known.IsZero() || evs[0].At.Before(known)) {
+		known = evs[0].At
+	}
+	if known.IsZero() {
+		known = d.StageEnteredAt
+	}
+	h := Deal{ID: d.ID, Owner: d.Owner, Territory: d.Territory, Created: d.CreatedAt}
+	switch ss.Kind(d.Stage) {
+	case sales.StageWon:
+		h.Outcome, h.ClosedAt = Won, d.ClosedAt
+	case sales.StageLost:
+		h.Outcome, h.ClosedAt = Lost, d.ClosedAt
+	}
+
+	var stages, amounts, closes []sales.Event
+	for _, e := range evs {
+		switch e.Field {
+		case sales.FieldStage:
+			stages = append(stages, e)
+		case sales.FieldAmount:
+			amounts = append(amounts, e)
+		case sales.FieldClose:
+			closes = append(closes, e)
+		}
+	}
+
+	stageOf := func(name string) (sales.StageID, bool) {
+		for _, s := range ss.Stages {
+			if strings.EqualFold(s.Name, strings.TrimSpace(name)) {
+				return s.ID, true
+			}
+		}
+		return 0, false
+	}
+	if len(stages) == 0 {
+		if h.Outcome != Open && h.ClosedAt.After(known) && len(ss.Open()) > 0 {
+			h.Stages = []StageChange{{At: known, Stage: ss.Open()[0].ID}, {At: h.ClosedAt, Stage: d.Stage}}
+		} else {
+			h.Stages = []StageChange{{At: known, Stage: d.Stage}}
+		}
+	} else {
+		first, ok := stageOf(stages[0].From)
+		if !ok {
+			first = d.Stage
+		}
+		h.Stages = []StageChange{{At: known, Stage: first}}
+		for _, e := range stages {
+			if id, ok := stageOf(e.To); ok {
+				h.Stages = append(h.Stages, StageChange{At: e.At, Stage: id})
+			}
+		}
+	}
+
+	money := func(s string) sales.Money {
+		m, err := cur.ParsePlain(strings.TrimSpace(s))
+		if err != nil {
+			return 0
+		}
+		return m
+	}
+	if len(amounts) == 0 {
+		h.Amounts = []AmountChange{{At: known, Amount: d.Amount}}
+	} else {
+		h.Amounts = []AmountChange{{At: known, Amount: money(amounts[0].From)}}
+		for _, e := range amounts {
+			h.Amounts = append(h.Amounts, AmountChange{At: e.At, Amount: money(e.To)})
+		}
+	}
+
+	date := func(s string) time.Time {
+		t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	if len(closes) == 0 {
+		h.CloseDates = []CloseDateChange{{At: known, Date: d.CloseDate}}
+	} else {
+		h.CloseDates = []CloseDateChange{{At: known, Date: date(closes[0].From)}}
+		for _, e := range closes {
+			h.CloseDates = append(h.CloseDates, CloseDateChange{At: e.At, Date: date(e.To)})
+		}
+	}
+	slices.SortStableFunc(h.Stages, func(a, b StageChange) int { return cmp.Compare(a.At.UnixNano(), b.At.UnixNano()) })
+	return h
+}
