@@ -227,6 +227,17 @@ func formTable() []*Form {
 			Summary: "Set a territory's quota.", Who: whoManagers,
 			Examples: []string{"/goal set territory EMEA 250k quarter"}},
 
+		// ---- /forecast ----
+		{Command: "forecast", Verb: "", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aOptUser, aPeriod},
+			Summary: "Will we hit the number: won, commit, best case, pipeline and the projection with its 80% range, against the quota.",
+			Who:     whoEveryone, Examples: []string{"/forecast", "/forecast @alice", "/forecast quarter"}},
+		{Command: "forecast", Verb: "team", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aPeriod}, scope: ScopeTeam,
+			Summary: "Your team's forecast.", Who: whoEveryone, Examples: []string{"/forecast team"}},
+		{Command: "forecast", Verb: "all", Action: sales.ActDealView, handle: (*run).forecastRead, Aliases: []string{"company", "everyone"}, args: []arg{aPeriod}, scope: ScopeAll,
+			Summary: "The whole company's forecast.", Who: whoEveryone, Examples: []string{"/forecast all 2026-Q4"}},
+		{Command: "forecast", Verb: "territory", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
+			Summary: "A territory's forecast.", Who: whoEveryone, Examples: []string{"/forecast territory EMEA"}},
+
 		// ---- /pipeline ----
 		{Command: "pipeline", Verb: "", Action: sales.ActDealView, handle: (*run).pipeline, args: []arg{aOptUser, aPeriod},
 			Summary: "The funnel: open deals by stage, weighted value, win rate, deal size, cycle, velocity and quota progress.",
@@ -294,8 +305,8 @@ func formTable() []*Form {
 	}
 }
 
-// Commands are the five slash commands, in help order.
-var Commands = []string{"deal", "goal", "pipeline", "territory", "salesbot"}
+// Commands are the slash commands, in help order.
+var Commands = []string{"deal", "goal", "pipeline", "forecast", "territory", "salesbot"}
 
 // Forms returns the table (shared; do not modify). The bot's tests
 // render every form's help, and manifest/readme_test.go checks the

@@ -261,7 +261,7 @@ func kindTable() map[argKind]*valueKind {
 					return err
 				}
 				c.User = u
-				if f.Verb == "" && (f.Command == "goal" || f.Command == "pipeline") {
+				if f.Verb == "" && (f.Command == "goal" || f.Command == "pipeline" || f.Command == "forecast") {
 					c.Scope = ScopeUser
 				}
 				return nil

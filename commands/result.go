@@ -2,7 +2,9 @@ package commands
 
 import (
 	"slices"
+	"time"
 
+	"github.com/salesbot/salesbot/forecast"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -34,6 +36,7 @@ const (
 	KindTerritories             // Territories
 	KindDealForm                // open the deal modal: Form
 	KindDigest                  // Digest: schedules and routes
+	KindForecast                // Forecast
 )
 
 // Result is what a handler returns.
@@ -54,6 +57,7 @@ type Result struct {
 	Territories []TerritoryView
 	Form        *DealForm
 	Digest      *DigestView
+	Forecast    *ForecastView
 
 	// Win is set when the command won a deal: the bot posts a celebration.
 	Win *WinNotice
@@ -112,6 +116,18 @@ type PipelineView struct {
 	ByStage  []StageRow
 	Progress *sales.Progress // nil when the subject has no quota context
 	Currency sales.Currency
+}
+
+// ForecastView is /forecast for a subject: the engine's projection, the
+// quota it is measured against and the stage names its terms use.
+type ForecastView struct {
+	Subject    string
+	Period     sales.Period
+	Quota      sales.QuotaBasis
+	Projection forecast.Projection
+	StageNames map[sales.StageID]string
+	Loc        *time.Location
+	Currency   sales.Currency
 }
 
 // StageRow is one stage of the funnel.

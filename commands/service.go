@@ -35,6 +35,7 @@ type Store interface {
 	FindDeals(ctx context.Context, f sales.DealFilter) ([]sales.Deal, error)
 	DealsByAccount(ctx context.Context, name string, prefix bool, limit int) ([]sales.Deal, error)
 	DealHistory(ctx context.Context, id sales.DealID) ([]sales.Event, error)
+	EventsBetween(ctx context.Context, from, to time.Time) ([]sales.Event, error)
 
 	SetQuota(ctx context.Context, q sales.Quota) error
 

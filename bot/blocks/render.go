@@ -208,6 +208,10 @@ func Render(res *commands.Result, o RenderOptions) Message {
 		}
 	case commands.KindGoals:
 		return renderGoals(res, o)
+	case commands.KindForecast:
+		if res.Forecast != nil {
+			return renderForecast(res, o)
+		}
 	case commands.KindHelp:
 		return renderHelp(res)
 	case commands.KindTerritories:

@@ -19,6 +19,7 @@ import (
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
+	"github.com/salesbot/salesbot/forecast"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -83,15 +84,28 @@ func cases() map[string]any {
 		home.ByStage = append(home.ByStage, sd)
 	}
 	home.Stale, home.Overdue = many[:20], many[20:35]
+	proj := forecast.Projection{Period: month, AsOf: day, WonToDate: 4500000, FromOpen: 3100000, FromNew: 900000, Predicted: 8500000,
+		Low: 7000000, High: 9900000, Chance: sales.Some(0.3), MoreNeeded: 1500000, CommitGap: 2500000, Units: 12, Unit: "month",
+		Totals:  forecast.Totals{ClosedWon: 4500000, OpenCommit: 3000000, OpenBestCase: 1500000, OpenPipeline: 2000000},
+		ByStage: []forecast.StageTerm{{Stage: 1, Deals: 4, Amount: 2000000, Expected: 200000}, {Stage: 3, Deals: 3, Amount: 4500000, Expected: 2900000}},
+		Slipped: []forecast.Slip{{ID: 4, Amount: 1200000}}}
+	proj.ByCategory[forecast.Commit], proj.ByCategory[forecast.BestCase], proj.ByCategory[forecast.Pipeline] = 2100000, 800000, 200000
+	fc := &commands.ForecastView{Subject: hostile, Period: month, Quota: sales.ComposeQuota(month, 10000000, true, nil, nil), Projection: proj,
+		StageNames: map[sales.StageID]string{1: "Prospecting", 3: markup}, Loc: time.UTC, Currency: usd}
+	young := *fc
+	young.Projection.Fallback, young.Projection.Reason = true, "only 16 closed deals in the last year to learn from (need 150): the projection uses stage probabilities"
+	young.Quota = sales.ComposeQuota(month, 0, false, nil, nil)
 	return map[string]any{
-		"message":      blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
-		"error":        blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
-		"error_intern": blocks.RenderError(errors.New("bolt: disk on fire")),
-		"deal_show":    blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
-		"deal_lost":    blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
-		"deal_view":    blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
-		"deal_list":    blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
-		"deal_empty":   blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
+		"forecast":       blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: fc}, o),
+		"forecast_young": blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &young}, o),
+		"message":        blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
+		"error":          blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
+		"error_intern":   blocks.RenderError(errors.New("bolt: disk on fire")),
+		"deal_show":      blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
+		"deal_lost":      blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
+		"deal_view":      blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
+		"deal_list":      blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
+		"deal_empty":     blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
 		"list_past_end": blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob",
 			Lines: []string{"Page 9 is past the end: bob has 2 open deals on 1 page."}}, o),
 		"deal_markup": blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},

@@ -1,0 +1,54 @@
+package commands_test
+
+import (
+	"testing"
+
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// /forecast gives each subject its own deals and quota, with the stage
+// defaults as categories; with a young history it says it fell back.
+func TestForecastRead(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.must(manager, "/goal", "set <@UALICE|alice> 50k")
+	e.must(manager, "/goal", "set <@UBOB|bob> 20k")
+	e.add(alice, "A1 10k stage:proposal close:2026-11-28")
+	e.add(alice, "A2 30k stage:won")
+	e.add(alice, "A3 8k stage:negotiation close:2026-11-30")
+	e.add(bob, "B1 5k stage:negotiation close:2026-11-27")
+	e.add(carol, "C1 9k stage:negotiation close:2026-11-27")
+
+	res := e.must(alice, "/forecast", "")
+	if res.Kind != commands.KindForecast || res.Forecast == nil {
+		t.Fatalf("forecast: %+v", res)
+	}
+	v := res.Forecast
+	pr := v.Projection
+	if v.Subject != "You" || !v.Quota.Has || v.Quota.Amount != 50_000_00 {
+		t.Errorf("subject %q quota %+v", v.Subject, v.Quota)
+	}
+	// Defaults: Proposal is best case, Negotiation commit.
+	if pr.WonToDate != 30_000_00 || pr.Totals.Commit() != 38_000_00 || pr.Totals.BestCase() != 48_000_00 {
+		t.Errorf("won %v commit %v best %v", pr.WonToDate, pr.Totals.Commit(), pr.Totals.BestCase())
+	}
+	if !pr.Fallback || pr.Reason == "" {
+		t.Errorf("a week of history should fall back to stage probabilities, with the reason: %+v", pr)
+	}
+	// Stage probabilities: 10k × 50% + 8k × 75% on top of the 30k won.
+	if pr.Predicted != 30_000_00+5_000_00+6_000_00 {
+		t.Errorf("projection %v", pr.Predicted)
+	}
+
+	team := e.must(manager, "/forecast", "team").Forecast
+	if team.Subject != "maria's team" || team.Quota.Amount != 70_000_00 || team.Projection.Totals.Commit() != 43_000_00 {
+		t.Errorf("team forecast %q quota %v commit %v", team.Subject, team.Quota.Amount, team.Projection.Totals.Commit())
+	}
+	all := e.must(carol, "/forecast", "all").Forecast
+	if all.Projection.Totals.Commit() != 52_000_00 {
+		t.Errorf("company commit %v", all.Projection.Totals.Commit())
+	}
+	e.fail(alice, "/forecast", "territory Nowhere", sales.ENOTFOUND, "no territory")
+	e.fail(alice, "/forecast", "someday", sales.EINVALID, "")
+}
