@@ -114,17 +114,17 @@ func (r *run) territoryList(Cmd) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := report.Rollup(r.ctx, r.store, report.ByTerritory, sales.Window{})
+	rows, err := report.Rollup(r.ctx, r.store, report.ByTerritory, sales.Window{}, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur})
 	if err != nil {
 		return nil, fmt.Errorf("territory list: %w", err)
 	}
-	tally := map[uint64]sales.Tally{}
-	for _, row := range rows {
-		tally[row.ID] = row.Tally
+	tally := map[uint64]sales.PipelineSum{}
+	for _, row := range rows.Rows {
+		tally[row.ID] = row.Sum.Pipeline
 	}
 	res := &Result{Kind: KindTerritories, Title: "Territories"}
 	for _, t := range ts {
-		v := TerritoryView{Name: t.Name, Open: tally[uint64(t.ID)].Open, Value: tally[uint64(t.ID)].PipelineValue, Channel: t.Channel}
+		v := TerritoryView{Name: t.Name, Open: tally[uint64(t.ID)].Open, Value: tally[uint64(t.ID)].Value, Channel: t.Channel}
 		var names []string
 		for _, p := range people {
 			if p.Territory == t.ID {

@@ -228,11 +228,17 @@ func (r *run) updateDeal(c Cmd, d sales.Deal, fn change, line func(d sales.Deal,
 		if err := sales.Authorize(r.actor, sales.ActDealEdit, x.Owner); err != nil {
 			return err
 		}
+		old := *x
 		var err error
 		if already, err = fn(x, r.stages.Name(x.Stage), wasKind == sales.StageOpen); err == nil && already != "" {
 			err = errNoChange
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// A close records its day as the close date: "deals closed in the
+		// window" are counted by it.
+		return sales.ApplyStageChange(&old, x, r.stages, r.now, r.loc)
 	})
 	if errors.Is(err, errNoChange) {
 		cur, err := r.store.Deal(r.ctx, d.ID)

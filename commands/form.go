@@ -138,6 +138,7 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 		if err := sales.Authorize(actor, sales.ActDealEdit, x.Owner); err != nil {
 			return err
 		}
+		before := *x
 		x.Account = account
 		x.Amount = amount
 		if stage.ID != 0 && stage.ID != x.Stage {
@@ -149,7 +150,7 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 		x.CloseDate = closeDate
 		x.Owner = owner.ID
 		x.Territory = terr
-		return nil
+		return sales.ApplyStageChange(&before, x, stages, p.Now, p.Loc)
 	}
 	nd, err := s.store.UpdateDeal(ctx, old.ID, actor.Person.ID, fn)
 	if err != nil {

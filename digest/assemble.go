@@ -30,6 +30,7 @@ type builder struct {
 	movedIDs   []sales.DealID // sorted
 	movedFacts []sales.Facts  // parallel to movedIDs
 	deals      map[sales.DealID]*sales.Deal
+	mw         moveWindow
 }
 
 // TargetCoverage is the open pipeline, as a multiple of the quota still to
@@ -89,22 +90,19 @@ func (b *builder) digest(a *scopeAcc) (*Digest, error) {
 		d.Title = "Pipeline digest · " + day
 	}
 
+	var all sales.PipelineSum
 	for _, o := range b.open {
 		sa := a.stages[o.ID]
-		d.Stages = append(d.Stages, StageLine{Name: o.Name, Count: sa.count, Value: sa.value, Weighted: sa.weighted})
-		d.Pipeline.Count += sa.count
-		d.Pipeline.Value += sa.value
-		d.Pipeline.Weighted += sa.weighted
+		d.Stages = append(d.Stages, StageLine{Name: o.Name, Count: sa.Open, Value: sa.Value, Weighted: sa.Weighted()})
+		all.Merge(sa)
 	}
-	d.Pipeline.Name = "Total"
+	// Weighted is rounded once on the total, not summed from the rows.
+	d.Pipeline = StageLine{Name: "Total", Count: all.Open, Value: all.Value, Weighted: all.Weighted()}
 
 	if err := b.moved(a, d); err != nil {
 		return nil, err
 	}
-	cur := a.tCur.Funnel()
-	pt := a.tPrev
-	pt.Open, pt.PipelineValue = a.prevOpen, a.prevOpenValue
-	prev := pt.Funnel()
+	cur, prev := a.fCur.Funnel(), a.fPrev.Funnel()
 	d.Metrics = []Metric{
 		{Name: "Open deals", Kind: KindCount, Cur: sales.Some(float64(cur.Open)), Prev: sales.Some(float64(prev.Open)), HigherIsBetter: true},
 		{Name: "Win rate", Kind: KindPercent, Cur: cur.WinRate, Prev: prev.WinRate, HigherIsBetter: true},
@@ -160,12 +158,114 @@ func (b *builder) digest(a *scopeAcc) (*Digest, error) {
 	return d, nil
 }
 
-// moved collapses the events since the last digest per deal. Only the
-// largest MovedListSize deals of each kind become Moves (with a lookup for
-// the account); the counts and values cover every deal.
+// moveWindow decides which deals were created, won or lost since the
+// last digest, from the deals themselves (not from their events: an
+// import writes a deal's history at its own dates, so a win imported
+// today that closed yesterday has no event since the last digest).
+//   - new: created at an instant in [since, now); a deal without a
+//     created date is never new;
+//   - won, lost: closed at an instant in [since, now), or, when only the
+//     close date is known (the close instant is that day's midnight, as
+//     imports store it), on a day from since's up to yesterday: each
+//     date-only close is in the first digest after its day, exactly once
+//     (a close made in Slack at midnight sharp is read the same way, a
+//     day later, never twice).
+type moveWindow struct {
+	since, now int64
+	lo, hi     int64 // unix days
+	loc        *time.Location
+}
+
+func newMoveWindow(since, now time.Time, loc *time.Location) moveWindow {
+	return moveWindow{since: since.Unix(), now: now.Unix(), loc: loc,
+		lo: sales.DateIn(since, loc).UnixDays(), hi: sales.DateIn(now, loc).UnixDays()}
+}
+
+const (
+	movedNew uint8 = 1 << iota
+	movedWon
+	movedLost
+)
+
+func (mw moveWindow) classify(f *sales.Facts, kind sales.StageKind) uint8 {
+	var bits uint8
+	if f.Created != 0 && f.Created >= mw.since && f.Created < mw.now {
+		bits |= movedNew
+	}
+	if kind == sales.StageOpen || f.Closed == 0 {
+		return bits
+	}
+	day := sales.CloseDay(kind, f.ExpectedClose(), time.Unix(f.Closed, 0), mw.loc)
+	var in bool
+	if f.Closed == day.Start(mw.loc).Unix() {
+		n := day.UnixDays()
+		in = n >= mw.lo && n < mw.hi
+	} else {
+		in = f.Closed >= mw.since && f.Closed < mw.now
+	}
+	switch {
+	case !in:
+	case kind == sales.StageWon:
+		bits |= movedWon
+	default:
+		bits |= movedLost
+	}
+	return bits
+}
+
+const (
+	kNew = iota
+	kChanged
+	kWon
+	kLost
+)
+
+// movedAcc is one scope's new, won and lost deals since the last digest.
+type movedAcc struct {
+	tops              [4]top // cand.close holds the moment shown (created or closed)
+	newN, wonN, lostN int
+	newV, wonV, lostV sales.Money
+}
+
+func newMovedAcc() movedAcc {
+	var m movedAcc
+	for i := range m.tops {
+		m.tops[i].n = MovedListSize
+	}
+	return m
+}
+
+func (m *movedAcc) add(bits uint8, f *sales.Facts) {
+	if bits == 0 {
+		return
+	}
+	c := cand{id: f.ID, key: int64(f.Amount), amount: f.Amount, stage: f.Stage, owner: f.Owner, close: f.Closed}
+	if bits&movedNew != 0 {
+		m.newN++
+		m.newV += f.Amount
+		cc := c
+		cc.close = f.Created
+		m.tops[kNew].offer(cc)
+	}
+	if bits&movedWon != 0 {
+		m.wonN++
+		m.wonV += f.Amount
+		m.tops[kWon].offer(c)
+	}
+	if bits&movedLost != 0 {
+		m.lostN++
+		m.lostV += f.Amount
+		m.tops[kLost].offer(c)
+	}
+}
+
+// moved fills "what moved": new, won and lost deals from the scan
+// (movedAcc), stage changes from the events since the last digest,
+// collapsed per deal. Only the largest MovedListSize deals of each kind
+// become Moves (with a lookup for the account); the counts and values
+// cover every deal.
 func (b *builder) moved(a *scopeAcc, d *Digest) error {
 	type track struct {
-		created   bool
 		firstFrom string
 		stageMove bool
 		at        time.Time
@@ -181,28 +281,16 @@ func (b *builder) moved(a *scopeAcc, d *Digest) error {
 			order = append(order, e.DealID)
 		}
 		t.at = e.At
-		switch e.Field {
-		case sales.FieldCreated:
-			t.created = true
-		case sales.FieldStage:
+		if e.Field == sales.FieldStage {
 			if !t.stageMove {
 				t.firstFrom = e.From
 			}
 			t.stageMove = true
 		}
 	}
-	const (
-		kNew = iota
-		kChanged
-		kWon
-		kLost
-	)
-	var tops [4]top
-	for i := range tops {
-		tops[i].n = MovedListSize
-	}
+	tops := a.moved.tops
 	st := b.stages
-	sinceU := b.since.Unix()
+	changed := 0
 	for _, id := range order {
 		i, ok := slices.BinarySearch(b.movedIDs, id)
 		if !ok || b.movedFacts[i].ID != id || !b.inScope(a, &b.movedFacts[i]) {
@@ -210,39 +298,22 @@ func (b *builder) moved(a *scopeAcc, d *Digest) error {
 		}
 		f := &b.movedFacts[i]
 		t := byDeal[id]
-		c := cand{id: id, key: int64(f.Amount), amount: f.Amount, stage: f.Stage, owner: f.Owner}
-		kind := st.Kind(f.Stage)
-		closedNow := f.Closed != 0 && f.Closed >= sinceU
-		switch {
-		case kind == sales.StageWon && closedNow:
-			d.Moved.WonCount++
-			d.Moved.WonValue += f.Amount
-			tops[kWon].offer(c)
-		case kind == sales.StageLost && closedNow:
-			d.Moved.LostCount++
-			d.Moved.LostValue += f.Amount
-			tops[kLost].offer(c)
-		case t.created:
-		case t.stageMove && !strings.EqualFold(t.firstFrom, st.Name(f.Stage)):
-			d.Moved.ChangedCount++
-			tops[kChanged].offer(c)
+		if kind := st.Kind(f.Stage); kind != sales.StageOpen || b.mw.classify(f, kind) != 0 ||
+			!t.stageMove || strings.EqualFold(t.firstFrom, st.Name(f.Stage)) {
+			continue // closed or new (counted from the scan), or back where it started
 		}
-		if t.created {
-			d.Moved.NewCount++
-			d.Moved.NewValue += f.Amount
-			tops[kNew].offer(c)
-		}
+		changed++
+		tops[kChanged].offer(cand{id: id, key: int64(f.Amount), amount: f.Amount, stage: f.Stage, owner: f.Owner, close: t.at.Unix()})
 	}
 	var lists [4][]Move
 	for k := range tops {
 		for _, c := range tops[k].items {
-			t := byDeal[c.id]
 			dl, err := b.deal(c.id)
 			if err != nil {
 				return err
 			}
-			mv := Move{Deal: c.id, Account: dl.Account, Owner: b.name(c.owner), Amount: c.amount, To: st.Name(c.stage), At: t.at}
-			if k != kNew {
+			mv := Move{Deal: c.id, Account: dl.Account, Owner: b.name(c.owner), Amount: c.amount, To: st.Name(c.stage), At: time.Unix(c.close, 0)}
+			if t := byDeal[c.id]; k != kNew && t != nil && t.stageMove {
 				mv.From = t.firstFrom
 			}
 			if k == kLost {
@@ -251,7 +322,12 @@ func (b *builder) moved(a *scopeAcc, d *Digest) error {
 			lists[k] = append(lists[k], mv)
 		}
 	}
-	d.Moved.New, d.Moved.Changed, d.Moved.Won, d.Moved.Lost = lists[kNew], lists[kChanged], lists[kWon], lists[kLost]
+	m := &a.moved
+	d.Moved = Moved{
+		New: lists[kNew], Changed: lists[kChanged], Won: lists[kWon], Lost: lists[kLost],
+		NewCount: m.newN, ChangedCount: changed, WonCount: m.wonN, LostCount: m.lostN,
+		NewValue: m.newV, WonValue: m.wonV, LostValue: m.lostV,
+	}
 	return nil
 }
 

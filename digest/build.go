@@ -162,11 +162,6 @@ func (t *top) offer(c cand) {
 	t.items[i] = c
 }
 
-type stageAcc struct {
-	count           int64
-	value, weighted sales.Money
-}
-
 // scopeAcc accumulates one digest's deals during the scan.
 type scopeAcc struct {
 	route  route
@@ -174,11 +169,16 @@ type scopeAcc struct {
 	cur    sales.Window
 	prev   sales.Window
 
-	deals            int64
-	tCur, tPrev      sales.Tally
-	prevOpen         int64
-	prevOpenValue    sales.Money
-	stages           [256]stageAcc
+	deals int64
+	// tCur is the period's quota progress input (won, open), the same
+	// tally /goal reads; fCur and fPrev are the funnel of the period to
+	// date and of the previous period, counted by report.WindowFunnel
+	// exactly as `salesbot report` counts them.
+	tCur             sales.Tally
+	fCur, fPrev      sales.FunnelSum
+	curW, prevW      int                    // indexes into the build's windows
+	stages           [256]sales.PipelineSum // open now, by stage
+	moved            movedAcc
 	staleN, overdueN int
 	staleV, overdueV sales.Money
 	stale, overdue   top
@@ -223,14 +223,31 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	for i := range openIdx {
 		openIdx[i] = -1
 	}
-	var staleSec [256]int64
+	var stageOf [256]sales.Stage
+	for _, sg := range stages.Stages {
+		stageOf[sg.ID] = sg
+	}
 	for i, o := range open {
 		openIdx[o.ID] = int8(i)
-		staleSec[o.ID] = int64(o.StaleAfterDays()) * 86400
 	}
 
 	// Scopes: the period each shows and which deals and reps it covers.
 	accs := make([]*scopeAcc, len(routes))
+	env := report.Env{Now: now, Loc: loc, Cur: s.cur}
+	var funnels []*report.WindowFunnel // distinct funnel windows
+	funnelIdx := func(w sales.Window) (int, error) {
+		for i, f := range funnels {
+			if f.W == w {
+				return i, nil
+			}
+		}
+		f, err := report.NewWindowFunnel(ctx, s.store, stages, w, env)
+		if err != nil {
+			return 0, fmt.Errorf("digest: %w", err)
+		}
+		funnels = append(funnels, f)
+		return len(funnels) - 1, nil
+	}
 	var periods []sales.Period
 	periodIdx := func(p sales.Period) int {
 		for i, q := range periods {
@@ -243,7 +260,7 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	}
 	maxTerr := sales.TerritoryID(0)
 	for i, r := range routes {
-		a := &scopeAcc{route: r, stale: top{n: DealListSize}, overdue: top{n: DealListSize}}
+		a := &scopeAcc{route: r, stale: top{n: DealListSize}, overdue: top{n: DealListSize}, moved: newMovedAcc()}
 		a.stuck = make([]top, len(open))
 		for j := range a.stuck {
 			a.stuck[j] = top{n: 3}
@@ -271,6 +288,12 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		a.cur = sales.WindowOf(a.period, loc)
 		a.prev = sales.WindowOf(a.period.Previous(), loc)
 		a.sub = sub
+		if a.curW, err = funnelIdx(a.cur); err != nil {
+			return nil, err
+		}
+		if a.prevW, err = funnelIdx(a.prev); err != nil {
+			return nil, err
+		}
 		periodIdx(a.period)
 		accs[i] = a
 	}
@@ -318,9 +341,9 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	mj := 0
 	var lastID sales.DealID
 
-	nowU := now.Unix()
-	y, m, d := now.In(loc).Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() // close dates are civil dates at UTC midnight
+	today := sales.DateIn(now, loc)
+	mw := newMoveWindow(since, now, loc)
+	counted := make([]report.Counted, len(funnels))
 	from90 := now.AddDate(0, 0, -90).Unix()
 	owners := make([]ownerAcc, int(maxOwner)+1)
 	hist := make([][histDays]int32, len(open))
@@ -384,34 +407,38 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		}
 		scratch = scopes
 
+		for i, wf := range funnels {
+			if counted[i], err = wf.Count(f); err != nil {
+				return err
+			}
+		}
+		mv := mw.classify(f, kind)
+
 		var isStale, isOverdue, isOpen bool
 		var staleDays, overDays, stageDays int
 		var c cand
 		if kind == sales.StageOpen {
 			isOpen = true
-			changed := f.Updated
-			if changed == 0 {
-				changed = max(f.StageEntered, f.Created)
-			}
-			if th := staleSec[f.Stage]; th > 0 && nowU-changed > th {
+			// Stale and overdue are the contract's rules (sales): time in
+			// the current stage, snoozed deals not listed.
+			dl := f.Deal()
+			if sg := stageOf[f.Stage]; sales.IsStale(dl, sg, now, loc) {
 				isStale = true
-				staleDays = int((nowU - changed) / 86400)
+				staleDays, _ = sales.DaysInStage(dl, now, loc)
 				o.stale++
 			}
-			if f.CloseDate != 0 && f.CloseDate < today {
+			if cd := f.ExpectedClose(); sales.IsOverdue(kind, cd, dl.SnoozedUntil, now, loc) {
 				isOverdue = true
-				overDays = int((today - f.CloseDate) / 86400)
+				overDays = cd.DaysUntil(today)
 				o.overdue++
 			}
-			entered := f.StageEntered
-			if entered == 0 {
-				entered = f.Created
-			}
-			stageDays = max(int((nowU-entered)/86400), 0)
+			stageDays, _ = sales.DaysInStage(dl, now, loc)
 			if oi := openIdx[f.Stage]; oi >= 0 {
 				hist[oi][min(stageDays, histDays-1)]++
 			}
-			w := sales.Money((int64(f.Amount)*st[f.Stage].Probability + 5000) / 10000)
+			// The deal most worth pushing: largest amount × probability
+			// (a ranking key, not a shown number).
+			w := int64(f.Amount) * st[f.Stage].Probability
 			c = cand{id: f.ID, amount: f.Amount, stage: f.Stage, owner: f.Owner, close: f.CloseDate}
 			if bc := (cand{id: f.ID, key: int64(w), amount: f.Amount, stage: f.Stage}); !o.hasBest || less(bc, o.best) {
 				o.best, o.hasBest = bc, true
@@ -421,20 +448,13 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 			a := accs[si]
 			a.deals++
 			a.tCur.Add(f, st, a.cur)
-			a.tPrev.Add(f, st, a.prev)
-			// Open at the end of the previous period: created before it
-			// ended and not closed by then, whatever happened since.
-			if f.Created < a.prev.To && (f.Closed == 0 || f.Closed >= a.prev.To) {
-				a.prevOpen++
-				a.prevOpenValue += f.Amount
-			}
+			counted[a.curW].AddTo(&a.fCur)
+			counted[a.prevW].AddTo(&a.fPrev)
+			a.moved.add(mv, f)
 			if !isOpen {
 				continue
 			}
-			sa := &a.stages[f.Stage]
-			sa.count++
-			sa.value += f.Amount
-			sa.weighted += sales.Money((int64(f.Amount)*st[f.Stage].Probability + 5000) / 10000)
+			a.stages[f.Stage].Add(f.Amount, st[f.Stage].Probability)
 			if isStale {
 				a.staleN++
 				a.staleV += f.Amount
@@ -477,7 +497,7 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	b := &builder{
 		s: s, ctx: ctx, now: now, since: since, stages: stages, open: open, openIdx: &openIdx,
 		people: people, byID: byID, owners: owners, periods: periods, medians: medians, samples: samples,
-		events: events, movedIDs: movedIDs, movedFacts: movedFacts, deals: map[sales.DealID]*sales.Deal{},
+		events: events, movedIDs: movedIDs, movedFacts: movedFacts, deals: map[sales.DealID]*sales.Deal{}, mw: mw,
 	}
 	out := make([]*Digest, len(accs))
 	for i, a := range accs {

@@ -72,16 +72,26 @@ func TestBuildAgreesWithReport(t *testing.T) {
 					t.Errorf("stage %s: digest %+v, report %+v", st.Stage.Name, got, st)
 				}
 			}
-			rows, err := report.Rollup(ctx, db, report.ByAll, sales.WindowOf(d.Period, time.UTC))
-			if err != nil {
-				t.Fatal(err)
+			// "Now" is `report --period <this period>`, "Before" is
+			// `report --period <the previous one>`: one funnel function.
+			env := report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency}
+			funnel := func(p sales.Period) (sales.Funnel, map[string]sales.Num) {
+				tb, err := report.Rollup(ctx, db, report.ByAll, sales.WindowOf(p, time.UTC), env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f := tb.Rows[0].Funnel
+				return f, map[string]sales.Num{"Open deals": sales.Some(float64(f.Open)), "Win rate": f.WinRate,
+					"Avg deal size": f.AvgDealSize, "Sales cycle": f.AvgCycleDays, "Velocity": f.Velocity}
 			}
-			f := rows[0].Funnel
-			want := map[string]sales.Num{"Open deals": sales.Some(float64(f.Open)), "Win rate": f.WinRate,
-				"Avg deal size": f.AvgDealSize, "Sales cycle": f.AvgCycleDays, "Velocity": f.Velocity}
+			f, want := funnel(d.Period)
+			_, before := funnel(d.Period.Previous())
 			for _, m := range d.Metrics {
 				if m.Cur != want[m.Name] {
 					t.Errorf("%s: digest %v, report %v", m.Name, m.Cur, want[m.Name])
+				}
+				if m.Prev != before[m.Name] {
+					t.Errorf("%s before: digest %v, report %v", m.Name, m.Prev, before[m.Name])
 				}
 			}
 			if d.Pipeline.Value != f.PipelineValue || d.Pipeline.Weighted != f.Weighted {

@@ -96,9 +96,9 @@ func Text(d *Digest) string {
 	}
 
 	line("")
-	line("STALE DEALS: %d (%s), no change for longer than their stage allows", d.Stale.Count, c.Abbrev(d.Stale.Value))
+	line("STALE DEALS: %d (%s), in their stage for longer than it allows", d.Stale.Count, c.Abbrev(d.Stale.Value))
 	for _, s := range d.Stale.Deals {
-		line("  %s %s · %s · %s · %d days without change (limit %d) · %s", s.ID, s.Account, s.Stage, c.Abbrev(s.Amount), s.Days, s.Threshold, s.Owner)
+		line("  %s %s · %s · %s · %s · %s", s.ID, s.Account, s.Stage, c.Abbrev(s.Amount), s.Staleness(), s.Owner)
 	}
 	more(&b, d.Stale)
 	line("OVERDUE: %d (%s), past their expected close date", d.Overdue.Count, c.Abbrev(d.Overdue.Value))

@@ -72,7 +72,7 @@ type Digest struct {
 	Team        RepLine   // the scope's total (Name "Team")
 	Leaderboard []RepLine // top reps by won value in the period (≤ LeaderboardSize)
 
-	Stale    DealList // no change for longer than the stage's threshold
+	Stale    DealList // in their stage longer than its threshold, not snoozed (sales.IsStale)
 	Overdue  DealList // open past the expected close date
 	Coaching []Coaching
 	// CoachingTotal counts every opportunity found; Coaching lists at most
@@ -171,9 +171,15 @@ type DealLine struct {
 	OwnerID   sales.PersonID
 	Stage     string
 	Amount    sales.Money
-	Days      int       // days without change (stale) or past close date (overdue)
+	Days      int       // whole days in the current stage (stale) or past close date (overdue)
 	Threshold int       // the stage's stale threshold in days
 	CloseDate time.Time // civil date, zero when unknown
+}
+
+// Staleness renders a stale deal's time in stage: "15 days in Proposal
+// (limit 14)".
+func (l DealLine) Staleness() string {
+	return sales.Staleness{Days: l.Days, Limit: l.Threshold, Stage: l.Stage}.String()
 }
 
 // CoachKind names a coaching opportunity.

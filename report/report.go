@@ -23,6 +23,7 @@ type Source interface {
 	People(ctx context.Context) ([]sales.Person, error)
 	Territories(ctx context.Context) ([]sales.Territory, error)
 	Quota(ctx context.Context, scope sales.QuotaScope, subject uint64, p sales.Period) (sales.Quota, bool, error)
+	Events
 }
 
 // By names a grouping.
@@ -53,145 +54,191 @@ func ParseBy(s string) (By, error) {
 type Row struct {
 	Key    string
 	ID     uint64 // person, territory or stage id; 0 for "all" and "none"
-	Tally  sales.Tally
+	Sum    sales.FunnelSum
 	Funnel sales.Funnel
 }
 
+// Table is a rollup: one row per group, and the total over every deal
+// (for --by manager, whose teams nest and overlap, not the rows' sum).
+type Table struct {
+	Rows  []Row
+	Total Row
+	// AsOf is the moment open deals are counted at; Past says the window
+	// ended before now, so views say "as of".
+	AsOf time.Time
+	Past bool
+}
+
 // Rollup groups every deal by `by` and computes each group's funnel over
-// window w. Rows are ordered by key; deals without an owner manager or
-// territory fall in a "(none)" row.
-func Rollup(ctx context.Context, src Source, by By, w sales.Window) ([]Row, error) {
+// window w through WindowFunnel. Rows are ordered by key (stages in
+// pipeline order). By owner or territory, deals without one fall in a
+// "(none)" row; by manager there is one row per manager (anyone with a
+// report, or with the manager role) over sales.TeamOf, the manager and
+// everyone under them; by stage, open deals count in the stage they were
+// in at the window's end, and those whose stage then is unknown in a
+// "(stage unknown)" row.
+func Rollup(ctx context.Context, src Source, by By, w sales.Window, env Env) (Table, error) {
 	stages, err := src.Stages(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("rollup: %w", err)
+		return Table{}, fmt.Errorf("rollup: %w", err)
 	}
-	st := stages.Table()
-
+	wf, err := NewWindowFunnel(ctx, src, stages, w, env)
+	if err != nil {
+		return Table{}, fmt.Errorf("rollup: %w", err)
+	}
 	// Owner ids are dense sequence numbers, so a slice beats a map in the
 	// hot loop over every deal.
-	var byOwner []sales.Tally
-	var byStage [256]sales.Tally
-	var byTerr []sales.Tally
-	var all sales.Tally
+	var byOwner, byTerr []sales.FunnelSum
+	var byStage [256]sales.FunnelSum
+	var unstaged, all sales.FunnelSum
 	err = src.ScanFacts(ctx, func(f *sales.Facts) error {
+		c, err := wf.Count(f)
+		if err != nil {
+			return err
+		}
+		c.AddTo(&all)
 		switch by {
 		case ByOwner, ByManager:
-			i := int(f.Owner)
-			if i >= len(byOwner) {
-				byOwner = grow(byOwner, i)
-			}
-			byOwner[i].Add(f, st, w)
+			byOwner = at(byOwner, int(f.Owner))
+			c.AddTo(&byOwner[f.Owner])
 		case ByTerritory:
-			i := int(f.Territory)
-			if i >= len(byTerr) {
-				byTerr = grow(byTerr, i)
-			}
-			byTerr[i].Add(f, st, w)
+			byTerr = at(byTerr, int(f.Territory))
+			c.AddTo(&byTerr[f.Territory])
 		case ByStage:
-			byStage[f.Stage].Add(f, st, w)
-		default:
-			all.Add(f, st, w)
+			// A deal can be open at the window's end in one stage and
+			// closed in the window in another: each half in its own row.
+			open, closed := c, c
+			open.Closed = sales.StageOpen
+			closed.Open, closed.Unstaged = false, false
+			switch {
+			case c.Unstaged:
+				open.AddTo(&unstaged)
+			case c.Open:
+				open.AddTo(&byStage[c.Stage])
+			}
+			closed.AddTo(&byStage[f.Stage])
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rollup: %w", err)
+		return Table{}, fmt.Errorf("rollup: %w", err)
 	}
 
-	var rows []Row
-	add := func(key string, id uint64, t sales.Tally) {
-		rows = append(rows, Row{Key: key, ID: id, Tally: t, Funnel: t.Funnel()})
-	}
+	t := Table{AsOf: wf.Moment, Past: wf.Past, Total: row("Total", 0, all)}
+	add := func(key string, id uint64, s sales.FunnelSum) { t.Rows = append(t.Rows, row(key, id, s)) }
 	switch by {
 	case ByOwner, ByManager:
 		people, err := src.People(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("rollup: %w", err)
+			return Table{}, fmt.Errorf("rollup: %w", err)
+		}
+		if by == ByManager {
+			managerRows(people, byOwner, add)
+			break
 		}
 		byID := make(map[sales.PersonID]sales.Person, len(people))
 		for _, p := range people {
 			byID[p.ID] = p
 		}
-		if by == ByOwner {
-			for i, t := range byOwner {
-				if t == (sales.Tally{}) && !hasPerson(byID, sales.PersonID(i)) {
-					continue
-				}
-				name := "(none)"
-				if p, ok := byID[sales.PersonID(i)]; ok {
-					name = p.Label()
-				}
-				add(name, uint64(i), t)
+		for _, p := range people {
+			if int(p.ID) >= len(byOwner) {
+				add(p.Label(), uint64(p.ID), sales.FunnelSum{})
 			}
-			break
 		}
-		groups := map[sales.PersonID]*sales.Tally{}
-		for i, t := range byOwner {
-			m := byID[sales.PersonID(i)].Manager
-			g := groups[m]
-			if g == nil {
-				g = &sales.Tally{}
-				groups[m] = g
+		for i, s := range byOwner {
+			p, ok := byID[sales.PersonID(i)]
+			switch {
+			case ok:
+				add(p.Label(), uint64(i), s)
+			case s != (sales.FunnelSum{}):
+				add("(none)", uint64(i), s)
 			}
-			g.Merge(t)
-		}
-		for m, t := range groups {
-			name := "(none)"
-			if p, ok := byID[m]; ok {
-				name = p.Label()
-			}
-			add(name, uint64(m), *t)
 		}
 	case ByTerritory:
 		terrs, err := src.Territories(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("rollup: %w", err)
+			return Table{}, fmt.Errorf("rollup: %w", err)
 		}
 		names := map[sales.TerritoryID]string{}
-		for _, t := range terrs {
-			names[t.ID] = t.Name
+		for _, tr := range terrs {
+			names[tr.ID] = tr.Name
 		}
-		for i, t := range byTerr {
+		for i, s := range byTerr {
 			name, ok := names[sales.TerritoryID(i)]
 			if !ok {
-				if t == (sales.Tally{}) {
+				if s == (sales.FunnelSum{}) {
 					continue
 				}
 				name = "(none)"
 			}
-			add(name, uint64(i), t)
+			add(name, uint64(i), s)
 		}
-		for _, t := range terrs {
-			if int(t.ID) >= len(byTerr) {
-				add(t.Name, uint64(t.ID), sales.Tally{})
+		for _, tr := range terrs {
+			if int(tr.ID) >= len(byTerr) {
+				add(tr.Name, uint64(tr.ID), sales.FunnelSum{})
 			}
 		}
 	case ByStage:
 		for _, s := range stages.Stages {
 			add(s.Name, uint64(s.ID), byStage[s.ID])
+			if s.Kind != sales.StageOpen {
+				// Won and Lost rows hold only one side of won / (won +
+				// lost): no win rate (nor velocity, built on it).
+				r := &t.Rows[len(t.Rows)-1]
+				r.Funnel.WinRate = sales.NumWhy("a closed stage has no win rate")
+				r.Funnel.Velocity = sales.NumWhy("a closed stage has no win rate")
+			}
 		}
-		return rows, nil // pipeline order, not alphabetical
+		if unstaged.Pipeline.Open > 0 {
+			add("(stage unknown)", 0, unstaged)
+		}
+		return t, nil // pipeline order, not alphabetical
 	default:
-		add("all", 0, all)
-		return rows, nil
+		t.Rows = []Row{row("all", 0, all)}
+		return t, nil
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := strings.ToLower(rows[i].Key), strings.ToLower(rows[j].Key)
+	sort.SliceStable(t.Rows, func(i, j int) bool {
+		a, b := strings.ToLower(t.Rows[i].Key), strings.ToLower(t.Rows[j].Key)
 		if a != b {
 			return a < b
 		}
-		return rows[i].ID < rows[j].ID
+		return t.Rows[i].ID < t.Rows[j].ID
 	})
-	return rows, nil
+	return t, nil
 }
 
-func hasPerson(m map[sales.PersonID]sales.Person, id sales.PersonID) bool {
-	_, ok := m[id]
-	return ok
+func row(key string, id uint64, s sales.FunnelSum) Row {
+	return Row{Key: key, ID: id, Sum: s, Funnel: s.Funnel()}
 }
 
-func grow(s []sales.Tally, i int) []sales.Tally {
-	n := make([]sales.Tally, i+1, (i+1)*2)
+// managerRows adds one row per manager over their whole team.
+func managerRows(people []sales.Person, byOwner []sales.FunnelSum, add func(string, uint64, sales.FunnelSum)) {
+	manages := map[sales.PersonID]bool{}
+	for _, p := range people {
+		if p.Manager != 0 && p.Manager != p.ID {
+			manages[p.Manager] = true
+		}
+	}
+	for _, m := range people {
+		if !manages[m.ID] && m.Role != sales.RoleManager {
+			continue
+		}
+		var s sales.FunnelSum
+		for id := range sales.TeamOf(people, m.ID) {
+			if int(id) < len(byOwner) {
+				s.Merge(byOwner[id])
+			}
+		}
+		add(m.Label(), uint64(m.ID), s)
+	}
+}
+
+// at grows s so that s[i] exists.
+func at(s []sales.FunnelSum, i int) []sales.FunnelSum {
+	if i < len(s) {
+		return s
+	}
+	n := make([]sales.FunnelSum, i+1, (i+1)*2)
 	copy(n, s)
 	return n
 }
@@ -235,17 +282,14 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 	st := stages.Table()
 	w := sales.WindowOf(p, loc)
 	var m Measure
-	var perStage [256]StageTally
+	var perStage [256]sales.PipelineSum // weighted rounded once per stage
 	pc := progressCounter{basis: basis}
 	count := func(f *sales.Facts) {
 		m.Tally.Add(f, st, w)
 		kind := st[f.Stage].Kind
 		pc.add(f, kind, w)
 		if kind == sales.StageOpen {
-			ps := &perStage[f.Stage]
-			ps.Count++
-			ps.Value += f.Amount
-			ps.Weighted += sales.Money((int64(f.Amount)*st[f.Stage].Probability + 5000) / 10000)
+			perStage[f.Stage].Add(f.Amount, st[f.Stage].Probability)
 		}
 	}
 
@@ -279,8 +323,7 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 	m.Funnel = m.Tally.Funnel()
 	for _, s := range stages.Open() {
 		ps := perStage[s.ID]
-		ps.Stage = s
-		m.ByStage = append(m.ByStage, ps)
+		m.ByStage = append(m.ByStage, StageTally{Stage: s, Count: ps.Open, Value: ps.Value, Weighted: ps.Weighted()})
 	}
 	m.Progress = sales.NewProgress(basis, pc.win, pc.pipe, now, loc)
 	return m, nil

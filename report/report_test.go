@@ -66,12 +66,13 @@ func newFixture(t *testing.T) fixture {
 func TestRollup(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	rows, err := report.Rollup(ctx, f.db, report.ByOwner, sales.Window{})
+	env := report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency}
+	tb, err := report.Rollup(ctx, f.db, report.ByOwner, sales.Window{}, env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]sales.Funnel{}
-	for _, r := range rows {
+	for _, r := range tb.Rows {
 		got[r.Key] = r.Funnel
 	}
 	bob, cat := got["bob"], got["cat"]
@@ -93,25 +94,104 @@ func TestRollup(t *testing.T) {
 
 	// November only: cat's October win drops out.
 	w := sales.WindowOf(sales.Period{Kind: sales.Month, Year: 2026, Index: 11}, time.UTC)
-	rows, err = report.Rollup(ctx, f.db, report.ByAll, w)
-	if err != nil || len(rows) != 1 {
-		t.Fatal(rows, err)
+	tb, err = report.Rollup(ctx, f.db, report.ByAll, w, env)
+	if err != nil || len(tb.Rows) != 1 {
+		t.Fatal(tb, err)
 	}
-	if all := rows[0].Funnel; all.Won != 2 || all.Open != 3 || all.Lost != 1 {
+	if all := tb.Rows[0].Funnel; all.Won != 2 || all.Open != 3 || all.Lost != 1 || tb.Past {
 		t.Fatalf("all %+v", all)
 	}
 
-	rows, _ = report.Rollup(ctx, f.db, report.ByManager, sales.Window{})
-	if len(rows) != 2 || rows[0].Key != "(none)" || rows[1].Key != "ann" || rows[1].Funnel.Won != 3 {
-		t.Fatalf("by manager %+v", rows)
+	// One row per manager over the manager and everyone under them.
+	tb, _ = report.Rollup(ctx, f.db, report.ByManager, sales.Window{}, env)
+	if len(tb.Rows) != 1 || tb.Rows[0].Key != "ann" || tb.Rows[0].Funnel.Won != 3 || tb.Rows[0].Funnel.Open != 3 {
+		t.Fatalf("by manager %+v", tb.Rows)
 	}
-	rows, _ = report.Rollup(ctx, f.db, report.ByTerritory, sales.Window{})
-	if len(rows) != 2 || rows[0].Key != "(none)" || rows[1].Key != "East" || rows[1].Funnel.Open != 1 {
-		t.Fatalf("by territory %+v", rows)
+	tb, _ = report.Rollup(ctx, f.db, report.ByTerritory, sales.Window{}, env)
+	if len(tb.Rows) != 2 || tb.Rows[0].Key != "(none)" || tb.Rows[1].Key != "East" || tb.Rows[1].Funnel.Open != 1 {
+		t.Fatalf("by territory %+v", tb.Rows)
 	}
-	rows, _ = report.Rollup(ctx, f.db, report.ByStage, sales.Window{})
-	if len(rows) != 6 || rows[0].Key != "Prospecting" || rows[4].Funnel.Won != 3 {
-		t.Fatalf("by stage %+v", rows)
+	tb, _ = report.Rollup(ctx, f.db, report.ByStage, sales.Window{}, env)
+	if len(tb.Rows) != 6 || tb.Rows[0].Key != "Prospecting" || tb.Rows[4].Funnel.Won != 3 {
+		t.Fatalf("by stage %+v", tb.Rows)
+	}
+	// Won and Lost rows have no win rate: won / (won + lost) needs both.
+	if wr := tb.Rows[4].Funnel.WinRate; wr.OK || tb.Rows[5].Funnel.WinRate.OK || tb.Rows[4].Funnel.Velocity.OK {
+		t.Fatalf("win rate of the Won row %+v", wr)
+	}
+	if tb.Rows[4].Funnel.AvgDealSize.V != 44_000_00/3.0 {
+		t.Fatalf("avg deal of the Won row %+v", tb.Rows[4].Funnel.AvgDealSize)
+	}
+}
+
+// A past window counts the deals open at its end, in the stage and at the
+// amount they had then (issue 9, item 1).
+func TestRollupAsOfWindowEnd(t *testing.T) {
+	ctx := context.Background()
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 10, 10, 12, 0, 0, 0, la)
+	db := storagetest.MustOpenWith(t, storage.Options{Clock: sales.ClockFunc(func() time.Time { return clock })})
+	rep, err := db.CreatePerson(ctx, sales.Person{Name: "rep", SlackID: "UREP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(stage sales.StageID, amt sales.Money, created time.Time) sales.DealID {
+		d, err := db.CreateDeal(ctx, sales.Deal{Account: "a", Owner: rep.ID, Stage: stage, Amount: amt, CreatedAt: created}, rep.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	sep := time.Date(2026, 9, 5, 9, 0, 0, 0, la)
+	moved := mk(2, 10_000_00, sep) // Qualified 10k in September; Proposal 15k on 10 Oct
+	won := mk(3, 20_000_00, sep)   // Proposal in September, won on 10 Oct
+	late := mk(1, 5_000_00, clock) // created in October
+	_ = mk(4, 7_000_00, sep)       // Negotiation throughout
+	imported, err := db.CreateDeal(ctx, sales.Deal{Account: "i", Owner: rep.ID, Stage: 5, Amount: 3_000_00, CreatedAt: sep,
+		CloseDate: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), ClosedAt: time.Date(2026, 10, 1, 0, 0, 0, 0, la)}, rep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = late
+	_ = imported
+	if _, err := db.UpdateDeal(ctx, moved, rep.ID, func(d *sales.Deal) error { d.Stage, d.Amount = 3, 15_000_00; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateDeal(ctx, won, rep.ID, func(d *sales.Deal) error { d.Stage = 5; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	env := report.Env{Now: clock, Loc: la, Cur: sales.DefaultCurrency}
+	w := sales.WindowOf(sales.Period{Kind: sales.Month, Year: 2026, Index: 9}, la)
+	tb, err := report.Rollup(ctx, db, report.ByStage, w, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tb.Past || !tb.AsOf.Equal(time.Date(2026, 10, 1, 0, 0, 0, 0, la)) {
+		t.Fatalf("as of %v past %v", tb.AsOf, tb.Past)
+	}
+	open := map[string]int64{}
+	value := map[string]sales.Money{}
+	for _, r := range tb.Rows {
+		open[r.Key], value[r.Key] = r.Funnel.Open, r.Funnel.PipelineValue
+	}
+	// At the end of September: moved in Qualified at 10k, won in
+	// Proposal, one in Negotiation, the import (won 1 Oct) open in an
+	// unknown stage; the October deal did not exist.
+	if open["Prospecting"] != 0 || open["Qualified"] != 1 || value["Qualified"] != 10_000_00 || open["Proposal"] != 1 ||
+		value["Proposal"] != 20_000_00 || open["Negotiation"] != 1 || open["(stage unknown)"] != 1 {
+		t.Fatalf("as of the end of September: %v %v", open, value)
+	}
+	all := tb.Total.Funnel
+	if all.Open != 4 || all.PipelineValue != 40_000_00 || all.Weighted != 1_000_00*25/10+10_000_00+5_250_00 || all.Won != 0 {
+		t.Fatalf("total %+v", all)
+	}
+	// The month now: open now, in the stage they are in now.
+	tb, _ = report.Rollup(ctx, db, report.ByAll, sales.WindowOf(sales.Period{Kind: sales.Month, Year: 2026, Index: 10}, la), env)
+	if f := tb.Rows[0].Funnel; tb.Past || f.Open != 3 || f.PipelineValue != 27_000_00 || f.Won != 2 || f.WonValue != 23_000_00 {
+		t.Fatalf("October %+v", f)
 	}
 }
 

@@ -14,6 +14,11 @@ type DealState struct {
 	Stage  StageID
 	Kind   StageKind
 	Amount Money
+	// Unstaged marks a deal that was open at the moment in a stage its
+	// history does not name: it closed on or after that day, but no stage
+	// change records the close (an import without stage history). Kind is
+	// then StageOpen and Stage 0.
+	Unstaged bool
 }
 
 // AsOf reconstructs d's state at the moment end: every event before end
@@ -72,6 +77,25 @@ func AsOf(d Deal, evs []Event, end time.Time, ss StageSet, cur Currency) (DealSt
 	return s, nil
 }
 
+// OpenAt is AsOf for "open deals of a window": the state at end, where a
+// deal AsOf still finds closed is taken as open when its close day (see
+// CloseDay) does not start before end. That is how an import without
+// stage history closes: the created event names its final stage, and the
+// close date says when it got there. Reading: its stage at end is not
+// known, so it counts in open deals and pipeline value, not in weighted.
+func OpenAt(d Deal, evs []Event, end time.Time, ss StageSet, cur Currency, loc *time.Location) (DealState, error) {
+	s, err := AsOf(d, evs, end, ss, cur)
+	if err != nil || !s.Exists || s.Kind == StageOpen {
+		return s, err
+	}
+	day := CloseDay(ss.Kind(d.Stage), CloseDateOf(d), d.ClosedAt, loc)
+	if day.IsZero() || day.Start(loc).Before(end) {
+		return s, nil
+	}
+	s.Stage, s.Kind, s.Unstaged = 0, StageOpen, true
+	return s, nil
+}
+
 // stageNamed matches a stage by its exact name, case-insensitively (no
 // prefixes: history must not be read loosely).
 func stageNamed(ss StageSet, name string) (Stage, bool) {
@@ -90,8 +114,11 @@ func stageNamed(ss StageSet, name string) (Stage, bool) {
 type PipelineSum struct {
 	Open  int64
 	Value Money
-	pos   [2]uint64 // Σ of positive amount × bp, hi and lo
-	neg   [2]uint64 // Σ of |negative amount| × bp
+	// Unstaged counts open deals whose stage is not known (DealState
+	// Unstaged): in Open and Value, not in Weighted.
+	Unstaged int64
+	pos      [2]uint64 // Σ of positive amount × bp, hi and lo
+	neg      [2]uint64 // Σ of |negative amount| × bp
 }
 
 // Add counts one open deal of amount at probability bp (basis points).
@@ -108,10 +135,18 @@ func (p *PipelineSum) Add(amount Money, bp int64) {
 	acc[0] += carry
 }
 
+// AddUnstaged counts one open deal whose stage is not known.
+func (p *PipelineSum) AddUnstaged(amount Money) {
+	p.Open++
+	p.Value += amount
+	p.Unstaged++
+}
+
 // Merge adds o into p.
 func (p *PipelineSum) Merge(o PipelineSum) {
 	p.Open += o.Open
 	p.Value += o.Value
+	p.Unstaged += o.Unstaged
 	for _, x := range []struct{ dst, src *[2]uint64 }{{&p.pos, &o.pos}, {&p.neg, &o.neg}} {
 		var carry uint64
 		x.dst[1], carry = bits.Add64(x.dst[1], x.src[1], 0)

@@ -189,3 +189,72 @@ func FuzzParseWindow(f *testing.F) {
 		}
 	})
 }
+
+// OpenAt: an import without stage history names its final stage from
+// creation; its close date says when it got there, so before that day it
+// was open, in a stage nobody recorded.
+func TestOpenAt(t *testing.T) {
+	ss := sales.DefaultStages()
+	cur := sales.DefaultCurrency
+	la := mustLoad(t, "America/Los_Angeles")
+	imported := sales.Deal{ID: 1, Stage: 5, Amount: 9_000_00, CreatedAt: utc("2017-01-10T00:00:00Z"),
+		CloseDate: utc("2017-04-01T00:00:00Z"), ClosedAt: time.Date(2017, 4, 1, 0, 0, 0, 0, la)}
+	created := []sales.Event{{ID: 1, At: imported.CreatedAt, Field: sales.FieldCreated, To: "Won"}}
+	endQ1 := time.Date(2017, 4, 1, 0, 0, 0, 0, la)
+	slack := sales.Deal{ID: 2, Stage: 5, Amount: 1_000_00, CreatedAt: utc("2017-01-10T00:00:00Z"), ClosedAt: time.Date(2017, 3, 31, 20, 0, 0, 0, la)}
+	slackEvs := []sales.Event{
+		{ID: 2, At: slack.CreatedAt, Field: sales.FieldCreated, To: "Proposal"},
+		{ID: 3, At: slack.ClosedAt, Field: sales.FieldStage, From: "Proposal", To: "Won"},
+	}
+	tests := []struct {
+		name     string
+		d        sales.Deal
+		evs      []sales.Event
+		end      time.Time
+		kind     sales.StageKind
+		stage    sales.StageID
+		unstaged bool
+	}{
+		{"imported win of 1 Apr was open at the end of Q1", imported, created, endQ1, sales.StageOpen, 0, true},
+		{"and won at the end of Q2", imported, created, time.Date(2017, 7, 1, 0, 0, 0, 0, la), sales.StageWon, 5, false},
+		{"a close day that starts before the end has closed", imported, created, endQ1.Add(time.Second), sales.StageWon, 5, false},
+		{"a Slack win before the end is won", slack, slackEvs, endQ1, sales.StageWon, 5, false},
+		{"a Slack win after the end is undone by its event", slack, slackEvs, slack.ClosedAt, sales.StageOpen, 3, false},
+	}
+	for _, tt := range tests {
+		s, err := sales.OpenAt(tt.d, tt.evs, tt.end, ss, cur, la)
+		if err != nil || !s.Exists || s.Kind != tt.kind || s.Stage != tt.stage || s.Unstaged != tt.unstaged {
+			t.Errorf("%s: %+v %v", tt.name, s, err)
+		}
+	}
+	var p sales.PipelineSum
+	p.Add(10_000_00, 5000)
+	p.AddUnstaged(9_000_00)
+	if p.Open != 2 || p.Value != 19_000_00 || p.Weighted() != 5_000_00 || p.Unstaged != 1 {
+		t.Fatalf("pipeline %+v", p)
+	}
+}
+
+func TestDayRange(t *testing.T) {
+	la := mustLoad(t, "America/Los_Angeles")
+	w := sales.WindowOfDates(date(t, "2026-03-01"), date(t, "2026-03-31"), la) // across the DST start
+	lo, hi := w.DayRange(la)
+	if lo != date(t, "2026-03-01").UnixDays() || hi != date(t, "2026-04-01").UnixDays() {
+		t.Fatalf("range %d..%d", lo, hi)
+	}
+	// An instant bound: the day of 15:30 starts before it, so the range
+	// starts on the next day; an instant --to takes the day it falls in.
+	w, _ = sales.ParseWindow("2026-11-02T15:30:00-08:00", "2026-11-30T15:30:00-08:00", la)
+	lo, hi = w.DayRange(la)
+	if lo != date(t, "2026-11-03").UnixDays() || hi != date(t, "2026-12-01").UnixDays() {
+		t.Fatalf("instant range %v..%v", sales.DateFromUnixDays(lo), sales.DateFromUnixDays(hi))
+	}
+	for d := date(t, "2026-10-30"); d.Before(date(t, "2026-12-03")); d = d.AddDays(1) {
+		if in := d.UnixDays() >= lo && d.UnixDays() < hi; in != w.ContainsDate(d, la) {
+			t.Errorf("%s: range says %v", d, in)
+		}
+	}
+	if lo, hi := (sales.Window{}).DayRange(la); lo >= hi || hi < 1<<62 {
+		t.Fatal("unbounded")
+	}
+}

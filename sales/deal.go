@@ -77,6 +77,39 @@ func (d Deal) Facts() Facts {
 	}
 }
 
+// Deal is the deal the facts describe, without its text fields (account,
+// notes, ...): what the rules in this package read.
+func (f *Facts) Deal() Deal {
+	return Deal{
+		ID: f.ID, Owner: f.Owner, Territory: f.Territory, Stage: f.Stage, Amount: f.Amount,
+		CreatedAt: fromUnix(f.Created), ClosedAt: fromUnix(f.Closed), StageEnteredAt: fromUnix(f.StageEntered),
+		UpdatedAt: fromUnix(f.Updated), CloseDate: fromUnix(f.CloseDate).UTC(), SnoozedUntil: fromUnix(f.SnoozedUntil),
+	}
+}
+
+// ExpectedClose is the close date as a civil date (zero when unknown).
+func (f *Facts) ExpectedClose() Date {
+	if f.CloseDate == 0 {
+		return Date{}
+	}
+	return DateFromUnixDays(floorDiv(f.CloseDate, 86400))
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0)
+}
+
 func unix(t time.Time) int64 {
 	if t.IsZero() {
 		return 0

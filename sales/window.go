@@ -1,6 +1,7 @@
 package sales
 
 import (
+	"math"
 	"strings"
 	"time"
 )
@@ -65,6 +66,29 @@ func parseBound(flag, s string) (time.Time, Date, error) {
 // window when it starts inside it.
 func (w Window) ContainsDate(d Date, loc *time.Location) bool {
 	return !d.IsZero() && w.ClosedIn(d.Start(loc).Unix())
+}
+
+// DayRange is the civil days w contains (ContainsDate), as unix days
+// [lo, hi), so a scan over many deals compares integers. An open end is
+// math.MinInt64 or math.MaxInt64.
+func (w Window) DayRange(loc *time.Location) (lo, hi int64) {
+	lo, hi = math.MinInt64, math.MaxInt64
+	if w.From != 0 {
+		lo = firstDayFrom(w.From, loc)
+	}
+	if w.To != 0 {
+		hi = firstDayFrom(w.To, loc)
+	}
+	return lo, hi
+}
+
+// firstDayFrom is the first civil day whose start in loc is at or after t.
+func firstDayFrom(t int64, loc *time.Location) int64 {
+	d := DateIn(time.Unix(t, 0), loc)
+	if d.Start(loc).Unix() < t {
+		d = d.AddDays(1)
+	}
+	return d.UnixDays()
 }
 
 // Moment is the instant whose state "open deals of a window" describes.

@@ -180,13 +180,13 @@ func TestGenerateLoadsAndReports(t *testing.T) {
 	if res.DealsCreated != 3000 || len(calls) == 0 || calls[len(calls)-1] != 3000 {
 		t.Fatalf("created %d deals, progress %v", res.DealsCreated, calls)
 	}
-	rows, err := report.Rollup(ctx, db, report.ByOwner, sales.Window{})
+	tb, err := report.Rollup(ctx, db, report.ByOwner, sales.Window{}, report.Env{Now: time.Now(), Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var total sales.Tally
-	for _, r := range rows {
-		total.Merge(r.Tally)
+	var total sales.FunnelSum
+	for _, r := range tb.Rows {
+		total.Merge(r.Sum)
 	}
 	var wantOpen int64
 	for _, d := range in.Deals {
@@ -194,7 +194,7 @@ func TestGenerateLoadsAndReports(t *testing.T) {
 			wantOpen++
 		}
 	}
-	if total.Open != wantOpen || total.Won+total.Lost+total.Open != 3000 {
+	if total.Pipeline.Open != wantOpen || total.Won+total.Lost+total.Pipeline.Open != 3000 {
 		t.Fatalf("report counts %+v, want %d open of 3000", total, wantOpen)
 	}
 	f := total.Funnel()

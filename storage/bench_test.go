@@ -204,9 +204,9 @@ func BenchmarkRollupByOwner1M(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {
-		rows, err := report.Rollup(ctx, db, report.ByOwner, sales.Window{})
-		if err != nil || len(rows) < millionReps {
-			b.Fatalf("rollup: %d rows, %v", len(rows), err)
+		tb, err := report.Rollup(ctx, db, report.ByOwner, sales.Window{}, report.Env{Now: time.Now(), Loc: time.UTC, Cur: sales.DefaultCurrency})
+		if err != nil || len(tb.Rows) < millionReps {
+			b.Fatalf("rollup: %d rows, %v", len(tb.Rows), err)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")

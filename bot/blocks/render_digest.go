@@ -334,8 +334,8 @@ func RenderDigest(d *digest.Digest) DigestPost {
 		return lines
 	}
 	staleF := func(x digest.DealLine) string {
-		return fmt.Sprintf("*%s* (%s) · %s · %s · %d days without change (limit %d) · %s",
-			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Abbrev(x.Amount), x.Days, x.Threshold, escDigestMd(x.Owner))
+		return fmt.Sprintf("*%s* (%s) · %s · %s · %s · %s",
+			escDigestMd(dgClip(x.Account, dgMaxAccount)), x.ID, escDigestMd(x.Stage), c.Abbrev(x.Amount), escDigestMd(x.Staleness()), escDigestMd(x.Owner))
 	}
 	overF := func(x digest.DealLine) string {
 		return fmt.Sprintf("*%s* (%s) · %s · %s · was due %s (%s ago) · %s",
@@ -345,7 +345,7 @@ func RenderDigest(d *digest.Digest) DigestPost {
 		main = append(main, slack.NewSectionBlock(dgMd(":white_check_mark: *No stale or overdue deals.*"), nil, nil))
 	}
 	if d.Stale.Count > 0 {
-		main = append(main, dgSections(fmt.Sprintf(":hourglass: *Stale: %d deals (%s)* with no change for longer than their stage allows", d.Stale.Count, c.Abbrev(d.Stale.Value)),
+		main = append(main, dgSections(fmt.Sprintf(":hourglass: *Stale: %d deals (%s)* in their stage for longer than it allows", d.Stale.Count, c.Abbrev(d.Stale.Value)),
 			dealLines(d.Stale, dgMainEach, staleF), false)...)
 	}
 	if d.Overdue.Count > 0 {

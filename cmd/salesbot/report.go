@@ -25,8 +25,8 @@ var ReportColumns = []string{"key", "open", "won", "lost", "win_rate", "avg_deal
 func ReportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCommand("report", stdout, stderr)
 	by := c.fs.String("by", "owner", "group by owner, manager, territory, stage or all")
-	from := c.fs.String("from", "", "count deals closed on or after this date (YYYY-MM-DD); default: all time")
-	to := c.fs.String("to", "", "count deals closed up to and including this date (YYYY-MM-DD)")
+	from := c.fs.String("from", "", "count deals closed on or after this date (YYYY-MM-DD, or an RFC 3339 instant); default: all time")
+	to := c.fs.String("to", "", "count deals closed up to and including this date (YYYY-MM-DD, or an RFC 3339 instant, included); open deals are those open at its end")
 	period := c.fs.String("period", "", "shorthand for --from/--to: month, quarter, year, 2026-11, 2026-Q4 or 2026")
 	format := c.fs.String("format", "table", "table, csv or json")
 	raw := c.fs.Bool("raw", false, "csv: write names verbatim, without the quote that keeps a spreadsheet from running =, +, -, @ as formulas")
@@ -46,74 +46,87 @@ func ReportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	default:
 		return c.fail(usagef("--format %q: use table, csv or json", *format))
 	}
-	w, err := reportWindow(*from, *to, *period, time.Now(), c.cfg.Loc)
+	now := time.Now()
+	w, err := reportWindow(*from, *to, *period, now, c.cfg.Loc)
 	if err != nil {
 		return c.fail(err)
 	}
-	return c.fail(runReport(ctx, c, b, w, *format, *raw))
+	return c.fail(runReport(ctx, c, b, w, now, *format, *raw))
 }
 
-// reportWindow turns --from/--to (inclusive calendar dates in the team's
-// zone) or --period into a metrics window.
+// reportWindow turns --from/--to or --period into a metrics window
+// (sales.ParseWindow: dates are whole days in the team's zone, both
+// included; an RFC 3339 --to is inclusive at that instant).
 func reportWindow(from, to, period string, now time.Time, loc *time.Location) (sales.Window, error) {
-	var w sales.Window
 	if period != "" {
 		if from != "" || to != "" {
-			return w, usagef("use --period or --from/--to, not both")
+			return sales.Window{}, usagef("use --period or --from/--to, not both")
 		}
 		p, err := sales.ParsePeriod(period, now, loc)
 		if err != nil {
-			return w, usagef("--period: %s", sales.ErrorMessage(err))
+			return sales.Window{}, usagef("--period: %s", sales.ErrorMessage(err))
 		}
 		return sales.WindowOf(p, loc), nil
 	}
-	dp := dateParser{loc: loc}
-	if from != "" {
-		t, err := dp.instant("--from", from)
-		if err != nil {
-			return w, usagef("%s", err)
-		}
-		w.From = t.Unix()
-	}
-	if to != "" {
-		t, err := dp.instant("--to", to)
-		if err != nil {
-			return w, usagef("%s", err)
-		}
-		if t.Equal(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)) {
-			t = t.AddDate(0, 0, 1) // a date means through the end of that day
-		}
-		w.To = t.Unix()
-	}
-	if w.From != 0 && w.To != 0 && w.To <= w.From {
-		return w, usagef("--to %s is before --from %s", to, from)
+	w, err := sales.ParseWindow(from, to, loc)
+	if err != nil {
+		return sales.Window{}, usagef("%s", sales.ErrorMessage(err))
 	}
 	return w, nil
 }
 
-func runReport(ctx context.Context, c *command, by report.By, win sales.Window, format string, raw bool) (err error) {
+func runReport(ctx context.Context, c *command, by report.By, win sales.Window, now time.Time, format string, raw bool) (err error) {
 	db, err := c.openForRead(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeDB(db, &err)
-	rows, err := report.Rollup(ctx, db, by, win)
+	t, err := report.Rollup(ctx, db, by, win, report.Env{Now: now, Loc: c.cfg.Loc, Cur: c.cfg.Cur})
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(c.stdout)
 	switch format {
 	case "csv":
-		err = writeReportCSV(bw, rows, c.cfg.Cur, raw)
+		err = writeReportCSV(bw, t.Rows, c.cfg.Cur, raw)
 	case "json":
-		err = writeReportJSON(bw, rows, c.cfg.Cur)
+		err = writeReportJSON(bw, t.Rows, c.cfg.Cur)
 	default:
-		err = writeReportTable(bw, rows, by, c.cfg.Cur)
+		err = writeReportTable(bw, t, by, c.cfg.Cur, c.cfg.Loc)
 	}
 	if err != nil {
 		return err
 	}
+	if format != "table" {
+		// csv and json keep their fixed columns; what a number leaves out
+		// goes beside them.
+		for _, n := range reportNotes(t) {
+			fmt.Fprintf(c.stderr, "note: %s\n", n)
+		}
+	}
 	return bw.Flush()
+}
+
+// reportNotes says what the numbers leave out or could not compute, once
+// per row that has something to say: "alice: sales cycle leaves out no
+// created date on 12 deals".
+func reportNotes(t report.Table) []string {
+	var out []string
+	for _, r := range append(append([]report.Row{}, t.Rows...), t.Total) {
+		f := r.Funnel
+		if f.AvgCycleDays.Why != "" && (r.Sum.NoCreated > 0 || r.Sum.ClosedBeforeCreated > 0) {
+			verb := "leaves out"
+			if !f.AvgCycleDays.OK {
+				verb = "is n/a:"
+			}
+			out = append(out, fmt.Sprintf("%s: sales cycle %s %s", tabSafe(r.Key), verb, f.AvgCycleDays.Why))
+		}
+		if n := r.Sum.Pipeline.Unstaged; n > 0 {
+			out = append(out, fmt.Sprintf("%s: %d open %s at the window's end closed later with no stage history: counted in open and pipeline, stage unknown",
+				tabSafe(r.Key), n, map[bool]string{true: "deal", false: "deals"}[n == 1]))
+		}
+	}
+	return out
 }
 
 // full renders a metric at full precision (shortest exact decimal, no
@@ -195,29 +208,41 @@ func writeReportJSON(w *bufio.Writer, rows []report.Row, cur sales.Currency) err
 	return err
 }
 
-func writeReportTable(w io.Writer, rows []report.Row, by report.By, cur sales.Currency) error {
+func writeReportTable(w io.Writer, t report.Table, by report.By, cur sales.Currency, loc *time.Location) error {
+	if t.Past {
+		fmt.Fprintf(w, "Open deals and pipeline as of %s (the window's end).\n", t.AsOf.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := strings.ToUpper(string(by)[:1]) + string(by)[1:]
+	total := t.Total
+	if by == report.ByManager {
+		// Teams nest, so the rows do not add up to the company.
+		total.Key = "Everyone"
+	}
 	// tabwriter aligns every column right; padding the names to one width
 	// keeps the first column left-aligned.
 	width := utf8.RuneCountInString(head)
-	for _, r := range append(rows, report.Row{Key: "Total"}) {
+	for _, r := range append(t.Rows, total) {
 		width = max(width, utf8.RuneCountInString(tabSafe(r.Key)))
 	}
 	pad := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
 	fmt.Fprintf(tw, "%s\tOpen\tWon\tLost\tWin rate\tAvg deal\tCycle (days)\tVelocity/day\tPipeline\tWon value\t\n", pad(head))
-	var total sales.Tally
-	for _, r := range rows {
-		total.Merge(r.Tally)
+	for _, r := range t.Rows {
 		reportTableRow(tw, pad(tabSafe(r.Key)), r.Funnel, cur)
 	}
-	if len(rows) > 1 && by != report.ByAll {
-		reportTableRow(tw, pad("Total"), total.Funnel(), cur)
+	if len(t.Rows) > 1 && by != report.ByAll || by == report.ByManager && len(t.Rows) > 0 {
+		reportTableRow(tw, pad(total.Key), total.Funnel, cur)
 	}
-	if len(rows) == 0 {
+	if len(t.Rows) == 0 {
 		fmt.Fprintln(tw, "(no deals)\t\t\t\t\t\t\t\t\t\t")
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, n := range reportNotes(t) {
+		fmt.Fprintf(w, "Note: %s\n", n)
+	}
+	return nil
 }
 
 func reportTableRow(w io.Writer, key string, f sales.Funnel, cur sales.Currency) {

@@ -130,10 +130,11 @@ func TestReportJSON(t *testing.T) {
 func TestReportWindowAndGroupings(t *testing.T) {
 	e := reportFixture(t)
 	// February through March: W2 won, L1 lost; W3 closed on April 1st.
-	// Open deals count when created before the end: O1 and O3, not O2.
+	// Open deals are those open at the end of March: O1, O3 and W3 (won
+	// the day after), not O2 (created in June). Velocity 3 × 2000 × 0.5 / 20.
 	r := e.must(ReportCmd, "--by", "all", "--from", "2026-02-01", "--to", "2026-03-31", "--format", "csv")
 	want := "key,open,won,lost,win_rate,avg_deal_size,avg_cycle_days,velocity,pipeline_value,won_value\n" +
-		"all,2,1,1,0.5,2000,20,100,5300.00,2000.00\n"
+		"all,3,1,1,0.5,2000,20,150,9300.01,2000.00\n"
 	if r.stdout != want {
 		t.Errorf("windowed report:\n%s\nwant:\n%s", r.stdout, want)
 	}
@@ -141,11 +142,13 @@ func TestReportWindowAndGroupings(t *testing.T) {
 	if !strings.HasPrefix(strings.Split(r.stdout, "\n")[1], "Prospecting,1,") || !strings.Contains(r.stdout, "\nWon,0,3,0,") {
 		t.Errorf("by stage:\n%s", r.stdout)
 	}
-	for _, by := range []string{"manager", "territory"} {
-		r = e.must(ReportCmd, "--by", by, "--format", "csv")
-		if !strings.Contains(r.stdout, "(none),3,3,1,") {
-			t.Errorf("by %s:\n%s", by, r.stdout)
-		}
+	r = e.must(ReportCmd, "--by", "territory", "--format", "csv")
+	if !strings.Contains(r.stdout, "(none),3,3,1,") {
+		t.Errorf("by territory:\n%s", r.stdout)
+	}
+	// Nobody manages anyone: no manager rows.
+	if r = e.must(ReportCmd, "--by", "manager", "--format", "csv"); strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("by manager:\n%s", r.stdout)
 	}
 	r = e.must(ReportCmd, "--by", "owner")
 	for _, s := range []string{"Owner", "Win rate", "alice", "75%", "n/a", "Total", "$5k"} {
@@ -154,11 +157,59 @@ func TestReportWindowAndGroupings(t *testing.T) {
 		}
 	}
 	r = e.must(ReportCmd, "--by", "owner", "--period", "2026-Q1", "--format", "csv")
-	if !strings.Contains(r.stdout, "\nalice,1,2,1,") {
+	if !strings.Contains(r.stdout, "\nalice,2,2,1,") {
 		t.Errorf("Q1 report:\n%s", r.stdout)
+	}
+	r = e.must(ReportCmd, "--by", "stage", "--period", "2026-Q1")
+	for _, s := range []string{"Open deals and pipeline as of ", "(the window's end)", "(stage unknown)",
+		"Note: (stage unknown): 1 open deal at the window's end closed later with no stage history"} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("Q1 by stage lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	if won := lineOf(r.stdout, "Won "); !strings.Contains(won, "n/a") || strings.Contains(won, "100%") {
+		t.Errorf("the Won row has a win rate: %s", won)
 	}
 }
 
+func lineOf(s, prefix string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), prefix) {
+			return l
+		}
+	}
+	return ""
+}
+
+// A won deal with no created date is left out of the cycle and said so;
+// an RFC 3339 --to is inclusive at that instant; a closed deal counts by
+// its civil close day, in the window when the day starts inside it.
+func TestReportCycleNotesAndInstantTo(t *testing.T) {
+	e := newEnv(t)
+	e.must(ImportCmd, "deals", "--file", e.file("deals.csv", `id,owner,account,amount,stage,created,closed
+W1,alice,A,1000,Won,2026-01-01T00:00:00Z,2026-01-11T10:00:00Z
+W2,alice,B,2000,Won,,2026-01-21T10:00:00Z
+O1,alice,C,500,Qualified,2026-01-11T05:00:00Z,
+`))
+	for _, tc := range []struct{ to, want string }{
+		{"2026-01-10T23:59:59Z", "alice,1,0,0,,,,,1000.00,0.00"},  // W1 open at the end, O1 not yet created
+		{"2026-01-11T00:00:00Z", "alice,0,1,0,1,1000,10,0,0.00,"}, // W1's close day starts inside: won
+		{"2026-01-11T05:00:00Z", "alice,1,1,0,1,1000,10,100,500.00,"},
+	} {
+		r := e.must(ReportCmd, "--by", "owner", "--format", "csv", "--from", "2026-01-01", "--to", tc.to)
+		if !strings.Contains(r.stdout, "\n"+tc.want) {
+			t.Errorf("--to %s:\n%s\nwant %s", tc.to, r.stdout, tc.want)
+		}
+	}
+	r := e.must(ReportCmd, "--by", "owner")
+	if !strings.Contains(r.stdout, "Note: alice: sales cycle leaves out ") || !strings.Contains(r.stdout, "on 1 deal") {
+		t.Errorf("no note on the undated win:\n%s", r.stdout)
+	}
+	r = e.must(ReportCmd, "--by", "owner", "--format", "csv")
+	if !strings.Contains(r.stderr, "note: alice: sales cycle leaves out ") || strings.Contains(r.stdout, "note") {
+		t.Errorf("csv note:\n%s\n%s", r.stdout, r.stderr)
+	}
+}
 func TestReportUsageErrors(t *testing.T) {
 	e := reportFixture(t)
 	for _, tc := range []struct {
