@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"strings"
+
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -83,6 +85,18 @@ func (p Parser) match(f *Form, toks []token, c *Cmd) error {
 		after := required(head[k+1:]) + required(tail)
 		if vi >= 0 && !f.args[vi].opt {
 			after++
+		}
+		if a.kind == argBest {
+			// "best <amount>": two words, the keyword first.
+			if lo < hi && p.looks(a, toks[lo:min(lo+2, hi)]) {
+				if err := p.setArg(f, a, toks[lo:lo+2], c); err != nil {
+					return err
+				}
+				lo += 2
+			} else if lo < hi && strings.EqualFold(toks[lo].text, "best") {
+				return p.setArg(f, a, toks[lo:lo+1], c) // says how to write it
+			}
+			continue
 		}
 		if a.kind == argUsers {
 			n := 0

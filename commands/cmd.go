@@ -28,6 +28,8 @@ type Cmd struct {
 	Account   string
 	Amount    sales.Money // minor units of Currency
 	HasAmount bool
+	Best      sales.Money // /forecast submit's best case
+	HasBest   bool
 	Stage     string    // canonical stage name
 	Close     time.Time // expected close date (UTC midnight), zero = not given
 	Until     time.Time // snooze end date (UTC midnight), zero = default length

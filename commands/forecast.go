@@ -62,5 +62,71 @@ func (r *run) forecastRead(c Cmd) (*Result, error) {
 		names[st.ID] = st.Name
 	}
 	v := &ForecastView{Subject: s.label, Period: p, Quota: basis, Projection: pr, StageNames: names, Loc: r.loc, Currency: r.cur}
+	if err := r.forecastCalls(v, s.sub, members); err != nil {
+		return nil, err
+	}
 	return &Result{Kind: KindForecast, Title: s.label + ": forecast, " + p.Label(), Forecast: v}, nil
+}
+
+// forecastSubmit records the actor's call for a period (their quota
+// period unless told): a snapshot, so later calls never rewrite it.
+func (r *run) forecastSubmit(c Cmd) (*Result, error) {
+	me := r.actor.Person
+	if err := sales.Authorize(r.actor, sales.ActDealCreate, me.ID); err != nil {
+		return nil, err
+	}
+	best := c.Amount
+	if c.HasBest {
+		best = c.Best
+	}
+	if best < c.Amount {
+		return nil, sales.Errorf(sales.EINVALID, "best case %s is below your commit %s: best case includes the commit — e.g. /forecast submit %s best %s",
+			r.cur.Format(best), r.cur.Format(c.Amount), r.cur.Plain(c.Amount), r.cur.Plain(c.Amount))
+	}
+	p, err := r.periodFor(c, report.Subject{Scope: sales.ScopeRep, Person: me.ID})
+	if err != nil {
+		return nil, err
+	}
+	if !p.End(r.loc).After(r.now) {
+		return nil, sales.Errorf(sales.EINVALID, "%s is over: a call is for a period still running, e.g. /forecast submit %s", p.Label(), r.cur.Plain(c.Amount))
+	}
+	call := sales.ForecastCall{Person: me.ID, Period: p, Commit: c.Amount, Best: best, At: r.now.Unix()}
+	if err := r.store.RecordForecastCall(r.ctx, call); err != nil {
+		return nil, fmt.Errorf("forecast submit: %w", err)
+	}
+	return msg("Forecast call", fmt.Sprintf("Logged: your call for %s is commit %s, best case %s.", p.Label(), r.cur.Format(call.Commit), r.cur.Format(call.Best))), nil
+}
+
+// forecastCalls fills the calls of the subject's people: the rep, the
+// team (manager and everyone under them), the territory's people or
+// everyone.
+func (r *run) forecastCalls(v *ForecastView, sub report.Subject, members map[sales.PersonID]bool) error {
+	calls, err := r.store.ForecastCalls(r.ctx, v.Period)
+	if err != nil {
+		return fmt.Errorf("forecast calls: %w", err)
+	}
+	people, err := r.allPeople()
+	if err != nil {
+		return err
+	}
+	for _, person := range people {
+		switch {
+		case sub.Scope == sales.ScopeRep && person.ID != sub.Person,
+			sub.Scope == sales.ScopeTerritory && person.Territory != sub.Territory,
+			members != nil && !members[person.ID]:
+			continue
+		}
+		if c, ok := calls[person.ID]; ok {
+			v.Calls = append(v.Calls, CallLine{Name: person.Label(), Commit: c.Commit, Best: c.Best, At: time.Unix(c.At, 0)})
+			continue
+		}
+		q, ok, err := r.store.Quota(r.ctx, sales.ScopeRep, uint64(person.ID), v.Period)
+		if err != nil {
+			return fmt.Errorf("forecast calls: %w", err)
+		}
+		if ok && q.Amount > 0 {
+			v.Missing = append(v.Missing, person.Label())
+		}
+	}
+	return nil
 }

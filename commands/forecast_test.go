@@ -1,7 +1,9 @@
 package commands_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/sales"
@@ -51,4 +53,37 @@ func TestForecastRead(t *testing.T) {
 	}
 	e.fail(alice, "/forecast", "territory Nowhere", sales.ENOTFOUND, "no territory")
 	e.fail(alice, "/forecast", "someday", sales.EINVALID, "")
+}
+
+// A rep's call is a snapshot; /forecast shows the latest beside the
+// projection, and the team view says who has not called.
+func TestForecastSubmit(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.must(manager, "/goal", "set <@UALICE|alice> 50k")
+	e.must(manager, "/goal", "set <@UBOB|bob> 20k")
+
+	e.fail(alice, "/forecast", "submit 40k best 30k", sales.EINVALID, "below your commit")
+	e.fail(alice, "/forecast", "submit", sales.EINVALID, "amount is missing")
+	e.fail(alice, "/forecast", "submit 40k best", sales.EINVALID, "")
+	e.fail(alice, "/forecast", "submit 40k 2026-10", sales.EINVALID, "is over")
+	if calls, _ := e.db.ForecastCalls(e.ctx, sales.PeriodOf(sales.Month, now, now.Location())); len(calls) != 0 {
+		t.Fatalf("a refused call was stored: %+v", calls)
+	}
+
+	res := e.must(alice, "/forecast", "submit 30k best 45k")
+	if len(res.Lines) != 1 || !strings.Contains(res.Lines[0], "commit $30,000.00, best case $45,000.00") {
+		t.Errorf("submit reply %v", res.Lines)
+	}
+	e.clock.Add(time.Hour)
+	e.must(alice, "/forecast", "submit 35k")
+
+	v := e.must(alice, "/forecast", "").Forecast
+	if len(v.Calls) != 1 || v.Calls[0].Commit != 35_000_00 || v.Calls[0].Best != 35_000_00 {
+		t.Errorf("alice's calls %+v", v.Calls)
+	}
+	team := e.must(manager, "/forecast", "team").Forecast
+	if len(team.Calls) != 1 || len(team.Missing) != 1 || team.Missing[0] != "bob" {
+		t.Errorf("team calls %+v missing %v", team.Calls, team.Missing)
+	}
 }

@@ -238,6 +238,10 @@ func formTable() []*Form {
 		{Command: "forecast", Verb: "territory", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
 			Summary: "A territory's forecast.", Who: whoEveryone, Examples: []string{"/forecast territory EMEA"}},
 
+		{Command: "forecast", Verb: "submit", Action: sales.ActDealCreate, Writes: true, handle: (*run).forecastSubmit, args: []arg{aAmount, {kind: argBest, opt: true, label: "best <amount>"}, aPeriod},
+			Summary: "Record your call for the period: commit, and best case (your commit unless told).", Who: whoEveryone,
+			Examples: []string{"/forecast submit 120k best 150k", "/forecast submit 80k quarter"}},
+
 		// ---- /pipeline ----
 		{Command: "pipeline", Verb: "", Action: sales.ActDealView, handle: (*run).pipeline, args: []arg{aOptUser, aPeriod},
 			Summary: "The funnel: open deals by stage, weighted value, win rate, deal size, cycle, velocity and quota progress.",

@@ -41,6 +41,7 @@ const (
 	argTopic                        // help topic: a command and verb (read by parseHelp)
 	argStageName                    // a new stage's name, any number of words
 	argPercent                      // a win probability: 40%, 12.5%; probability: option
+	argBest                         // "best <amount>": a best-case call after a commit
 
 	// Kinds only options take.
 	kindOwner   // owner:@user
@@ -150,6 +151,30 @@ func kindTable() map[argKind]*valueKind {
 				return nonEmpty("account", c.Account, maxAccount, f)
 			}),
 			write: func(c Cmd) string { return quoteIf(c.Account) },
+		},
+		argBest: {
+			what: "the best case (best <amount>)",
+			wide: true,
+			looks: func(p Parser, span []token) bool {
+				return len(span) == 2 && strings.EqualFold(span[0].text, "best") && looksLikeAmount(span[1])
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				if len(span) != 2 || !strings.EqualFold(span[0].text, "best") {
+					return sales.Errorf(sales.EINVALID, "write the best case as best <amount>, e.g. best 150k — usage: %s", f.Usage())
+				}
+				m, err := ParseAmount(span[1].text, p.Currency)
+				if err != nil {
+					return err
+				}
+				c.Best, c.HasBest = m, true
+				return nil
+			},
+			write: func(c Cmd) string {
+				if !c.HasBest {
+					return ""
+				}
+				return "best " + c.Currency.Plain(c.Best)
+			},
 		},
 		argAmount: {
 			what:  "the amount",

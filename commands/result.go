@@ -128,6 +128,17 @@ type ForecastView struct {
 	StageNames map[sales.StageID]string
 	Loc        *time.Location
 	Currency   sales.Currency
+	// Calls are the latest submitted calls of the subject's people for
+	// the period; Missing are those with a quota who have not called.
+	Calls   []CallLine
+	Missing []string
+}
+
+// CallLine is one person's forecast call.
+type CallLine struct {
+	Name         string
+	Commit, Best sales.Money
+	At           time.Time
 }
 
 // StageRow is one stage of the funnel.

@@ -38,6 +38,8 @@ type Store interface {
 	EventsBetween(ctx context.Context, from, to time.Time) ([]sales.Event, error)
 
 	SetQuota(ctx context.Context, q sales.Quota) error
+	RecordForecastCall(ctx context.Context, c sales.ForecastCall) error
+	ForecastCalls(ctx context.Context, p sales.Period) (map[sales.PersonID]sales.ForecastCall, error)
 
 	ModifyStages(ctx context.Context, fn func(*sales.StageSet) error) (sales.StageSet, error)
 

@@ -63,3 +63,13 @@ type NudgeRecord struct {
 	NoPipe  bool      `json:"no_pipeline,omitempty"`
 	Streak  int       `json:"streak,omitempty"`
 }
+
+// ForecastCall is a rep's commit and best-case call for a period, frozen
+// as submitted; the latest one per person and period is their call.
+type ForecastCall struct {
+	Person PersonID `json:"-"`
+	Period Period   `json:"-"`
+	Commit Money    `json:"commit"`
+	Best   Money    `json:"best"`
+	At     int64    `json:"at"` // unix seconds
+}

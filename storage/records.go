@@ -19,6 +19,7 @@ const (
 	keyTerritoryChannel = "digest.channel.territory/" // + TerritoryID
 	keyNudgeSent        = "nudge.sent/"               // + PersonID "/" slot unix
 	keyOutboxProgress   = "outbox.progress."          // + item id
+	keyForecastCall     = "forecast.call/"            // + period key "/" PersonID "/" unix
 )
 
 // DigestChannels reads the digest routes set from Slack.
@@ -132,4 +133,44 @@ func (db *DB) SetOutboxProgress(ctx context.Context, item uint64, p sales.Outbox
 		return err
 	}
 	return db.SetSetting(ctx, progressKey(item), string(b))
+}
+
+// RecordForecastCall keeps a submitted call; earlier calls stay as they
+// were (snapshots), the latest is the person's call.
+func (db *DB) RecordForecastCall(ctx context.Context, c sales.ForecastCall) error {
+	if c.Person == 0 || c.Period.Kind == 0 {
+		return sales.Errorf(sales.EINVALID, "a forecast call needs a person and a period")
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("record forecast call: %w", err)
+	}
+	key := keyForecastCall + c.Period.Key() + "/" + strconv.FormatUint(uint64(c.Person), 10) + "/" + strconv.FormatInt(c.At, 10)
+	return db.SetSetting(ctx, key, string(b))
+}
+
+// ForecastCalls returns each person's latest call for p.
+func (db *DB) ForecastCalls(ctx context.Context, p sales.Period) (map[sales.PersonID]sales.ForecastCall, error) {
+	prefix := keyForecastCall + p.Key() + "/"
+	set, err := db.Settings(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := map[sales.PersonID]sales.ForecastCall{}
+	for k, v := range set {
+		pid, _, ok := strings.Cut(k[len(prefix):], "/")
+		id, err := strconv.ParseUint(pid, 10, 64)
+		if !ok || err != nil {
+			continue
+		}
+		var c sales.ForecastCall
+		if json.Unmarshal([]byte(v), &c) != nil {
+			continue
+		}
+		c.Person, c.Period = sales.PersonID(id), p
+		if prev, seen := out[c.Person]; !seen || c.At > prev.At {
+			out[c.Person] = c
+		}
+	}
+	return out, nil
 }

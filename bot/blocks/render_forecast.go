@@ -69,6 +69,9 @@ func renderForecast(res *commands.Result, o RenderOptions) Message {
 		bs = append(bs, Section("forecast.takes", "*What it takes:* "+strings.Join(takes, "; ")+"."))
 	}
 
+	if len(v.Calls)+len(v.Missing) > 0 {
+		bs = append(bs, Section("forecast.calls", forecastCalls(v, cur)))
+	}
 	bs = append(bs, Section("forecast.math", forecastMath(v, cur)))
 	if pr.Reason != "" {
 		bs = append(bs, ContextBlock("forecast.fallback", EscapeMd(pr.Reason)))
@@ -117,3 +120,35 @@ func forecastMath(v *commands.ForecastView, cur sales.Currency) string {
 }
 
 func dgPluralDeals(n int, amount string) string { return dgPlural(n, "deal") + " " + amount }
+
+// forecastCalls lists the people's calls beside the projection, and who
+// has not called yet.
+func forecastCalls(v *commands.ForecastView, cur sales.Currency) string {
+	lines := []string{"*Calls*"}
+	var commit, best sales.Money
+	for i, c := range v.Calls {
+		commit += c.Commit
+		best += c.Best
+		if i < 20 {
+			at := c.At
+			if v.Loc != nil {
+				at = at.In(v.Loc)
+			}
+			lines = append(lines, fmt.Sprintf("• %s: commit %s, best case %s (%s)", EscClipMd(c.Name, 60), cur.Format(c.Commit), cur.Format(c.Best), at.Format("Mon 2 Jan")))
+		}
+	}
+	if n := len(v.Calls); n > 20 {
+		lines = append(lines, fmt.Sprintf("…and %d more", n-20))
+	}
+	if len(v.Calls) > 1 {
+		lines = append(lines, fmt.Sprintf("Calls add up to commit %s, best case %s; the projection is %s.", cur.Format(commit), cur.Format(best), cur.Format(v.Projection.Predicted)))
+	}
+	if len(v.Missing) > 0 {
+		names := make([]string, 0, len(v.Missing))
+		for _, m := range v.Missing {
+			names = append(names, EscClipMd(m, 40))
+		}
+		lines = append(lines, "Not in yet: "+strings.Join(names, ", ")+" "+EscapeMd("(/forecast submit <commit> best <amount>)"))
+	}
+	return Clip(strings.Join(lines, "\n"), maxSectionText)
+}

@@ -91,7 +91,9 @@ func cases() map[string]any {
 		Slipped: []forecast.Slip{{ID: 4, Amount: 1200000}}}
 	proj.ByCategory[forecast.Commit], proj.ByCategory[forecast.BestCase], proj.ByCategory[forecast.Pipeline] = 2100000, 800000, 200000
 	fc := &commands.ForecastView{Subject: hostile, Period: month, Quota: sales.ComposeQuota(month, 10000000, true, nil, nil), Projection: proj,
-		StageNames: map[sales.StageID]string{1: "Prospecting", 3: markup}, Loc: time.UTC, Currency: usd}
+		StageNames: map[sales.StageID]string{1: "Prospecting", 3: markup}, Loc: time.UTC, Currency: usd,
+		Calls:   []commands.CallLine{{Name: hostile, Commit: 3000000, Best: 4500000, At: day}, {Name: "bob", Commit: 2000000, Best: 2000000, At: day}},
+		Missing: []string{"carol", markup}}
 	young := *fc
 	young.Projection.Fallback, young.Projection.Reason = true, "only 16 closed deals in the last year to learn from (need 150): the projection uses stage probabilities"
 	young.Quota = sales.ComposeQuota(month, 0, false, nil, nil)
