@@ -102,7 +102,7 @@ type DealCard struct {
 
 // HistoryLine is one event, ready to show.
 type HistoryLine struct {
-	At    string // "2026-11-26 14:03"
+	At    string // "2026-11-26 14:03 PST": in the team zone, named
 	Actor string // name
 	Text  string // "stage Proposal → Negotiation", "created"
 }

@@ -434,7 +434,7 @@ func (r *run) history(d sales.Deal) []HistoryLine {
 		if e.Actor != 0 {
 			actor = r.person(e.Actor).Label()
 		}
-		out = append(out, HistoryLine{At: e.At.In(r.loc).Format("2006-01-02 15:04"), Actor: actor, Text: r.eventText(e)})
+		out = append(out, HistoryLine{At: e.At.In(r.loc).Format("2006-01-02 15:04 MST"), Actor: actor, Text: r.eventText(e)})
 	}
 	return out
 }
