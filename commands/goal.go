@@ -70,7 +70,7 @@ func (r *run) periodFor(c Cmd, sub report.Subject) (sales.Period, error) {
 }
 
 func (r *run) measure(sub report.Subject, p sales.Period) (report.Measure, error) {
-	m, err := report.MeasureSubject(r.ctx, r.store, sub, p, r.now, r.loc)
+	m, err := report.MeasureSubject(r.ctx, r.store, sub, p, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur})
 	if err != nil {
 		return report.Measure{}, fmt.Errorf("measure: %w", err)
 	}
@@ -101,7 +101,7 @@ func (r *run) pipelineView(s subject, c Cmd) (*PipelineView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &PipelineView{Subject: s.label, Period: p, Funnel: m.Funnel, Currency: r.cur}
+	v := &PipelineView{Subject: s.label, Period: p, Funnel: m.Funnel, Currency: r.cur, AsOf: m.AsOf.In(r.loc), Past: m.Past}
 	for _, st := range m.ByStage {
 		v.ByStage = append(v.ByStage, StageRow{Stage: st.Stage.Name, Count: st.Count, Value: st.Value, Weighted: st.Weighted})
 	}
@@ -128,6 +128,9 @@ func (r *run) goal(c Cmd) (*Result, error) {
 	}
 	res := &Result{Kind: KindGoals, Title: s.label + ": " + p.Label()}
 	res.Goals = []GoalView{{Subject: s.label, SlackID: s.slackID, Progress: m.Progress, Currency: r.cur}}
+	if m.Past {
+		res.Lines = append(res.Lines, fmt.Sprintf("%s is over: figures as of its end, %s.", p.Label(), p.LastDay().Long()))
+	}
 	if !m.Progress.HasQuota {
 		who := s.label + " has"
 		if s.label == "You" {
@@ -172,7 +175,7 @@ func (r *run) teamGoals(manager sales.PersonID, p sales.Period) ([]GoalView, int
 		if err != nil {
 			return nil, 0, err
 		}
-		active := m.Tally.Open+m.Tally.Won+m.Tally.Lost > 0
+		active := m.Sum.Pipeline.Open+m.Sum.Won+m.Sum.Lost > 0
 		if r.roleOf(person) != sales.RoleRep && !m.Progress.HasQuota && !active {
 			continue
 		}

@@ -116,6 +116,10 @@ type PipelineView struct {
 	ByStage  []StageRow
 	Progress *sales.Progress // nil when the subject has no quota context
 	Currency sales.Currency
+	// AsOf is when open deals are counted; Past marks a period that is
+	// over, so the reply says "as of" its end instead of "now".
+	AsOf time.Time
+	Past bool
 }
 
 // ForecastView is /forecast for a subject: the engine's projection, the

@@ -506,7 +506,7 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 	p, err := report.DefaultPeriod(r.ctx, r.store, sub, r.now, r.loc)
 	var m report.Measure
 	if err == nil {
-		m, err = report.MeasureSubject(r.ctx, r.store, sub, p, r.now, r.loc)
+		m, err = report.MeasureSubject(r.ctx, r.store, sub, p, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur})
 	}
 	if err != nil {
 		r.log.Error("win progress", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
@@ -521,7 +521,7 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 		Progress:     m.Progress,
 	}
 	inPeriod := p.Contains(d.ClosedAt, r.loc)
-	w.FirstWin = inPeriod && m.Tally.Won == 1
+	w.FirstWin = inPeriod && m.Sum.Won == 1
 	pr := m.Progress
 	w.QuotaReached = inPeriod && pr.HasQuota && pr.Won >= pr.Quota && pr.Won-d.Amount < pr.Quota
 	return w

@@ -259,7 +259,7 @@ func TestGoalAndPipeline(t *testing.T) {
 	if !pr.HasQuota || pr.Quota != 5000000 || pr.Won != 3000000 || pr.Attainment.Percent() != "60%" || pr.Open != 1000000 {
 		t.Errorf("alice's progress: %+v", pr)
 	}
-	m, err := report.MeasureSubject(e.ctx, e.db, report.Subject{Scope: sales.ScopeRep, Person: e.person(alice).ID}, pr.Period, e.clock.Now(), time.UTC)
+	m, err := report.MeasureSubject(e.ctx, e.db, report.Subject{Scope: sales.ScopeRep, Person: e.person(alice).ID}, pr.Period, report.Env{Now: e.clock.Now(), Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}

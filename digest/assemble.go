@@ -115,7 +115,7 @@ func (b *builder) digest(a *scopeAcc) (*Digest, error) {
 		return nil, err
 	}
 	// The team's progress is /goal's: the same quota basis and wins inside it.
-	tm, err := report.MeasureSubject(b.ctx, s.store, a.sub, a.period, b.now, s.loc)
+	tm, err := report.MeasureSubject(b.ctx, s.store, a.sub, a.period, report.Env{Now: b.now, Loc: s.loc, Cur: s.cur})
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
@@ -352,7 +352,7 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 			t, stale, overdue = o.tally[pi], o.stale, o.overdue
 		}
 		sub := report.Subject{Scope: sales.ScopeRep, Person: p.ID}
-		rm, err := report.MeasureSubject(b.ctx, s.store, sub, a.period, b.now, s.loc)
+		rm, err := report.MeasureSubject(b.ctx, s.store, sub, a.period, report.Env{Now: b.now, Loc: s.loc, Cur: s.cur})
 		if err != nil {
 			return fmt.Errorf("digest: %w", err)
 		}
@@ -377,11 +377,11 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 				return fmt.Errorf("digest: %w", err)
 			}
 			if own != a.period {
-				m, err := report.MeasureSubject(b.ctx, s.store, sub, own, b.now, s.loc)
+				m, err := report.MeasureSubject(b.ctx, s.store, sub, own, report.Env{Now: b.now, Loc: s.loc, Cur: s.cur})
 				if err != nil {
 					return fmt.Errorf("digest: %w", err)
 				}
-				line.Period, line.Progress, line.WonCount = own, m.Progress, m.Tally.Won
+				line.Period, line.Progress, line.WonCount = own, m.Progress, m.Sum.Won
 			}
 		}
 		lines = append(lines, line)

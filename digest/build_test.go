@@ -51,15 +51,15 @@ func TestBuildAgreesWithReport(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				m, err := report.MeasureSubject(ctx, db, sub, p, now, time.UTC)
+				m, err := report.MeasureSubject(ctx, db, sub, p, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if r.Period != p || !reflect.DeepEqual(r.Progress, m.Progress) || r.WonCount != m.Tally.Won || r.Open != m.Tally.Open {
+				if r.Period != p || !reflect.DeepEqual(r.Progress, m.Progress) || r.WonCount != m.Sum.Won || r.Open != m.Sum.Pipeline.Open {
 					t.Errorf("%s: digest %+v\n/goal %+v", r.Name, r.Progress, m.Progress)
 				}
 			}
-			team, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeTeam}, d.Period, now, time.UTC)
+			team, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeTeam}, d.Period, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,17 +127,17 @@ func TestRoutedDigests(t *testing.T) {
 		t.Fatalf("digests: %d", len(ds))
 	}
 	now := clock.Now()
-	terr, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeTerritory, Territory: emea.ID}, ds[1].Period, now, time.UTC)
+	terr, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeTerritory, Territory: emea.ID}, ds[1].Period, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(ds[1].Team.Progress, terr.Progress) || ds[1].Pipeline.Count != terr.Tally.Open || !strings.HasPrefix(ds[1].Title, "EMEA ") {
+	if !reflect.DeepEqual(ds[1].Team.Progress, terr.Progress) || ds[1].Pipeline.Count != terr.Sum.Pipeline.Open || !strings.HasPrefix(ds[1].Title, "EMEA ") {
 		t.Errorf("territory digest %q: %+v vs %+v", ds[1].Title, ds[1].Team.Progress, terr.Progress)
 	}
 	if len(ds[1].Reps) != 25 {
 		t.Errorf("EMEA has %d reps, want 25", len(ds[1].Reps))
 	}
-	team, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeTeam, Manager: alice.ID}, ds[2].Period, now, time.UTC)
+	team, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeTeam, Manager: alice.ID}, ds[2].Period, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func (s *Service) NudgeFor(ctx context.Context, p sales.Person, now, since time.
 	if err != nil {
 		return nil, fmt.Errorf("nudge: %w", err)
 	}
-	ms, err := report.MeasureSubject(ctx, s.store, sub, per, now, s.loc)
+	ms, err := report.MeasureSubject(ctx, s.store, sub, per, report.Env{Now: now, Loc: s.loc, Cur: s.cur})
 	if err != nil {
 		return nil, fmt.Errorf("nudge: %w", err)
 	}

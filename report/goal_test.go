@@ -47,7 +47,7 @@ func TestTeamGoalFollowsTheContract(t *testing.T) {
 	if err != nil || p != q4 {
 		t.Fatalf("max's team default period %v, %v; want Q4 2026 (bob's November quota is not max's team's)", p, err)
 	}
-	m, err := report.MeasureSubject(ctx, db, sub, p, now, time.UTC)
+	m, err := report.MeasureSubject(ctx, db, sub, p, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -254,9 +254,13 @@ type Subject struct {
 // Measure is a subject's funnel and quota progress for a period.
 type Measure struct {
 	Funnel   sales.Funnel
-	Tally    sales.Tally
+	Sum      sales.FunnelSum // the counts behind Funnel
 	ByStage  []StageTally
 	Progress sales.Progress
+	// AsOf is the moment open deals are counted at; Past is set when the
+	// period is over, so views say "as of" instead of "now".
+	AsOf time.Time
+	Past bool
 }
 
 // StageTally is the open deals of one stage.
@@ -267,10 +271,13 @@ type StageTally struct {
 	Weighted sales.Money
 }
 
-// MeasureSubject computes the funnel (closed deals within the period,
-// open deals now) and quota progress of a subject. A rep is read through
-// the owner index; a team or territory by one scan. The quota is Basis's.
-func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period, now time.Time, loc *time.Location) (Measure, error) {
+// MeasureSubject computes the funnel and quota progress of a subject for
+// a period with the one window funnel report uses (WindowFunnel): deals
+// closed on a day of the period, and deals open at its end (now, for a
+// period still running), from their stage and amount history. A rep is
+// read through the owner index; a team or territory by one scan. The
+// quota is Basis's.
+func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period, env Env) (Measure, error) {
 	stages, err := src.Stages(ctx)
 	if err != nil {
 		return Measure{}, fmt.Errorf("measure: %w", err)
@@ -279,40 +286,58 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 	if err != nil {
 		return Measure{}, fmt.Errorf("measure: %w", err)
 	}
-	st := stages.Table()
-	w := sales.WindowOf(p, loc)
-	var m Measure
+	wf, err := NewWindowFunnel(ctx, src, stages, sales.WindowOf(p, env.Loc), env)
+	if err != nil {
+		return Measure{}, fmt.Errorf("measure: %w", err)
+	}
+	m := Measure{AsOf: wf.Moment, Past: wf.Past}
+	var sum sales.FunnelSum
 	var perStage [256]sales.PipelineSum // weighted rounded once per stage
 	pc := progressCounter{basis: basis}
-	count := func(f *sales.Facts) {
-		m.Tally.Add(f, st, w)
-		kind := st[f.Stage].Kind
-		pc.add(f, kind, w)
-		if kind == sales.StageOpen {
-			perStage[f.Stage].Add(f.Amount, st[f.Stage].Probability)
+	count := func(f *sales.Facts) error {
+		c, err := wf.Count(f)
+		if err != nil {
+			return err
 		}
+		c.AddTo(&sum)
+		switch {
+		case c.Closed == sales.StageWon:
+			pc.win.Add(basis, f.Owner, c.ClosedAmount)
+		case c.Open:
+			if !c.Unstaged {
+				perStage[c.Stage].Add(c.Amount, c.Prob)
+			}
+			var close sales.Date
+			if f.CloseDate != 0 {
+				close = sales.DateIn(time.Unix(f.CloseDate, 0), time.UTC)
+			}
+			pc.pipe.Add(p, c.Amount, close)
+		}
+		return nil
 	}
 
 	switch sub.Scope {
 	case sales.ScopeRep:
-		facts, err := src.OwnerFacts(ctx, sub.Person)
-		if err != nil {
-			return Measure{}, fmt.Errorf("measure: %w", err)
+		facts, ferr := src.OwnerFacts(ctx, sub.Person)
+		if ferr != nil {
+			return Measure{}, fmt.Errorf("measure: %w", ferr)
 		}
 		for i := range facts {
-			count(&facts[i])
+			if err = count(&facts[i]); err != nil {
+				break
+			}
 		}
 	case sales.ScopeTeam:
 		err = src.ScanFacts(ctx, func(f *sales.Facts) error {
 			if members == nil || members[f.Owner] {
-				count(f)
+				return count(f)
 			}
 			return nil
 		})
 	case sales.ScopeTerritory:
 		err = src.ScanFacts(ctx, func(f *sales.Facts) error {
 			if f.Territory == sub.Territory {
-				count(f)
+				return count(f)
 			}
 			return nil
 		})
@@ -320,11 +345,12 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 	if err != nil {
 		return Measure{}, fmt.Errorf("measure: %w", err)
 	}
-	m.Funnel = m.Tally.Funnel()
+	m.Sum = sum
+	m.Funnel = sum.Funnel()
 	for _, s := range stages.Open() {
 		ps := perStage[s.ID]
 		m.ByStage = append(m.ByStage, StageTally{Stage: s, Count: ps.Open, Value: ps.Value, Weighted: ps.Weighted()})
 	}
-	m.Progress = sales.NewProgress(basis, pc.win, pc.pipe, now, loc)
+	m.Progress = sales.NewProgress(basis, pc.win, pc.pipe, env.Now, env.Loc)
 	return m, nil
 }

@@ -203,7 +203,7 @@ func TestMeasureSubject(t *testing.T) {
 	if err != nil || p.Key() != "2026-11" {
 		t.Fatal(p, err)
 	}
-	m, err := report.MeasureSubject(ctx, f.db, sub, p, now, time.UTC)
+	m, err := report.MeasureSubject(ctx, f.db, sub, p, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,14 +219,14 @@ func TestMeasureSubject(t *testing.T) {
 	}
 
 	// The team has no quota of its own: the sum of its reps' (100k).
-	team, err := report.MeasureSubject(ctx, f.db, report.Subject{Scope: sales.ScopeTeam, Manager: f.ann.ID}, p, now, time.UTC)
+	team, err := report.MeasureSubject(ctx, f.db, report.Subject{Scope: sales.ScopeTeam, Manager: f.ann.ID}, p, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !team.Progress.HasQuota || team.Progress.Quota != 100_000_00 || team.Progress.Won != 40_000_00 {
 		t.Fatalf("team %+v", team.Progress)
 	}
-	terr, err := report.MeasureSubject(ctx, f.db, report.Subject{Scope: sales.ScopeTerritory, Territory: f.east.ID}, p, now, time.UTC)
+	terr, err := report.MeasureSubject(ctx, f.db, report.Subject{Scope: sales.ScopeTerritory, Territory: f.east.ID}, p, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func checkDemo(t *testing.T, at time.Time) {
 	}
 	measure := func(i int, k sales.PeriodKind) report.Measure {
 		m, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeRep, Person: res.PersonIDs[i]},
-			sales.PeriodOf(k, at, loc), at, loc)
+			sales.PeriodOf(k, at, loc), report.Env{Now: at, Loc: loc, Cur: sales.DefaultCurrency})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -247,9 +247,9 @@ func BenchmarkRepPipeline1M(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		m, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeRep, Person: rep.ID}, p, now, time.UTC)
-		if err != nil || m.Tally.Open == 0 {
-			b.Fatalf("measure: %+v, %v", m.Tally, err)
+		m, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeRep, Person: rep.ID}, p, report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency})
+		if err != nil || m.Sum.Pipeline.Open == 0 {
+			b.Fatalf("measure: %+v, %v", m.Sum, err)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")

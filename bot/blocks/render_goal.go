@@ -101,7 +101,7 @@ func renderPipeline(res *commands.Result, o RenderOptions) Message {
 		cur = o.Currency
 	}
 	title := "Pipeline · " + OrText(pv.Subject, "team")
-	bs := []slack.Block{header(title), ContextBlock("pipeline.period", "Closed deals counted in "+pv.Period.Label()+"; open deals as of now.")}
+	bs := []slack.Block{header(title), ContextBlock("pipeline.period", pipelineWhen(pv))}
 	bs = append(bs, slack.NewSectionBlock(nil, funnelFields(pv.Funnel, cur), nil, slack.SectionBlockOptionBlockID("pipeline.funnel")))
 	if len(pv.ByStage) > 0 {
 		lines := make([]string, len(pv.ByStage))
@@ -170,4 +170,12 @@ func renderGoals(res *commands.Result, o RenderOptions) Message {
 		first = g.Subject + " " + g.Progress.Attainment.Percent()
 	}
 	return Message{Text: fallback(title, first), Blocks: bs}
+}
+
+// pipelineWhen says which deals the funnel counts and at what moment.
+func pipelineWhen(pv *commands.PipelineView) string {
+	if pv.Past {
+		return "Closed deals counted in " + pv.Period.Label() + "; open deals as they stood at its end (" + pv.Period.LastDay().Long() + "), from stage history."
+	}
+	return "Closed deals counted in " + pv.Period.Label() + "; open deals as of now."
 }
