@@ -549,6 +549,13 @@ func (im *importer) deal(i int) error {
 			return im.updateDeal(i, &old, d)
 		}
 	}
+	if d.Territory == 0 && d.Owner != 0 {
+		// As /deal add does: a new deal without a territory takes its
+		// owner's at import (sales.DealTerritory).
+		if owner, err := getPerson(tx, d.Owner); err == nil {
+			d.Territory = sales.DealTerritory(d.Territory, owner.Territory)
+		}
+	}
 	normalizeNew(&d, &im.st, im.now)
 	if err := validateDeal(tx, &d, &im.st); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/storagetest"
 )
 
 // crmFile is what `import` makes of a small CRM export with a team: new
@@ -291,5 +292,32 @@ func TestImportHistoryStartsAtFirstStage(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// An imported deal without a territory takes its owner's, as /deal add
+// does (issue 9 item 9); one with its own keeps it.
+func TestImportedDealTakesOwnersTerritory(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.MustOpen(t)
+	in := storage.Import{
+		Territories: []sales.Territory{{Name: "EMEA"}, {Name: "APAC"}},
+		People:      []sales.Person{{Name: "ada", Territory: storage.TerritoryRef(0)}},
+		Deals: []sales.Deal{
+			{Account: "Plain", Amount: 100, Owner: storage.PersonRef(0)},
+			{Account: "Own", Amount: 100, Owner: storage.PersonRef(0), Territory: storage.TerritoryRef(1)},
+		},
+	}
+	res, err := db.Import(ctx, in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := db.Deal(ctx, res.DealIDs[0])
+	if err != nil || plain.Territory != res.TerritoryIDs[0] {
+		t.Errorf("deal without a territory: %v, %v; want the owner's %v", plain.Territory, err, res.TerritoryIDs[0])
+	}
+	own, err := db.Deal(ctx, res.DealIDs[1])
+	if err != nil || own.Territory != res.TerritoryIDs[1] {
+		t.Errorf("deal with its own territory: %v, %v", own.Territory, err)
 	}
 }
