@@ -80,25 +80,10 @@ func DefaultPeriod(ctx context.Context, src Source, sub Subject, now time.Time, 
 }
 
 // progressCounter gathers what sales.NewProgress needs while a subject's
-// deals are scanned: wins in the window split by the quota basis, and
-// open pipeline split by close date.
+// deals are counted (MeasureSubject): wins in the period split by the
+// quota basis, and open pipeline split by close date.
 type progressCounter struct {
 	basis sales.QuotaBasis
 	win   sales.WinSplit
 	pipe  sales.PipelineByClose
-}
-
-func (c *progressCounter) add(f *sales.Facts, kind sales.StageKind, w sales.Window) {
-	switch kind {
-	case sales.StageWon:
-		if w.ClosedIn(f.Closed) {
-			c.win.Add(c.basis, f.Owner, f.Amount)
-		}
-	case sales.StageOpen:
-		var close sales.Date
-		if f.CloseDate != 0 {
-			close = sales.DateIn(time.Unix(f.CloseDate, 0), time.UTC)
-		}
-		c.pipe.Add(c.basis.Period, f.Amount, close)
-	}
 }
