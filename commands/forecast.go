@@ -13,14 +13,7 @@ import (
 // its range, categories and the quota it is measured against. The rates
 // are learned from the whole team's history; the terms are the subject's.
 func (r *run) forecastRead(c Cmd) (*Result, error) {
-	if err := sales.Authorize(r.actor, sales.ActDealView, 0); err != nil {
-		return nil, err
-	}
-	s, err := r.subjectOf(c)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.periodFor(c, s.sub)
+	s, p, err := r.viewSubject(c)
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,20 @@ func (r *run) subjectOf(c Cmd) (subject, error) {
 	return subject{}, sales.Errorf(sales.EINVALID, "unknown scope %q", c.Scope)
 }
 
+// viewSubject is what every read view starts with: anyone may view, and
+// the command names a subject and (or defaults) a period.
+func (r *run) viewSubject(c Cmd) (subject, sales.Period, error) {
+	if err := sales.Authorize(r.actor, sales.ActDealView, 0); err != nil {
+		return subject{}, sales.Period{}, err
+	}
+	s, err := r.subjectOf(c)
+	if err != nil {
+		return subject{}, sales.Period{}, err
+	}
+	p, err := r.periodFor(c, s.sub)
+	return s, p, err
+}
+
 // periodFor is the command's period, else report.DefaultPeriod: the same
 // choice the digest makes.
 func (r *run) periodFor(c Cmd, sub report.Subject) (sales.Period, error) {
@@ -111,14 +125,7 @@ func (r *run) pipelineView(s subject, c Cmd) (*PipelineView, error) {
 }
 
 func (r *run) goal(c Cmd) (*Result, error) {
-	if err := sales.Authorize(r.actor, sales.ActDealView, 0); err != nil {
-		return nil, err
-	}
-	s, err := r.subjectOf(c)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.periodFor(c, s.sub)
+	s, p, err := r.viewSubject(c)
 	if err != nil {
 		return nil, err
 	}

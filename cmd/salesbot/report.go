@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -175,37 +174,11 @@ func writeReportCSV(w io.Writer, rows []report.Row, cur sales.Currency, raw bool
 }
 
 func writeReportJSON(w *bufio.Writer, rows []report.Row, cur sales.Currency) error {
-	w.WriteString("[")
+	out := make([][]string, len(rows))
 	for i, r := range rows {
-		if i > 0 {
-			w.WriteString(",")
-		}
-		w.WriteString("\n{")
-		for j, v := range reportFields(r, cur) {
-			if j > 0 {
-				w.WriteString(",")
-			}
-			fmt.Fprintf(w, "%q:", ReportColumns[j])
-			switch {
-			case j == 0:
-				b, err := json.Marshal(v)
-				if err != nil {
-					return err
-				}
-				w.Write(b)
-			case v == "":
-				w.WriteString("null")
-			default:
-				w.WriteString(v)
-			}
-		}
-		w.WriteString("}")
+		out[i] = reportFields(r, cur)
 	}
-	if len(rows) > 0 {
-		w.WriteString("\n")
-	}
-	_, err := w.WriteString("]\n")
-	return err
+	return writeRowsJSON(w, ReportColumns, out, 1)
 }
 
 func writeReportTable(w io.Writer, t report.Table, by report.By, cur sales.Currency, loc *time.Location) error {
