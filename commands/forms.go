@@ -88,8 +88,8 @@ func positiveWin(f *Form, c *Cmd) error {
 }
 
 func positiveQuota(f *Form, c *Cmd) error {
-	if c.Amount <= 0 {
-		return sales.Errorf(sales.EINVALID, "a quota must be more than zero — usage: %s", f.Usage())
+	if err := sales.ValidateQuotaAmount(c.Amount); err != nil {
+		return sales.Errorf(sales.EINVALID, "%s — usage: %s", sales.ErrorMessage(err), f.Usage())
 	}
 	return nil
 }

@@ -31,3 +31,13 @@ type Quota struct {
 	Amount  Money
 	SetBy   PersonID
 }
+
+// ValidateQuotaAmount is the one rule for a quota's amount, however it is
+// set (/goal set, import quotas): more than zero. A zero quota would make
+// attainment undefined while looking like a target.
+func ValidateQuotaAmount(m Money) error {
+	if m <= 0 {
+		return Errorf(EINVALID, "a quota must be more than zero")
+	}
+	return nil
+}

@@ -245,6 +245,9 @@ func (im *importer) quota(row tableRow) error {
 	if q.Amount, err = commands.ParseAmount(amt, im.cfg.Cur); err != nil {
 		return err
 	}
+	if err := sales.ValidateQuotaAmount(q.Amount); err != nil {
+		return fmt.Errorf("amount %s: %s, as /goal set requires", amt, sales.ErrorMessage(err))
+	}
 	subj, slack := c.get(r, "subject"), c.get(r, "subject_slack_id")
 	switch q.Scope {
 	case sales.ScopeTerritory:

@@ -391,3 +391,18 @@ func TestImportLargeFile(t *testing.T) {
 		t.Errorf("row 123 = %+v, %v", d, err)
 	}
 }
+
+// A $0 quota is refused on import as /goal set refuses it, and the file
+// changes nothing.
+func TestImportQuotaRefusesZero(t *testing.T) {
+	e := newEnv(t)
+	e.must(ImportCmd, "team", "--file", e.file("team.csv", "name,role\nalice,rep\n"))
+	r := e.run(ImportCmd, "quotas", "--file", e.file("q.csv", "scope,subject,period,amount\nrep,alice,2026-12,50000\nrep,alice,2026-Q4,0\n"))
+	if r.code == 0 || !strings.Contains(r.stdout+r.stderr, "a quota must be more than zero") {
+		t.Fatalf("want a refusal naming the rule: %s", r)
+	}
+	out := e.must(ExportCmd, "quotas")
+	if strings.Contains(out.stdout, "2026-12") {
+		t.Errorf("a refused file wrote a quota:\n%s", out.stdout)
+	}
+}
