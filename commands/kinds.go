@@ -636,7 +636,7 @@ func (p Parser) lookupStage(name string) (sales.Stage, error) {
 	// Suggest only a near miss: "negotation" → Negotiation, but not "foo" → Won.
 	best := min(4, max(2, utf8.RuneCountInString(name)/3+1))
 	for _, st := range p.Stages.Stages {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(st.Name)); d < best {
+		if d := sales.EditDistance(strings.ToLower(name), strings.ToLower(st.Name)); d < best {
 			best, hint = d, " (did you mean "+st.Name+"?)"
 		}
 	}

@@ -99,7 +99,7 @@ func badOption(f *Form, key string) error {
 	hint := ""
 	for i, o := range f.options {
 		names[i] = o + ":"
-		if editDistance(key, o) <= 2 && hint == "" {
+		if sales.EditDistance(key, o) <= 2 && hint == "" {
 			hint = " (did you mean " + o + ":?)"
 		}
 	}

@@ -66,7 +66,7 @@ func unknownVerb(command string, t token) error {
 			continue
 		}
 		for _, v := range append([]string{f.Verb}, f.Aliases...) {
-			if d := editDistance(w, strings.Fields(v)[0]); d < bestD {
+			if d := sales.EditDistance(w, strings.Fields(v)[0]); d < bestD {
 				best, bestD = strings.Fields(f.Verb)[0], d
 			}
 		}
@@ -76,31 +76,6 @@ func unknownVerb(command string, t token) error {
 	}
 	return sales.Errorf(sales.EINVALID, "/%s has no action '%s'%s: use %s, or /%s help",
 		command, clip(t.text, 30), hint, strings.Join(vs, ", "), command)
-}
-
-// editDistance is the Levenshtein distance, for "did you mean".
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 40 || len(rb) > 40 {
-		return 99
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // topicOf is the help topic of a form: "deal add".

@@ -1,6 +1,8 @@
 package sales
 
 import (
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -54,3 +56,51 @@ const (
 
 // ValidDate says whether t is a date a deal can hold.
 func ValidDate(t time.Time) bool { return t.Year() >= MinYear && t.Year() <= MaxYear }
+
+// EditDistance is the Levenshtein distance in runes, for "did you mean";
+// 99 for strings over 40 runes.
+func EditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 40 || len(rb) > 40 {
+		return 99
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// Closest returns up to n of names within two edits of s (case-folded),
+// nearest first, for "did you mean" in refusals.
+func Closest(s string, names []string, n int) []string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	for _, name := range names {
+		if d := EditDistance(s, strings.ToLower(name)); d <= 2 {
+			cs = append(cs, cand{name, d})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return a.d - b.d })
+	out := make([]string, 0, min(n, len(cs)))
+	for i := 0; i < len(cs) && i < n; i++ {
+		out = append(out, cs[i].name)
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/salesbot/salesbot/commands"
@@ -254,7 +255,15 @@ func (im *importer) quota(row tableRow) error {
 		if subj == "" {
 			return fmt.Errorf("subject is empty: name the territory")
 		}
-		q.Subject = uint64(im.territory(subj))
+		id, ok := im.terrIndex[strings.ToLower(subj)]
+		if !ok {
+			names := make([]string, 0, len(im.terrIndex))
+			for k := range im.terrIndex {
+				names = append(names, k)
+			}
+			return fmt.Errorf("there is no territory %q%s: a quota names an existing territory (add it with /territory add)", subj, didYouMean(subj, names))
+		}
+		q.Subject = uint64(id)
 	case sales.ScopeTeam:
 		if subj == "" || strings.EqualFold(subj, "company") || strings.EqualFold(subj, "all") {
 			break // the whole company
@@ -264,9 +273,21 @@ func (im *importer) quota(row tableRow) error {
 		if subj == "" && slack == "" {
 			return fmt.Errorf("subject is empty: name the rep (or manager, for a team quota)")
 		}
-		id, err := im.owner(subj, slack)
-		if err != nil {
-			return err
+		// A quota never creates a person: a misspelt name would become a
+		// new rep with the quota nobody meant.
+		id, ok := im.people.bySlack[slack]
+		if !ok && subj != "" {
+			var err error
+			if id, ok, err = im.people.find(subj); err != nil {
+				return err
+			}
+		}
+		if !ok {
+			names := make([]string, 0, len(im.people.byName))
+			for k := range im.people.byName {
+				names = append(names, k)
+			}
+			return fmt.Errorf("no one is called %q%s: import the team first (salesbot import team) or fix the name", orText(subj, slack), didYouMean(orText(subj, slack), names))
 		}
 		q.Subject = uint64(id)
 	}
@@ -279,4 +300,21 @@ func (im *importer) quota(row tableRow) error {
 	im.in.Quotas = append(im.in.Quotas, q)
 	im.rowLines = append(im.rowLines, row.line)
 	return nil
+}
+
+// didYouMean is " (did you mean a or b?)" for the names close to s, else "".
+func didYouMean(s string, names []string) string {
+	slices.Sort(names)
+	c := sales.Closest(s, names, 3)
+	if len(c) == 0 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(c, " or ") + "?)"
+}
+
+func orText(s, alt string) string {
+	if s != "" {
+		return s
+	}
+	return alt
 }

@@ -406,3 +406,22 @@ func TestImportQuotaRefusesZero(t *testing.T) {
 		t.Errorf("a refused file wrote a quota:\n%s", out.stdout)
 	}
 }
+
+// A misspelt name in a quota file is refused with the near names; it
+// never creates a person (issue 12).
+func TestImportQuotaRefusesUnknownName(t *testing.T) {
+	e := newEnv(t)
+	e.must(ImportCmd, "team", "--file", e.file("team.csv", "name,role\nalice,rep\n"))
+	r := e.run(ImportCmd, "quotas", "--file", e.file("q.csv", "scope,subject,period,amount\nrep,alcie,2026-12,50000\n"))
+	if r.code == 0 || !strings.Contains(r.stdout+r.stderr, `no one is called "alcie" (did you mean alice?)`) {
+		t.Fatalf("want a refusal with a suggestion: %s", r)
+	}
+	team := e.must(ExportCmd, "team")
+	if strings.Contains(team.stdout, "alcie") {
+		t.Errorf("the misspelt name became a person:\n%s", team.stdout)
+	}
+	r = e.run(ImportCmd, "quotas", "--file", e.file("t.csv", "scope,subject,period,amount\nterritory,Atlantis,2026-12,50000\n"))
+	if r.code == 0 || !strings.Contains(r.stdout+r.stderr, `there is no territory "Atlantis"`) {
+		t.Fatalf("want a refusal for an unknown territory: %s", r)
+	}
+}
