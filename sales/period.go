@@ -108,18 +108,6 @@ func (p Period) Previous() Period {
 	return PeriodOf(p.Kind, p.Start(time.UTC).AddDate(0, 0, -1), time.UTC)
 }
 
-// Elapsed is the share of the period that has passed at now, in [0, 1].
-func (p Period) Elapsed(now time.Time, loc *time.Location) float64 {
-	s, e := p.Start(loc), p.End(loc)
-	switch {
-	case !now.After(s):
-		return 0
-	case !now.Before(e):
-		return 1
-	}
-	return float64(now.Sub(s)) / float64(e.Sub(s))
-}
-
 // Contains reports whether instant t falls in the period in loc.
 func (p Period) Contains(t time.Time, loc *time.Location) bool {
 	return !t.Before(p.Start(loc)) && t.Before(p.End(loc))
