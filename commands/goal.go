@@ -158,8 +158,11 @@ func (r *run) goal(c Cmd) (*Result, error) {
 	return res, nil
 }
 
-// teamGoals is each rep's progress in a team (manager 0: the company),
-// best attainment first, at most MaxGoalRows of them.
+// teamGoals is each member's progress in a team (manager 0: the company),
+// best attainment first, at most MaxGoalRows of them. The manager is a
+// member like anyone else (contract: "the manager plus everyone who
+// reports to them"), so a manager's own wins, which the team line shows
+// beside its quota, have a row that accounts for them.
 func (r *run) teamGoals(manager sales.PersonID, p sales.Period) ([]GoalView, int, error) {
 	people, err := r.allPeople()
 	if err != nil {
@@ -175,7 +178,7 @@ func (r *run) teamGoals(manager sales.PersonID, p sales.Period) ([]GoalView, int
 	}
 	var rows []row
 	for _, person := range people {
-		if person.ID == manager || members != nil && !members[person.ID] {
+		if members != nil && !members[person.ID] {
 			continue
 		}
 		m, err := r.measure(report.Subject{Scope: sales.ScopeRep, Person: person.ID}, p)

@@ -309,6 +309,38 @@ func TestGoalAndPipeline(t *testing.T) {
 	e.fail(alice, "/goal", "<@UNOBODY>", sales.ENOTFOUND, "has not used salesbot yet")
 }
 
+// TestTeamRowsAddUp: /goal team lists every member, the manager too, so
+// the rows' wins add up to the team line's won inside and beside the
+// quota (issue 9: "61.5% in /goal team and 42% when adding up the rows").
+func TestTeamRowsAddUp(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.must(manager, "/goal", "set <@UALICE|alice> 50k")
+	e.must(manager, "/goal", "set <@UBOB|bob> 20k")
+	e.add(alice, "A1 10k stage:won")
+	e.add(bob, "B1 4k stage:won")
+	e.add(manager, "M1 30k stage:won") // the manager has no quota: beside
+
+	res := e.must(manager, "/goal", "team")
+	team := res.Goals[0].Progress
+	if team.Quota != 70_000_00 || team.Won != 14_000_00 || team.WonBeside != 30_000_00 || team.Attainment.Percent() != "20%" {
+		t.Fatalf("team line: quota %v won %v beside %v attainment %s", team.Quota, team.Won, team.WonBeside, team.Attainment.Percent())
+	}
+	var quota, inside, beside sales.Money
+	for _, g := range res.Goals[1:] {
+		if g.Progress.HasQuota {
+			quota += g.Progress.Quota
+			inside += g.Progress.Won
+		} else {
+			beside += g.Progress.Won + g.Progress.WonBeside
+		}
+	}
+	if quota != team.Quota || inside != team.Won || beside != team.WonBeside {
+		t.Errorf("rows add up to quota %v, won %v, beside %v; the team line says %v, %v, %v (rows %+v)",
+			quota, inside, beside, team.Quota, team.Won, team.WonBeside, res.Goals[1:])
+	}
+}
+
 func TestWinReachesQuota(t *testing.T) {
 	e := newEnv(t)
 	e.team()
