@@ -222,8 +222,8 @@ func NudgeText(n *Nudge) string {
 	}
 	pr := n.Progress
 	if n.Behind {
-		line("  Behind pace: %s of your %s %s quota with %s of the period gone; %s per working day over %s gets you there.",
-			pr.Attainment.Percent(), c.Abbrev(pr.Quota), pr.Period.Label(), pr.Elapsed.Percent(),
+		line("  Behind pace: %s of your %s %s quota with %d of %d working days gone; %s per working day over %s gets you there.",
+			pr.Attainment.Percent(), c.Abbrev(pr.Quota), pr.Period.Label(), pr.WorkingDaysElapsed, pr.WorkingDaysTotal,
 			pr.PerWorkingDay.Money(c), plural(pr.WorkingDays, "working day"))
 	}
 	if n.NoNewPipeline {

@@ -25,8 +25,8 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	}
 	pr := n.Progress
 	if n.Behind {
-		t := fmt.Sprintf(":chart_with_downwards_trend: *Behind pace:* %s of your %s %s quota with %s of the period gone.",
-			pr.Attainment.Percent(), c.Abbrev(pr.Quota), escDigestMd(pr.Period.Label()), pr.Elapsed.Percent())
+		t := fmt.Sprintf(":chart_with_downwards_trend: *Behind pace:* %s of your %s %s quota with %d of %d working days gone.",
+			pr.Attainment.Percent(), c.Abbrev(pr.Quota), escDigestMd(pr.Period.Label()), pr.WorkingDaysElapsed, pr.WorkingDaysTotal)
 		if pr.WorkingDays > 0 && pr.PerWorkingDay.OK {
 			t += fmt.Sprintf(" *%s per working day* over the %s left gets you there.", pr.PerWorkingDay.Money(c), dgPlural(pr.WorkingDays, "working day"))
 		} else {
