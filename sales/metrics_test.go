@@ -143,7 +143,7 @@ func TestBar(t *testing.T) {
 	for _, tt := range []struct {
 		share float64
 		want  string
-	}{{0, "░░░░░"}, {0.5, "▓▓▓░░"}, {1, "▓▓▓▓▓"}, {7, "▓▓▓▓▓"}, {math.NaN(), "░░░░░"}, {-1, "░░░░░"}} {
+	}{{0, "░░░░░"}, {0.5, "▓▓▓░░"}, {0.95, "▓▓▓▓░"}, {0.999, "▓▓▓▓░"}, {1, "▓▓▓▓▓"}, {7, "▓▓▓▓▓"}, {math.NaN(), "░░░░░"}, {-1, "░░░░░"}} {
 		if got := sales.Bar(tt.share, 5); got != tt.want {
 			t.Errorf("Bar(%v) = %q, want %q", tt.share, got, tt.want)
 		}
