@@ -72,7 +72,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) (err error) {
 	if err := cfg.RequireTokens(); err != nil {
 		return err
 	}
-	db, err := storage.Open(cfg.DB, storage.Options{Currency: cfg.Cur, Logger: logger})
+	db, err := storage.Open(cfg.DB, storage.Options{Currency: cfg.Cur, Zone: cfg.Loc, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,7 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 		dbPath = filepath.Join(dir, "demo.db")
 	}
 	logger := slog.New(slog.NewTextHandler(d.errw, &slog.HandlerOptions{Level: slog.LevelError}))
-	d.db, err = storage.Open(dbPath, storage.Options{Currency: cfg.Cur, Logger: logger})
+	d.db, err = storage.Open(dbPath, storage.Options{Currency: cfg.Cur, Zone: cfg.Loc, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/salesbot/salesbot/sales"
@@ -96,7 +95,7 @@ func (q *finder) accountDesc(ctx context.Context, idx *bolt.Bucket, group []byte
 // rebuildAccountIndex (migration 3) indexes every existing deal by account.
 // Keys are written in key order so the new bucket's pages are filled once
 // rather than split over and over by a million random inserts.
-func rebuildAccountIndex(tx *bolt.Tx, _ time.Time) error {
+func rebuildAccountIndex(tx *bolt.Tx, _ migrationEnv) error {
 	if err := tx.DeleteBucket(bIdxAcct); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}

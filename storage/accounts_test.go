@@ -221,7 +221,7 @@ func TestMigrateFromVersion2BuildsAccountIndex(t *testing.T) {
 		version = binary.BigEndian.Uint32(tx.Bucket(storage.BucketMeta).Get([]byte("version")))
 		return nil
 	})
-	if version != storage.SchemaVersion || storage.SchemaVersion != 3 {
+	if version != storage.SchemaVersion {
 		t.Fatalf("version %d after migration, SchemaVersion %d", version, storage.SchemaVersion)
 	}
 	if got := findAccount(t, db, "account 3"); !reflect.DeepEqual(got, want) {

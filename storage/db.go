@@ -37,6 +37,7 @@ type DB struct {
 	bolt     *bolt.DB
 	cur      sales.Currency
 	log      *slog.Logger
+	zone     *time.Location
 	writers  atomic.Int32 // write calls in flight; decides Batch vs Update
 	bulkBusy atomic.Bool
 }
@@ -51,6 +52,10 @@ type Options struct {
 	// Currency formats amounts in amount-change events ("12000.50");
 	// default sales.DefaultCurrency.
 	Currency sales.Currency
+	// Zone is SALESBOT_TIMEZONE. Releases before schema version 4 stored
+	// imported close dates as midnight of that zone; the migration to 4
+	// reads them back as the civil dates they were. Default UTC.
+	Zone *time.Location
 	// Logger receives migration and maintenance messages; default
 	// slog.Default().
 	Logger *slog.Logger
@@ -98,7 +103,10 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{Path: path, Now: time.Now, bolt: bdb, cur: opts.Currency, log: opts.Logger}
+	if opts.Zone == nil {
+		opts.Zone = time.UTC
+	}
+	db := &DB{Path: path, Now: time.Now, bolt: bdb, cur: opts.Currency, log: opts.Logger, zone: opts.Zone}
 	if opts.Clock != nil {
 		db.Now = opts.Clock.Now
 	}

@@ -64,7 +64,7 @@ var (
 // "people" and "territories" holding JSON (v0Deal, v0Person, v0Territory)
 // under 8-byte big-endian ids; no meta bucket, no indexes, no events, the
 // default stages (deals name their stage).
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migration moves a file from version to-1 to version to, inside one write
 // transaction that also records the new version, so a crash leaves the
@@ -72,7 +72,15 @@ const SchemaVersion = 3
 type migration struct {
 	to   uint32
 	name string
-	fn   func(tx *bolt.Tx, now time.Time) error
+	fn   func(tx *bolt.Tx, env migrationEnv) error
+}
+
+// migrationEnv is what a migration may need beyond the file.
+type migrationEnv struct {
+	now time.Time
+	// zone is the zone the previous release ran in (Options.Zone): it
+	// stored imported close dates as midnight there.
+	zone *time.Location
 }
 
 // migrations run in order; append, never edit.
@@ -80,6 +88,7 @@ var migrations = []migration{
 	{1, "binary records (deals, people, territories were JSON)", migrateBinaryRecords},
 	{2, "indexes, events and counters", rebuildAll},
 	{3, "account-name index", rebuildAccountIndex},
+	{4, "civil close dates; imported deals take their owner's territory", migrateCivilDates},
 }
 
 func (db *DB) migrate() error {
@@ -126,7 +135,7 @@ func (db *DB) migrate() error {
 		}
 		start := time.Now()
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			if err := m.fn(tx, db.Now()); err != nil {
+			if err := m.fn(tx, migrationEnv{now: db.Now(), zone: db.zone}); err != nil {
 				return err
 			}
 			return putVersion(tx, m.to)
@@ -224,7 +233,8 @@ type v0Territory struct {
 
 // migrateBinaryRecords rewrites the JSON records of version 0 in the binary
 // encoding and stores the default stages.
-func migrateBinaryRecords(tx *bolt.Tx, now time.Time) error {
+func migrateBinaryRecords(tx *bolt.Tx, env migrationEnv) error {
+	now := env.now
 	stages := sales.DefaultStages()
 	if err := createBuckets(tx); err != nil {
 		return err
@@ -337,7 +347,7 @@ func rewriteBucket(b *bolt.Bucket, fn func(k, v []byte) ([]byte, error)) error {
 // rebuildAll recreates every derived bucket from the records: the deal
 // indexes, the people and territory name indexes, the deal count, and a
 // "created" event for any deal without history.
-func rebuildAll(tx *bolt.Tx, now time.Time) error {
+func rebuildAll(tx *bolt.Tx, _ migrationEnv) error {
 	if err := createBuckets(tx); err != nil {
 		return err
 	}
@@ -436,4 +446,56 @@ func rebuildDealIndexes(tx *bolt.Tx, st *sales.StageSet) error {
 		n++
 	}
 	return tx.Bucket(bMeta).Put(kDealCount, u64key(n))
+}
+
+// ---- version 4 ----
+
+// migrateCivilDates makes every close date the civil date it meant, stored
+// at UTC midnight (the contract: "dates are civil dates"). Releases before
+// it stored Slack-entered dates at UTC midnight but imported ones at
+// midnight of the zone the import ran in, so changing SALESBOT_TIMEZONE
+// moved those deals a day, and a quarter, over. It also gives deals
+// imported without a territory their owner's, as /deal add always did.
+func migrateCivilDates(tx *bolt.Tx, env migrationEnv) error {
+	owners := map[sales.PersonID]sales.TerritoryID{}
+	err := tx.Bucket(bPeople).ForEach(func(k, v []byte) error {
+		p, err := decodePerson(v)
+		if err != nil {
+			return fmt.Errorf("person %x: %w", k, err)
+		}
+		owners[p.ID] = p.Territory
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	changed := false
+	err = rewriteBucket(tx.Bucket(bDeals), func(k, v []byte) ([]byte, error) {
+		d, err := decodeDeal(v)
+		if err != nil {
+			return nil, fmt.Errorf("deal %x: %w", k, err)
+		}
+		before := d
+		if !d.CloseDate.IsZero() {
+			d.CloseDate = sales.LegacyDate(d.CloseDate, env.zone).Start(time.UTC)
+		}
+		if d.Territory == 0 {
+			d.Territory = owners[d.Owner]
+		}
+		if d.CloseDate.Equal(before.CloseDate) && d.Territory == before.Territory {
+			return append([]byte(nil), v...), nil
+		}
+		changed = true
+		return encodeDeal(&d), nil
+	})
+	if err != nil || !changed {
+		return err
+	}
+	// The owner index covers the facts header, close date and territory
+	// included.
+	st, err := loadStages(tx)
+	if err != nil {
+		return err
+	}
+	return rebuildDealIndexes(tx, &st)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -232,5 +233,43 @@ func TestReportUsageErrors(t *testing.T) {
 	buf.WriteString(e.run(ReportCmd, "-h").stdout)
 	if !strings.Contains(buf.String(), "--by") && !strings.Contains(buf.String(), "-by") {
 		t.Errorf("report -h:\n%s", buf.String())
+	}
+}
+
+// Date-only data lands in the same quarter whatever SALESBOT_TIMEZONE is,
+// at import and at report time (issue 9, item 8): a close date is a civil
+// date, not the instant of midnight in the importing zone.
+func TestDateOnlyQuartersInEveryZone(t *testing.T) {
+	e := newEnv(t)
+	t.Setenv("SALESBOT_TIMEZONE", "Asia/Kolkata")
+	e.must(ImportCmd, "deals", "--file", e.file("deals.csv", `id,owner,account,amount,stage,created,close_date
+E1,alice,A,100,Won,2016-12-01,2017-01-01
+E2,alice,B,100,Won,2016-12-01,2017-03-31
+E3,alice,C,100,Won,2016-12-01,2017-04-01
+E4,bob,D,100,Won,2016-12-01,2017-06-30
+E5,bob,E,100,Won,2016-12-01,2017-07-01
+E6,bob,F,100,Lost,2016-12-01,2017-09-30
+E7,bob,G,100,Won,2016-12-01,2017-10-01
+E8,bob,H,100,Won,2016-12-01,2017-12-31
+`))
+	want := map[string]string{"2017-Q1": "2,0", "2017-Q2": "2,0", "2017-Q3": "1,1", "2017-Q4": "2,0"}
+	for _, zone := range []string{"UTC", "America/Los_Angeles", "Asia/Kolkata"} {
+		t.Setenv("SALESBOT_TIMEZONE", zone)
+		for q, counts := range want {
+			r := e.must(ReportCmd, "--period", q, "--format", "csv")
+			recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+			if err != nil || len(recs) < 2 {
+				t.Fatalf("%s %s: %v\n%s", zone, q, err, r.stdout)
+			}
+			won, lost := 0, 0
+			for _, rec := range recs[1:] {
+				w, _ := strconv.Atoi(rec[2])
+				l, _ := strconv.Atoi(rec[3])
+				won, lost = won+w, lost+l
+			}
+			if got := fmt.Sprintf("%d,%d", won, lost); got != counts {
+				t.Errorf("%s %s: won,lost %s, want %s", zone, q, got, counts)
+			}
+		}
 	}
 }
