@@ -39,11 +39,12 @@ type WindowFunnel struct {
 	stages sales.StageSet
 	st     *sales.StageTable
 	lo, hi int64                          // civil days of the window, unix days
-	later  map[sales.DealID][]sales.Event // stage, amount and created events at or after Moment
+	later  map[sales.DealID][]sales.Event // stage, amount, close-date and created events at or after Moment
 }
 
-// NewWindowFunnel prepares w. A past window reads the stage, amount and
-// created events from its end on (one read); others read nothing.
+// NewWindowFunnel prepares w. A past window reads the stage, amount,
+// close-date and created events from its end on (one read); others read
+// nothing.
 func NewWindowFunnel(ctx context.Context, src Events, stages sales.StageSet, w sales.Window, env Env) (*WindowFunnel, error) {
 	wf := &WindowFunnel{W: w, Moment: w.Moment(env.Now), Past: w.Past(env.Now), loc: env.Loc, cur: env.Cur, stages: stages, st: stages.Table()}
 	wf.lo, wf.hi = w.DayRange(env.Loc)
@@ -57,7 +58,7 @@ func NewWindowFunnel(ctx context.Context, src Events, stages sales.StageSet, w s
 	wf.later = map[sales.DealID][]sales.Event{}
 	for _, e := range evs {
 		switch e.Field {
-		case sales.FieldStage, sales.FieldAmount, sales.FieldCreated:
+		case sales.FieldStage, sales.FieldAmount, sales.FieldClose, sales.FieldCreated:
 			wf.later[e.DealID] = append(wf.later[e.DealID], e)
 		}
 	}
@@ -71,6 +72,9 @@ type Counted struct {
 	Unstaged bool          // open in a stage its history does not name
 	Amount   sales.Money   // open: the amount at the Moment
 	Prob     int64         // open: the stage's probability, basis points
+	// CloseDate is, for an open deal, its expected close date at the
+	// Moment (zero: none set): coverage of a past period splits by it.
+	CloseDate sales.Date
 
 	Closed       sales.StageKind // StageWon or StageLost when closed in the window, else StageOpen
 	ClosedAmount sales.Money
@@ -98,7 +102,7 @@ func (wf *WindowFunnel) Count(f *sales.Facts) (Counted, error) {
 	}
 	if !wf.Past {
 		if kind == sales.StageOpen {
-			c.Open, c.Stage, c.Amount, c.Prob = true, f.Stage, f.Amount, wf.st[f.Stage].Probability
+			c.Open, c.Stage, c.Amount, c.Prob, c.CloseDate = true, f.Stage, f.Amount, wf.st[f.Stage].Probability, f.ExpectedClose()
 		}
 		return c, nil
 	}
@@ -108,7 +112,7 @@ func (wf *WindowFunnel) Count(f *sales.Facts) (Counted, error) {
 	}
 	evs := wf.later[f.ID]
 	if kind == sales.StageOpen && len(evs) == 0 {
-		c.Open, c.Stage, c.Amount, c.Prob = true, f.Stage, f.Amount, wf.st[f.Stage].Probability
+		c.Open, c.Stage, c.Amount, c.Prob, c.CloseDate = true, f.Stage, f.Amount, wf.st[f.Stage].Probability, f.ExpectedClose()
 		return c, nil
 	}
 	s, err := sales.OpenAt(f.Deal(), evs, wf.Moment, wf.stages, wf.cur, wf.loc)
@@ -116,7 +120,7 @@ func (wf *WindowFunnel) Count(f *sales.Facts) (Counted, error) {
 		return c, err
 	}
 	if s.Exists && s.Kind == sales.StageOpen {
-		c.Open, c.Stage, c.Unstaged, c.Amount = true, s.Stage, s.Unstaged, s.Amount
+		c.Open, c.Stage, c.Unstaged, c.Amount, c.CloseDate = true, s.Stage, s.Unstaged, s.Amount, s.CloseDate
 		if !s.Unstaged {
 			c.Prob = wf.st[s.Stage].Probability
 		}

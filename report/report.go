@@ -307,11 +307,7 @@ func MeasureSubject(ctx context.Context, src Source, sub Subject, p sales.Period
 			if !c.Unstaged {
 				perStage[c.Stage].Add(c.Amount, c.Prob)
 			}
-			var close sales.Date
-			if f.CloseDate != 0 {
-				close = sales.DateIn(time.Unix(f.CloseDate, 0), time.UTC)
-			}
-			pc.pipe.Add(p, c.Amount, close)
+			pc.pipe.Add(p, c.Amount, c.CloseDate)
 		}
 		return nil
 	}

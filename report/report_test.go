@@ -247,3 +247,51 @@ func TestParseBy(t *testing.T) {
 		t.Fatal("region accepted")
 	}
 }
+
+// Coverage of a past period splits the pipeline open at its end by the
+// close dates expected then, not by today's: a deal pushed out after the
+// period ended still counted toward it (issue 9).
+func TestPastCoverageUsesCloseDatesThen(t *testing.T) {
+	ctx := context.Background()
+	clock := time.Date(2026, 9, 10, 12, 0, 0, 0, time.UTC)
+	db := storagetest.MustOpenWith(t, storage.Options{Clock: sales.ClockFunc(func() time.Time { return clock })})
+	rep, err := db.CreatePerson(ctx, sales.Person{Name: "rep", SlackID: "UREP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sep := sales.Period{Kind: sales.Month, Year: 2026, Index: 9}
+	if err := db.SetQuota(ctx, sales.Quota{Scope: sales.ScopeRep, Subject: uint64(rep.ID), Period: sep, Amount: 100_000_00}); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(amt sales.Money, close time.Time) sales.DealID {
+		d, err := db.CreateDeal(ctx, sales.Deal{Account: "a", Owner: rep.ID, Stage: 3, Amount: amt, CloseDate: close}, rep.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	pushed := mk(40_000_00, time.Date(2026, 9, 25, 0, 0, 0, 0, time.UTC))
+	pulled := mk(10_000_00, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	clock = time.Date(2026, 10, 5, 12, 0, 0, 0, time.UTC)
+	if _, err := db.UpdateDeal(ctx, pushed, rep.ID, func(d *sales.Deal) error {
+		d.CloseDate = time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateDeal(ctx, pulled, rep.ID, func(d *sales.Deal) error {
+		d.CloseDate = time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := report.MeasureSubject(ctx, db, report.Subject{Scope: sales.ScopeRep, Person: rep.ID}, sep,
+		report.Env{Now: clock, Loc: time.UTC, Cur: sales.DefaultCurrency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := m.Progress
+	if !m.Past || pr.Pipeline.ByEnd != 40_000_00 || pr.Pipeline.Later != 10_000_00 || pr.Coverage.Percent() != "40%" {
+		t.Fatalf("September as of its end: past %v pipeline %+v coverage %v", m.Past, pr.Pipeline, pr.Coverage)
+	}
+}

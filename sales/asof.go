@@ -8,12 +8,14 @@ import (
 	"time"
 )
 
-// DealState is a deal's stage and amount at one moment.
+// DealState is a deal's stage, amount and expected close date at one
+// moment.
 type DealState struct {
-	Exists bool // created before the moment
-	Stage  StageID
-	Kind   StageKind
-	Amount Money
+	Exists    bool // created before the moment
+	Stage     StageID
+	Kind      StageKind
+	Amount    Money
+	CloseDate Date // the expected close date then, zero when none was set
 	// Unstaged marks a deal that was open at the moment in a stage its
 	// history does not name: it closed on or after that day, but no stage
 	// change records the close (an import without stage history). Kind is
@@ -23,9 +25,9 @@ type DealState struct {
 
 // AsOf reconstructs d's state at the moment end: every event before end
 // applied, none at or after it. It starts from the deal as it is and
-// undoes, latest first, the stage and amount events at or after end (the
-// history keeps both: stage changes by stage name, amounts as Plain text
-// in cur). Contract: "open deals of a window: deals open at the window's
+// undoes, latest first, the stage, amount and close-date events at or
+// after end (the history keeps them as text: stage changes by stage name,
+// amounts as Plain text in cur, close dates as YYYY-MM-DD). Contract: "open deals of a window: deals open at the window's
 // end, reconstructed from stage history ... pipeline value: their amounts
 // as of that moment." A deal created at or after end did not exist yet.
 // A stage name the stage set no longer has is an error that names it.
@@ -33,7 +35,7 @@ func AsOf(d Deal, evs []Event, end time.Time, ss StageSet, cur Currency) (DealSt
 	if !d.CreatedAt.IsZero() && !d.CreatedAt.Before(end) {
 		return DealState{}, nil
 	}
-	s := DealState{Exists: true, Stage: d.Stage, Kind: ss.Kind(d.Stage), Amount: d.Amount}
+	s := DealState{Exists: true, Stage: d.Stage, Kind: ss.Kind(d.Stage), Amount: d.Amount, CloseDate: CloseDateOf(d)}
 	later := make([]Event, 0, len(evs))
 	for _, e := range evs {
 		if !e.At.Before(end) {
@@ -72,6 +74,16 @@ func AsOf(d Deal, evs []Event, end time.Time, ss StageSet, cur Currency) (DealSt
 				return DealState{}, Errorf(EINVALID, "the history of %s has amount %q, which does not read as %s", d.ID, e.From, cur.Code)
 			}
 			s.Amount = m
+		case FieldClose:
+			if e.From == "" {
+				s.CloseDate = Date{}
+				continue
+			}
+			day, err := ParseDate(e.From)
+			if err != nil {
+				return DealState{}, Errorf(EINVALID, "the history of %s has close date %q, which is not a YYYY-MM-DD date", d.ID, e.From)
+			}
+			s.CloseDate = day
 		}
 	}
 	return s, nil

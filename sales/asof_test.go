@@ -21,13 +21,19 @@ func TestAsOf(t *testing.T) {
 	cur := sales.DefaultCurrency
 	// Created in Prospecting at 5k on 1 Feb 2017, Qualified on 10 Mar and
 	// raised to 8k, won on 2 Apr: the deal as it is now.
-	d := sales.Deal{ID: 7, Stage: 5, Amount: 8_000_00, CreatedAt: utc("2017-02-01T10:00:00Z"), ClosedAt: utc("2017-04-02T10:00:00Z")}
+	// Expected to close 15 Mar, pushed to 30 Apr on 12 Mar, set to the
+	// win's day when won.
+	d := sales.Deal{ID: 7, Stage: 5, Amount: 8_000_00, CreatedAt: utc("2017-02-01T10:00:00Z"), ClosedAt: utc("2017-04-02T10:00:00Z"),
+		CloseDate: utc("2017-04-02T00:00:00Z")}
 	evs := []sales.Event{
 		{ID: 1, At: utc("2017-02-01T10:00:00Z"), Field: sales.FieldCreated, To: "Prospecting"},
 		{ID: 2, At: utc("2017-03-10T09:00:00Z"), Field: sales.FieldStage, From: "Prospecting", To: "Qualified"},
 		{ID: 3, At: utc("2017-03-10T09:00:00Z"), Field: sales.FieldAmount, From: "5000.00", To: "8000.00"},
 		{ID: 4, At: utc("2017-03-20T09:00:00Z"), Field: sales.FieldNotes, From: "", To: "call back"},
 		{ID: 5, At: utc("2017-04-02T10:00:00Z"), Field: sales.FieldStage, From: "qualified", To: "Won"},
+		{ID: 6, At: utc("2017-02-01T10:00:00Z"), Field: sales.FieldClose, From: "", To: "2017-03-15"},
+		{ID: 7, At: utc("2017-03-12T09:00:00Z"), Field: sales.FieldClose, From: "2017-03-15", To: "2017-04-30"},
+		{ID: 8, At: utc("2017-04-02T10:00:00Z"), Field: sales.FieldClose, From: "2017-04-30", To: "2017-04-02"},
 	}
 	tests := []struct {
 		name   string
@@ -35,21 +41,26 @@ func TestAsOf(t *testing.T) {
 		exists bool
 		stage  sales.StageID
 		amount sales.Money
+		close  string
 	}{
-		{"before creation", "2017-01-01T00:00:00Z", false, 0, 0},
-		{"at creation (end is exclusive)", "2017-02-01T10:00:00Z", false, 0, 0},
-		{"end of Q1 2017: open in Qualified", "2017-04-01T00:00:00Z", true, 2, 8_000_00},
-		{"end of February: Prospecting at 5k", "2017-03-01T00:00:00Z", true, 1, 5_000_00},
-		{"the second of the change", "2017-03-10T09:00:01Z", true, 2, 8_000_00},
-		{"after the win", "2017-05-01T00:00:00Z", true, 5, 8_000_00},
+		{"before creation", "2017-01-01T00:00:00Z", false, 0, 0, ""},
+		{"at creation (end is exclusive)", "2017-02-01T10:00:00Z", false, 0, 0, ""},
+		{"end of Q1 2017: open in Qualified", "2017-04-01T00:00:00Z", true, 2, 8_000_00, "2017-04-30"},
+		{"end of February: Prospecting at 5k", "2017-03-01T00:00:00Z", true, 1, 5_000_00, "2017-03-15"},
+		{"the second of the change", "2017-03-10T09:00:01Z", true, 2, 8_000_00, "2017-03-15"},
+		{"after the win", "2017-05-01T00:00:00Z", true, 5, 8_000_00, "2017-04-02"},
 	}
 	for _, tt := range tests {
 		s, err := sales.AsOf(d, evs, utc(tt.end), ss, cur)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		if s.Exists != tt.exists || s.Stage != tt.stage || s.Amount != tt.amount {
-			t.Errorf("%s: %+v", tt.name, s)
+		close := ""
+		if !s.CloseDate.IsZero() {
+			close = s.CloseDate.String()
+		}
+		if s.Exists != tt.exists || s.Stage != tt.stage || s.Amount != tt.amount || (s.Exists && close != tt.close) {
+			t.Errorf("%s: %+v (close %q)", tt.name, s, close)
 		}
 	}
 	// A stage that no longer exists is named, not guessed.
@@ -57,6 +68,11 @@ func TestAsOf(t *testing.T) {
 	bad[1].From = "Discovery"
 	if _, err := sales.AsOf(d, bad, utc("2017-03-01T00:00:00Z"), ss, cur); sales.ErrorCode(err) != sales.EINVALID {
 		t.Fatalf("unknown stage: %v", err)
+	}
+	bad = append([]sales.Event{}, evs...)
+	bad[6].From = "15/03/2017"
+	if _, err := sales.AsOf(d, bad, utc("2017-03-01T00:00:00Z"), ss, cur); sales.ErrorCode(err) != sales.EINVALID {
+		t.Fatalf("unreadable close date: %v", err)
 	}
 }
 
