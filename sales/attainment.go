@@ -130,7 +130,7 @@ func NewProgress(q QuotaBasis, won WinSplit, pipe PipelineByClose, now time.Time
 		g.PerWorkingDay = NumWhy(q.Why)
 	}
 	g.Pace = PaceOf(g.Attainment, g.Elapsed)
-	g.Verdict = Verdict(q.Has, q.Amount, won.Inside, g.Pace, g.Elapsed)
+	g.Verdict = Verdict(q.Has, q.Amount, won.Inside, g.Pace, g.Elapsed, p.PhaseAt(now, loc))
 	g.Coverage = CoverageOf(pipe, q, won.Inside)
 	return g
 }

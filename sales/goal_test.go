@@ -14,21 +14,26 @@ func TestVerdict(t *testing.T) {
 		has        bool
 		quota, won sales.Money
 		pace, elap sales.Num
+		phase      sales.Phase
 		want       sales.PaceVerdict
 	}{
-		{"no quota", false, 0, 10, some(1), some(0.5), sales.PaceNoQuota},
-		{"reached", true, 100, 100, some(2), some(0.5), sales.PaceQuotaReached},
-		{"first days, nothing won", true, 100, 0, some(0), some(0.05), sales.PaceJustStarted},
-		{"first days, a big win", true, 100, 20, some(4), some(0.05), sales.PaceJustStarted},
-		{"no working day ended", true, 100, 0, sales.NumWhy("period just started"), some(0), sales.PaceJustStarted},
-		{"exactly 10% ended", true, 100, 5, some(0.5), some(0.1), sales.PaceBehind},
-		{"just behind", true, 100, 40, some(0.8999), some(0.5), sales.PaceBehind},
-		{"at the behind line", true, 100, 45, some(0.9), some(0.5), sales.PaceOn},
-		{"on the line", true, 100, 50, some(1), some(0.5), sales.PaceOn},
-		{"ahead", true, 100, 55, some(1.1), some(0.5), sales.PaceAhead},
+		{"no quota", false, 0, 10, some(1), some(0.5), sales.PhaseCurrent, sales.PaceNoQuota},
+		{"reached", true, 100, 100, some(2), some(0.5), sales.PhaseCurrent, sales.PaceQuotaReached},
+		{"first days, nothing won", true, 100, 0, some(0), some(0.05), sales.PhaseCurrent, sales.PaceJustStarted},
+		{"first days, a big win", true, 100, 20, some(4), some(0.05), sales.PhaseCurrent, sales.PaceJustStarted},
+		{"no working day ended", true, 100, 0, sales.NumWhy("period just started"), some(0), sales.PhaseCurrent, sales.PaceJustStarted},
+		{"exactly 10% ended", true, 100, 5, some(0.5), some(0.1), sales.PhaseCurrent, sales.PaceBehind},
+		{"just behind", true, 100, 40, some(0.8999), some(0.5), sales.PhaseCurrent, sales.PaceBehind},
+		{"at the behind line", true, 100, 45, some(0.9), some(0.5), sales.PhaseCurrent, sales.PaceOn},
+		{"on the line", true, 100, 50, some(1), some(0.5), sales.PhaseCurrent, sales.PaceOn},
+		{"ahead", true, 100, 55, some(1.1), some(0.5), sales.PhaseCurrent, sales.PaceAhead},
+		{"next month", true, 100, 0, sales.NumWhy("period just started"), some(0), sales.PhaseUpcoming, sales.PaceNotStarted},
+		{"a won deal dated next month", true, 100, 100, sales.NumWhy("period just started"), some(0), sales.PhaseUpcoming, sales.PaceQuotaReached},
+		{"ended short", true, 100, 95, some(0.95), some(1), sales.PhaseEnded, sales.PaceEndedShort},
+		{"ended reached", true, 100, 120, some(1.2), some(1), sales.PhaseEnded, sales.PaceQuotaReached},
 	}
 	for _, tt := range tests {
-		if got := sales.Verdict(tt.has, tt.quota, tt.won, tt.pace, tt.elap); got != tt.want {
+		if got := sales.Verdict(tt.has, tt.quota, tt.won, tt.pace, tt.elap, tt.phase); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -232,5 +237,29 @@ func TestTeamOf(t *testing.T) {
 	}
 	if sales.DealTerritory(3, 5) != 3 || sales.DealTerritory(0, 5) != 5 || sales.DealTerritory(0, 0) != 0 {
 		t.Error("DealTerritory")
+	}
+}
+
+func TestPeriodPhaseAt(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q4 := sales.Period{Kind: sales.Quarter, Year: 2026, Index: 4}
+	tests := []struct {
+		name string
+		now  time.Time
+		want sales.Phase
+	}{
+		{"the instant before it starts", time.Date(2026, 9, 30, 23, 59, 59, 0, la), sales.PhaseUpcoming},
+		{"its first instant", time.Date(2026, 10, 1, 0, 0, 0, 0, la), sales.PhaseCurrent},
+		{"its last day", time.Date(2026, 12, 31, 23, 59, 0, 0, la), sales.PhaseCurrent},
+		{"midnight after (UTC is already 1 Jan 08:00)", time.Date(2027, 1, 1, 0, 0, 0, 0, la), sales.PhaseEnded},
+		{"new year in UTC, still 31 Dec in LA", time.Date(2027, 1, 1, 3, 0, 0, 0, time.UTC), sales.PhaseCurrent},
+	}
+	for _, tt := range tests {
+		if got := q4.PhaseAt(tt.now, la); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -28,6 +28,10 @@ const (
 	PaceBehind
 	PaceOn
 	PaceAhead
+	// PaceNotStarted: the period lies ahead; nothing to judge yet.
+	PaceNotStarted
+	// PaceEndedShort: the period is over and its quota was not reached.
+	PaceEndedShort
 )
 
 // String is the verdict as every view words it.
@@ -43,6 +47,10 @@ func (v PaceVerdict) String() string {
 		return "on pace"
 	case PaceAhead:
 		return "ahead of pace"
+	case PaceNotStarted:
+		return "period not started"
+	case PaceEndedShort:
+		return "period ended short of quota"
 	}
 	return "no quota"
 }
@@ -63,12 +71,19 @@ func PaceOf(attainment, elapsed Num) Num {
 
 // Verdict judges a pace: no verdict before MinElapsedForPace of the
 // working days have ended, behind below BehindPace, ahead from AheadPace.
-func Verdict(hasQuota bool, quota, won Money, pace, elapsed Num) PaceVerdict {
+// A period that has not begun, or has ended short of its quota, is said
+// to be so: "behind pace" of a quarter that is over, or "period just
+// started" of one that starts next month, would read wrong.
+func Verdict(hasQuota bool, quota, won Money, pace, elapsed Num, phase Phase) PaceVerdict {
 	switch {
 	case !hasQuota:
 		return PaceNoQuota
 	case won >= quota:
 		return PaceQuotaReached
+	case phase == PhaseUpcoming:
+		return PaceNotStarted
+	case phase == PhaseEnded:
+		return PaceEndedShort
 	case !elapsed.OK || elapsed.V < MinElapsedForPace || !pace.OK:
 		return PaceJustStarted
 	case pace.V < BehindPace:

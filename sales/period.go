@@ -217,3 +217,23 @@ func ParsePeriodKey(key string) (Period, error) {
 	}
 	return ParseActivityPeriod(key, time.Time{}, time.UTC)
 }
+
+// Phase is where a period stands at a moment.
+type Phase uint8
+
+const (
+	PhaseCurrent  Phase = iota
+	PhaseUpcoming       // its first day has not begun
+	PhaseEnded          // its last day has ended
+)
+
+// PhaseAt places p relative to now in loc.
+func (p Period) PhaseAt(now time.Time, loc *time.Location) Phase {
+	switch {
+	case now.Before(p.Start(loc)):
+		return PhaseUpcoming
+	case !now.Before(p.LastDay().End(loc)):
+		return PhaseEnded
+	}
+	return PhaseCurrent
+}

@@ -42,6 +42,10 @@ func progressParts(p sales.Progress, cur sales.Currency) (head, pace string) {
 		pace = ":trophy: quota reached"
 	case sales.PaceJustStarted:
 		pace = fmt.Sprintf(":hourglass_flowing_sand: period just started (%d of %d working days ended)", p.WorkingDaysElapsed, p.WorkingDaysTotal)
+	case sales.PaceNotStarted:
+		pace = fmt.Sprintf(":calendar: period not started (starts %s, %d working days)", p.Period.FirstDay().Long(), p.WorkingDaysTotal)
+	case sales.PaceEndedShort:
+		pace = ":checkered_flag: period ended short of quota by " + cur.Format(p.Remaining)
 	case sales.PaceBehind:
 		pace = ":warning: behind pace (" + digest.PaceText(p.Pace) + ")"
 	case sales.PaceAhead:

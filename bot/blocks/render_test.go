@@ -38,7 +38,7 @@ var (
 
 func progress(quota, won, open sales.Money) sales.Progress {
 	basis := sales.ComposeQuota(month, quota, quota > 0, nil, nil)
-	return sales.NewProgress(basis, sales.WinSplit{Inside: won}, sales.PipelineByClose{ByEnd: open}, day.Add(15*24*time.Hour), time.UTC)
+	return sales.NewProgress(basis, sales.WinSplit{Inside: won}, sales.PipelineByClose{ByEnd: open}, month.Start(time.UTC).Add(15*24*time.Hour), time.UTC)
 }
 
 func card(id int, account string, kind sales.StageKind, canEdit bool) commands.DealCard {
