@@ -2,50 +2,22 @@ package forecast
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/salesbot/salesbot/sales"
 )
 
-// Category is a deal's forecast category. The zero value means "no
-// override" wherever a Category is an override.
-type Category uint8
+// Category is sales.ForecastCategory: the domain owns the categories (the
+// contract defines them), the engine projects with them. The zero value
+// means "no override" wherever a Category is an override.
+type Category = sales.ForecastCategory
 
 const (
-	Pipeline Category = iota + 1
-	BestCase
-	Commit
-	Omitted
-	Closed // won or lost deals; never an override
+	Pipeline = sales.ForecastPipeline
+	BestCase = sales.ForecastBestCase
+	Commit   = sales.ForecastCommit
+	Omitted  = sales.ForecastOmitted
+	Closed   = sales.ForecastClosed
 )
-
-var categoryNames = [...]string{"", "pipeline", "best case", "commit", "omitted", "closed"}
-
-func (c Category) String() string {
-	if int(c) < len(categoryNames) && c != 0 {
-		return categoryNames[c]
-	}
-	return "default"
-}
-
-// CategoryForms is the help text for an override.
-const CategoryForms = "pipeline, best (best case), commit or omitted"
-
-// ParseCategory reads an override as typed by a user ("commit", "best",
-// "best case", "best-case", "pipeline", "omit", "omitted"), case-insensitively.
-func ParseCategory(s string) (Category, error) {
-	switch strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(s, "-", " "))), " ") {
-	case "pipeline", "pipe":
-		return Pipeline, nil
-	case "best", "best case", "bestcase", "upside":
-		return BestCase, nil
-	case "commit", "committed":
-		return Commit, nil
-	case "omit", "omitted":
-		return Omitted, nil
-	}
-	return 0, sales.Errorf(sales.EINVALID, "forecast category %q is not valid: use %s", strings.TrimSpace(s), CategoryForms)
-}
 
 // Categorizer assigns categories by stage. Build it once per stage set.
 type Categorizer struct {

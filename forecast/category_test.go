@@ -40,18 +40,6 @@ func TestDefaultCategories(t *testing.T) {
 	}
 }
 
-func TestParseCategory(t *testing.T) {
-	for in, want := range map[string]forecast.Category{"commit": forecast.Commit, "Best": forecast.BestCase, "best-case": forecast.BestCase, "best  case": forecast.BestCase, "PIPELINE": forecast.Pipeline, "omit": forecast.Omitted} {
-		if got, err := forecast.ParseCategory(in); err != nil || got != want {
-			t.Errorf("%q: got %v, %v; want %v", in, got, err, want)
-		}
-	}
-	_, err := forecast.ParseCategory("maybe")
-	if sales.ErrorCode(err) != sales.EINVALID {
-		t.Fatalf("maybe: got %v, want EINVALID", err)
-	}
-}
-
 func TestTotals(t *testing.T) {
 	var tot forecast.Totals
 	tot.ClosedWon = 100

@@ -11,7 +11,8 @@ import (
 
 // Histories rebuilds each deal's timelines from the deal as it is now and
 // its events, as the store keeps them: stage changes by stage name,
-// amounts as cur.Plain text, close dates as YYYY-MM-DD. A deal becomes
+// amounts as cur.Plain text, close dates as YYYY-MM-DD, forecast-category
+// overrides by name ("" = the stage's default). A deal becomes
 // known at its created date (an import may backdate it) or at its first
 // event, whichever is earlier. Without a stage event a closed deal is
 // taken to have been open in the first open stage until it closed; an
@@ -20,7 +21,7 @@ func Histories(deals []sales.Deal, events []sales.Event, ss sales.StageSet, cur 
 	byDeal := make(map[sales.DealID][]sales.Event, len(deals))
 	for _, e := range events {
 		switch e.Field {
-		case sales.FieldStage, sales.FieldAmount, sales.FieldClose:
+		case sales.FieldStage, sales.FieldAmount, sales.FieldClose, sales.FieldForecast:
 			byDeal[e.DealID] = append(byDeal[e.DealID], e)
 		}
 	}
@@ -49,7 +50,7 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 		h.Outcome, h.ClosedAt = Lost, d.ClosedAt
 	}
 
-	var stages, amounts, closes []sales.Event
+	var stages, amounts, closes, cats []sales.Event
 	for _, e := range evs {
 		switch e.Field {
 		case sales.FieldStage:
@@ -58,6 +59,8 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 			amounts = append(amounts, e)
 		case sales.FieldClose:
 			closes = append(closes, e)
+		case sales.FieldForecast:
+			cats = append(cats, e)
 		}
 	}
 
@@ -117,6 +120,20 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 		h.CloseDates = []CloseDateChange{{At: known, Date: date(closes[0].From)}}
 		for _, e := range closes {
 			h.CloseDates = append(h.CloseDates, CloseDateChange{At: e.At, Date: date(e.To)})
+		}
+	}
+	category := func(s string) Category {
+		c, _ := sales.ParseForecastText(strings.TrimSpace(s))
+		return c
+	}
+	if len(cats) == 0 {
+		if d.Forecast != 0 {
+			h.Categories = []CategoryChange{{At: known, Category: d.Forecast}}
+		}
+	} else {
+		h.Categories = []CategoryChange{{At: known, Category: category(cats[0].From)}}
+		for _, e := range cats {
+			h.Categories = append(h.Categories, CategoryChange{At: e.At, Category: category(e.To)})
 		}
 	}
 	slices.SortStableFunc(h.Stages, func(a, b StageChange) int { return cmp.Compare(a.At.UnixNano(), b.At.UnixNano()) })

@@ -16,11 +16,14 @@ func TestHistoriesFromEvents(t *testing.T) {
 	won := sales.Deal{ID: 1, Owner: 2, Stage: 5, Amount: 12_000_00, CreatedAt: day(1, 1), ClosedAt: day(3, 1),
 		CloseDate: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
 	imported := sales.Deal{ID: 2, Owner: 3, Stage: 6, Amount: 5_00, CreatedAt: day(1, 5), ClosedAt: day(2, 5)}
-	open := sales.Deal{ID: 3, Owner: 3, Stage: 2, Amount: 7_00, CreatedAt: day(2, 1)}
+	open := sales.Deal{ID: 3, Owner: 3, Stage: 2, Amount: 7_00, CreatedAt: day(2, 1), Forecast: sales.ForecastCommit}
+	overridden := sales.Deal{ID: 4, Owner: 3, Stage: 3, Amount: 9_00, CreatedAt: day(1, 1), Forecast: sales.ForecastOmitted}
 	ev := func(id sales.DealID, at time.Time, field, from, to string) sales.Event {
 		return sales.Event{DealID: id, At: at, Field: field, From: from, To: to}
 	}
-	h := forecast.Histories([]sales.Deal{won, imported, open}, []sales.Event{
+	h := forecast.Histories([]sales.Deal{won, imported, open, overridden}, []sales.Event{
+		ev(4, day(2, 1), sales.FieldForecast, "", "commit"),
+		ev(4, day(3, 1), sales.FieldForecast, "commit", "omitted"),
 		ev(1, day(3, 1), sales.FieldStage, "Proposal", "Won"),
 		ev(1, day(2, 1), sales.FieldStage, "Prospecting", "Proposal"),
 		ev(1, day(2, 10), sales.FieldAmount, "10000.00", "12000.00"),
@@ -51,5 +54,14 @@ func TestHistoriesFromEvents(t *testing.T) {
 	}
 	if s, _ := h[2].StageAt(day(2, 2)); s != 2 || !h[2].OpenAt(day(6, 1)) {
 		t.Errorf("open deal %+v", h[2])
+	}
+	// Category overrides: the deal's own when it has no history of them,
+	// else replayed from the events.
+	if h[2].CategoryAt(day(2, 1)) != forecast.Commit {
+		t.Errorf("override without events %+v", h[2].Categories)
+	}
+	o := h[3]
+	if o.CategoryAt(day(1, 15)) != 0 || o.CategoryAt(day(2, 15)) != forecast.Commit || o.CategoryAt(day(3, 2)) != forecast.Omitted {
+		t.Errorf("override timeline %+v", o.Categories)
 	}
 }

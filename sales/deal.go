@@ -50,6 +50,9 @@ type Deal struct {
 	SnoozedUntil   time.Time // nudges about this deal are quiet until then
 	LostReason     string
 	Notes          string
+	// Forecast is the owner's or a manager's forecast category for the
+	// deal; zero means the stage's default.
+	Forecast ForecastCategory
 }
 
 // Facts is the fixed-size part of a deal that every metric needs. Storage
@@ -154,4 +157,7 @@ const (
 	FieldLost      = "lost_reason"
 	FieldNotes     = "notes"
 	FieldSnoozed   = "snoozed_until"
+	// FieldForecast is a forecast-category override: From and To are
+	// ForecastCategory.String texts, "" for the stage's default.
+	FieldForecast = "forecast"
 )

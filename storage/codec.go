@@ -185,15 +185,20 @@ func fromNanos(n int64) time.Time {
 // ---- deals ----
 
 // encodeDeal lays out: version, facts block, then account, external id,
-// product, lost reason, notes.
+// product, lost reason, notes, and a trailing forecast-category byte when
+// one is set. Records written before the byte existed simply end after the
+// notes, and read as "no override", so adding it needed no migration.
 func encodeDeal(d *sales.Deal) []byte {
-	n := headerSize + 5*2 + len(d.Account) + len(d.ExternalID) + len(d.Product) + len(d.LostReason) + len(d.Notes)
+	n := headerSize + 5*2 + 1 + len(d.Account) + len(d.ExternalID) + len(d.Product) + len(d.LostReason) + len(d.Notes)
 	w := writer(make([]byte, 0, n))
 	w = w.u8(recV1).
 		u64(uint64(d.ID)).u64(uint64(d.Owner)).u64(uint64(d.Territory)).u8(uint8(d.Stage)).
 		i64(int64(d.Amount)).i64(secs(d.CreatedAt)).i64(secs(d.ClosedAt)).i64(secs(d.StageEnteredAt)).
 		i64(secs(d.UpdatedAt)).i64(secs(d.CloseDate)).i64(secs(d.SnoozedUntil))
 	w = w.str(d.Account).str(d.ExternalID).str(d.Product).str(d.LostReason).str(d.Notes)
+	if d.Forecast != 0 {
+		w = w.u8(uint8(d.Forecast))
+	}
 	return w
 }
 
@@ -234,6 +239,11 @@ func decodeDeal(v []byte) (sales.Deal, error) {
 	d.Product = r.str()
 	d.LostReason = r.str()
 	d.Notes = r.str()
+	if r.err == nil && len(r.b) > 0 {
+		if d.Forecast = sales.ForecastCategory(r.u8()); d.Forecast > sales.ForecastOmitted {
+			return sales.Deal{}, errCorrupt
+		}
+	}
 	return d, r.err
 }
 

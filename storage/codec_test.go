@@ -14,6 +14,8 @@ func FuzzDealRecord(f *testing.F) {
 	d := sales.Deal{ID: 42, ExternalID: "x", Account: "Acme ☕", Amount: 1200, Stage: 2, Owner: 3, Territory: 4,
 		CreatedAt: time.Unix(1700000000, 0).UTC(), Notes: "n"}
 	f.Add(encodeDeal(&d))
+	d.Forecast = sales.ForecastCommit
+	f.Add(encodeDeal(&d))
 	f.Add([]byte{recV1})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -381,12 +381,20 @@ func diffEvents(old, nd *sales.Deal, st *sales.StageSet, cur sales.Currency) []s
 	add(sales.FieldSnoozed, dateText(old.SnoozedUntil), dateText(nd.SnoozedUntil))
 	add(sales.FieldLost, old.LostReason, nd.LostReason)
 	add(sales.FieldNotes, old.Notes, nd.Notes)
+	add(sales.FieldForecast, forecastText(old.Forecast), forecastText(nd.Forecast))
 	add(FieldExternalID, old.ExternalID, nd.ExternalID)
 	return out
 }
 
 // FieldExternalID is the event field for a changed external id.
 const FieldExternalID = "external_id"
+
+func forecastText(c sales.ForecastCategory) string {
+	if c == 0 {
+		return ""
+	}
+	return c.String()
+}
 
 func idText(id uint64) string {
 	if id == 0 {
