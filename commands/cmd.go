@@ -42,13 +42,17 @@ type Cmd struct {
 	Territory string // territory name (argument or territory: option); "none" clears in /deal set
 	Product   string
 	Note      string // note: option
-	Text      string // lost reason, note text, imported name
-	Period    sales.Period
-	Role      sales.Role
-	Channel   ChannelRef
-	On        bool // /salesbot nudges on|off
-	Page      int  // 0 = first page
-	Topic     string
+	// Forecast is the forecast: option, HasForecast whether it was given
+	// (forecast:default, the zero category, clears an override).
+	Forecast    sales.ForecastCategory
+	HasForecast bool
+	Text        string // lost reason, note text, imported name
+	Period      sales.Period
+	Role        sales.Role
+	Channel     ChannelRef
+	On          bool // /salesbot nudges on|off
+	Page        int  // 0 = first page
+	Topic       string
 
 	// Stage configuration (/salesbot stage add|set).
 	Probability    int    // basis points: 4000 = 40%

@@ -101,6 +101,9 @@ func (r *run) dealAdd(c Cmd) (*Result, error) {
 	if err := r.futureClose(c.Close, stage); err != nil {
 		return nil, err
 	}
+	if c.HasForecast && stage.Kind != sales.StageOpen {
+		return nil, sales.Errorf(sales.EINVALID, "a %s deal has no forecast category: forecast:%s is for open deals", stage.Name, c.Forecast)
+	}
 	owner, err := r.ensureUser(owner, known)
 	if err != nil {
 		return nil, err
@@ -110,7 +113,7 @@ func (r *run) dealAdd(c Cmd) (*Result, error) {
 	}
 	d := sales.Deal{
 		Account: c.Account, Amount: c.Amount, Stage: stage.ID, Owner: owner.ID, Territory: terr,
-		Product: c.Product, CloseDate: c.Close,
+		Product: c.Product, CloseDate: c.Close, Forecast: c.Forecast,
 	}
 	if c.Note != "" {
 		d.Notes = r.noteLine(c.Note)
@@ -497,6 +500,12 @@ func (r *run) dealSet(c Cmd) (*Result, error) {
 		}
 		if target.ID != 0 && target.ID != x.Stage {
 			moveTo(x, target)
+		}
+		if c.HasForecast {
+			if r.stages.Kind(x.Stage) != sales.StageOpen {
+				return "", sales.Errorf(sales.EINVALID, "%s is %s: forecast categories are for open deals", x.ID, r.stages.Name(x.Stage))
+			}
+			x.Forecast = c.Forecast
 		}
 		if noteLine != "" {
 			x.Notes = appendNote(x.Notes, noteLine)

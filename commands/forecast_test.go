@@ -87,3 +87,58 @@ func TestForecastSubmit(t *testing.T) {
 		t.Errorf("team calls %+v missing %v", team.Calls, team.Missing)
 	}
 }
+
+// A deal's forecast category is the stage's default until its owner or a
+// manager sets one; /forecast counts it there, the card shows it, the
+// history records it, and bad input changes nothing.
+func TestDealForecastOverride(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.add(alice, "A1 10k stage:proposal close:2026-11-28")
+	e.add(bob, "B1 5k stage:negotiation close:2026-11-27")
+	e.add(alice, "A2 3k stage:won")
+
+	res := e.must(alice, "/deal", "show D-1")
+	if res.Deal.Forecast != "best case (stage default)" {
+		t.Errorf("default on the card: %q", res.Deal.Forecast)
+	}
+	res = e.must(alice, "/deal", "set D-1 forecast:commit")
+	if res.Deal.Forecast != "commit" || e.deal(1).Forecast != sales.ForecastCommit {
+		t.Fatalf("after set: card %q, deal %v", res.Deal.Forecast, e.deal(1).Forecast)
+	}
+	if pr := e.must(alice, "/forecast", "").Forecast.Projection; pr.Totals.OpenCommit != 10_000_00 || pr.Totals.OpenBestCase != 0 {
+		t.Errorf("forecast after the override: %+v", pr.Totals)
+	}
+	// A manager may set it on a rep's deal; "omitted" takes it out.
+	e.must(manager, "/deal", "set D-2 forecast:omit")
+	if e.deal(2).Forecast != sales.ForecastOmitted {
+		t.Errorf("manager's override: %v", e.deal(2).Forecast)
+	}
+	// default goes back to the stage's.
+	e.must(alice, "/deal", "set D-1 forecast:default")
+	if e.deal(1).Forecast != 0 {
+		t.Errorf("cleared: %v", e.deal(1).Forecast)
+	}
+	hist, err := e.db.DealHistory(e.ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, ev := range hist {
+		if ev.Field == sales.FieldForecast {
+			changes = append(changes, ev.From+"→"+ev.To)
+		}
+	}
+	if strings.Join(changes, ",") != "→commit,commit→" {
+		t.Errorf("history %v", changes)
+	}
+
+	e.fail(alice, "/deal", "set D-1 forecast:maybe", sales.EINVALID, "use pipeline, best (best case), commit, omitted")
+	e.fail(alice, "/deal", "set D-3 forecast:commit", sales.EINVALID, "forecast categories are for open deals")
+	e.fail(bob, "/deal", "set D-1 forecast:commit", sales.EFORBIDDEN, "")
+	e.fail(alice, "/deal", "add Z 1k stage:won forecast:commit", sales.EINVALID, "for open deals")
+	e.must(alice, "/deal", "add Y 2k stage:qualified forecast:best")
+	if d := e.deal(4); d.Forecast != sales.ForecastBestCase {
+		t.Errorf("/deal add with forecast: %v", d.Forecast)
+	}
+}

@@ -74,7 +74,7 @@ type handler func(r *run, c Cmd) (*Result, error)
 // needChange: /deal set must set something.
 func needChange(f *Form, c *Cmd) error {
 	if c.Account == "" && !c.HasAmount && c.Stage == "" && c.Close.IsZero() && c.Owner.IsZero() &&
-		c.Territory == "" && c.Product == "" && c.Note == "" {
+		c.Territory == "" && c.Product == "" && c.Note == "" && !c.HasForecast {
 		return sales.Errorf(sales.EINVALID, "nothing to change — usage: %s", f.Usage())
 	}
 	return nil
@@ -144,7 +144,7 @@ var (
 	aChannel   = arg{kind: argChannel, label: "<#channel>|none"}
 )
 
-var dealOpts = []string{optStage, optClose, optOwner, optTerritory, optProduct, optNote}
+var dealOpts = []string{optStage, optClose, optOwner, optTerritory, optProduct, optForecast, optNote}
 
 // forms is the table. Order is help order. It is built in init because
 // the handlers it names read it back (for usage in their messages).
@@ -194,9 +194,9 @@ func formTable() []*Form {
 			Summary: "Add a note to a deal.", Who: whoOwner,
 			Examples: []string{"/deal note D-42 CFO wants a 3-year price", `/deal note "Acme Corp" demo went well`}},
 		{Command: "deal", Verb: "set", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealSet, check: needChange, Aliases: []string{"update"},
-			args: []arg{aDeal}, options: []string{optAmount, optClose, optAccount, optOwner, optTerritory, optProduct, optStage, optNote},
-			Summary: "Change a deal's fields. territory:none clears the territory.", Who: whoOwner,
-			Examples: []string{"/deal set D-42 amount:15k close:eoq", "/deal set Acme owner:@bob territory:EMEA"}},
+			args: []arg{aDeal}, options: []string{optAmount, optClose, optAccount, optOwner, optTerritory, optProduct, optForecast, optStage, optNote},
+			Summary: "Change a deal's fields. territory:none clears the territory; forecast: sets its forecast category (default: back to its stage's).", Who: whoOwner,
+			Examples: []string{"/deal set D-42 amount:15k close:eoq", "/deal set D-42 forecast:commit", "/deal set Acme owner:@bob territory:EMEA"}},
 		{Command: "deal", Verb: "edit", Action: sales.ActDealEdit, handle: (*run).dealEdit,
 			args: []arg{aDeal}, Summary: "Open the deal form to edit a deal.", Who: whoOwner,
 			Examples: []string{"/deal edit D-42"}},

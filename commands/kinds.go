@@ -44,13 +44,14 @@ const (
 	argBest                         // "best <amount>": a best-case call after a commit
 
 	// Kinds only options take.
-	kindOwner   // owner:@user
-	kindProduct // product:<name>
-	kindNote    // note:<text>, to the next option
-	kindPage    // page:<n>
-	kindNewName // name:<new name> of a stage
-	kindStale   // stale:<days>
-	kindAfter   // after:<stage>|start
+	kindOwner    // owner:@user
+	kindProduct  // product:<name>
+	kindNote     // note:<text>, to the next option
+	kindPage     // page:<n>
+	kindNewName  // name:<new name> of a stage
+	kindStale    // stale:<days>
+	kindAfter    // after:<stage>|start
+	kindForecast // forecast:<category>
 )
 
 // optionSpan is how far an option's value runs.
@@ -525,6 +526,26 @@ func kindTable() map[argKind]*valueKind {
 				return nonEmpty("product", c.Product, maxName, f)
 			}),
 			write: func(c Cmd) string { return quoteIf(c.Product) },
+		},
+		kindForecast: {
+			what: "the forecast category",
+			option: single(func(p Parser, f *Form, t token, c *Cmd) error {
+				cat, err := sales.ParseForecastCategory(t.text)
+				if err != nil {
+					return sales.Errorf(sales.EINVALID, "%s — usage: %s", sales.ErrorMessage(err), f.Usage())
+				}
+				c.Forecast, c.HasForecast = cat, true
+				return nil
+			}),
+			write: func(c Cmd) string {
+				if !c.HasForecast {
+					return ""
+				}
+				if c.Forecast == sales.ForecastBestCase {
+					return "best"
+				}
+				return c.Forecast.String()
+			},
 		},
 		kindNote: {
 			what: "the note", span: spanToNext,

@@ -127,6 +127,7 @@ const (
 	optStale     = "stale"
 	optName      = "name"
 	optAfter     = "after"
+	optForecast  = "forecast"
 )
 
 // option is an option key's kind and usage.
@@ -149,10 +150,11 @@ var options = map[string]option{
 	optProb:      {argPercent, "probability:<n%>"},
 	optStale:     {kindStale, "stale:<days>"},
 	optAfter:     {kindAfter, "after:<stage>|start"},
+	optForecast:  {kindForecast, "forecast:commit|best|pipeline|omitted|default"},
 }
 
 // optionOrder is the order options are written in by Cmd.String.
-var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optNote, optPage,
+var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optForecast, optNote, optPage,
 	optName, optProb, optStale, optAfter}
 
 // single reads an option value that must be one token.

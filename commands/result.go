@@ -97,7 +97,10 @@ type DealCard struct {
 	CanEdit       bool   // the viewer may press the buttons
 	Stale         bool   // no change for longer than the stage's threshold
 	Overdue       bool   // open and past its expected close date
-	History       []HistoryLine
+	// Forecast is an open deal's forecast category: "commit" when set on
+	// the deal, "best case (stage default)" otherwise; "" when closed.
+	Forecast string
+	History  []HistoryLine
 }
 
 // HistoryLine is one event, ready to show.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot/salesbot/forecast"
 	"github.com/salesbot/salesbot/report"
 	"github.com/salesbot/salesbot/sales"
 )
@@ -204,6 +205,7 @@ type run struct {
 	now    time.Time
 	people map[sales.PersonID]sales.Person
 	terrs  map[sales.TerritoryID]sales.Territory
+	cats   *forecast.Categorizer // built on first use
 }
 
 func (s *Service) newRun(ctx context.Context, actor sales.Actor, stages sales.StageSet) *run {
@@ -407,6 +409,13 @@ func (r *run) card(d sales.Deal) DealCard {
 	if st.Kind == sales.StageOpen {
 		if n, ok := r.stages.Next(d.Stage); ok {
 			c.NextStage = n.Name
+		}
+		if r.cats == nil {
+			r.cats = forecast.NewCategorizer(r.stages)
+		}
+		c.Forecast = r.cats.Of(d.Stage, d.Forecast).String()
+		if d.Forecast == 0 {
+			c.Forecast += " (stage default)"
 		}
 	}
 	return c

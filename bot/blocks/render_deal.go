@@ -116,6 +116,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 	}
 	field("Stage", stage)
 	field("Owner", Mention(c.OwnerSlackID, c.OwnerName))
+	field("Forecast", Escape(c.Forecast))
 	if !c.Deal.CloseDate.IsZero() {
 		field("Close date", c.Deal.CloseDate.Format("2006-01-02"))
 	}
