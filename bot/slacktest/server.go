@@ -279,6 +279,27 @@ func (s *Server) Invite(channelID string) {
 	s.channels[channelID] = ch
 }
 
+// DMBetween is the id of a conversation among people that the bot is not
+// in: a DM between two of them (D…), or a group DM (G…, as Slack's mpims)
+// for more. A slash command typed there reaches the bot, but the bot can
+// post nothing in it: chat.postMessage and chat.postEphemeral answer
+// channel_not_found, as Slack does.
+func (s *Server) DMBetween(users ...string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids, names []string
+	for _, u := range users {
+		ids = append(ids, strings.TrimPrefix(strings.TrimPrefix(u, "U"), "W"))
+		names = append(names, s.userName(u))
+	}
+	if len(users) <= 2 {
+		return "D" + strings.Join(ids, "")
+	}
+	id := "G" + strings.Join(ids, "")
+	s.channels[id] = channel{name: "mpdm-" + strings.Join(names, "--") + "-1"}
+	return id
+}
+
 // User returns a member by id.
 func (s *Server) User(id string) (User, bool) {
 	s.mu.Lock()

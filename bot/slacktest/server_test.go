@@ -78,6 +78,34 @@ func TestChannelMembership(t *testing.T) {
 	}
 }
 
+// TestEphemeralNeedsMembership: chat.postEphemeral shows a message to a
+// user in a conversation the bot is in, and nowhere else. Slack lists
+// channel_not_found ("Value passed for channel was invalid") among its
+// errors (https://api.slack.com/methods/chat.postEphemeral#errors); a DM
+// or group DM between people is a conversation the bot cannot see, and a
+// channel it was not invited to answers not_in_channel as
+// chat.postMessage does. A modal's confirmation sent this way was lost
+// whenever /deal was typed outside the bot's channels.
+func TestEphemeralNeedsMembership(t *testing.T) {
+	s := newServer(t)
+	c := api(s)
+	ctx := ctxT(t)
+	for _, tc := range []struct{ channel, err string }{
+		{"C1", ""}, {"D0ALICE", ""},
+		{"C0OTHER", "not_in_channel"}, {"C0NOWHERE", "channel_not_found"},
+		{s.DMBetween("U0ALICE", "U0BOB"), "channel_not_found"},
+		{s.DMBetween("U0ALICE", "U0BOB", "U0CAROL"), "not_in_channel"},
+	} {
+		_, err := c.PostEphemeralContext(ctx, tc.channel, "U0ALICE", slack.MsgOptionText("hi", false))
+		if got := errString(err); got != tc.err {
+			t.Errorf("ephemeral in %s: err %q, want %q", tc.channel, got, tc.err)
+		}
+		if _, _, err := c.PostMessageContext(ctx, tc.channel, slack.MsgOptionText("hi", false)); errString(err) != tc.err {
+			t.Errorf("post in %s: err %q, want %q", tc.channel, errString(err), tc.err)
+		}
+	}
+}
+
 func errString(err error) string {
 	if err == nil {
 		return ""
