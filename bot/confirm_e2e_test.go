@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/salesbot/salesbot/bot/slacktest"
 )
@@ -89,5 +90,42 @@ func TestDealFormConfirmedOutsideBotChannels(t *testing.T) {
 	if n := len(h.deals(t)); n != 4 {
 		t.Fatalf("deals = %d, want 4", n)
 	}
+	h.noInvalid()
+}
+
+// A response_url takes five posts within 30 minutes
+// (https://api.slack.com/interactivity/slash-commands, "Delayed responses
+// and multiple responses"). A modal opened from a card's Edit keeps that
+// button's response_url to replace the card; submitted after it expired,
+// the edit was saved and confirmed nowhere. It is confirmed by DM.
+func TestCardModalSubmittedAfterExpiryConfirmsByDM(t *testing.T) {
+	h := newHarness(t, hopts{})
+	card := h.say("U0BOB", "/deal", "add Hooli 20k stage:qualified").Msgs[0]
+	edit := findButton(t, card, "deal.edit")
+	from := h.emu.Len()
+	press := h.emu.BlockAction("U0BOB", slacktest.Container{Channel: chanGeneral, IsEphemeral: true, MessageTS: "1.1"},
+		slacktest.Action{ActionID: edit.ActionID, BlockID: edit.BlockID, Value: edit.Value})
+	h.collect(press)
+	v := h.openedModal(from, "U0BOB")
+
+	h.emu.Advance(31 * time.Minute) // the user came back from lunch
+	id, err := h.emu.SubmitView("U0BOB", v.ID, map[string]string{"amount": "22k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.collect(id)
+	if d := h.deal(t, "D-1"); d.Amount != 2200000 {
+		t.Fatalf("amount after edit = %v", d.Amount)
+	}
+	for _, r := range h.emu.Responses(press) {
+		if r.OK {
+			t.Fatalf("an expired response_url took a post: %+v", r)
+		}
+	}
+	dm := h.emu.History("U0BOB")
+	if len(dm) == 0 || !strings.Contains(dm[len(dm)-1].Text, "Hooli") || !strings.Contains(dm[len(dm)-1].Text, "$22,000") {
+		t.Fatalf("the edit was not confirmed by DM: %+v", dm)
+	}
+	t.Logf("DM: %s", dm[len(dm)-1].Text)
 	h.noInvalid()
 }

@@ -12,14 +12,14 @@ import (
 func (s *Server) newResponseURL(envID string) string {
 	s.n.resp++
 	id := fmt.Sprintf("r%06d", s.n.resp)
-	s.resps[id] = &respURL{envelopeID: envID}
+	s.resps[id] = &respURL{envelopeID: envID, created: s.now()}
 	return s.base + "/resp/" + id
 }
 
 func (s *Server) newTrigger(user string) string {
 	s.n.trig++
 	id := fmt.Sprintf("tr%06d.%s", s.n.trig, user)
-	s.triggers[id] = &trigger{user: user, created: time.Now()}
+	s.triggers[id] = &trigger{user: user, created: s.now()}
 	return id
 }
 

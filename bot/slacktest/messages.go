@@ -304,11 +304,24 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusOK, result{"ok": false, "error": "no_text"})
 		return
 	}
+	// "you can respond to a user's command up to 5 times within 30
+	// minutes of the user's invocation"
+	// (https://api.slack.com/interactivity/slash-commands, "Delayed
+	// responses and multiple responses"); an interaction's response_url
+	// has the same limits (docs.slack.dev/interactivity/handling-user-interaction,
+	// "Message responses"). The docs name no error code: the emulator
+	// answers 404 with used_url or expired_url (its own wording), which
+	// slack-go reports as a status error either way.
 	s.mu.Lock()
 	ru.uses++
 	used := ru.uses > 5
+	expired := s.opts.ResponseURLTTL > 0 && s.now().Sub(ru.created) > s.opts.ResponseURLTTL
 	s.mu.Unlock()
-	if used {
+	switch {
+	case expired:
+		answer(http.StatusNotFound, result{"ok": false, "error": "expired_url"})
+		return
+	case used:
 		answer(http.StatusNotFound, result{"ok": false, "error": "used_url"})
 		return
 	}

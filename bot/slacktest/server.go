@@ -72,7 +72,10 @@ type Options struct {
 	// TriggerTTL is how long a trigger_id stays usable (default 3s as in
 	// Slack; negative disables expiry for slow debugging).
 	TriggerTTL time.Duration
-	Users      []User
+	// ResponseURLTTL is how long a response_url takes posts (default 30
+	// minutes as in Slack; negative disables expiry). See Advance.
+	ResponseURLTTL time.Duration
+	Users          []User
 	// Scopes are the bot token's granted scopes (nil: DefaultScopes).
 	Scopes []string
 	// Channels are the channels the bot is a member of (id → name), as
@@ -102,6 +105,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	cond   *sync.Cond
+	skew   time.Duration // Advance: how far the emulator's clock is ahead
 	log    []Record
 	closed bool
 
@@ -146,6 +150,7 @@ type trigger struct {
 
 type respURL struct {
 	envelopeID string
+	created    time.Time // on the emulator's clock (now)
 	uses       int
 }
 
@@ -171,6 +176,9 @@ func New(opts Options) *Server {
 	}
 	if opts.TriggerTTL == 0 {
 		opts.TriggerTTL = 3 * time.Second
+	}
+	if opts.ResponseURLTTL == 0 {
+		opts.ResponseURLTTL = 30 * time.Minute
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -229,6 +237,18 @@ func newTag() string {
 
 // viewID is the id of the n-th modal this emulator opened.
 func (s *Server) viewID(n int) string { return fmt.Sprintf("V%s%06d", s.tag, n) }
+
+// Advance moves the emulator's clock forward by d, as if that much time
+// had passed: response_urls and trigger_ids issued before expire by it.
+// Only the emulator's clock moves; the app keeps its own.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skew += d
+}
+
+// now is the emulator's clock; caller holds mu.
+func (s *Server) now() time.Time { return time.Now().Add(s.skew) }
 
 // APIURL is the Web API base URL, with the trailing slash slack-go needs.
 func (s *Server) APIURL() string { return s.base + "/api/" }

@@ -461,6 +461,49 @@ func TestResponseURLAndBlockAction(t *testing.T) {
 	}
 }
 
+// TestResponseURLLimits: a response_url takes five posts within 30
+// minutes (https://api.slack.com/interactivity/slash-commands, "Delayed
+// responses and multiple responses"); after either it answers 404.
+func TestResponseURLLimits(t *testing.T) {
+	s := newServer(t)
+	urls := make(chan string, 4)
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		if cmd, ok := ev.Data.(slack.SlashCommand); ok {
+			send(urls, cmd.ResponseURL)
+		}
+		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+	})
+	ctx := ctxT(t)
+	post := func(u string) error {
+		_, _, err := api(s).PostMessageContext(ctx, "", slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral), slack.MsgOptionText("hi", false))
+		return err
+	}
+	s.SlashCommand("U0BOB", "C1", "/deal", "list")
+	u := recv(t, urls)
+	for i := 1; i <= 5; i++ {
+		if err := post(u); err != nil {
+			t.Fatalf("post %d: %v", i, err)
+		}
+	}
+	if err := post(u); err == nil {
+		t.Fatal("a sixth post was accepted")
+	}
+	id := s.SlashCommand("U0BOB", "C1", "/deal", "list")
+	u = recv(t, urls)
+	s.Advance(29 * time.Minute)
+	if err := post(u); err != nil {
+		t.Fatalf("post at 29 minutes: %v", err)
+	}
+	s.Advance(2 * time.Minute)
+	if err := post(u); err == nil {
+		t.Fatal("a post at 31 minutes was accepted")
+	}
+	rs := s.Responses(id)
+	if len(rs) != 2 || rs[1].OK || rs[1].Status != http.StatusNotFound {
+		t.Fatalf("responses = %+v", rs)
+	}
+}
+
 func TestUsersAndConversations(t *testing.T) {
 	s := newServer(t)
 	ctx := ctxT(t)
