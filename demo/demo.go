@@ -168,9 +168,46 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 		return ctx.Err()
 	}
 	if d.interactive {
-		fmt.Fprintf(d.out, "salesbot demo — the real bot on a local Slack emulator, over Socket Mode.\nYou are @alice in #general.\n%s\n\n", demoHelp)
+		fmt.Fprintf(d.out, "salesbot demo — the real bot on a local Slack emulator, over Socket Mode.\n%s\n%s\n\n", d.intro(ctx, cfg.Admins), demoHelp)
+	} else {
+		fmt.Fprintln(d.out, d.intro(ctx, cfg.Admins))
 	}
 	return nil
+}
+
+// intro says who the user is and who may do what, so a first command
+// that needs a manager does not come as a surprise: "You are @alice (a
+// rep) in #general. Admin: @erin. Managers: none yet (...)".
+func (d *demo) intro(ctx context.Context, admins []string) string {
+	role := map[string]sales.Role{}
+	for _, id := range admins {
+		role[id] = sales.RoleAdmin
+	}
+	if people, err := d.db.People(ctx); err == nil {
+		for _, p := range people {
+			if p.SlackID != "" && role[p.SlackID] != sales.RoleAdmin {
+				role[p.SlackID] = p.Role
+			}
+		}
+	}
+	var adm, mgr []string
+	for _, u := range demoUsers {
+		switch role[u.ID] {
+		case sales.RoleAdmin:
+			adm = append(adm, "@"+u.Name)
+		case sales.RoleManager:
+			mgr = append(mgr, "@"+u.Name)
+		}
+	}
+	list := func(names []string, none string) string {
+		if len(names) == 0 {
+			return none
+		}
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("You are @%s (%s) in #general. Admin: %s. Managers: %s.",
+		d.handle(d.user), role[d.user].Article(), list(adm, "none"),
+		list(mgr, "none yet (/as @erin, then /salesbot role @alice manager)"))
 }
 
 func (d *demo) seed(ctx context.Context, loc *time.Location) error {

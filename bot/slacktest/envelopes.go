@@ -343,7 +343,7 @@ func (s *Server) eventEnvelope(event map[string]any) string {
 	s.n.event++
 	payload := map[string]any{
 		"token": "verification-token", "team_id": s.opts.TeamID, "api_app_id": s.opts.AppID,
-		"type": "event_callback", "event_id": fmt.Sprintf("Ev%06d", s.n.event), "event_time": time.Now().Unix(),
+		"type": "event_callback", "event_id": fmt.Sprintf("Ev%s%06d", s.tag, s.n.event), "event_time": time.Now().Unix(),
 		"event": event,
 	}
 	s.mu.Unlock()

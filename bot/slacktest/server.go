@@ -98,9 +98,10 @@ type Server struct {
 	upgrader websocket.Upgrader
 	logger   *slog.Logger
 
-	// tag makes envelope and view ids unique to this emulator, as
-	// Slack's are: a second playground session on the same database
-	// must not look like a redelivery of the first one's envelopes.
+	// tag makes envelope, view and event ids unique to this emulator, as
+	// Slack's are: the bot dedupes on them and keys writes by them, so a
+	// second playground session on the same database must not look like
+	// a redelivery of the first one's.
 	tag string
 
 	mu     sync.Mutex
@@ -226,9 +227,10 @@ func New(opts Options) *Server {
 	return s
 }
 
-// newTag is six random upper-case hex digits.
+// newTag is twelve random upper-case hex digits: two sessions on one
+// file collide once in 2^48, not once in 2^24.
 func newTag() string {
-	var b [3]byte
+	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
