@@ -100,13 +100,16 @@ func TestDemoFlows(t *testing.T) {
 }
 
 func TestDemoSeed(t *testing.T) {
-	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n", "--seed")
+	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/invite @salesbot #sales-emea\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n", "--seed")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	for _, want := range []string{"You are @alice (a manager) in #general. Admin: @erin. Managers: @alice.",
 		"Your open deals", "#sales-digest · salesbot:", "uploaded", "alt text:", "DM to @dan",
-		"Company digest → #sales-digest", "EMEA digest → #sales-emea"} {
+		"Company digest → #sales-digest", "EMEA digest → #sales-emea",
+		// #sales-emea exists, but the bot is not in it until invited.
+		"salesbot is not in #sales-emea: invite it with /invite @salesbot, then run this again",
+		"salesbot was added to #sales-emea", "Logged: EMEA's digest goes to #sales-emea."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}

@@ -301,6 +301,24 @@ func (s *Server) Invite(channelID string) {
 	s.channels[channelID] = ch
 }
 
+// LookupChannel finds a channel by id, "#name" or "name", and says
+// whether the bot is in it. Slack's client turns a typed #name into
+// <#ID|name> in commands with should_escape; the demo does the same.
+func (s *Server) LookupChannel(ref string) (id, name string, member, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, found := s.channels[ref]; found {
+		return ref, ch.name, ch.member, true
+	}
+	name = strings.TrimPrefix(ref, "#")
+	for id, ch := range s.channels {
+		if ch.name == name {
+			return id, ch.name, ch.member, true
+		}
+	}
+	return "", "", false, false
+}
+
 // DMBetween is the id of a conversation among people that the bot is not
 // in: a DM between two of them (D…), or a group DM (G…, as Slack's mpims)
 // for more. A slash command typed there reaches the bot, but the bot can
