@@ -169,9 +169,11 @@ func TestDealModal(t *testing.T) {
 	if v, _ := h.emu.View(viewID); !v.Closed {
 		t.Fatal("modal still open")
 	}
-	eph, err := h.emu.AwaitCall(h.ctx(), "chat.postEphemeral", nil)
-	if err != nil || !strings.Contains(eph.Msg.Text, "Initech") || eph.Msg.User != "U0ALICE" {
-		t.Fatalf("confirmation = %+v %v", eph.Msg, err)
+	// Confirmed through the /deal command's response_url, which the modal
+	// carried: it works wherever the command was typed.
+	conf, err := h.emu.AwaitResponse(h.ctx(), r.EnvelopeID, func(r *slacktest.Response) bool { return r.OK })
+	if err != nil || !strings.Contains(conf.Msg.Text, "Initech") || conf.Msg.ReplaceOriginal {
+		t.Fatalf("confirmation = %+v %v", conf.Msg, err)
 	}
 	ds := h.deals(t)
 	if len(ds) != 1 || ds[0].Amount != 1250000 || ds[0].CloseDate.Format("2006-01-02") != "2030-02-01" {

@@ -130,10 +130,7 @@ func (b *Bot) onBlockAction(ctx context.Context, e *envelope, cb slack.Interacti
 			return
 		}
 		e.count("handled")
-		meta := blocks.ModalMeta{Channel: channel}
-		if rt.replace {
-			meta.ResponseURL = cb.ResponseURL
-		}
+		meta := blocks.ModalMeta{Channel: channel, ResponseURL: cb.ResponseURL, Replace: rt.replace}
 		if !b.openModal(ctx, cb.TriggerID, blocks.LostModal(lost, meta)) {
 			b.deliver(ctx, rt, nil, sales.Errorf(sales.EINVALID, "the form could not open in time; use /deal lost %s <reason>", lost))
 		}
@@ -230,8 +227,8 @@ func (b *Bot) onViewSubmission(ctx context.Context, e *envelope, cb slack.Intera
 		key = "view:" + cb.View.ID
 	}
 	ictx := sales.WithIdempotencyKey(ctx, key)
-	rt := &replyTo{env: e, respURL: meta.ResponseURL, replace: meta.ResponseURL != "",
-		channel: meta.Channel, user: cb.User.ID, home: meta.Channel == "" && meta.ResponseURL == ""}
+	rt := &replyTo{env: e, respURL: meta.ResponseURL, replace: meta.Replace && meta.ResponseURL != "",
+		channel: meta.Channel, user: cb.User.ID, home: meta.Channel == "" && meta.ResponseURL == "", modal: true}
 	var w *work
 	fallbackField := blocks.FieldAccount
 	switch cb.View.CallbackID {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"sync"
 	"time"
 
@@ -187,7 +188,7 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 	if age < responseURLLife-time.Minute {
 		rt.respURL = e.ResponseURL
 	}
-	said := "`" + blocks.EscClipMd(e.Command+" "+e.Text, 200) + "`"
+	said := "`" + blocks.EscClipMd(e.Command+" "+asTyped(e.Text), 200) + "`"
 	if j.Pending {
 		// Acked, never committed: running it now, maybe hours later,
 		// could surprise; saying so lets the user decide.
@@ -210,6 +211,16 @@ func (b *Bot) answerLate(ctx context.Context, j sales.Journal) replyOutcome {
 // loggingAck is a write command's ack: a line that says the command is
 // being logged, replaced by its answer.
 func loggingAck(cmd slack.SlashCommand) ackMessage {
-	text := ":hourglass_flowing_sand: Logging `" + blocks.EscClipMd(cmd.Command+" "+cmd.Text, 200) + "`… If this line stays, it was not saved: run it again."
+	text := ":hourglass_flowing_sand: Logging `" + blocks.EscClipMd(cmd.Command+" "+asTyped(cmd.Text), 200) + "`… If this line stays, it was not saved: run it again."
 	return ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: text, Blocks: []slack.Block{blocks.Section("logging", text)}}
+}
+
+// reEscaped is a user or channel Slack escaped in a command's text
+// (should_escape): <@U0BOB|bob>, <#C0GENERAL|general>.
+var reEscaped = regexp.MustCompile(`<([@#])[A-Z0-9]+\|([^>|]*)>`)
+
+// asTyped shows a command's text as the user typed it: quoted in code,
+// the escaped form would show as <#C0SALESEMEA|sales-emea>.
+func asTyped(text string) string {
+	return reEscaped.ReplaceAllString(text, "$1$2")
 }

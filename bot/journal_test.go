@@ -45,7 +45,7 @@ func TestUnansweredWritesAreAnsweredAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if call.Form.Get("channel") != "U0ALICE" || !strings.HasPrefix(call.Msg.Text, "Logged D-1: LateCo") ||
+	if slacktest.DMUser(call.Form.Get("channel")) != "U0ALICE" || !strings.HasPrefix(call.Msg.Text, "Logged D-1: LateCo") ||
 		!strings.Contains(call.Msg.Text, "salesbot restarted while answering `/deal add LateCo 5k`, so you may have seen this already") {
 		t.Fatalf("late answer: %+v %q", call.Form, call.Msg.Text)
 	}

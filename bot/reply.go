@@ -20,13 +20,17 @@ const maxAckPayload = 19 * 1024
 
 // replyTo says where and how a command's answer goes.
 type replyTo struct {
-	env       *envelope
-	ackMsg    bool // the ack may carry the reply (slash commands)
-	respURL   string
-	replace   bool // replace the message the button was on
-	channel   string
-	user      string
-	home      bool // the action came from the Home tab
+	env     *envelope
+	ackMsg  bool // the ack may carry the reply (slash commands)
+	respURL string
+	replace bool // replace the message the button was on
+	channel string
+	user    string
+	home    bool // the action came from the Home tab
+	// modal: the answer to a modal's submission. The user has left the
+	// conversation the modal came from, which the bot may not even be in,
+	// so past the response_url it goes by DM, not chat.postEphemeral.
+	modal     bool
 	triggerID string
 	command   string // for metrics: "/deal add"
 	note      string // mrkdwn said under the reply (a late answer)
@@ -58,10 +62,7 @@ func (b *Bot) deliver(ctx context.Context, rt *replyTo, res *commands.Result, er
 		msg = blocks.RenderError(err)
 	case res != nil && res.Kind == commands.KindDealForm && res.Form != nil:
 		rt.env.ack()
-		meta := blocks.ModalMeta{Channel: rt.channel}
-		if rt.replace {
-			meta.ResponseURL = rt.respURL
-		}
+		meta := blocks.ModalMeta{Channel: rt.channel, ResponseURL: rt.respURL, Replace: rt.replace}
 		if b.openModal(ctx, rt.triggerID, blocks.DealModal(res.Form, meta)) {
 			return replied
 		}
@@ -128,43 +129,60 @@ func (b *Bot) renderOptions(ctx context.Context) blocks.RenderOptions {
 }
 
 // respond answers through the response_url (retrying 429 and 5xx a few
-// times), or with an ephemeral message when there is none.
+// times); without one, or once it is spent, expired or refused, with an
+// ephemeral message in the command's channel (not for a modal), and
+// last by DM, which reaches the user wherever they typed the command.
 func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, respType string, replace bool) bool {
-	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
-	channel := rt.channel
-	switch {
-	case rt.respURL != "":
-		opts = append(opts, slack.MsgOptionResponseURL(rt.respURL, respType))
+	var err error
+	if rt.respURL != "" {
+		opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...),
+			slack.MsgOptionResponseURL(rt.respURL, respType)}
 		if replace {
 			opts = append(opts, slack.MsgOptionReplaceOriginal(rt.respURL))
 		}
-	case rt.channel != "" && rt.user != "":
-		opts = append(opts, slack.MsgOptionPostEphemeral(rt.user))
-	case rt.user != "":
-		channel = rt.user // a DM from the bot
-	default:
-		return false
+		err = retrySlack(ctx, 4, func(ctx context.Context) error {
+			b.replies.acquire()
+			t0 := time.Now()
+			_, _, _, err := b.api.SendMessageContext(ctx, rt.channel, opts...)
+			b.replies.release(time.Since(t0))
+			return err
+		})
+		if err == nil {
+			return true
+		}
+		b.log.Warn("response_url failed; replying another way", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
 	}
-	err := retrySlack(ctx, 4, func(ctx context.Context) error {
-		b.replies.acquire()
-		t0 := time.Now()
-		_, _, _, err := b.api.SendMessageContext(ctx, channel, opts...)
-		b.replies.release(time.Since(t0))
-		return err
-	})
-	if err != nil && rt.respURL != "" && rt.channel != "" && rt.user != "" && !replace {
-		// The response_url is spent or gone: say it as an ephemeral message.
-		b.log.Warn("response_url failed; replying with chat.postEphemeral", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
+	if rt.channel != "" && rt.user != "" && !rt.modal {
 		err = retrySlack(ctx, 2, func(ctx context.Context) error {
 			_, err := b.api.PostEphemeralContext(ctx, rt.channel, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
 			return err
 		})
+		if err == nil {
+			return true
+		}
+		b.log.Warn("chat.postEphemeral failed; replying by DM", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
+	}
+	if rt.user != "" {
+		err = retrySlack(ctx, 2, func(ctx context.Context) error { return b.dm(ctx, rt.user, msg) })
+		if err == nil {
+			return true
+		}
 	}
 	if err != nil {
-		b.log.Error("reply failed", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
-		return false
+		b.log.Error("reply failed", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyUser, rt.user, sales.LogKeyError, redact(err))
 	}
-	return true
+	return false
+}
+
+// dm posts msg in the bot's DM with user: conversations.open names the
+// channel (im:write), chat.postMessage posts there.
+func (b *Bot) dm(ctx context.Context, user string, msg blocks.Message) error {
+	ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return err
+	}
+	_, _, err = b.api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+	return err
 }
 
 // maxReplyBackoff caps the wait between rounds of a durable answer: a
@@ -221,10 +239,7 @@ func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg blocks.Messag
 			useEph = !gone(err)
 		}
 		if !useURL && !useEph && useDM {
-			err = b.replyOnce(ctx, func(ctx context.Context) error {
-				_, _, err := b.api.PostMessageContext(ctx, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
-				return err
-			})
+			err = b.replyOnce(ctx, func(ctx context.Context) error { return b.dm(ctx, rt.user, msg) })
 			if err == nil {
 				return replied
 			}

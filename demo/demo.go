@@ -41,6 +41,9 @@ const (
 	demoGeneral = slacktest.DefaultChannel
 	demoWins    = "C0WINS"
 	demoDigest  = "C0DIGEST"
+	// demoEMEA exists but the bot was never invited there: routing a
+	// digest to it is refused until /invite, as in a real workspace.
+	demoEMEA = "C0SALESEMEA"
 )
 
 var demoUsers = []slacktest.User{
@@ -56,6 +59,7 @@ Demo commands:
   /as @bob        act as another user (alice, bob, carol, dan, erin)
   1, 2, …         press the numbered button or menu choice from the last output
   field=value     fill in the open form; /submit [field=value …] sends it, /cancel closes it
+  /invite #chan   add salesbot to a channel (#sales-emea starts without it)
   /home           open your App Home tab
   /digest         post the manager digest now (to #sales-digest)
   /nudge          send yourself this morning's coaching DM
@@ -144,7 +148,8 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 		}
 	}
 	d.emu = slacktest.New(slacktest.Options{Users: demoUsers, Logger: logger,
-		Channels: map[string]string{demoGeneral: "general", demoWins: "wins", demoDigest: "sales-digest"}})
+		Channels: map[string]string{demoGeneral: "general", demoWins: "wins", demoDigest: "sales-digest"},
+		Outside:  map[string]string{demoEMEA: "sales-emea"}})
 	cfg.AppToken, cfg.BotToken, cfg.APIURL = d.emu.AppToken(), d.emu.BotToken(), d.emu.APIURL()
 	cfg.Admins = []string{"U0ERIN"}
 	cfg.WinsChannel, cfg.DigestChannel = demoWins, demoDigest
@@ -168,9 +173,46 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 		return ctx.Err()
 	}
 	if d.interactive {
-		fmt.Fprintf(d.out, "salesbot demo — the real bot on a local Slack emulator, over Socket Mode.\nYou are @alice in #general.\n%s\n\n", demoHelp)
+		fmt.Fprintf(d.out, "salesbot demo — the real bot on a local Slack emulator, over Socket Mode.\n%s\n%s\n\n", d.intro(ctx, cfg.Admins), demoHelp)
+	} else {
+		fmt.Fprintln(d.out, d.intro(ctx, cfg.Admins))
 	}
 	return nil
+}
+
+// intro says who the user is and who may do what, so a first command
+// that needs a manager does not come as a surprise: "You are @alice (a
+// rep) in #general. Admin: @erin. Managers: none yet (...)".
+func (d *demo) intro(ctx context.Context, admins []string) string {
+	role := map[string]sales.Role{}
+	for _, id := range admins {
+		role[id] = sales.RoleAdmin
+	}
+	if people, err := d.db.People(ctx); err == nil {
+		for _, p := range people {
+			if p.SlackID != "" && role[p.SlackID] != sales.RoleAdmin {
+				role[p.SlackID] = p.Role
+			}
+		}
+	}
+	var adm, mgr []string
+	for _, u := range demoUsers {
+		switch role[u.ID] {
+		case sales.RoleAdmin:
+			adm = append(adm, "@"+u.Name)
+		case sales.RoleManager:
+			mgr = append(mgr, "@"+u.Name)
+		}
+	}
+	list := func(names []string, none string) string {
+		if len(names) == 0 {
+			return none
+		}
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("You are @%s (%s) in #general. Admin: %s. Managers: %s.",
+		d.handle(d.user), role[d.user].Article(), list(adm, "none"),
+		list(mgr, "none yet (/as @erin, then /salesbot role @alice manager)"))
 }
 
 func (d *demo) seed(ctx context.Context, loc *time.Location) error {
@@ -269,16 +311,23 @@ func (d *demo) loop(ctx context.Context, stdin io.Reader) int {
 }
 
 var (
-	reMention = regexp.MustCompile(`(^|[\s(])@([A-Za-z0-9._-]+)`)
+	reMention = regexp.MustCompile(`(^|[\s(])([@#])([A-Za-z0-9._-]+)`)
 	reField   = regexp.MustCompile(`(?:^|\s)([a-z_]+)=`)
 )
 
-// escapeMentions turns "@bob" into "<@U0BOB|bob>" as Slack does for
-// commands with should_escape.
+// escapeMentions turns "@bob" into "<@U0BOB|bob>" and "#general" into
+// "<#C0GENERAL|general>" as Slack does for commands with should_escape;
+// names that match no one stay as typed.
 func (d *demo) escapeMentions(text string) string {
 	return reMention.ReplaceAllStringFunc(text, func(m string) string {
 		sub := reMention.FindStringSubmatch(m)
-		if u, ok := d.emu.LookupUser(sub[2]); ok {
+		if sub[2] == "#" {
+			if id, name, _, ok := d.emu.LookupChannel(sub[3]); ok {
+				return sub[1] + "<#" + id + "|" + name + ">"
+			}
+			return m
+		}
+		if u, ok := d.emu.LookupUser(sub[3]); ok {
 			return sub[1] + "<@" + u.ID + "|" + u.Name + ">"
 		}
 		return m
@@ -333,6 +382,17 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 		sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 		for _, u := range users {
 			fmt.Fprintf(d.out, "  @%-6s %s (%s)\n", u.Name, u.RealName, u.TZ)
+		}
+	case "/invite":
+		id, name, member, ok := d.emu.LookupChannel(strings.TrimPrefix(strings.TrimPrefix(rest, "@salesbot"), " "))
+		switch {
+		case !ok:
+			fmt.Fprintf(d.out, "  no channel %q: try /invite #sales-emea\n", rest)
+		case member:
+			fmt.Fprintf(d.out, "  salesbot is already in #%s\n", name)
+		default:
+			d.emu.Invite(id)
+			fmt.Fprintf(d.out, "  salesbot was added to #%s\n", name)
 		}
 	case "/home":
 		d.run(ctx, func() string { return d.emu.AppHomeOpened(d.user) })
@@ -475,6 +535,9 @@ func (d *demo) where(ch string) string {
 	}
 	if u := slacktest.DMUser(ch); u != "" {
 		return "DM to @" + d.handle(u)
+	}
+	if _, name, _, ok := d.emu.LookupChannel(ch); ok {
+		return "#" + name
 	}
 	return ch
 }

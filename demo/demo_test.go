@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -36,7 +37,8 @@ func TestDemoPiped(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	for _, want := range []string{"alice> /deal add Acme 5k", "Logged D-1", "Acme", "[1] Advance → Qualified", "[2] Won"} {
+	for _, want := range []string{"You are @alice (a rep) in #general. Admin: @erin. Managers: none yet",
+		"alice> /deal add Acme 5k", "Logged D-1", "Acme", "[1] Advance → Qualified", "[2] Won"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -98,12 +100,16 @@ func TestDemoFlows(t *testing.T) {
 }
 
 func TestDemoSeed(t *testing.T) {
-	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n", "--seed")
+	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/invite @salesbot #sales-emea\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n", "--seed")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	for _, want := range []string{"Your open deals", "#sales-digest · salesbot:", "uploaded", "alt text:", "DM to @dan",
-		"Company digest → #sales-digest", "EMEA digest → #sales-emea"} {
+	for _, want := range []string{"You are @alice (a manager) in #general. Admin: @erin. Managers: @alice.",
+		"Your open deals", "#sales-digest · salesbot:", "uploaded", "alt text:", "DM to @dan",
+		"Company digest → #sales-digest", "EMEA digest → #sales-emea",
+		// #sales-emea exists, but the bot is not in it until invited.
+		"salesbot is not in #sales-emea: invite it with /invite @salesbot, then run this again",
+		"salesbot was added to #sales-emea", "Logged: EMEA's digest goes to #sales-emea."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}
@@ -209,19 +215,40 @@ func TestRunRejectsBadToken(t *testing.T) {
 	}
 }
 
-// Slack's envelope ids are unique; the emulator's were numbered from 1 in
-// every process, so a second playground session on the same file had its
-// commands dropped as redeliveries of the first one's, with no reply.
+// Slack's envelope, view and event ids are unique; the emulator numbered
+// them from 1 in every process, and the bot remembers ids for 7 days, so
+// a second playground session on the same file had its commands dropped
+// as redeliveries of the first one's, with no reply. Both sessions'
+// commands, buttons, forms and Home tabs must be answered and written.
 func TestDemoTwiceOnOneFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "play.db")
-	for i, script := range []string{"/deal add Acme 5k\n", "/deal add Beta 7k\n/deal list\n"} {
-		out, code := runDemo(t, script, "--db", db)
+	session := "/deal add %[1]s 5k\n1\n/deal\n/submit account=%[1]s-form amount=2k\n/home\n/deal list\n"
+	for i, account := range []string{"Acme", "Beta"} {
+		out, code := runDemo(t, fmt.Sprintf(session, account), "--db", db)
 		if code != 0 {
 			t.Fatalf("session %d: exit %d\n%s", i+1, code, out)
 		}
-		want := []string{"Logged D-1: Acme", "Logged D-2: Beta"}[i]
-		if !strings.Contains(out, want) {
-			t.Fatalf("session %d lacks %q:\n%s", i+1, want, out)
+		for _, want := range []string{
+			fmt.Sprintf("Logged D-%d: %s", 2*i+1, account),      // a command
+			account + " is now in Qualified",                    // a button
+			fmt.Sprintf("Logged D-%d: %s-form", 2*i+2, account), // a form
+			"App Home of @alice",                                // an event
+			"Acme-form", account,                                // the list shows the first session's deals
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("session %d lacks %q", i+1, want)
+			}
 		}
+		if t.Failed() {
+			t.Fatalf("session %d:\n%s", i+1, out)
+		}
+	}
+	st, err := storage.Open(db, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, _ := st.CountDeals(context.Background()); n != 4 {
+		t.Fatalf("deals written by both sessions = %d, want 4", n)
 	}
 }

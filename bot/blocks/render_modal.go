@@ -15,15 +15,25 @@ import (
 type ModalMeta struct {
 	Channel string `json:"c,omitempty"`
 	Deal    string `json:"d,omitempty"`
-	// ResponseURL of the message whose button opened the modal, so the
-	// result can replace that card.
+	// ResponseURL of the command or button that opened the modal. A modal
+	// has none of its own, and the command's works wherever it was typed,
+	// even in a conversation the bot is not in (where chat.postEphemeral
+	// fails), for 30 minutes and five posts.
 	ResponseURL string `json:"r,omitempty"`
+	// Replace: the result replaces the card whose button opened the modal.
+	Replace bool `json:"x,omitempty"`
 }
+
+// maxPrivateMetadata is Slack's limit on a view's private_metadata
+// (https://docs.slack.dev/reference/views/modal-views: "Max length of
+// 3000 characters").
+const maxPrivateMetadata = 3000
 
 func (m ModalMeta) encode() string {
 	b, _ := json.Marshal(m)
-	if len(b) > 3000 {
-		m.ResponseURL = ""
+	if len(b) > maxPrivateMetadata {
+		// The reply then goes by DM; the modal itself must still open.
+		m.ResponseURL, m.Replace = "", false
 		b, _ = json.Marshal(m)
 	}
 	return string(b)

@@ -12,14 +12,14 @@ import (
 func (s *Server) newResponseURL(envID string) string {
 	s.n.resp++
 	id := fmt.Sprintf("r%06d", s.n.resp)
-	s.resps[id] = &respURL{envelopeID: envID}
+	s.resps[id] = &respURL{envelopeID: envID, created: s.now()}
 	return s.base + "/resp/" + id
 }
 
 func (s *Server) newTrigger(user string) string {
 	s.n.trig++
 	id := fmt.Sprintf("tr%06d.%s", s.n.trig, user)
-	s.triggers[id] = &trigger{user: user, created: time.Now()}
+	s.triggers[id] = &trigger{user: user, created: s.now()}
 	return id
 }
 
@@ -343,7 +343,7 @@ func (s *Server) eventEnvelope(event map[string]any) string {
 	s.n.event++
 	payload := map[string]any{
 		"token": "verification-token", "team_id": s.opts.TeamID, "api_app_id": s.opts.AppID,
-		"type": "event_callback", "event_id": fmt.Sprintf("Ev%06d", s.n.event), "event_time": time.Now().Unix(),
+		"type": "event_callback", "event_id": fmt.Sprintf("Ev%s%06d", s.tag, s.n.event), "event_time": time.Now().Unix(),
 		"event": event,
 	}
 	s.mu.Unlock()

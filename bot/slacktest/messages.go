@@ -24,10 +24,10 @@ func (s *Server) postMessage(c *Call, form url.Values, ephemeral bool) (result, 
 	if ch == "" {
 		return nil, "channel_not_found"
 	}
-	if !ephemeral {
-		if errCode := s.canPost(ch); errCode != "" {
-			return nil, errCode
-		}
+	// An ephemeral message obeys the same membership rule as a post: the
+	// user sees it in a conversation the bot is in, or not at all.
+	if errCode := s.canPost(ch); errCode != "" {
+		return nil, errCode
 	}
 	m := &Msg{Source: c.Method, Channel: dmChannel(ch), Text: form.Get("text"), ThreadTS: form.Get("thread_ts")}
 	if md := form.Get("metadata"); md != "" {
@@ -71,15 +71,25 @@ func (s *Server) postMessage(c *Call, form url.Values, ephemeral bool) (result, 
 		"message": map[string]any{"type": "message", "text": m.Text, "ts": m.TS, "user": s.opts.BotUserID}}, ""
 }
 
-// canPost is chat.postMessage's membership rule: a bot without
-// chat:write.public posts only where it was invited. Slack's errors:
-// "not_in_channel: Cannot post user messages to a channel they are not
-// in", "channel_not_found: Value passed for channel was invalid"
-// (https://api.slack.com/methods/chat.postMessage#errors). DMs (a user id
-// or a D… channel) need no invitation; caller holds mu.
+// canPost is the membership rule of chat.postMessage and
+// chat.postEphemeral: a bot without chat:write.public posts only where it
+// was invited. Slack's errors: "not_in_channel: Cannot post user messages
+// to a channel they are not in", "channel_not_found: Value passed for
+// channel was invalid" (https://api.slack.com/methods/chat.postMessage#errors,
+// https://api.slack.com/methods/chat.postEphemeral#errors, which lists
+// channel_not_found for a conversation the app cannot see). The bot's own
+// DM with a user (a user id, or that D… channel) needs no invitation; a
+// DM between people (DMBetween) is invisible to it: channel_not_found;
+// caller holds mu.
 func (s *Server) canPost(ref string) string {
-	if strings.HasPrefix(ref, "D") || strings.HasPrefix(ref, "U") || strings.HasPrefix(ref, "W") {
+	if strings.HasPrefix(ref, "U") || strings.HasPrefix(ref, "W") {
 		return ""
+	}
+	if strings.HasPrefix(ref, "D") {
+		if _, ok := s.users[DMUser(ref)]; ok {
+			return ""
+		}
+		return "channel_not_found"
 	}
 	ch, ok := s.lookupChannel(ref)
 	switch {
@@ -294,11 +304,24 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusOK, result{"ok": false, "error": "no_text"})
 		return
 	}
+	// "you can respond to a user's command up to 5 times within 30
+	// minutes of the user's invocation"
+	// (https://api.slack.com/interactivity/slash-commands, "Delayed
+	// responses and multiple responses"); an interaction's response_url
+	// has the same limits (docs.slack.dev/interactivity/handling-user-interaction,
+	// "Message responses"). The docs name no error code: the emulator
+	// answers 404 with used_url or expired_url (its own wording), which
+	// slack-go reports as a status error either way.
 	s.mu.Lock()
 	ru.uses++
 	used := ru.uses > 5
+	expired := s.opts.ResponseURLTTL > 0 && s.now().Sub(ru.created) > s.opts.ResponseURLTTL
 	s.mu.Unlock()
-	if used {
+	switch {
+	case expired:
+		answer(http.StatusNotFound, result{"ok": false, "error": "expired_url"})
+		return
+	case used:
 		answer(http.StatusNotFound, result{"ok": false, "error": "used_url"})
 		return
 	}

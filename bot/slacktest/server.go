@@ -72,7 +72,10 @@ type Options struct {
 	// TriggerTTL is how long a trigger_id stays usable (default 3s as in
 	// Slack; negative disables expiry for slow debugging).
 	TriggerTTL time.Duration
-	Users      []User
+	// ResponseURLTTL is how long a response_url takes posts (default 30
+	// minutes as in Slack; negative disables expiry). See Advance.
+	ResponseURLTTL time.Duration
+	Users          []User
 	// Scopes are the bot token's granted scopes (nil: DefaultScopes).
 	Scopes []string
 	// Channels are the channels the bot is a member of (id → name), as
@@ -95,13 +98,15 @@ type Server struct {
 	upgrader websocket.Upgrader
 	logger   *slog.Logger
 
-	// tag makes envelope and view ids unique to this emulator, as
-	// Slack's are: a second playground session on the same database
-	// must not look like a redelivery of the first one's envelopes.
+	// tag makes envelope, view and event ids unique to this emulator, as
+	// Slack's are: the bot dedupes on them and keys writes by them, so a
+	// second playground session on the same database must not look like
+	// a redelivery of the first one's.
 	tag string
 
 	mu     sync.Mutex
 	cond   *sync.Cond
+	skew   time.Duration // Advance: how far the emulator's clock is ahead
 	log    []Record
 	closed bool
 
@@ -146,6 +151,7 @@ type trigger struct {
 
 type respURL struct {
 	envelopeID string
+	created    time.Time // on the emulator's clock (now)
 	uses       int
 }
 
@@ -171,6 +177,9 @@ func New(opts Options) *Server {
 	}
 	if opts.TriggerTTL == 0 {
 		opts.TriggerTTL = 3 * time.Second
+	}
+	if opts.ResponseURLTTL == 0 {
+		opts.ResponseURLTTL = 30 * time.Minute
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -218,9 +227,10 @@ func New(opts Options) *Server {
 	return s
 }
 
-// newTag is six random upper-case hex digits.
+// newTag is twelve random upper-case hex digits: two sessions on one
+// file collide once in 2^48, not once in 2^24.
 func newTag() string {
-	var b [3]byte
+	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
@@ -229,6 +239,18 @@ func newTag() string {
 
 // viewID is the id of the n-th modal this emulator opened.
 func (s *Server) viewID(n int) string { return fmt.Sprintf("V%s%06d", s.tag, n) }
+
+// Advance moves the emulator's clock forward by d, as if that much time
+// had passed: response_urls and trigger_ids issued before expire by it.
+// Only the emulator's clock moves; the app keeps its own.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skew += d
+}
+
+// now is the emulator's clock; caller holds mu.
+func (s *Server) now() time.Time { return time.Now().Add(s.skew) }
 
 // APIURL is the Web API base URL, with the trailing slash slack-go needs.
 func (s *Server) APIURL() string { return s.base + "/api/" }
@@ -277,6 +299,45 @@ func (s *Server) Invite(channelID string) {
 	}
 	ch.member = true
 	s.channels[channelID] = ch
+}
+
+// LookupChannel finds a channel by id, "#name" or "name", and says
+// whether the bot is in it. Slack's client turns a typed #name into
+// <#ID|name> in commands with should_escape; the demo does the same.
+func (s *Server) LookupChannel(ref string) (id, name string, member, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, found := s.channels[ref]; found {
+		return ref, ch.name, ch.member, true
+	}
+	name = strings.TrimPrefix(ref, "#")
+	for id, ch := range s.channels {
+		if ch.name == name {
+			return id, ch.name, ch.member, true
+		}
+	}
+	return "", "", false, false
+}
+
+// DMBetween is the id of a conversation among people that the bot is not
+// in: a DM between two of them (D…), or a group DM (G…, as Slack's mpims)
+// for more. A slash command typed there reaches the bot, but the bot can
+// post nothing in it: chat.postMessage and chat.postEphemeral answer
+// channel_not_found, as Slack does.
+func (s *Server) DMBetween(users ...string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids, names []string
+	for _, u := range users {
+		ids = append(ids, strings.TrimPrefix(strings.TrimPrefix(u, "U"), "W"))
+		names = append(names, s.userName(u))
+	}
+	if len(users) <= 2 {
+		return "D" + strings.Join(ids, "")
+	}
+	id := "G" + strings.Join(ids, "")
+	s.channels[id] = channel{name: "mpdm-" + strings.Join(names, "--") + "-1"}
+	return id
 }
 
 // User returns a member by id.

@@ -78,6 +78,34 @@ func TestChannelMembership(t *testing.T) {
 	}
 }
 
+// TestEphemeralNeedsMembership: chat.postEphemeral shows a message to a
+// user in a conversation the bot is in, and nowhere else. Slack lists
+// channel_not_found ("Value passed for channel was invalid") among its
+// errors (https://api.slack.com/methods/chat.postEphemeral#errors); a DM
+// or group DM between people is a conversation the bot cannot see, and a
+// channel it was not invited to answers not_in_channel as
+// chat.postMessage does. A modal's confirmation sent this way was lost
+// whenever /deal was typed outside the bot's channels.
+func TestEphemeralNeedsMembership(t *testing.T) {
+	s := newServer(t)
+	c := api(s)
+	ctx := ctxT(t)
+	for _, tc := range []struct{ channel, err string }{
+		{"C1", ""}, {"D0ALICE", ""},
+		{"C0OTHER", "not_in_channel"}, {"C0NOWHERE", "channel_not_found"},
+		{s.DMBetween("U0ALICE", "U0BOB"), "channel_not_found"},
+		{s.DMBetween("U0ALICE", "U0BOB", "U0CAROL"), "not_in_channel"},
+	} {
+		_, err := c.PostEphemeralContext(ctx, tc.channel, "U0ALICE", slack.MsgOptionText("hi", false))
+		if got := errString(err); got != tc.err {
+			t.Errorf("ephemeral in %s: err %q, want %q", tc.channel, got, tc.err)
+		}
+		if _, _, err := c.PostMessageContext(ctx, tc.channel, slack.MsgOptionText("hi", false)); errString(err) != tc.err {
+			t.Errorf("post in %s: err %q, want %q", tc.channel, errString(err), tc.err)
+		}
+	}
+}
+
 func errString(err error) string {
 	if err == nil {
 		return ""
@@ -430,6 +458,49 @@ func TestResponseURLAndBlockAction(t *testing.T) {
 	}
 	if r.Msg.Text != "won!" || !r.Msg.ReplaceOriginal {
 		t.Fatalf("response = %+v", r)
+	}
+}
+
+// TestResponseURLLimits: a response_url takes five posts within 30
+// minutes (https://api.slack.com/interactivity/slash-commands, "Delayed
+// responses and multiple responses"); after either it answers 404.
+func TestResponseURLLimits(t *testing.T) {
+	s := newServer(t)
+	urls := make(chan string, 4)
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		if cmd, ok := ev.Data.(slack.SlashCommand); ok {
+			send(urls, cmd.ResponseURL)
+		}
+		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+	})
+	ctx := ctxT(t)
+	post := func(u string) error {
+		_, _, err := api(s).PostMessageContext(ctx, "", slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral), slack.MsgOptionText("hi", false))
+		return err
+	}
+	s.SlashCommand("U0BOB", "C1", "/deal", "list")
+	u := recv(t, urls)
+	for i := 1; i <= 5; i++ {
+		if err := post(u); err != nil {
+			t.Fatalf("post %d: %v", i, err)
+		}
+	}
+	if err := post(u); err == nil {
+		t.Fatal("a sixth post was accepted")
+	}
+	id := s.SlashCommand("U0BOB", "C1", "/deal", "list")
+	u = recv(t, urls)
+	s.Advance(29 * time.Minute)
+	if err := post(u); err != nil {
+		t.Fatalf("post at 29 minutes: %v", err)
+	}
+	s.Advance(2 * time.Minute)
+	if err := post(u); err == nil {
+		t.Fatal("a post at 31 minutes was accepted")
+	}
+	rs := s.Responses(id)
+	if len(rs) != 2 || rs[1].OK || rs[1].Status != http.StatusNotFound {
+		t.Fatalf("responses = %+v", rs)
 	}
 }
 

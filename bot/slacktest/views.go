@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -88,7 +87,7 @@ func (s *Server) viewsCall(c *Call, js map[string]json.RawMessage) (result, stri
 			return nil, "invalid_trigger_id"
 		case t.used:
 			return nil, "exchanged_trigger_id"
-		case s.opts.TriggerTTL > 0 && time.Since(t.created) > s.opts.TriggerTTL:
+		case s.opts.TriggerTTL > 0 && s.now().Sub(t.created) > s.opts.TriggerTTL:
 			return nil, "expired_trigger_id"
 		}
 		t.used = true
