@@ -65,7 +65,7 @@ func (r *run) forecastRead(c Cmd) (*Result, error) {
 // period unless told): a snapshot, so later calls never rewrite it.
 func (r *run) forecastSubmit(c Cmd) (*Result, error) {
 	me := r.actor.Person
-	if err := sales.Authorize(r.actor, sales.ActDealCreate, me.ID); err != nil {
+	if err := sales.Authorize(r.actor, sales.ActForecastCall, me.ID); err != nil {
 		return nil, err
 	}
 	best := c.Amount

@@ -98,7 +98,7 @@ func positiveQuota(f *Form, c *Cmd) error {
 // the handler knows.
 func ownerAction(act sales.Action) bool {
 	switch act {
-	case sales.ActDealCreate, sales.ActDealEdit, sales.ActDealView:
+	case sales.ActDealCreate, sales.ActDealEdit, sales.ActDealView, sales.ActForecastCall:
 		return true
 	}
 	return false
@@ -238,7 +238,7 @@ func formTable() []*Form {
 		{Command: "forecast", Verb: "territory", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
 			Summary: "A territory's forecast.", Who: whoEveryone, Examples: []string{"/forecast territory EMEA"}},
 
-		{Command: "forecast", Verb: "submit", Action: sales.ActDealCreate, Writes: true, handle: (*run).forecastSubmit, args: []arg{aAmount, {kind: argBest, opt: true, label: "best <amount>"}, aPeriod},
+		{Command: "forecast", Verb: "submit", Action: sales.ActForecastCall, Writes: true, handle: (*run).forecastSubmit, args: []arg{aAmount, {kind: argBest, opt: true, label: "best <amount>"}, aPeriod},
 			Summary: "Record your call for the period: commit, and best case (your commit unless told).", Who: whoEveryone,
 			Examples: []string{"/forecast submit 120k best 150k", "/forecast submit 80k quarter"}},
 

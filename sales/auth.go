@@ -15,6 +15,7 @@ const (
 	ActDigestRun                       // run or route the digest
 	ActPeopleManage                    // link imported people, set managers
 	ActStagesEdit                      // add, change or remove pipeline stages
+	ActForecastCall                    // submit a forecast call for target
 )
 
 func (a Action) String() string {
@@ -37,6 +38,8 @@ func (a Action) String() string {
 		return "manage people"
 	case ActStagesEdit:
 		return "change the pipeline stages"
+	case ActForecastCall:
+		return "submit forecast calls for others"
 	}
 	return "do that"
 }
@@ -67,10 +70,12 @@ func Authorize(a Actor, act Action, target PersonID) error {
 		return Errorf(EFORBIDDEN, "only an admin can %s", act)
 	case a.Role == RoleManager:
 		return nil
-	case (act == ActDealCreate || act == ActDealEdit) && target == a.Person.ID:
+	case (act == ActDealCreate || act == ActDealEdit || act == ActForecastCall) && target == a.Person.ID:
 		return nil
 	case act == ActDealCreate || act == ActDealEdit:
 		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can change your own deals", act)
+	case act == ActForecastCall:
+		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can submit your own", act)
 	}
 	return Errorf(EFORBIDDEN, "only a manager or admin can %s", act)
 }

@@ -68,7 +68,7 @@ func TestAuthorize(t *testing.T) {
 	for _, r := range []row{
 		{sales.ActDealCreate, 1, all}, {sales.ActDealCreate, other, mgr},
 		{sales.ActDealEdit, 1, all}, {sales.ActDealEdit, other, mgr},
-		{sales.ActDealView, other, all},
+		{sales.ActDealView, other, all}, {sales.ActForecastCall, 1, all}, {sales.ActForecastCall, other, mgr},
 		{sales.ActQuotaSet, 0, mgr}, {sales.ActTerritoryEdit, 0, mgr}, {sales.ActDigestRun, 0, mgr},
 		{sales.ActPeopleManage, 0, mgr}, {sales.ActRoleSet, 0, map[string]bool{"admin": true}},
 		{sales.ActStagesEdit, 0, map[string]bool{"admin": true}},
