@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/salesbot/salesbot/forecast"
 	"github.com/salesbot/salesbot/report"
 	"github.com/salesbot/salesbot/sales"
 )
@@ -17,39 +16,23 @@ func (r *run) forecastRead(c Cmd) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	basis, members, err := report.Basis(r.ctx, r.store, s.sub, p)
+	fc, err := report.NewForecaster(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur})
 	if err != nil {
-		return nil, fmt.Errorf("forecast: %w", err)
+		return nil, err
 	}
-	stages, err := r.store.Stages(r.ctx)
+	pr, basis, err := fc.Project(r.ctx, s.sub, p)
 	if err != nil {
-		return nil, fmt.Errorf("forecast: %w", err)
+		return nil, err
 	}
-	deals, err := r.store.FindDeals(r.ctx, sales.DealFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("forecast: %w", err)
-	}
-	events, err := r.store.EventsBetween(r.ctx, time.Time{}, time.Time{})
-	if err != nil {
-		return nil, fmt.Errorf("forecast: %w", err)
-	}
-	h := forecast.Histories(deals, events, stages, r.cur)
-	asOf := r.now
-	if end := p.End(r.loc); !end.After(r.now) {
-		asOf = end.Add(-time.Nanosecond) // a past period: as it stood at its end
-	}
-	var sel func(*forecast.Deal) bool
-	switch sub := s.sub; sub.Scope {
-	case sales.ScopeRep:
-		sel = func(d *forecast.Deal) bool { return d.Owner == sub.Person }
-	case sales.ScopeTerritory:
-		sel = func(d *forecast.Deal) bool { return d.Territory == sub.Territory }
-	case sales.ScopeTeam:
-		if members != nil {
-			sel = func(d *forecast.Deal) bool { return members[d.Owner] }
+	members := map[sales.PersonID]bool(nil)
+	if s.sub.Scope == sales.ScopeTeam && s.sub.Manager != 0 {
+		people, err := r.allPeople()
+		if err != nil {
+			return nil, err
 		}
+		members = sales.TeamOf(people, s.sub.Manager)
 	}
-	pr := forecast.Learn(h, p, asOf, forecast.Options{Stages: stages, Loc: r.loc}).ProjectQuota(sel, basis.Amount, basis.Has)
+	stages := fc.Stages()
 	names := map[sales.StageID]string{}
 	for _, st := range stages.Stages {
 		names[st.ID] = st.Name

@@ -3,7 +3,7 @@
 // weekly nudge summary. It is Slack-agnostic: the bot renders and posts
 // what it builds through the Poster interface.
 //
-// It may import sales, report, cron and the plotting library; never
+// It may import sales, report, forecast, cron and the plotting library; never
 // slack-go or bbolt: Store and Poster are the narrow interfaces it needs.
 package digest
 

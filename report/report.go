@@ -2,7 +2,8 @@
 // owner, manager, territory or stage, and quota progress. The CLI report,
 // /pipeline, /goal and the digest all use it, so their numbers agree.
 //
-// It imports only sales: the store is the Source interface declared here.
+// It imports sales and forecast (Forecaster projects through the engine);
+// the store is the Source interface declared here.
 package report
 
 import (
