@@ -316,7 +316,11 @@ func (m *Model) finish(a, all *acc) Projection {
 				}
 			}
 			pr.Chance = sales.Some(float64(hit) / float64(len(ratios)))
+		} else {
+			pr.Chance = sales.NumWhy("too little history to resample")
 		}
+	} else {
+		pr.Chance = sales.NumWhy("no quota")
 	}
 	sort.Slice(pr.Slipped, func(i, j int) bool { return pr.Slipped[i].ID < pr.Slipped[j].ID })
 	return pr

@@ -25,6 +25,9 @@ type Forecaster struct {
 	stages sales.StageSet
 	h      []forecast.Deal
 	models map[sales.Period]*forecast.Model
+	cats   *forecast.Categorizer
+	// Accounts names each deal, for lists of changes.
+	Accounts map[sales.DealID]string
 }
 
 // NewForecaster reads the deals and their events once.
@@ -41,8 +44,12 @@ func NewForecaster(ctx context.Context, src ForecastSource, env Env) (*Forecaste
 	if err != nil {
 		return nil, fmt.Errorf("forecast: %w", err)
 	}
+	accounts := make(map[sales.DealID]string, len(deals))
+	for _, d := range deals {
+		accounts[d.ID] = d.Account
+	}
 	return &Forecaster{src: src, env: env, stages: stages, h: forecast.Histories(deals, events, stages, env.Cur),
-		models: map[sales.Period]*forecast.Model{}}, nil
+		models: map[sales.Period]*forecast.Model{}, cats: forecast.NewCategorizer(stages), Accounts: accounts}, nil
 }
 
 // Stages is the stage set the projections use.
@@ -64,16 +71,35 @@ func (f *Forecaster) Project(ctx context.Context, sub Subject, p sales.Period) (
 		m = forecast.Learn(f.h, p, asOf, forecast.Options{Stages: f.stages, Loc: f.env.Loc})
 		f.models[p] = m
 	}
-	var sel func(*forecast.Deal) bool
+	return m.ProjectQuota(selectFor(sub, members), basis.Amount, basis.Has), basis, nil
+}
+
+// Changes is what changed for sub's deals in period p between from and
+// to (forecast.Changes): the weekly roll-up's "since last week".
+func (f *Forecaster) Changes(ctx context.Context, sub Subject, p sales.Period, from, to time.Time) ([]forecast.Change, error) {
+	var members map[sales.PersonID]bool
+	if sub.Scope == sales.ScopeTeam && sub.Manager != 0 {
+		people, err := f.src.People(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("forecast changes: %w", err)
+		}
+		members = sales.TeamOf(people, sub.Manager)
+	}
+	return forecast.Changes(f.h, f.cats, p, from, to, selectFor(sub, members)), nil
+}
+
+// selectFor picks sub's deals: a rep's own, a territory's, a team's
+// members' (members nil: everyone's).
+func selectFor(sub Subject, members map[sales.PersonID]bool) func(*forecast.Deal) bool {
 	switch sub.Scope {
 	case sales.ScopeRep:
-		sel = func(d *forecast.Deal) bool { return d.Owner == sub.Person }
+		return func(d *forecast.Deal) bool { return d.Owner == sub.Person }
 	case sales.ScopeTerritory:
-		sel = func(d *forecast.Deal) bool { return d.Territory == sub.Territory }
+		return func(d *forecast.Deal) bool { return d.Territory == sub.Territory }
 	case sales.ScopeTeam:
 		if members != nil {
-			sel = func(d *forecast.Deal) bool { return members[d.Owner] }
+			return func(d *forecast.Deal) bool { return members[d.Owner] }
 		}
 	}
-	return m.ProjectQuota(sel, basis.Amount, basis.Has), basis, nil
+	return nil
 }
