@@ -28,9 +28,11 @@ type Config struct {
 	WinsChannel    string   `envconfig:"SALESBOT_WINS_CHANNEL"`
 	DigestSchedule string   `envconfig:"SALESBOT_DIGEST_SCHEDULE" default:"0 8 * * 1-5"`
 	NudgeSchedule  string   `envconfig:"SALESBOT_NUDGE_SCHEDULE" default:"0 9 * * 1-5"`
-	Timezone       string   `envconfig:"SALESBOT_TIMEZONE" default:"UTC"`
-	Currency       string   `envconfig:"SALESBOT_CURRENCY" default:"USD"`
-	HTTPAddr       string   `envconfig:"SALESBOT_HTTP_ADDR"`
+	// ForecastSchedule is the weekly forecast call, in each rep's zone.
+	ForecastSchedule string `envconfig:"SALESBOT_FORECAST_SCHEDULE" default:"0 9 * * 1"`
+	Timezone         string `envconfig:"SALESBOT_TIMEZONE" default:"UTC"`
+	Currency         string `envconfig:"SALESBOT_CURRENCY" default:"USD"`
+	HTTPAddr         string `envconfig:"SALESBOT_HTTP_ADDR"`
 
 	// Derived by Validate.
 	Loc *time.Location `ignored:"true"`
@@ -60,7 +62,11 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("SALESBOT_CURRENCY: %s", sales.ErrorMessage(err))
 	}
 	c.Cur = cur
-	for name, spec := range map[string]string{"SALESBOT_DIGEST_SCHEDULE": c.DigestSchedule, "SALESBOT_NUDGE_SCHEDULE": c.NudgeSchedule} {
+	for name, spec := range map[string]string{"SALESBOT_DIGEST_SCHEDULE": c.DigestSchedule, "SALESBOT_NUDGE_SCHEDULE": c.NudgeSchedule,
+		"SALESBOT_FORECAST_SCHEDULE": c.ForecastSchedule} {
+		if name == "SALESBOT_FORECAST_SCHEDULE" && strings.TrimSpace(spec) == "" {
+			continue // empty turns the weekly call off
+		}
 		if err := digest.CheckSpec(spec); err != nil {
 			return fmt.Errorf("%s=%q is not a schedule: use 5 cron fields (\"0 8 * * 1-5\"), a descriptor (@daily, @every 10s or longer), optionally after CRON_TZ=Zone (%v)", name, spec, err)
 		}

@@ -33,6 +33,7 @@ func TestConfigValidate(t *testing.T) {
 		{"channel", func(c *app.Config) { c.WinsChannel = "#wins" }, "SALESBOT_WINS_CHANNEL"},
 		{"schedule too often", func(c *app.Config) { c.DigestSchedule = "@every 1ns" }, "SALESBOT_DIGEST_SCHEDULE"},
 		{"nudges too often", func(c *app.Config) { c.NudgeSchedule = "@every 9s" }, "SALESBOT_NUDGE_SCHEDULE"},
+		{"forecast call schedule", func(c *app.Config) { c.ForecastSchedule = "0 9 * *" }, "SALESBOT_FORECAST_SCHEDULE"},
 		{"http addr", func(c *app.Config) { c.HTTPAddr = "bad" }, "SALESBOT_HTTP_ADDR"},
 		{"http port", func(c *app.Config) { c.HTTPAddr = ":http-alt" }, "SALESBOT_HTTP_ADDR"},
 		{"api url", func(c *app.Config) { c.APIURL = "slack.com" }, "SLACK_API_URL"},

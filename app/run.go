@@ -40,7 +40,7 @@ func NewStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger
 	poster := bot.NewDigestPoster(out)
 	dg, err := digest.New(digest.Config{
 		Store: db, Poster: poster, Locale: loc, Channel: cfg.DigestChannel,
-		DigestSpec: cfg.DigestSchedule, NudgeSpec: cfg.NudgeSchedule, Logger: logger,
+		DigestSpec: cfg.DigestSchedule, NudgeSpec: cfg.NudgeSchedule, ForecastSpec: cfg.ForecastSchedule, Logger: logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)

@@ -117,6 +117,10 @@ func (b *Bot) onBlockAction(ctx context.Context, e *envelope, cb slack.Interacti
 	// A button on a deal card or a page button updates that message in place.
 	rt.replace = strings.HasPrefix(a.BlockID, "deal:") || a.ActionID == blocks.ActPage
 
+	if a.ActionID == blocks.ActForecastCall {
+		b.openForecastCall(ctx, e, rt, cb, a.Value)
+		return
+	}
 	cmd, text, lost, err := b.actionCommand(ctx, a)
 	if err != nil {
 		e.count("handled")
@@ -255,6 +259,19 @@ func (b *Bot) onViewSubmission(ctx context.Context, e *envelope, cb slack.Intera
 			res, err := b.svc.Run(ictx, creq, commands.LostCmd(id, reason))
 			return res, nil, err
 		})
+	case blocks.CallbackForecastCall:
+		rt.command = "modal forecast call"
+		fallbackField = commands.FieldCommit
+		value := func(id string) string {
+			if cb.View.State == nil {
+				return ""
+			}
+			return cb.View.State.Values[id][id].Value
+		}
+		creq := b.request(ctx, "/forecast", "", cb.User.ID, cb.User.Name, meta.Channel)
+		w = b.start(func() (*commands.Result, map[string]string, error) {
+			return b.svc.SubmitForecastForm(ictx, creq, value(commands.FieldCommit), value(commands.FieldBest), meta.Period)
+		})
 	default:
 		e.drop("ignored")
 		return
@@ -309,7 +326,8 @@ func (b *Bot) onViewSubmission(ctx context.Context, e *envelope, cb slack.Intera
 
 func joinErrs(m map[string]string) string {
 	var parts []string
-	for _, k := range []string{blocks.FieldAccount, blocks.FieldAmount, blocks.FieldStage, blocks.FieldClose, blocks.FieldOwner, blocks.FieldTerritory} {
+	for _, k := range []string{blocks.FieldAccount, blocks.FieldAmount, blocks.FieldStage, blocks.FieldClose, blocks.FieldOwner, blocks.FieldTerritory,
+		commands.FieldCommit, commands.FieldBest} {
 		if v, ok := m[k]; ok {
 			parts = append(parts, k+": "+v)
 		}

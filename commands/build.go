@@ -44,6 +44,12 @@ func LostCmd(id sales.DealID, reason string) Cmd {
 	return c
 }
 
+// ForecastSubmitCmd is /forecast submit <commit> best <best> <period>
+// (the weekly forecast call's modal).
+func ForecastSubmitCmd(commit, best sales.Money, p sales.Period) Cmd {
+	return Cmd{Command: "forecast", Verb: "submit", Amount: commit, HasAmount: true, Best: best, HasBest: true, Period: p}
+}
+
 // SnoozeCmd is /deal snooze D-n <days>d: nudges about the deal are quiet
 // for that many days from today in the configured zone.
 func (s *Service) SnoozeCmd(id sales.DealID, days int) Cmd {

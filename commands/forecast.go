@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/salesbot/salesbot/report"
@@ -105,4 +107,43 @@ func (r *run) forecastCalls(v *ForecastView, sub report.Subject, members map[sal
 		}
 	}
 	return nil
+}
+
+// Field names of the forecast-call form (SubmitForecastForm's errors).
+const (
+	FieldCommit = "commit"
+	FieldBest   = "best"
+)
+
+// SubmitForecastForm is the weekly forecast call's modal: commit and best
+// case as typed, for the period the call was sent for. A field that does
+// not read as an amount is a field error and nothing is written; the
+// submission is otherwise /forecast submit.
+func (s *Service) SubmitForecastForm(ctx context.Context, req Request, commit, best, period string) (*Result, map[string]string, error) {
+	errs := map[string]string{}
+	amount := func(field, text, what string) sales.Money {
+		if strings.TrimSpace(text) == "" {
+			errs[field] = "Enter your " + what + ", e.g. " + amountForms + "."
+			return 0
+		}
+		m, err := ParseAmount(text, s.cur)
+		if err != nil {
+			errs[field] = sales.ErrorMessage(err)
+		}
+		return m
+	}
+	c := amount(FieldCommit, commit, "commit")
+	b := amount(FieldBest, best, "best case")
+	if len(errs) == 0 && b < c {
+		errs[FieldBest] = fmt.Sprintf("Best case includes the commit: enter at least %s.", s.cur.Format(c))
+	}
+	p, err := sales.ParsePeriodKey(period)
+	if err != nil {
+		return nil, nil, sales.Errorf(sales.EINVALID, "that form names no period (%q): use /forecast submit <commit> best <best case>", period)
+	}
+	if len(errs) > 0 {
+		return nil, errs, nil
+	}
+	res, err := s.Run(ctx, req, ForecastSubmitCmd(c, b, p))
+	return res, nil, err
 }

@@ -63,6 +63,7 @@ Demo commands:
   /home           open your App Home tab
   /digest         post the manager digest now (to #sales-digest)
   /nudge          send yourself this morning's coaching DM
+  /call           send yourself this week's forecast call DM (managers: and the team roll-up)
   /who            list the demo users
   /quit           leave (Ctrl-D works too)`
 
@@ -153,7 +154,7 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 	cfg.AppToken, cfg.BotToken, cfg.APIURL = d.emu.AppToken(), d.emu.BotToken(), d.emu.APIURL()
 	cfg.Admins = []string{"U0ERIN"}
 	cfg.WinsChannel, cfg.DigestChannel = demoWins, demoDigest
-	cfg.DigestSchedule, cfg.NudgeSchedule, cfg.HTTPAddr = "", "", ""
+	cfg.DigestSchedule, cfg.NudgeSchedule, cfg.ForecastSchedule, cfg.HTTPAddr = "", "", "", ""
 	d.st, err = app.NewStack(cfg, d.db, nil, logger)
 	if err != nil {
 		return err
@@ -405,6 +406,8 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 		})
 	case "/nudge":
 		d.run(ctx, func() string { d.nudge(ctx); return "" })
+	case "/call":
+		d.run(ctx, func() string { d.forecastCall(ctx); return "" })
 	case "/submit":
 		d.submit(ctx, rest)
 	case "/cancel":
@@ -512,6 +515,44 @@ func (d *demo) nudge(ctx context.Context) {
 	}
 	if err := d.st.Poster.SendNudge(ctx, n, "demo/"+d.user+"/"+now.Format(time.RFC3339Nano)); err != nil {
 		fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
+	}
+}
+
+// forecastCall sends the demo user the weekly forecast call the
+// scheduler would send on Monday, and a manager their team's roll-up.
+func (d *demo) forecastCall(ctx context.Context) {
+	p, err := d.db.PersonBySlackID(ctx, d.user)
+	if err != nil {
+		fmt.Fprintf(d.out, "  %s — run a command first so salesbot knows you\n", sales.UserText(err))
+		return
+	}
+	now := time.Now()
+	key := "demo/" + d.user + "/" + now.Format(time.RFC3339Nano)
+	c, ok, err := d.st.Digest.ForecastCallFor(ctx, p, now)
+	switch {
+	case err != nil:
+		fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
+		return
+	case ok:
+		if err := d.st.Poster.SendForecastCall(ctx, c, key); err != nil {
+			fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
+		}
+	case p.Role != sales.RoleManager:
+		fmt.Fprintf(d.out, "  no forecast call for @%s: the call goes to reps with a quota for the running period (a manager sets one with /goal set)\n", d.handle(d.user))
+	}
+	if p.Role != sales.RoleManager {
+		return
+	}
+	r, ok, err := d.st.Digest.ForecastRollupFor(ctx, p, now.AddDate(0, 0, -7), now)
+	switch {
+	case err != nil:
+		fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
+	case !ok:
+		fmt.Fprintln(d.out, "  no roll-up: nobody in your team has a quota for the running period")
+	default:
+		if err := d.st.Poster.SendForecastRollup(ctx, r, key+"/rollup"); err != nil {
+			fmt.Fprintf(d.out, "  %s\n", sales.UserText(err))
+		}
 	}
 }
 

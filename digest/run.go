@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -164,38 +165,47 @@ func (s *Service) refreshJobs(ctx context.Context, jobs map[string]*schedule, no
 			return err
 		}
 	}
-	if s.nudge == nil {
-		return nil
-	}
-	if err := add(JobNudge, "", *s.nudge); err != nil {
-		return err
-	}
-	if s.nudge.every > 0 {
-		return nil // @every has no local time: one job for everyone
-	}
-	people, err := s.store.People(ctx)
-	if err != nil {
-		return fmt.Errorf("people: %w", err)
-	}
-	for _, p := range people {
-		z := s.zoneOf(p)
-		if z == "" {
+	var people []sales.Person
+	for _, zj := range []struct {
+		job string
+		sp  *spec
+	}{{JobNudge, s.nudge}, {JobForecast, s.forecast}} {
+		if zj.sp == nil {
 			continue
 		}
-		loc, _ := time.LoadLocation(z)
-		if err := add(JobNudge+"/"+z, z, s.nudge.in(loc)); err != nil {
+		if err := add(zj.job, "", *zj.sp); err != nil {
 			return err
+		}
+		if zj.sp.every > 0 {
+			continue // @every has no local time: one job for everyone
+		}
+		if people == nil {
+			var err error
+			if people, err = s.store.People(ctx); err != nil {
+				return fmt.Errorf("people: %w", err)
+			}
+		}
+		for _, p := range people {
+			z := zoneOf(p, zj.sp)
+			if z == "" {
+				continue
+			}
+			loc, _ := time.LoadLocation(z)
+			if err := add(zj.job+"/"+z, z, zj.sp.in(loc)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// zoneOf is the zone whose nudge job serves p: "" for the team's.
-func (s *Service) zoneOf(p sales.Person) string {
-	if p.TZ == "" || s.nudge == nil || s.nudge.every > 0 {
+// zoneOf is the zone of the job of schedule sp that serves p: "" for the
+// team's.
+func zoneOf(p sales.Person, sp *spec) string {
+	if p.TZ == "" || sp == nil || sp.every > 0 {
 		return ""
 	}
-	if s.nudge.loc != nil && p.TZ == s.nudge.loc.String() {
+	if sp.loc != nil && p.TZ == sp.loc.String() {
 		return ""
 	}
 	if _, err := time.LoadLocation(p.TZ); err != nil {
@@ -268,6 +278,8 @@ func (s *Service) runSlot(ctx context.Context, j *schedule, slot time.Time) erro
 	switch {
 	case j.job == JobDigest:
 		err = s.digestSlot(ctx, slot, last)
+	case j.job == JobForecast || strings.HasPrefix(j.job, JobForecast+"/"):
+		err = s.forecastSlot(ctx, j, slot, last)
 	default:
 		err = s.nudgeSlot(ctx, j, slot, last)
 	}
@@ -327,7 +339,7 @@ func (s *Service) nudgeSlot(ctx context.Context, j *schedule, slot, last time.Ti
 	}
 	sent := 0
 	for _, p := range people {
-		if p.SlackID == "" || p.NudgesOff || s.zoneOf(p) != j.zone {
+		if p.SlackID == "" || p.NudgesOff || zoneOf(p, s.nudge) != j.zone {
 			continue
 		}
 		if wd := slot.In(s.zoneLoc(p)).Weekday(); wd == time.Saturday || wd == time.Sunday {

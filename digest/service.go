@@ -32,6 +32,7 @@ type Store interface {
 	RecordNudge(ctx context.Context, r sales.NudgeRecord) error
 	NudgeRecords(ctx context.Context) ([]sales.NudgeRecord, error)
 	DropNudgeRecord(ctx context.Context, r sales.NudgeRecord) error
+	ForecastCalls(ctx context.Context, p sales.Period) (map[sales.PersonID]sales.ForecastCall, error)
 }
 
 // Timer is the optional half of a clock the scheduler waits on. A Config
@@ -47,6 +48,10 @@ const (
 	JobDigest  = "digest"
 	JobNudge   = "nudge" // + "/" + zone name
 	JobSummary = "nudge.summary"
+	// JobForecast is the weekly forecast call: + "/" + zone name for reps
+	// outside the schedule's zone; the team-zone job also sends the
+	// managers' roll-ups.
+	JobForecast = "forecast"
 )
 
 // DefaultGrace is how late a missed cron occurrence may still be caught up
@@ -64,8 +69,10 @@ type Config struct {
 	Channel    string
 	DigestSpec string // SALESBOT_DIGEST_SCHEDULE; "" = no digest job
 	NudgeSpec  string // SALESBOT_NUDGE_SCHEDULE; "" = no nudges
-	Grace      time.Duration
-	Logger     *slog.Logger
+	// ForecastSpec is SALESBOT_FORECAST_SCHEDULE; "" = no forecast call.
+	ForecastSpec string
+	Grace        time.Duration
+	Logger       *slog.Logger
 }
 
 // Service builds and schedules digests and nudges.
@@ -78,8 +85,10 @@ type Service struct {
 	chan0  string
 	digest *schedule // nil when off
 	nudge  *spec     // nil when off
-	grace  time.Duration
-	log    *slog.Logger
+	// forecast is the weekly call's schedule; nil when off.
+	forecast *spec
+	grace    time.Duration
+	log      *slog.Logger
 }
 
 // CronParser is the schedule syntax, the same options as app.CronParser:
@@ -112,6 +121,13 @@ func New(cfg Config) (*Service, error) {
 			return nil, sales.Errorf(sales.EINVALID, "nudge schedule %q: %v", cfg.NudgeSpec, err)
 		}
 		s.nudge = &sp
+	}
+	if strings.TrimSpace(cfg.ForecastSpec) != "" {
+		sp, err := parseSpec(cfg.ForecastSpec, s.loc)
+		if err != nil {
+			return nil, sales.Errorf(sales.EINVALID, "forecast schedule %q: %v", cfg.ForecastSpec, err)
+		}
+		s.forecast = &sp
 	}
 	return s, nil
 }

@@ -15,6 +15,8 @@ type Poster interface {
 	PostDigest(ctx context.Context, channel string, d *Digest, key string) error
 	SendNudge(ctx context.Context, n *Nudge, key string) error
 	SendNudgeSummary(ctx context.Context, s *NudgeSummary, key string) error
+	SendForecastCall(ctx context.Context, c *ForecastCall, key string) error
+	SendForecastRollup(ctx context.Context, r *ForecastRollup, key string) error
 }
 
 // ScopeKind says which deals and reps a digest covers.

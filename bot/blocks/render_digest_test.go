@@ -131,7 +131,7 @@ func checkKit(t *testing.T, where string, m blocks.DigestMsg) {
 				el := e.(map[string]any)
 				id, _ := el["action_id"].(string)
 				switch id {
-				case "deal.advance", "deal.won", "deal.lost", "deal.edit", "deal.snooze", "deal.push", "deal.stage", "deal.log", "list.page":
+				case "deal.advance", "deal.won", "deal.lost", "deal.edit", "deal.snooze", "deal.push", "deal.stage", "deal.log", "list.page", blocks.ActForecastCall:
 				default:
 					t.Errorf("%s block %d: unknown action_id %q", where, i, id)
 				}

@@ -32,12 +32,9 @@ func renderForecast(res *commands.Result, o RenderOptions) Message {
 	quota, chance := "no quota for "+v.Period.Label(), sales.NA
 	if v.Quota.Has {
 		quota = cur.Format(v.Quota.Amount)
-		chance = pr.Chance.Percent()
+		chance = chanceText(pr.Chance)
 	}
-	rng := cur.Format(pr.Low) + " – " + cur.Format(pr.High)
-	if pr.Fallback {
-		rng += " (won to all dated pipeline)"
-	}
+	rng := rangeText(pr, cur)
 	kv := [][2]string{
 		{"Closed won", cur.Format(pr.WonToDate)},
 		{"Commit", cur.Format(pr.Totals.Commit())},

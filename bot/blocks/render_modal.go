@@ -22,6 +22,8 @@ type ModalMeta struct {
 	ResponseURL string `json:"r,omitempty"`
 	// Replace: the result replaces the card whose button opened the modal.
 	Replace bool `json:"x,omitempty"`
+	// Period is the forecast-call form's period key ("2026-Q4").
+	Period string `json:"p,omitempty"`
 }
 
 // maxPrivateMetadata is Slack's limit on a view's private_metadata

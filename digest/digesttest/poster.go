@@ -9,12 +9,14 @@ import (
 
 // Post is one recorded call.
 type Post struct {
-	Kind    string // "digest", "nudge", "summary"
-	Key     string
-	Channel string
-	Digest  *digest.Digest
-	Nudge   *digest.Nudge
-	Summary *digest.NudgeSummary
+	Kind     string // "digest", "nudge", "summary", "forecast", "rollup"
+	Key      string
+	Channel  string
+	Digest   *digest.Digest
+	Nudge    *digest.Nudge
+	Summary  *digest.NudgeSummary
+	Forecast *digest.ForecastCall
+	Rollup   *digest.ForecastRollup
 }
 
 // Poster records posts. Like the bot's outbox it keeps one post per key:
@@ -70,6 +72,16 @@ func (p *Poster) SendNudge(_ context.Context, n *digest.Nudge, key string) error
 // SendNudgeSummary records a summary.
 func (p *Poster) SendNudgeSummary(_ context.Context, s *digest.NudgeSummary, key string) error {
 	return p.add(Post{Kind: "summary", Key: key, Summary: s})
+}
+
+// SendForecastCall records a rep's weekly forecast call.
+func (p *Poster) SendForecastCall(_ context.Context, c *digest.ForecastCall, key string) error {
+	return p.add(Post{Kind: "forecast", Key: key, Forecast: c})
+}
+
+// SendForecastRollup records a manager's forecast roll-up.
+func (p *Poster) SendForecastRollup(_ context.Context, r *digest.ForecastRollup, key string) error {
+	return p.add(Post{Kind: "rollup", Key: key, Rollup: r})
 }
 
 // Posts returns a copy of the distinct posts so far.
