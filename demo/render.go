@@ -76,7 +76,7 @@ var (
 		":hourglass:", "⌛", ":handshake:", "🤝", ":point_right:", "👉", ":sparkles:", "✨", ":clap:", "👏",
 		":snowflake:", "❄️", ":sleeping:", "😴", ":calendar_spiral:", "🗓️", ":money_with_wings:", "💸",
 		":chart_with_downwards_trend:", "📉", ":frame_with_picture:", "🖼️", ":seedling:", "🌱",
-		":twisted_rightwards_arrows:", "🔀", ":white_circle:", "⚪", ":checkered_flag:", "🏁")
+		":twisted_rightwards_arrows:", "🔀", ":white_circle:", "⚪", ":checkered_flag:", "🏁", ":crystal_ball:", "🔮", ":calendar:", "📅")
 )
 
 // plainText turns Slack mrkdwn into terminal text.

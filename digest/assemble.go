@@ -31,6 +31,7 @@ type builder struct {
 	movedFacts []sales.Facts  // parallel to movedIDs
 	deals      map[sales.DealID]*sales.Deal
 	mw         moveWindow
+	fc         *report.Forecaster // built on first use (forecaster)
 }
 
 // TargetCoverage is the open pipeline, as a multiple of the quota still to
@@ -122,6 +123,11 @@ func (b *builder) digest(a *scopeAcc) (*Digest, error) {
 	d.Team = RepLine{
 		Name: "Team", Period: a.period, WonCount: a.tCur.Won, Open: a.tCur.Open, Stale: a.staleN, Overdue: a.overdueN,
 		Progress: tm.Progress,
+	}
+	if a.deals > 0 {
+		if err := b.forecastLine(a, d); err != nil {
+			return nil, err
+		}
 	}
 
 	if d.Stale, err = b.dealList(a.stale.items, a.staleN, a.staleV, true); err != nil {

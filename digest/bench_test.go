@@ -10,6 +10,7 @@ import (
 
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/digest/digesttest"
+	"github.com/salesbot/salesbot/report"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/seed"
 	"github.com/salesbot/salesbot/storage"
@@ -104,4 +105,39 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(float64(scan.Milliseconds())/float64(b.N), "scan-ms/op")
 	b.ReportMetric(float64(build.Milliseconds())/float64(b.N), "build-ms/op")
 	b.ReportMetric(float64(build)/float64(scan), "build/scan")
+}
+
+// BenchmarkForecast projects the company's period over the same 1,000,000
+// deals beside the raw scan (issue 10's goal: under 500 ms).
+func BenchmarkForecast(b *testing.B) {
+	path := benchFile(b)
+	db, err := storage.Open(path, storage.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	env := report.Env{Now: digesttest.FixedNow, Loc: time.UTC, Cur: sales.DefaultCurrency}
+	p := sales.PeriodOf(sales.Month, env.Now, time.UTC)
+	var scan, proj time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := storage.RawScan(path); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		fc, err := report.NewForecaster(ctx, db, env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := fc.Project(ctx, report.Subject{Scope: sales.ScopeTeam}, p); err != nil {
+			b.Fatal(err)
+		}
+		scan += t1.Sub(t0)
+		proj += time.Since(t1)
+	}
+	b.ReportMetric(float64(scan.Milliseconds())/float64(b.N), "scan-ms/op")
+	b.ReportMetric(float64(proj.Milliseconds())/float64(b.N), "forecast-ms/op")
+	b.ReportMetric(float64(proj)/float64(scan), "forecast/scan")
 }

@@ -86,6 +86,20 @@ func Text(d *Digest) string {
 	if len(d.Reps) == 0 {
 		line("  No reps yet: people appear here once they own a deal or have a quota.")
 	}
+	if d.Forecast != nil {
+		line("")
+		line("FORECAST: %s", strings.ToUpper(d.Period.Label()))
+		line("  %s", ForecastText(d.Forecast, c))
+	}
+	if d.Accuracy != nil {
+		head, reps := AccuracyText(d.Accuracy, c)
+		line("")
+		line("HOW THE FORECAST DID: %s", strings.ToUpper(d.Accuracy.Period.Label()))
+		line("  %s", head)
+		for _, r := range reps {
+			line("  %s", r)
+		}
+	}
 
 	if len(d.Leaderboard) > 0 {
 		line("")

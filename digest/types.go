@@ -81,6 +81,12 @@ type Digest struct {
 	// CoachingSize of them, mixing the kinds.
 	CoachingTotal int
 
+	// Forecast is the scope's forecast for Period (nil for an empty
+	// digest); Accuracy, in the week after the previous period ended, how
+	// that period's forecast did.
+	Forecast *ForecastLine
+	Accuracy *Accuracy
+
 	Chart    []byte // PNG: funnel by stage and attainment by rep; nil if none
 	ChartAlt string
 }

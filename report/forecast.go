@@ -24,7 +24,7 @@ type Forecaster struct {
 	env    Env
 	stages sales.StageSet
 	h      []forecast.Deal
-	models map[sales.Period]*forecast.Model
+	models map[modelKey]*forecast.Model
 	cats   *forecast.Categorizer
 	// Accounts names each deal, for lists of changes.
 	Accounts map[sales.DealID]string
@@ -49,27 +49,41 @@ func NewForecaster(ctx context.Context, src ForecastSource, env Env) (*Forecaste
 		accounts[d.ID] = d.Account
 	}
 	return &Forecaster{src: src, env: env, stages: stages, h: forecast.Histories(deals, events, stages, env.Cur),
-		models: map[sales.Period]*forecast.Model{}, cats: forecast.NewCategorizer(stages), Accounts: accounts}, nil
+		models: map[modelKey]*forecast.Model{}, cats: forecast.NewCategorizer(stages), Accounts: accounts}, nil
 }
 
 // Stages is the stage set the projections use.
 func (f *Forecaster) Stages() sales.StageSet { return f.stages }
 
+// modelKey names what one learned model serves: a period as of a moment.
+type modelKey struct {
+	p    sales.Period
+	asOf int64
+}
+
 // Project is sub's projection for p against its quota (Basis), as of now,
 // or as it stood at the end of a period that is over.
 func (f *Forecaster) Project(ctx context.Context, sub Subject, p sales.Period) (forecast.Projection, sales.QuotaBasis, error) {
+	asOf := f.env.Now
+	if end := p.End(f.env.Loc); !end.After(f.env.Now) {
+		asOf = end.Add(-time.Nanosecond)
+	}
+	return f.ProjectAt(ctx, sub, p, asOf)
+}
+
+// ProjectAt is sub's projection for p as of asOf, from what was known
+// then (the backtest's method): the accuracy section replays the day-1,
+// mid-period and last-week projections of a period that has ended.
+func (f *Forecaster) ProjectAt(ctx context.Context, sub Subject, p sales.Period, asOf time.Time) (forecast.Projection, sales.QuotaBasis, error) {
 	basis, members, err := Basis(ctx, f.src, sub, p)
 	if err != nil {
 		return forecast.Projection{}, basis, fmt.Errorf("forecast: %w", err)
 	}
-	m := f.models[p]
+	k := modelKey{p, asOf.UnixNano()}
+	m := f.models[k]
 	if m == nil {
-		asOf := f.env.Now
-		if end := p.End(f.env.Loc); !end.After(f.env.Now) {
-			asOf = end.Add(-time.Nanosecond)
-		}
 		m = forecast.Learn(f.h, p, asOf, forecast.Options{Stages: f.stages, Loc: f.env.Loc})
-		f.models[p] = m
+		f.models[k] = m
 	}
 	return m.ProjectQuota(selectFor(sub, members), basis.Amount, basis.Has), basis, nil
 }

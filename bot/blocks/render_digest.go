@@ -44,6 +44,7 @@ type DigestPost struct {
 const (
 	dgThreadBlocks = 45 // per thread reply, leaving headroom
 	dgMainReps     = 15 // more reps than this: top and bottom in the main message
+	dgAccuracyReps = 10 // reps listed under "how the forecast did"
 	dgMainEach     = 5  // top/bottom reps, stale, overdue, moves shown in the main message
 	dgMainCoaching = 6
 	dgMaxAccount   = 60
@@ -275,6 +276,21 @@ func RenderDigest(d *digest.Digest) DigestPost {
 		teamLine += fmt.Sprintf("  %s won · no quota set for %s", c.Abbrev(pr.Won), escDigestMd(d.Period.Label()))
 	}
 	main = append(main, slack.NewSectionBlock(dgMd(teamLine), nil, nil))
+	if d.Forecast != nil {
+		main = append(main, slack.NewSectionBlock(dgMd(":crystal_ball: *Forecast* · "+escDigestMd(digest.ForecastText(d.Forecast, c))), nil, nil))
+	}
+	if d.Accuracy != nil {
+		head, reps := digest.AccuracyText(d.Accuracy, c)
+		lines := make([]string, 0, len(reps))
+		for i, r := range reps {
+			if i == dgAccuracyReps {
+				lines = append(lines, fmt.Sprintf("_… and %d more reps: salesbot forecast --backtest has every period._", len(reps)-i))
+				break
+			}
+			lines = append(lines, "• "+escDigestMd(r))
+		}
+		main = append(main, dgSections(":checkered_flag: *How the forecast did* · "+escDigestMd(head), lines, false)...)
+	}
 	head := []string{"Rep", "Attained", "Progress", "Pace", "Cover", "Won", "Quota", "Note"}
 	repRows := func(rs []digest.RepLine) [][]string {
 		out := [][]string{head}
