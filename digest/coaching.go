@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/salesbot/salesbot/sales"
 )
@@ -146,9 +147,14 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 		stuck = append(stuck, c)
 	}
 
-	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin)
+	slipping, err := b.slipping(a, cur)
+	if err != nil {
+		return err
+	}
+
+	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin) + len(slipping)
 	// Mix the kinds so one long list does not hide the others.
-	kinds := [][]Coaching{behindL, lowWin, stuck, thin}
+	kinds := [][]Coaching{behindL, lowWin, stuck, thin, slipping}
 	for len(d.Coaching) < min(CoachingSize, d.CoachingTotal) {
 		for k := range kinds {
 			if len(kinds[k]) > 0 && len(d.Coaching) < CoachingSize {
@@ -158,6 +164,37 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 		}
 	}
 	return nil
+}
+
+// slipping finds the scope's open deals whose close date keeps moving.
+func (b *builder) slipping(a *scopeAcc, cur sales.Currency) ([]Coaching, error) {
+	if a.deals == 0 {
+		return nil, nil
+	}
+	fc, err := b.forecaster()
+	if err != nil {
+		return nil, err
+	}
+	sl, err := fc.Slipping(b.ctx, a.sub)
+	if err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
+	var out []Coaching
+	for i, s := range sl {
+		c := Coaching{Kind: CoachSlipping, RepID: s.Owner, Rep: b.name(s.Owner), Deal: s.ID}
+		account := s.ID.String()
+		if i < CoachingSize {
+			account = fc.Accounts[s.ID]
+		}
+		close := "no close date now"
+		if !s.Close.IsZero() {
+			close = "now " + s.Close.UTC().Format(time.DateOnly)
+		}
+		c.Problem = fmt.Sprintf("%s (%s, %s) has had its close date pushed %d times (%s).", account, s.ID, cur.Abbrev(s.Amount), s.Pushes, close)
+		c.Next = fmt.Sprintf("Ask %s what the buyer has committed to and by when; take it out of commit (/deal set %s forecast:best) until a date holds.", c.Rep, s.ID)
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // addFor is the pipeline closing in the period to add for TargetCoverage

@@ -198,6 +198,7 @@ const (
 	CoachLowWinRate CoachKind = "low_win_rate"
 	CoachStuckDeal  CoachKind = "stuck_deal"
 	CoachNoPipeline CoachKind = "thin_pipeline"
+	CoachSlipping   CoachKind = "slipping_deal" // close date pushed report.SlipPushes times
 )
 
 // Coaching is one opportunity with a concrete next step.

@@ -123,3 +123,16 @@ func lastAtOrBefore(n int, at func(int) time.Time, t time.Time) int {
 	}
 	return -1
 }
+
+// Pushes counts the times the expected close date moved later (a date set
+// where there was none is not a push).
+func (d *Deal) Pushes() int {
+	n := 0
+	for i := 1; i < len(d.CloseDates); i++ {
+		prev, next := d.CloseDates[i-1].Date, d.CloseDates[i].Date
+		if !prev.IsZero() && next.After(prev) {
+			n++
+		}
+	}
+	return n
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/salesbot/salesbot/forecast"
@@ -116,4 +117,48 @@ func selectFor(sub Subject, members map[sales.PersonID]bool) func(*forecast.Deal
 		}
 	}
 	return nil
+}
+
+// Slipping is an open deal whose close date has been pushed at least
+// SlipPushes times: a forecast that keeps moving is a coaching item.
+type Slipping struct {
+	ID     sales.DealID
+	Owner  sales.PersonID
+	Pushes int
+	Amount sales.Money
+	Close  time.Time // the expected close date now (civil, UTC midnight)
+}
+
+// SlipPushes is how many pushes make a deal "slipping".
+const SlipPushes = 3
+
+// Slipping lists sub's open deals pushed SlipPushes times or more, most
+// pushed first.
+func (f *Forecaster) Slipping(ctx context.Context, sub Subject) ([]Slipping, error) {
+	var members map[sales.PersonID]bool
+	if sub.Scope == sales.ScopeTeam && sub.Manager != 0 {
+		people, err := f.src.People(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("slipping deals: %w", err)
+		}
+		members = sales.TeamOf(people, sub.Manager)
+	}
+	sel := selectFor(sub, members)
+	var out []Slipping
+	for i := range f.h {
+		d := &f.h[i]
+		if d.Outcome != forecast.Open || sel != nil && !sel(d) {
+			continue
+		}
+		if n := d.Pushes(); n >= SlipPushes {
+			out = append(out, Slipping{ID: d.ID, Owner: d.Owner, Pushes: n, Amount: d.AmountAt(f.env.Now), Close: d.CloseDateAt(f.env.Now)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Slipping) int {
+		if a.Pushes != b.Pushes {
+			return b.Pushes - a.Pushes
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	return out, nil
 }
