@@ -172,6 +172,7 @@ func formInput(v slack.View, meta blocks.ModalMeta) commands.FormInput {
 	in.Stage = get(blocks.FieldStage).SelectedOption.Value
 	in.CloseDate = get(blocks.FieldClose).SelectedDate
 	in.OwnerSlack = get(blocks.FieldOwner).SelectedUser
+	in.Forecast = get(blocks.FieldForecast).SelectedOption.Value
 	t := get(blocks.FieldTerritory)
 	in.Territory = t.SelectedOption.Value
 	if in.Territory == "" {
@@ -327,7 +328,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, e *envelope, cb slack.Intera
 func joinErrs(m map[string]string) string {
 	var parts []string
 	for _, k := range []string{blocks.FieldAccount, blocks.FieldAmount, blocks.FieldStage, blocks.FieldClose, blocks.FieldOwner, blocks.FieldTerritory,
-		commands.FieldCommit, commands.FieldBest} {
+		blocks.FieldForecast, commands.FieldCommit, commands.FieldBest} {
 		if v, ok := m[k]; ok {
 			parts = append(parts, k+": "+v)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot/salesbot/forecast"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -46,6 +47,18 @@ func (r *run) dealForm(d sales.Deal) (*Result, error) {
 	for _, t := range ts {
 		f.Territories = append(f.Territories, t.Name)
 	}
+	f.Forecast, f.ShowForecast = "default", d.ID == 0 || r.stages.Kind(d.Stage) == sales.StageOpen
+	if d.Forecast != 0 {
+		f.Forecast = d.Forecast.String()
+		if d.Forecast == sales.ForecastBestCase {
+			f.Forecast = "best"
+		}
+	}
+	stage := r.stages.First().ID
+	if d.ID != 0 {
+		stage = d.Stage
+	}
+	f.ForecastDefault = forecast.NewCategorizer(r.stages).Default(stage).String()
 	if d.ID == 0 {
 		f.Stage = r.stages.First().Name
 		f.OwnerSlack = r.actor.Person.SlackID

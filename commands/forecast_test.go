@@ -142,3 +142,35 @@ func TestDealForecastOverride(t *testing.T) {
 		t.Errorf("/deal add with forecast: %v", d.Forecast)
 	}
 }
+
+// The deal form offers the forecast category: prefilled from the deal,
+// saved on submit, refused when unreadable or on a closed stage.
+func TestDealFormForecastCategory(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.add(alice, "A1 10k stage:proposal")
+	res := e.must(alice, "/deal", "edit D-1")
+	if f := res.Form; f == nil || !f.ShowForecast || f.Forecast != "default" || f.ForecastDefault != "best case" {
+		t.Fatalf("edit form %+v", res.Form)
+	}
+	in := commands.FormInput{DealID: 1, Account: "A1", Amount: "10k", Stage: "Proposal", Forecast: "commit"}
+	if _, errs, err := e.svc.SubmitDealForm(e.ctx, e.req(alice, "", ""), in); err != nil || len(errs) > 0 {
+		t.Fatalf("submit: %v %v", errs, err)
+	}
+	if e.deal(1).Forecast != sales.ForecastCommit {
+		t.Fatalf("override not saved: %v", e.deal(1).Forecast)
+	}
+	if f := e.must(alice, "/deal", "edit D-1").Form; f.Forecast != "commit" {
+		t.Errorf("edit form after the override: %q", f.Forecast)
+	}
+	before := e.snapshot()
+	in.Forecast = "maybe"
+	if _, errs, err := e.svc.SubmitDealForm(e.ctx, e.req(alice, "", ""), in); err != nil || !strings.Contains(errs["forecast"], "not valid") {
+		t.Fatalf("bad category: %v %v", errs, err)
+	}
+	_, errs, err := e.svc.SubmitDealForm(e.ctx, e.req(alice, "", ""), commands.FormInput{Account: "New", Amount: "5k", Stage: "Won", Forecast: "commit"})
+	if err != nil || errs["forecast"] == "" {
+		t.Fatalf("a new won deal with a category: %v %v", errs, err)
+	}
+	e.unchanged(before, "rejected forms")
+}

@@ -51,6 +51,13 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 	} else if in.DealID == 0 {
 		stage = stages.First()
 	}
+	var cat sales.ForecastCategory
+	hasCat := strings.TrimSpace(in.Forecast) != ""
+	if hasCat {
+		if cat, err = sales.ParseForecastCategory(in.Forecast); err != nil {
+			errs["forecast"] = sales.ErrorMessage(err)
+		}
+	}
 	var closeDate time.Time // zero: none
 	if strings.TrimSpace(in.CloseDate) != "" {
 		if closeDate, err = ParseDate(in.CloseDate, p.Now, p.Loc); err != nil {
@@ -126,6 +133,12 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 		// The same path as /deal add, so both log deals identically.
 		c := Cmd{Command: "deal", Verb: "add", Account: account, Amount: amount, HasAmount: true, Stage: stage.Name,
 			Close: closeDate, Territory: normName(in.Territory), Currency: s.cur}
+		if hasCat && cat != 0 {
+			if stage.Kind != sales.StageOpen {
+				return nil, map[string]string{"forecast": "A " + stage.Name + " deal has no forecast category: leave it on the stage's default."}, nil
+			}
+			c.Forecast, c.HasForecast = cat, true
+		}
 		if owner.ID != actor.Person.ID {
 			c.Owner = UserRef{ID: owner.SlackID}
 		}
@@ -150,6 +163,9 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 		x.CloseDate = closeDate
 		x.Owner = owner.ID
 		x.Territory = terr
+		if hasCat && stages.Kind(x.Stage) == sales.StageOpen {
+			x.Forecast = cat // a closed deal is closed, whatever was chosen
+		}
 		return sales.ApplyStageChange(&before, x, stages, p.Now, p.Loc)
 	}
 	nd, err := s.store.UpdateDeal(ctx, old.ID, actor.Person.ID, fn)

@@ -202,6 +202,13 @@ type DealForm struct {
 	Stages      []string
 	Territories []string
 	ShowOwner   bool // managers and admins may log deals for others
+	// Forecast is the deal's category override as the form's choice
+	// ("commit", "best", "pipeline", "omitted"; "default" for none), and
+	// ForecastDefault the category its stage gives ("best case"). The
+	// choice is shown for open deals and new ones.
+	Forecast        string
+	ForecastDefault string
+	ShowForecast    bool
 }
 
 // WinNotice carries what a win celebration needs.
@@ -252,4 +259,5 @@ type FormInput struct {
 	CloseDate  string // YYYY-MM-DD or ""
 	OwnerSlack string // Slack user id or ""
 	Territory  string
+	Forecast   string // a ParseForecastCategory form, "" = leave as it is
 }

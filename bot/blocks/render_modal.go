@@ -58,6 +58,7 @@ const (
 	FieldClose     = "close"
 	FieldOwner     = "owner"
 	FieldTerritory = "territory"
+	FieldForecast  = "forecast"
 	FieldReason    = "reason"
 )
 
@@ -141,11 +142,37 @@ func DealModal(f *commands.DealForm, meta ModalMeta) slack.ModalViewRequest {
 		}
 		blocks = append(blocks, input(FieldTerritory, "Territory", sel, "", true))
 	}
+	if f.ShowForecast {
+		blocks = append(blocks, forecastSelect(f, input))
+	}
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
 		CallbackID: CallbackDealForm, PrivateMetadata: meta.encode(),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
+}
+
+// forecastSelect is the deal form's forecast-category choice; its values
+// are commands' forecast: forms, the first being the stage's default.
+func forecastSelect(f *commands.DealForm, input func(id, label string, el slack.BlockElement, hint string, optional bool) *slack.InputBlock) *slack.InputBlock {
+	choices := [][2]string{
+		{"default", "Stage default (" + f.ForecastDefault + ")"},
+		{"commit", "Commit"}, {"best", "Best case"}, {"pipeline", "Pipeline"}, {"omitted", "Omitted"},
+	}
+	var opts []*slack.OptionBlockObject
+	var init *slack.OptionBlockObject
+	for _, c := range choices {
+		o := slack.NewOptionBlockObject(c[0], plain(EscClip(c[1], maxOptionText)), nil)
+		if c[0] == f.Forecast {
+			init = o
+		}
+		opts = append(opts, o)
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Forecast category"), FieldForecast, opts...)
+	if init != nil {
+		sel = sel.WithInitialOption(init)
+	}
+	return input(FieldForecast, "Forecast category", sel, "Commit: you expect it to close this period. Best case: it could.", true)
 }
 
 // LostModal asks why a deal was lost.
