@@ -68,6 +68,21 @@ func (r *run) forecastSubmit(c Cmd) (*Result, error) {
 	if !p.End(r.loc).After(r.now) {
 		return nil, sales.Errorf(sales.EINVALID, "%s is over: a call is for a period still running, e.g. /forecast submit %s", p.Label(), r.cur.Plain(c.Amount))
 	}
+	// A call is measured against a quota: the rep's own, or a manager's
+	// team's. Without one there is nothing to call against.
+	basis, _, err := report.Basis(r.ctx, r.store, report.Subject{Scope: sales.ScopeRep, Person: me.ID}, p)
+	if err != nil {
+		return nil, fmt.Errorf("forecast submit: %w", err)
+	}
+	if !basis.Has && r.actor.Role != sales.RoleRep {
+		if basis, _, err = report.Basis(r.ctx, r.store, report.Subject{Scope: sales.ScopeTeam, Manager: me.ID}, p); err != nil {
+			return nil, fmt.Errorf("forecast submit: %w", err)
+		}
+	}
+	if !basis.Has {
+		return nil, sales.Errorf(sales.EINVALID, "you have no quota for %s, so there is nothing to call against: a manager sets one with /goal set, or name a period with one, e.g. /forecast submit %s quarter",
+			p.Label(), r.cur.Plain(c.Amount))
+	}
 	call := sales.ForecastCall{Person: me.ID, Period: p, Commit: c.Amount, Best: best, At: r.now.Unix()}
 	if err := r.store.RecordForecastCall(r.ctx, call); err != nil {
 		return nil, fmt.Errorf("forecast submit: %w", err)

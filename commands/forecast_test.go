@@ -174,3 +174,17 @@ func TestDealFormForecastCategory(t *testing.T) {
 	}
 	e.unchanged(before, "rejected forms")
 }
+
+// A call needs a quota to be measured against: the rep's, or a manager's
+// team's; without one it is refused and nothing is written.
+func TestForecastSubmitNeedsAQuota(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.fail(alice, "/forecast", "submit 10k", sales.EINVALID, "you have no quota for November 2026")
+	e.fail(manager, "/forecast", "submit 10k", sales.EINVALID, "no quota")
+	e.must(manager, "/goal", "set <@UALICE|alice> 50k")
+	e.must(alice, "/forecast", "submit 10k")
+	// The manager's team now has a composed quota: the manager may call it.
+	e.must(manager, "/forecast", "submit 30k")
+	e.fail(alice, "/forecast", "submit 10k 2027-Q1", sales.EINVALID, "no quota for Q1 2027")
+}

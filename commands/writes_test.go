@@ -74,6 +74,8 @@ func TestFormWrites(t *testing.T) {
 var formSetup = map[string][]string{
 	"deal reopen":        {"/deal won D-42"},
 	"territory unassign": {"/territory assign EMEA <@UBOB|bob>"},
+	// A call is measured against the caller's quota.
+	"forecast submit": {"/goal set <@UADMIN|root> 150k", "/goal set <@UADMIN|root> 400k quarter"},
 }
 
 // mentions turns the examples' @names into the mentions Slack sends.
