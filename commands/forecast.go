@@ -18,7 +18,7 @@ func (r *run) forecastRead(c Cmd) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fc, err := report.NewForecaster(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur})
+	fc, err := report.NewForecasterCached(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur}, &r.histories)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ type Store interface {
 	FindDeals(ctx context.Context, f sales.DealFilter) ([]sales.Deal, error)
 	DealsByAccount(ctx context.Context, name string, prefix bool, limit int) ([]sales.Deal, error)
 	DealHistory(ctx context.Context, id sales.DealID) ([]sales.Event, error)
+	ChangeMark(ctx context.Context) (sales.ChangeMark, error)
 	EventsBetween(ctx context.Context, from, to time.Time) ([]sales.Event, error)
 
 	SetQuota(ctx context.Context, q sales.Quota) error
@@ -89,6 +90,8 @@ type Service struct {
 	log     *slog.Logger
 	digests Digests
 	chans   Channels
+	// histories keeps /forecast's deal histories between commands.
+	histories report.HistoryCache
 }
 
 // New builds the handlers.

@@ -33,6 +33,8 @@ type Store interface {
 	NudgeRecords(ctx context.Context) ([]sales.NudgeRecord, error)
 	DropNudgeRecord(ctx context.Context, r sales.NudgeRecord) error
 	ForecastCalls(ctx context.Context, p sales.Period) (map[sales.PersonID]sales.ForecastCall, error)
+	DealHistory(ctx context.Context, id sales.DealID) ([]sales.Event, error)
+	ChangeMark(ctx context.Context) (sales.ChangeMark, error)
 }
 
 // Timer is the optional half of a clock the scheduler waits on. A Config
@@ -87,8 +89,10 @@ type Service struct {
 	nudge  *spec     // nil when off
 	// forecast is the weekly call's schedule; nil when off.
 	forecast *spec
-	grace    time.Duration
-	log      *slog.Logger
+	// histories keeps the forecast's deal histories between runs.
+	histories report.HistoryCache
+	grace     time.Duration
+	log       *slog.Logger
 }
 
 // CronParser is the schedule syntax, the same options as app.CronParser:

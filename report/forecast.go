@@ -3,17 +3,23 @@ package report
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/salesbot/salesbot/forecast"
 	"github.com/salesbot/salesbot/sales"
 )
 
-// ForecastSource is what a projection reads: every deal and its history.
+// ForecastSource is what a projection reads: every deal and its history,
+// and the store's change mark so a HistoryCache knows what is new.
 type ForecastSource interface {
 	Source
 	FindDeals(ctx context.Context, f sales.DealFilter) ([]sales.Deal, error)
+	Deal(ctx context.Context, id sales.DealID) (sales.Deal, error)
+	DealHistory(ctx context.Context, id sales.DealID) ([]sales.Event, error)
+	ChangeMark(ctx context.Context) (sales.ChangeMark, error)
 }
 
 // Forecaster projects subjects' periods from one read of the team's deals
@@ -33,24 +39,180 @@ type Forecaster struct {
 
 // NewForecaster reads the deals and their events once.
 func NewForecaster(ctx context.Context, src ForecastSource, env Env) (*Forecaster, error) {
-	stages, err := src.Stages(ctx)
+	return NewForecasterCached(ctx, src, env, nil)
+}
+
+// NewForecasterCached is NewForecaster over cache (nil: none): only deals
+// created or changed since the cache's last read are read again.
+func NewForecasterCached(ctx context.Context, src ForecastSource, env Env, cache *HistoryCache) (*Forecaster, error) {
+	snap, err := cache.current(ctx, src, env.Cur)
 	if err != nil {
 		return nil, fmt.Errorf("forecast: %w", err)
+	}
+	return &Forecaster{src: src, env: env, stages: snap.stages, h: snap.h,
+		models: map[modelKey]*forecast.Model{}, cats: forecast.NewCategorizer(snap.stages), Accounts: snap.accounts}, nil
+}
+
+// HistoryCache keeps the team's deal histories between projections. On a
+// million deals reading and rebuilding them is most of a projection's
+// time; with the cache, a projection reads only the deals created or
+// changed since the last one (found from the events since then). The
+// snapshot a Forecaster holds is never changed afterwards: an update
+// builds a new one.
+type HistoryCache struct {
+	mu   sync.Mutex
+	snap *historySnap
+	// full and partial count the reads of everything and of changes only.
+	full, partial int
+}
+
+// Reads says how many projections read everything and how many only what
+// had changed (for tests and the load tool).
+func (c *HistoryCache) Reads() (full, partial int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.full, c.partial
+}
+
+type historySnap struct {
+	mark     sales.ChangeMark
+	lastAt   time.Time // the latest event time read
+	stages   sales.StageSet
+	h        []forecast.Deal
+	pos      map[sales.DealID]int
+	accounts map[sales.DealID]string
+}
+
+// current is the snapshot for the store as it is now; a nil cache always
+// reads everything.
+func (c *HistoryCache) current(ctx context.Context, src ForecastSource, cur sales.Currency) (*historySnap, error) {
+	if c == nil {
+		return loadHistories(ctx, src, cur)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	mark, err := src.ChangeMark(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stages, err := src.Stages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	old := c.snap
+	switch {
+	case old != nil && old.mark == mark && slices.Equal(old.stages.Stages, stages.Stages):
+		return old, nil
+	case old != nil && slices.Equal(old.stages.Stages, stages.Stages):
+		if snap, ok, err := old.advance(ctx, src, mark, cur); err != nil {
+			return nil, err
+		} else if ok {
+			c.snap = snap
+			c.partial++
+			return snap, nil
+		}
+	}
+	snap, err := loadHistories(ctx, src, cur)
+	if err != nil {
+		return nil, err
+	}
+	c.snap = snap
+	c.full++
+	return snap, nil
+}
+
+func loadHistories(ctx context.Context, src ForecastSource, cur sales.Currency) (*historySnap, error) {
+	// The mark is read first: a change made during the read is read again
+	// next time rather than missed.
+	mark, err := src.ChangeMark(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stages, err := src.Stages(ctx)
+	if err != nil {
+		return nil, err
 	}
 	deals, err := src.FindDeals(ctx, sales.DealFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("forecast: %w", err)
+		return nil, err
 	}
 	events, err := src.EventsBetween(ctx, time.Time{}, time.Time{})
 	if err != nil {
-		return nil, fmt.Errorf("forecast: %w", err)
+		return nil, err
 	}
-	accounts := make(map[sales.DealID]string, len(deals))
-	for _, d := range deals {
-		accounts[d.ID] = d.Account
+	s := &historySnap{mark: mark, stages: stages, h: forecast.Histories(deals, events, stages, cur),
+		pos: make(map[sales.DealID]int, len(deals)), accounts: make(map[sales.DealID]string, len(deals))}
+	for i, d := range deals {
+		s.pos[d.ID] = i
+		s.accounts[d.ID] = d.Account
 	}
-	return &Forecaster{src: src, env: env, stages: stages, h: forecast.Histories(deals, events, stages, env.Cur),
-		models: map[modelKey]*forecast.Model{}, cats: forecast.NewCategorizer(stages), Accounts: accounts}, nil
+	for i := range events {
+		if events[i].At.After(s.lastAt) {
+			s.lastAt = events[i].At
+		}
+	}
+	return s, nil
+}
+
+// advance applies what changed since s to a copy: the deals named by the
+// events written since s.mark, each read again with its whole history.
+// It declines (false) when the events since s's latest time do not
+// account for every event written since, as when an import wrote
+// backdated history; the caller then reads everything.
+func (s *historySnap) advance(ctx context.Context, src ForecastSource, mark sales.ChangeMark, cur sales.Currency) (*historySnap, bool, error) {
+	if mark.Events < s.mark.Events || mark.Deals < s.mark.Deals {
+		return nil, false, nil
+	}
+	evs, err := src.EventsBetween(ctx, s.lastAt, time.Time{})
+	if err != nil {
+		return nil, false, err
+	}
+	touched := map[sales.DealID]bool{}
+	lastAt, found := s.lastAt, uint64(0)
+	for _, e := range evs {
+		if e.ID > s.mark.Events && e.ID <= mark.Events {
+			found++
+			touched[e.DealID] = true
+			if e.At.After(lastAt) {
+				lastAt = e.At
+			}
+		}
+	}
+	// Deals created since, in case one came without an event.
+	for id := s.mark.Deals + 1; id <= mark.Deals && len(touched) <= len(s.h)/4+64; id++ {
+		touched[sales.DealID(id)] = true
+	}
+	if found != mark.Events-s.mark.Events || len(touched) > len(s.h)/4+64 {
+		return nil, false, nil // backdated events, or so much changed that a full read is cheaper
+	}
+	n := &historySnap{mark: mark, lastAt: lastAt, stages: s.stages, h: slices.Clone(s.h), pos: s.pos, accounts: s.accounts}
+	copied := false
+	for id := range touched {
+		d, err := src.Deal(ctx, id)
+		if sales.ErrorCode(err) == sales.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		hist, err := src.DealHistory(ctx, id)
+		if err != nil {
+			return nil, false, err
+		}
+		h := forecast.Histories([]sales.Deal{d}, hist, s.stages, cur)[0]
+		if !copied {
+			n.pos, n.accounts = maps.Clone(s.pos), maps.Clone(s.accounts)
+			copied = true
+		}
+		if i, ok := n.pos[id]; ok {
+			n.h[i] = h
+		} else {
+			n.pos[id] = len(n.h)
+			n.h = append(n.h, h)
+		}
+		n.accounts[id] = d.Account
+	}
+	return n, true, nil
 }
 
 // Stages is the stage set the projections use.

@@ -161,3 +161,9 @@ const (
 	// ForecastCategory.String texts, "" for the stage's default.
 	FieldForecast = "forecast"
 )
+
+// ChangeMark is where the store's deal and event sequences stand: two
+// equal marks mean no deal was created or changed in between.
+type ChangeMark struct {
+	Deals, Events uint64
+}

@@ -322,3 +322,16 @@ func (db *DB) OwnerFacts(ctx context.Context, owner sales.PersonID) ([]sales.Fac
 	})
 	return out, err
 }
+
+// ChangeMark is the deals' and events' sequences: every deal created
+// advances the first and every change to a deal writes an event, which
+// advances the second. A cache of derived data (the forecast's histories)
+// is current while the mark is unchanged.
+func (db *DB) ChangeMark(ctx context.Context) (sales.ChangeMark, error) {
+	var m sales.ChangeMark
+	err := db.view(ctx, "change mark", func(tx *bolt.Tx) error {
+		m = sales.ChangeMark{Deals: tx.Bucket(bDeals).Sequence(), Events: tx.Bucket(bEvents).Sequence()}
+		return nil
+	})
+	return m, err
+}

@@ -1,0 +1,91 @@
+package report_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/digest/digesttest"
+	"github.com/salesbot/salesbot/report"
+	"github.com/salesbot/salesbot/sales"
+)
+
+// Property: a projection through the HistoryCache, after any sequence of
+// creates and changes, is exactly the projection read from scratch.
+func TestHistoryCacheMatchesAFreshRead(t *testing.T) {
+	ctx := context.Background()
+	for seed := uint64(1); seed <= 4; seed++ {
+		r := rand.New(rand.NewPCG(seed, 11))
+		w := digesttest.RandomWorld(t, r, time.UTC)
+		cache := &report.HistoryCache{}
+		stages := w.Stages
+		for step := 0; step < 25; step++ {
+			now := w.Clock.Now().Add(time.Duration(1+r.IntN(3600)) * time.Second)
+			w.Clock.Set(now)
+			switch r.IntN(4) {
+			case 0:
+				owner := w.People[r.IntN(len(w.People))]
+				if _, err := w.DB.CreateDeal(ctx, sales.Deal{Account: fmt.Sprintf("N%d", step), Owner: owner.ID, Amount: 1000_00,
+					Stage: stages.Open()[0].ID, CloseDate: sales.DateIn(now, time.UTC).AddDays(10).Start(time.UTC)}, owner.ID); err != nil {
+					t.Fatal(err)
+				}
+			case 1, 2:
+				deals, err := w.DB.FindDeals(ctx, sales.DealFilter{OpenOnly: true})
+				if err != nil || len(deals) == 0 {
+					continue
+				}
+				d := deals[r.IntN(len(deals))]
+				if _, err := w.DB.UpdateDeal(ctx, d.ID, 0, func(x *sales.Deal) error {
+					old := *x
+					switch r.IntN(3) {
+					case 0:
+						x.Stage = stages.Stages[r.IntN(len(stages.Stages))].ID
+						if stages.Kind(x.Stage) == sales.StageWon && x.Amount == 0 {
+							x.Amount = 100_00
+						}
+					case 1:
+						x.CloseDate = x.CloseDate.AddDate(0, 0, 9)
+					default:
+						x.Forecast = sales.ForecastCommit
+					}
+					return sales.ApplyStageChange(&old, x, stages, now, time.UTC)
+				}); err != nil {
+					t.Fatal(err)
+				}
+			default: // nothing changed: the cache answers as it is
+			}
+			env := report.Env{Now: now, Loc: time.UTC, Cur: sales.DefaultCurrency}
+			cached, err := report.NewForecasterCached(ctx, w.DB, env, cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, err := report.NewForecaster(ctx, w.DB, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := sales.PeriodOf(sales.Month, now, time.UTC)
+			for _, sub := range []report.Subject{{Scope: sales.ScopeTeam}, {Scope: sales.ScopeRep, Person: w.People[0].ID}} {
+				a, _, err := cached.Project(ctx, sub, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _, err := fresh.Project(ctx, sub, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(a, b) {
+					t.Fatalf("seed %d step %d %+v: cached %+v\nfresh %+v", seed, step, sub, a, b)
+				}
+			}
+			if !reflect.DeepEqual(cached.Accounts, fresh.Accounts) {
+				t.Fatalf("seed %d step %d: accounts differ", seed, step)
+			}
+		}
+		if full, partial := cache.Reads(); full != 1 || partial == 0 {
+			t.Errorf("seed %d: %d full reads, %d partial: the cache should read everything once", seed, full, partial)
+		}
+	}
+}
