@@ -162,3 +162,23 @@ func (s *Service) SubmitForecastForm(ctx context.Context, req Request, commit, b
 	res, err := s.Run(ctx, req, ForecastSubmitCmd(c, b, p))
 	return res, nil, err
 }
+
+// forecaster is this command's projection engine over the service's cache.
+func (r *run) forecaster() (*report.Forecaster, error) {
+	return report.NewForecasterCached(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur}, &r.histories)
+}
+
+// brief is sub's forecast for p in one line; nil (logged) when it cannot
+// be computed, so the Home tab and the win post still show the rest.
+func (r *run) brief(fc *report.Forecaster, sub report.Subject, p sales.Period) *ForecastBrief {
+	pr, basis, err := fc.Project(r.ctx, sub, p)
+	if err != nil {
+		r.log.Error("forecast brief", sales.LogKeyError, err.Error())
+		return nil
+	}
+	if !basis.Has {
+		return nil
+	}
+	return &ForecastBrief{Period: p, Predicted: pr.Predicted, Low: pr.Low, High: pr.High,
+		Commit: pr.Totals.Commit(), Best: pr.Totals.BestCase(), Fallback: pr.Fallback}
+}

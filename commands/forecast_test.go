@@ -188,3 +188,41 @@ func TestForecastSubmitNeedsAQuota(t *testing.T) {
 	e.must(manager, "/forecast", "submit 30k")
 	e.fail(alice, "/forecast", "submit 10k 2027-Q1", sales.EINVALID, "no quota for Q1 2027")
 }
+
+// The Home tab carries the user's forecast (and a manager's team's), and
+// the win notice says what the win did to the rep's projection: the
+// numbers /forecast shows.
+func TestHomeAndWinCarryTheForecast(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.must(manager, "/goal", "set <@UALICE|alice> 50k")
+	e.add(alice, "A1 10k stage:negotiation close:2026-11-28")
+	e.add(alice, "A2 8k stage:proposal close:2026-11-29")
+	e.must(alice, "/forecast", "submit 20k best 30k")
+	home, err := e.svc.Home(e.ctx, e.req(alice, "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fv := e.must(alice, "/forecast", "").Forecast.Projection
+	if f := home.Forecast; f == nil || f.Predicted != fv.Predicted || f.Commit != fv.Totals.Commit() || f.Call == nil || f.Call.Commit != 20_000_00 {
+		t.Fatalf("Home forecast %+v, /forecast %+v", home.Forecast, fv)
+	}
+	mh, err := e.svc.Home(e.ctx, e.req(manager, "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	team := e.must(manager, "/forecast", "team").Forecast.Projection
+	if mh.TeamForecast == nil || mh.TeamForecast.Predicted != team.Predicted {
+		t.Fatalf("manager's Home team forecast %+v, /forecast team %v", mh.TeamForecast, team.Predicted)
+	}
+	e.clock.Add(time.Minute)
+	res := e.must(alice, "/deal", "won D-1")
+	w := res.Win
+	if w == nil || w.Forecast == nil || !w.Forecast.HasBefore {
+		t.Fatalf("win notice %+v", w)
+	}
+	// The won 10k counted at Negotiation's 75% before; now in full.
+	if got := w.Forecast.Predicted - w.Forecast.Before; got != 2_500_00 {
+		t.Errorf("the win moved the projection by %v, want $2,500", got)
+	}
+}

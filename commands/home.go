@@ -43,6 +43,21 @@ func (s *Service) Home(ctx context.Context, req Request) (*HomeView, error) {
 		return nil, err
 	}
 	v.Goal = GoalView{Subject: "You", SlackID: me.SlackID, Progress: m.Progress, Currency: s.cur}
+	fc, err := r.forecaster()
+	if err != nil {
+		r.log.Error("home forecast", sales.LogKeyError, err.Error())
+	}
+	if fc != nil && m.Progress.HasQuota {
+		if v.Forecast = r.brief(fc, sub, p); v.Forecast != nil {
+			calls, err := s.store.ForecastCalls(ctx, p)
+			if err != nil {
+				return nil, fmt.Errorf("home: %w", err)
+			}
+			if c, ok := calls[me.ID]; ok {
+				v.Forecast.Call = &c
+			}
+		}
+	}
 
 	deals, err := s.store.FindDeals(ctx, sales.DealFilter{Owner: me.ID, OpenOnly: true})
 	if err != nil {
@@ -110,6 +125,9 @@ func (s *Service) Home(ctx context.Context, req Request) (*HomeView, error) {
 			goals = goals[:HomeTeamGoals]
 		}
 		v.TeamGoals, v.TeamMore = goals, more
+		if fc != nil {
+			v.TeamForecast = r.brief(fc, subj.sub, v.Team.Period)
+		}
 	}
 	return v, nil
 }

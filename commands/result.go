@@ -220,6 +220,22 @@ type WinNotice struct {
 	Progress     sales.Progress
 	FirstWin     bool // first win of the period for this rep
 	QuotaReached bool // this win took the rep to 100%
+	// Forecast is the rep's projection after the win, with Before the one
+	// just before it; nil when it could not be computed.
+	Forecast *ForecastBrief
+}
+
+// ForecastBrief is a one-line forecast: the Home tab's and the win
+// post's, the same numbers /forecast shows for the subject and period.
+type ForecastBrief struct {
+	Period                             sales.Period
+	Predicted, Low, High, Commit, Best sales.Money
+	Fallback                           bool // stage probabilities: too little history
+	// Before is the projection as of just before a win (HasBefore).
+	Before    sales.Money
+	HasBefore bool
+	// Call is the person's latest call for the period; nil when none.
+	Call *sales.ForecastCall
 }
 
 // HomeView is the App Home tab of one user.
@@ -232,7 +248,10 @@ type HomeView struct {
 	Overdue   []DealCard    // open deals past their expected close date
 	Team      *PipelineView // managers and admins: the team's summary
 	TeamGoals []GoalView    // managers and admins: each rep's progress
-	Currency  sales.Currency
+	// Forecast is the user's own forecast when they have a quota, and
+	// TeamForecast the team's for managers and admins; nil otherwise.
+	Forecast, TeamForecast *ForecastBrief
+	Currency               sales.Currency
 
 	// Totals behind the capped lists above (the Home tab holds at most 100
 	// blocks).

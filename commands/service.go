@@ -536,5 +536,17 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 	w.FirstWin = inPeriod && m.Sum.Won == 1
 	pr := m.Progress
 	w.QuotaReached = inPeriod && pr.HasQuota && pr.Won >= pr.Quota && pr.Won-d.Amount < pr.Quota
+	if inPeriod && pr.HasQuota {
+		// What the win does to the rep's forecast: the projection just
+		// before it and now.
+		if fc, err := r.forecaster(); err != nil {
+			r.log.Error("win forecast", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
+		} else if b := r.brief(fc, sub, p); b != nil {
+			if before, _, err := fc.ProjectAt(r.ctx, sub, p, d.ClosedAt.Add(-time.Second)); err == nil {
+				b.Before, b.HasBefore = before.Predicted, true
+			}
+			w.Forecast = b
+		}
+	}
 	return w
 }

@@ -405,6 +405,10 @@ func RenderWin(w *commands.WinNotice, cur sales.Currency) Message {
 		progress, _ = progressParts(w.Progress, cur)
 	}
 	bs = append(bs, Section("win.progress", progress))
+	if f := w.Forecast; f != nil && f.HasBefore {
+		bs = append(bs, ContextBlock("win.forecast", EscapeMd(fmt.Sprintf(":crystal_ball: %s forecast for %s: projection %s → %s, commit now %s.",
+			possessive(nameOnly(w)), f.Period.Label(), cur.Format(f.Before), cur.Format(f.Predicted), cur.Format(f.Commit)))))
+	}
 	bs = append(bs, ContextBlock("win.deal", w.Deal.ID.String()+" · "+account))
 	txt := fmt.Sprintf("%s won %s", nameOnly(w), w.Deal.Account)
 	if w.Amount != "" {
@@ -418,4 +422,12 @@ func nameOnly(w *commands.WinNotice) string {
 		return w.OwnerName
 	}
 	return "Someone"
+}
+
+// possessive is "Bob's" (or "Chris'" for a name ending in s).
+func possessive(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "'"
+	}
+	return name + "'s"
 }

@@ -208,3 +208,17 @@ func dateOr(t time.Time, none string) string {
 	}
 	return t.UTC().Format(time.DateOnly)
 }
+
+// BriefText is a one-line forecast, for the Home tab: "Forecast for
+// December 2026: projection $X (80% range …) · commit $C · best case $B".
+func BriefText(b *commands.ForecastBrief, cur sales.Currency) string {
+	rng := cur.Format(b.Low) + " – " + cur.Format(b.High)
+	if b.Fallback {
+		rng += " (won to all dated pipeline)"
+	}
+	s := fmt.Sprintf("projection %s (80%% range %s) · commit %s · best case %s", cur.Format(b.Predicted), rng, cur.Format(b.Commit), cur.Format(b.Best))
+	if b.Call != nil {
+		s += fmt.Sprintf(" · your call: commit %s, best case %s", cur.Format(b.Call.Commit), cur.Format(b.Call.Best))
+	}
+	return s
+}

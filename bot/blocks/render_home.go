@@ -25,6 +25,9 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 	b := &budget{max: MaxViewBlocks}
 	b.add(header("Hi " + OrText(h.Name, "there") + " 👋"))
 	b.add(Section("home.goal", "*Your quota*\n"+progressText(h.Goal.Progress, cur)))
+	if h.Forecast != nil {
+		b.add(ContextBlock("home.forecast", ":crystal_ball: *Forecast, "+EscapeMd(h.Forecast.Period.Label())+":* "+EscapeMd(BriefText(h.Forecast, cur))))
+	}
 	b.add(slack.NewActionBlock("home.log", button(ActLog, "", "Log a deal", slack.StylePrimary)))
 
 	// Reserve room for the later parts so one long part cannot starve them.
@@ -109,6 +112,9 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 			b.add(slack.NewSectionBlock(nil, funnelFields(h.Team.Funnel, cur), nil, slack.SectionBlockOptionBlockID("home.team.funnel")))
 			if h.Team.Progress != nil {
 				b.add(Section("home.team.progress", progressText(*h.Team.Progress, cur)))
+			}
+			if h.TeamForecast != nil {
+				b.add(ContextBlock("home.team.forecast", ":crystal_ball: *Team forecast, "+EscapeMd(h.TeamForecast.Period.Label())+":* "+EscapeMd(BriefText(h.TeamForecast, cur))))
 			}
 		}
 		if len(h.TeamGoals) > 0 {
