@@ -133,7 +133,27 @@ func BenchmarkForecast(b *testing.B) {
 		return time.Since(t0)
 	}
 	cache := &report.HistoryCache{}
-	var scan, cold, warm time.Duration
+	people, err := db.People(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]sales.PersonID, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	// Every rep at once, as the weekly call does (warm cache).
+	reps := func() time.Duration {
+		t0 := time.Now()
+		fc, err := report.NewForecasterCached(ctx, db, env, cache)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := fc.ProjectReps(ctx, ids, p, env.Now); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(t0)
+	}
+	var scan, cold, warm, all time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
@@ -144,10 +164,13 @@ func BenchmarkForecast(b *testing.B) {
 		cold += project(nil)
 		project(cache) // primes on the first round
 		warm += project(cache)
+		all += reps()
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Milliseconds()) / float64(b.N) }
 	b.ReportMetric(ms(scan), "scan-ms/op")
 	b.ReportMetric(ms(cold), "cold-ms/op")
 	b.ReportMetric(ms(warm), "warm-ms/op")
+	b.ReportMetric(ms(all), "reps-warm-ms/op")
+	b.ReportMetric(float64(len(ids)), "reps")
 	b.ReportMetric(float64(warm)/float64(scan), "warm/scan")
 }

@@ -76,23 +76,56 @@ func (s *Service) forecastSlot(ctx context.Context, j *schedule, slot, last time
 	if err != nil {
 		return err
 	}
-	sent := 0
+	// Reps by the period their call is for, so each period's reps are
+	// projected in one pass over the deals.
+	byPeriod := map[sales.Period][]sales.Person{}
+	var order []sales.Period
 	for _, p := range people {
 		if p.SlackID == "" || zoneOf(p, s.forecast) != j.zone {
 			continue
 		}
-		c, ok, err := s.forecastCall(ctx, fc, p, now)
+		period, err := report.DefaultPeriod(ctx, s.store, report.Subject{Scope: sales.ScopeRep, Person: p.ID}, now, s.loc)
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if period.PhaseAt(now, s.loc) != sales.PhaseCurrent {
 			continue
 		}
-		key := JobForecast + "/" + strconv.FormatUint(uint64(p.ID), 10) + "/" + slot.UTC().Format(time.RFC3339)
-		if err := s.poster.SendForecastCall(ctx, c, key); err != nil {
-			return fmt.Errorf("send forecast call %s: %w", key, err)
+		if byPeriod[period] == nil {
+			order = append(order, period)
 		}
-		sent++
+		byPeriod[period] = append(byPeriod[period], p)
+	}
+	sent := 0
+	for _, period := range order {
+		reps := byPeriod[period]
+		ids := make([]sales.PersonID, len(reps))
+		for i, p := range reps {
+			ids[i] = p.ID
+		}
+		prs, err := fc.ProjectReps(ctx, ids, period, now)
+		if err != nil {
+			return err
+		}
+		calls, err := s.store.ForecastCalls(ctx, period)
+		if err != nil {
+			return fmt.Errorf("forecast calls: %w", err)
+		}
+		for _, p := range reps {
+			rp := prs[p.ID]
+			if !rp.Basis.Has {
+				continue
+			}
+			c := &ForecastCall{Person: p, Period: period, Quota: rp.Basis, Projection: rp.Projection, Loc: s.zoneLoc(p), Currency: s.cur}
+			if last, ok := calls[p.ID]; ok {
+				c.Last = &last
+			}
+			key := JobForecast + "/" + strconv.FormatUint(uint64(p.ID), 10) + "/" + slot.UTC().Format(time.RFC3339)
+			if err := s.poster.SendForecastCall(ctx, c, key); err != nil {
+				return fmt.Errorf("send forecast call %s: %w", key, err)
+			}
+			sent++
+		}
 	}
 	if j.zone == "" {
 		since := slot.AddDate(0, 0, -7)
@@ -188,21 +221,27 @@ func (s *Service) forecastRollup(ctx context.Context, fc *report.Forecaster, peo
 	}
 	r := &ForecastRollup{Manager: m, Period: period, Quota: basis, Projection: pr, Since: since, Loc: s.zoneLoc(m), Currency: s.cur}
 	members := sales.TeamOf(people, m.ID)
+	var ids []sales.PersonID
+	for _, p := range people {
+		if members[p.ID] {
+			ids = append(ids, p.ID)
+		}
+	}
+	prs, err := fc.ProjectReps(ctx, ids, period, pr.AsOf)
+	if err != nil {
+		return nil, false, err
+	}
 	names := map[sales.PersonID]string{}
 	for _, p := range people {
 		names[p.ID] = p.Label()
 		if !members[p.ID] {
 			continue
 		}
-		sub := report.Subject{Scope: sales.ScopeRep, Person: p.ID}
-		ppr, pb, err := fc.Project(ctx, sub, period)
-		if err != nil {
-			return nil, false, err
-		}
-		if !pb.Has {
+		rp := prs[p.ID]
+		if !rp.Basis.Has {
 			continue
 		}
-		line := CallLine{Name: p.Label(), SlackID: p.SlackID, Quota: pb.Amount, Projected: ppr.Predicted}
+		line := CallLine{Name: p.Label(), SlackID: p.SlackID, Quota: rp.Basis.Amount, Projected: rp.Projection.Predicted}
 		if c, ok := calls[p.ID]; ok {
 			line.Called, line.Commit, line.Best, line.At = true, c.Commit, c.Best, time.Unix(c.At, 0)
 			r.CalledCommit += c.Commit

@@ -129,24 +129,30 @@ func (b *builder) accuracy(fc *report.Forecaster, a *scopeAcc, p sales.Period) (
 	if err != nil {
 		return nil, fmt.Errorf("digest: forecast calls: %w", err)
 	}
+	var ids []sales.PersonID
+	for _, person := range b.people {
+		if a.repsOf(person) {
+			ids = append(ids, person.ID)
+		}
+	}
+	atEnd, err := fc.ProjectReps(b.ctx, ids, p, end.Add(-time.Nanosecond))
+	if err != nil {
+		return nil, err
+	}
+	atStart, err := fc.ProjectReps(b.ctx, ids, p, start)
+	if err != nil {
+		return nil, err
+	}
 	for _, person := range b.people {
 		if !a.repsOf(person) {
 			continue
 		}
-		sub := report.Subject{Scope: sales.ScopeRep, Person: person.ID}
-		won, basis, err := fc.ProjectAt(b.ctx, sub, p, end.Add(-time.Nanosecond))
-		if err != nil {
-			return nil, err
-		}
+		won := atEnd[person.ID]
 		c, called := calls[person.ID]
-		if !basis.Has && !called {
+		if !won.Basis.Has && !called {
 			continue
 		}
-		first, _, err := fc.ProjectAt(b.ctx, sub, p, start)
-		if err != nil {
-			return nil, err
-		}
-		r := RepAccuracy{Name: person.Label(), Actual: won.WonToDate, FirstDay: first.Predicted}
+		r := RepAccuracy{Name: person.Label(), Actual: won.Projection.WonToDate, FirstDay: atStart[person.ID].Projection.Predicted}
 		if called {
 			r.Called, r.Commit, r.Best = true, c.Commit, c.Best
 			acc.Calls++

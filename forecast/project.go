@@ -134,6 +134,41 @@ func ProjectBy[K comparable](m *Model, key func(*Deal) K) map[K]Projection {
 	return out
 }
 
+// ProjectByQuota is ProjectBy with each group measured against its own
+// quota (quota's false: none): every rep's call and roll-up line from one
+// pass over the deals, where Project per rep would scan them all each time.
+// Every key in keys gets a projection, an empty group its own (no deals:
+// only what deals not yet created may bring).
+func ProjectByQuota[K comparable](m *Model, key func(*Deal) K, keys []K, quota func(K) (sales.Money, bool)) map[K]Projection {
+	groups := map[K]*acc{}
+	for i := range m.facts {
+		f := &m.facts[i]
+		k := key(&m.h[f.i])
+		g := groups[k]
+		if g == nil {
+			g = m.newAcc()
+			groups[k] = g
+		}
+		m.add(g, f)
+	}
+	all := m.newAcc()
+	for _, g := range groups {
+		all.merge(g)
+	}
+	for _, k := range keys {
+		if groups[k] == nil {
+			groups[k] = m.newAcc()
+		}
+	}
+	out := make(map[K]Projection, len(groups))
+	for k, g := range groups {
+		q := *m // shares what was learned; only the quota differs
+		q.o.Quota, q.o.HasQuota = quota(k)
+		out[k] = q.finish(g, all)
+	}
+	return out
+}
+
 // acc gathers one group's sums in the single pass over the deals.
 type acc struct {
 	won                    sales.Money

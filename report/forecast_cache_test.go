@@ -89,3 +89,34 @@ func TestHistoryCacheMatchesAFreshRead(t *testing.T) {
 		}
 	}
 }
+
+// ProjectReps gives each rep exactly what Project gives them one by one.
+func TestProjectRepsMatchesProject(t *testing.T) {
+	ctx := context.Background()
+	for seed := uint64(1); seed <= 4; seed++ {
+		w := digesttest.RandomWorld(t, rand.New(rand.NewPCG(seed, 13)), time.UTC)
+		fc, err := report.NewForecaster(ctx, w.DB, report.Env{Now: w.Now, Loc: time.UTC, Cur: sales.DefaultCurrency})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []sales.PersonID
+		for _, p := range w.People {
+			ids = append(ids, p.ID)
+		}
+		for _, p := range []sales.Period{sales.PeriodOf(sales.Month, w.Now, time.UTC), sales.PeriodOf(sales.Quarter, w.Now, time.UTC)} {
+			all, err := fc.ProjectReps(ctx, ids, p, w.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				one, basis, err := fc.ProjectAt(ctx, report.Subject{Scope: sales.ScopeRep, Person: id}, p, w.Now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(all[id].Projection, one) || !reflect.DeepEqual(all[id].Basis, basis) {
+					t.Fatalf("seed %d %s rep %d: together %+v\nalone %+v", seed, p, id, all[id].Projection, one)
+				}
+			}
+		}
+	}
+}
