@@ -259,6 +259,7 @@ func tsLess(a, b string) bool {
 func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	id := strings.TrimPrefix(r.URL.Path, "/resp/")
+	s.wait("response_url")
 	s.mu.Lock()
 	ru, ok := s.resps[id]
 	f, faulted := s.takeFault("response_url")

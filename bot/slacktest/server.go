@@ -117,6 +117,7 @@ type Server struct {
 	queue    []*envelope // waiting for a socket
 	envs     map[string]*envelope
 	faults   map[string][]fault
+	holds    map[string]*hold
 	triggers map[string]*trigger
 	views    map[string]*View
 	homes    map[string]*View
@@ -195,6 +196,7 @@ func New(opts Options) *Server {
 		conns:    map[int]*conn{},
 		envs:     map[string]*envelope{},
 		faults:   map[string][]fault{},
+		holds:    map[string]*hold{},
 		triggers: map[string]*trigger{},
 		views:    map[string]*View{},
 		homes:    map[string]*View{},
@@ -274,6 +276,10 @@ func (s *Server) Close() {
 	s.closed = true
 	for _, c := range s.conns {
 		s.dropLocked(c, "server closed")
+	}
+	for m, h := range s.holds { // held calls must not keep Close waiting
+		delete(s.holds, m)
+		close(h.release)
 	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
@@ -418,6 +424,47 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = map[string][]fault{}
+}
+
+// hold keeps calls of a method waiting until released.
+type hold struct {
+	arrived chan struct{} // closed when the first held call arrives
+	once    sync.Once
+	release chan struct{}
+}
+
+// Hold makes every call of method ("response_url" for response_url
+// posts) wait, once received, until release is called: Slack being slow
+// to answer, so that work is still in flight (a restart's drain). arrived
+// is closed when the first call is waiting.
+func (s *Server) Hold(method string) (arrived <-chan struct{}, release func()) {
+	h := &hold{arrived: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	if old := s.holds[method]; old != nil {
+		close(old.release)
+	}
+	s.holds[method] = h
+	s.mu.Unlock()
+	return h.arrived, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.holds[method] == h { // not yet released (or closed)
+			delete(s.holds, method)
+			close(h.release)
+		}
+	}
+}
+
+// wait blocks a call of method while it is held.
+func (s *Server) wait(method string) {
+	s.mu.Lock()
+	h := s.holds[method]
+	s.mu.Unlock()
+	if h == nil {
+		return
+	}
+	h.once.Do(func() { close(h.arrived) })
+	<-h.release
 }
 
 // takeFault pops the next injected failure for method; caller holds mu.

@@ -200,7 +200,11 @@ func TestSlashCommandAckAndLatency(t *testing.T) {
 	}
 }
 
-func TestQueueWhileDisconnectedAndReconnect(t *testing.T) {
+// TestDisconnectedCommandsFailEventsWait: Slack holds no slash command
+// for an app without a socket; the user sees dispatch_failed
+// (github.com/slackapi/bolt-js/issues/2216). Events wait and come as
+// retries (github.com/slackapi/bolt-python/issues/1071).
+func TestDisconnectedCommandsFailEventsWait(t *testing.T) {
 	s := newServer(t)
 	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
 		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
@@ -208,12 +212,24 @@ func TestQueueWhileDisconnectedAndReconnect(t *testing.T) {
 	ctx := ctxT(t)
 	for i, fail := range []func(){s.DropSockets, func() { s.Disconnect("refresh_requested") }} {
 		fail()
-		id := s.SlashCommand("U0BOB", "", "/deal", fmt.Sprint("after failure ", i))
+		cmd := s.SlashCommand("U0BOB", "", "/deal", fmt.Sprint("after failure ", i))
+		ev := s.AppMention("U0BOB", "C1", fmt.Sprint("after failure ", i))
 		if err := s.AwaitConnections(ctx, i+2); err != nil {
 			t.Fatalf("no reconnect after failure %d: %v", i, err)
 		}
-		if _, err := s.AwaitAck(ctx, id); err != nil {
-			t.Fatalf("queued envelope %d never acked: %v", i, err)
+		if _, err := s.AwaitAck(ctx, ev); err != nil {
+			t.Fatalf("queued event %d never acked: %v", i, err)
+		}
+		for _, r := range s.Since(0) {
+			if r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == cmd {
+				t.Fatalf("the command typed while disconnected was delivered later")
+			}
+			if r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == ev && r.Envelope.RetryAttempt != 1 {
+				t.Fatalf("the event that waited went out as attempt %d, want retry 1", r.Envelope.RetryAttempt)
+			}
+		}
+		if f := s.DispatchFailures(); len(f) != i+1 || f[i].EnvelopeID != cmd || f[i].Command != "/deal" || f[i].User != "U0BOB" {
+			t.Fatalf("dispatch failures = %+v", f)
 		}
 	}
 	if s.Pending() != 0 {

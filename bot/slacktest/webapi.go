@@ -88,6 +88,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Auth = how
 
+	s.wait(method)
 	s.mu.Lock()
 	f, faulted := s.takeFault(method)
 	s.mu.Unlock()
