@@ -52,6 +52,36 @@ const (
 type Job struct {
 	Kind  string `json:"kind"`
 	Steps []Step `json:"steps"`
+	// OnFail tells people by DM when Slack refuses the job for good
+	// because of its channel (a digest route to a channel the bot left).
+	OnFail *Notice `json:"on_fail,omitempty"`
+}
+
+// Notice is what a job's owners are told when its channel refuses it.
+type Notice struct {
+	Users []string `json:"users"` // Slack user ids
+	// Texts holds the DM for each refusal in ChannelRefusals.
+	Texts map[string]string `json:"texts"`
+}
+
+// ChannelRefusals are chat.postMessage's answers for a channel the bot
+// cannot post in (https://api.slack.com/methods/chat.postMessage#errors):
+// no retry helps until someone invites the bot back, unarchives the
+// channel or routes elsewhere, so the job is dropped at once and its
+// Notice sent.
+var ChannelRefusals = []string{"not_in_channel", "channel_not_found", "is_archived"}
+
+// channelRefusal names err's refusal when it is one of ChannelRefusals.
+func channelRefusal(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		for _, r := range ChannelRefusals {
+			if se.Err == r {
+				return r
+			}
+		}
+	}
+	return ""
 }
 
 // Step is one Slack call of a job.
@@ -319,6 +349,10 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 				o.outcomes.WithLabelValues("rate_limited").Inc()
 				o.log.Warn("outbox: rate limited", "kind", it.Kind, "retry_after", wait)
 			case Permanent:
+				if reason := channelRefusal(err); reason != "" {
+					o.refusedByChannel(ctx, it, reason, err)
+					continue
+				}
 				if it.Tries+1 >= maxPermanentTries {
 					o.outcomes.WithLabelValues("dropped").Inc()
 					o.log.Error("outbox: dropping undeliverable post", "kind", it.Kind, "key", it.Key, sales.LogKeyError, sales.Redact(err))
@@ -344,6 +378,31 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 			break // re-list: keep order, pick up new items
 		}
 	}
+}
+
+// refusedByChannel drops a job its channel refused for good and queues
+// its Notice, one DM per owner under a key of its own, so a retry or a
+// restart in between tells nobody twice.
+func (o *Outbox) refusedByChannel(ctx context.Context, it sales.OutboxItem, reason string, err error) {
+	var j Job
+	_ = json.Unmarshal(it.Payload, &j)
+	told := 0
+	if n := j.OnFail; n != nil && n.Texts[reason] != "" {
+		for _, u := range n.Users {
+			if eerr := o.Enqueue(ctx, "notice:"+it.Key+":"+u, Job{Kind: "channel_notice", Steps: []Step{{Op: OpDM, Channel: u, Text: n.Texts[reason]}}}); eerr != nil {
+				o.log.Error("outbox: queue the channel notice", sales.LogKeyUser, u, sales.LogKeyError, eerr.Error())
+				continue
+			}
+			told++
+		}
+	}
+	o.outcomes.WithLabelValues("dropped").Inc()
+	o.log.Error("outbox: the channel refused the post; dropped", "kind", it.Kind, "key", it.Key, "reason", reason,
+		"owners_told", told, sales.LogKeyError, sales.Redact(err))
+	if derr := o.store.Done(ctx, it.ID); derr != nil {
+		o.log.Error("outbox: done", sales.LogKeyError, derr.Error())
+	}
+	o.forgetTried(it)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -129,8 +129,9 @@ type Server struct {
 
 // channel is a workspace channel and whether the bot is in it.
 type channel struct {
-	name   string
-	member bool
+	name     string
+	member   bool
+	archived bool
 }
 
 type counters struct {
@@ -305,6 +306,28 @@ func (s *Server) Invite(channelID string) {
 	}
 	ch.member = true
 	s.channels[channelID] = ch
+}
+
+// Kick removes the bot from a channel, as /remove @salesbot (or a member
+// kicking it) does: posts there answer not_in_channel from then on.
+func (s *Server) Kick(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, ok := s.channels[channelID]; ok {
+		ch.member = false
+		s.channels[channelID] = ch
+	}
+}
+
+// Archive archives a channel: chat.postMessage there answers is_archived
+// ("Channel has been archived.", https://api.slack.com/methods/chat.postMessage#errors).
+func (s *Server) Archive(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, ok := s.channels[channelID]; ok {
+		ch.archived = true
+		s.channels[channelID] = ch
+	}
 }
 
 // LookupChannel finds a channel by id, "#name" or "name", and says

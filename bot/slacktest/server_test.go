@@ -71,6 +71,16 @@ func TestChannelMembership(t *testing.T) {
 	if _, _, err := c.PostMessageContext(ctx, "C0OTHER", slack.MsgOptionText("hi", false)); err != nil {
 		t.Errorf("post after invite: %v", err)
 	}
+	// Removed from a channel, or the channel archived: Slack refuses the
+	// post with not_in_channel or is_archived
+	// (https://api.slack.com/methods/chat.postMessage#errors).
+	s.Kick("C0OTHER")
+	s.Archive("C1")
+	for ch, want := range map[string]string{"C0OTHER": "not_in_channel", "C1": "is_archived"} {
+		if _, _, err := c.PostMessageContext(ctx, ch, slack.MsgOptionText("hi", false)); errString(err) != want {
+			t.Errorf("post to %s: %v, want %s", ch, err, want)
+		}
+	}
 	noRead := slacktest.New(slacktest.Options{Scopes: []string{"chat:write"}, Channels: map[string]string{"C1": "general"}})
 	t.Cleanup(noRead.Close)
 	if _, err := api(noRead).GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: "C1"}); errString(err) != "missing_scope" {
