@@ -89,3 +89,63 @@ func TestOutboxStopsOnRefusedTokenAndKeepsPosts(t *testing.T) {
 		t.Fatalf("%d win posts after restart, want 2", len(wins))
 	}
 }
+
+// An app installed without a scope manifest.yaml asks for (here
+// chat:write) gets missing_scope on every post
+// (https://api.slack.com/methods/chat.postMessage#errors): like a refused
+// token, that stops the outbox with one log line and a /healthz failure
+// and keeps the posts, instead of dropping each after three tries.
+func TestOutboxStopsOnMissingScopeAndKeepsPosts(t *testing.T) {
+	var scopes []string
+	for _, s := range slacktest.DefaultScopes {
+		if s != "chat:write" {
+			scopes = append(scopes, s)
+		}
+	}
+	emu := slacktest.New(slacktest.Options{Users: team, Channels: botChannels(), Scopes: scopes})
+	t.Cleanup(emu.Close)
+	h := newHarness(t, hopts{emu: emu})
+	h.say("U0BOB", "/deal", "add Acme 5k")
+	h.say("U0BOB", "/deal", "add Beta 7k")
+	h.say("U0BOB", "/deal", "won D-1")
+	h.say("U0BOB", "/deal", "won D-2")
+	if err := h.out.Health(); err == nil || !strings.Contains(err.Error(), "lacks the scope chat:write (missing_scope)") || !strings.Contains(err.Error(), "reinstall") {
+		t.Fatalf("Health = %v, want the missing scope and the fix", err)
+	}
+	if n := len(emu.Calls("chat.postMessage")); n != 1 {
+		t.Fatalf("chat.postMessage called %d times after missing_scope, want 1", n)
+	}
+	if pending, _ := h.db.Pending(context.Background()); len(pending) != 2 {
+		t.Fatalf("pending after the refusal = %d, want 2 (kept)", len(pending))
+	}
+	if n := strings.Count(h.logs.String(), "the bot token lacks a scope salesbot needs"); n != 1 {
+		t.Fatalf("%d log lines about the missing scope, want 1:\n%s", n, h.logs.String())
+	}
+}
+
+// A reply whose blocks Slack refuses (invalid_blocks, for a Block Kit
+// limit the renderer missed: https://api.slack.com/methods/chat.postMessage#errors
+// "invalid_blocks: Blocks submitted with this message are not valid") is
+// sent again at once as plain text through the same response_url, so it
+// still replaces the "Logging…" line instead of going elsewhere or
+// nowhere.
+func TestReplyWithRefusedBlocksGoesAsText(t *testing.T) {
+	h := newHarness(t, hopts{})
+	h.emu.Refuse("response_url", 1, "invalid_blocks")
+	r := h.say("U0BOB", "/deal", "add Acme 5k")
+	var ok []slacktest.Response
+	for _, resp := range h.emu.Responses(r.EnvelopeID) {
+		if resp.OK {
+			ok = append(ok, resp)
+		}
+	}
+	if len(ok) != 1 || len(ok[0].Msg.Blocks) != 0 && string(ok[0].Msg.Blocks) != "[]" || !ok[0].Msg.ReplaceOriginal || !strings.Contains(ok[0].Msg.Text, "Logged") {
+		t.Fatalf("replies = %+v, want one text-only replacement saying Logged", ok)
+	}
+	if n := len(h.emu.Calls("chat.postEphemeral")) + len(h.emu.Calls("conversations.open")); n != 0 {
+		t.Fatalf("%d calls to reply another way", n)
+	}
+	if !strings.Contains(h.logs.String(), "Slack refused the reply's blocks; sending it as text") {
+		t.Fatal("the refusal is not in the logs")
+	}
+}

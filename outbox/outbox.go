@@ -156,6 +156,7 @@ type Outbox struct {
 	// halted is why the worker stopped for good (Slack refused the bot
 	// token), "" while it runs.
 	halted string
+	needed string // the scope Slack named with missing_scope
 }
 
 // New builds an outbox on store; nothing is posted until Run.
@@ -239,7 +240,17 @@ func (o *Outbox) Health() error {
 	if o.halted == "" {
 		return nil
 	}
+	if o.halted == "missing_scope" {
+		return fmt.Errorf("outbox stopped: the bot token lacks the scope %s (missing_scope); add manifest.yaml's scopes, reinstall the app and restart: queued posts are kept", orText(o.needed, "salesbot needs"))
+	}
 	return fmt.Errorf("outbox stopped: Slack refused the bot token (%s); queued posts are kept until a restart with a valid SLACK_BOT_TOKEN", o.halted)
+}
+
+func orText(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }
 
 // BlocksJSON encodes blocks for a Step.
@@ -340,10 +351,19 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 				// Retrying cannot help and dropping would lose the posts:
 				// stop here, keep every item, and say so once.
 				reason := authReason(err)
+				var se slack.SlackErrorResponse
+				if errors.As(err, &se) {
+					o.mu.Lock()
+					o.needed = se.Needed
+					o.mu.Unlock()
+				}
 				o.halt(reason)
 				o.outcomes.WithLabelValues("auth_refused").Inc()
-				o.log.Error("outbox: Slack refused the bot token; stopped posting until restart", "reason", reason,
-					"queued", len(items), "kind", it.Kind)
+				msg := "outbox: Slack refused the bot token; stopped posting until restart"
+				if reason == "missing_scope" {
+					msg = "outbox: the bot token lacks a scope salesbot needs; stopped posting until the app is reinstalled with manifest.yaml's scopes and restarted"
+				}
+				o.log.Error(msg, "reason", reason, "needed", se.Needed, "queued", len(items), "kind", it.Kind)
 				return
 			case RateLimited:
 				o.outcomes.WithLabelValues("rate_limited").Inc()

@@ -280,6 +280,10 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		writeJSON(w, status, v)
 	}
+	if faulted && f.code != "" {
+		answer(http.StatusOK, result{"ok": false, "error": f.code})
+		return
+	}
 	if faulted {
 		if f.status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))

@@ -140,6 +140,7 @@ type counters struct {
 }
 
 type fault struct {
+	code       string // Refuse: an API error answered with HTTP 200
 	status     int
 	retryAfter int  // seconds, for 429
 	after      bool // the call takes effect; only its answer is the failure
@@ -434,6 +435,18 @@ func (s *Server) FailAfter(method string, n, status int) {
 	defer s.mu.Unlock()
 	for i := 0; i < n; i++ {
 		s.faults[method] = append(s.faults[method], fault{status: status, after: true})
+	}
+}
+
+// Refuse makes the next n calls of method (or "response_url") answer
+// {"ok":false,"error":code} with HTTP 200, as Slack answers an API error:
+// for instance invalid_blocks for blocks breaking a rule the emulator
+// does not check, or missing_scope.
+func (s *Server) Refuse(method string, n int, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 0; i < n; i++ {
+		s.faults[method] = append(s.faults[method], fault{code: code, status: http.StatusOK})
 	}
 }
 

@@ -86,6 +86,23 @@ func TestChannelMembership(t *testing.T) {
 	if _, err := api(noRead).GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: "C1"}); errString(err) != "missing_scope" {
 		t.Errorf("info without channels:read: %v, want missing_scope", err)
 	}
+	// Each method needs its scope ("Required scopes" on its page, e.g.
+	// https://docs.slack.dev/reference/methods/chat.postMessage).
+	bare := slacktest.New(slacktest.Options{Scopes: []string{"channels:read"}, Channels: map[string]string{"C1": "general"}})
+	t.Cleanup(bare.Close)
+	if _, _, err := api(bare).PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false)); errString(err) != "missing_scope" {
+		t.Errorf("post without chat:write: %v", err)
+	}
+	var se slack.SlackErrorResponse
+	if _, err := api(bare).GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1"}); !errors.As(err, &se) ||
+		se.Err != "missing_scope" || se.Needed != "channels:history" {
+		t.Errorf("history without channels:history: %v (needed %q)", err, se.Needed)
+	}
+	// Refuse answers an API error as Slack does, once per call asked.
+	s.Refuse("chat.postMessage", 1, "invalid_blocks")
+	if _, _, err := c.PostMessageContext(ctx, "C0OTHER", slack.MsgOptionText("hi", false)); errString(err) != "invalid_blocks" {
+		t.Errorf("refused post: %v", err)
+	}
 }
 
 // TestEphemeralNeedsMembership: chat.postEphemeral shows a message to a

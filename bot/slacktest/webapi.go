@@ -92,6 +92,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f, faulted := s.takeFault(method)
 	s.mu.Unlock()
+	if faulted && f.code != "" {
+		c.Fault = f.code
+		s.finish(w, c, nil, f.code)
+		return
+	}
 	if faulted && !f.after {
 		s.answerFault(w, c, f)
 		return
@@ -151,8 +156,43 @@ func (s *Server) finish(w http.ResponseWriter, c *Call, res result, errCode stri
 	writeJSON(w, c.Status, res)
 }
 
+// methodScopes are the bot scopes each method needs, from each method's
+// reference page ("Required scopes", e.g.
+// https://docs.slack.dev/reference/methods/chat.postMessage: chat:write;
+// conversations.open: im:write; users.info: users:read; reactions.add:
+// reactions:write; files.getUploadURLExternal and
+// files.completeUploadExternal: files:write). conversations.info and the
+// history methods depend on the conversation (historyScope).
+var methodScopes = map[string]string{
+	"chat.postMessage": "chat:write", "chat.postEphemeral": "chat:write", "chat.update": "chat:write",
+	"conversations.open": "im:write", "users.info": "users:read", "users.lookupByEmail": "users:read.email",
+	"reactions.add": "reactions:write", "files.getUploadURLExternal": "files:write", "files.completeUploadExternal": "files:write",
+}
+
+// historyScope is the scope conversations.history and .replies need for a
+// conversation: channels:history for public channels (C…), groups:history
+// for private ones (G…), im:history for DMs
+// (https://docs.slack.dev/reference/methods/conversations.history: "Relevant
+// *:history scope").
+func historyScope(channel string) string {
+	switch {
+	case strings.HasPrefix(channel, "G"):
+		return "groups:history"
+	case strings.HasPrefix(channel, "D"):
+		return "im:history"
+	}
+	return "channels:history"
+}
+
 // dispatch runs one Web API method; caller holds mu.
 func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessage) (result, string) {
+	need := methodScopes[c.Method]
+	if c.Method == "conversations.history" || c.Method == "conversations.replies" {
+		need = historyScope(form.Get("channel"))
+	}
+	if need != "" && !slices.Contains(s.opts.Scopes, need) {
+		return result{"needed": need, "provided": strings.Join(s.opts.Scopes, ",")}, "missing_scope"
+	}
 	switch c.Method {
 	case "auth.test":
 		return result{"url": "https://emulator.slack.com/", "team": "Emulator", "user": "salesbot",
