@@ -149,3 +149,46 @@ func TestReplyWithRefusedBlocksGoesAsText(t *testing.T) {
 		t.Fatal("the refusal is not in the logs")
 	}
 }
+
+// Posts queued while Slack was down go out after a restart without a
+// history lookup each: only the one step that was in flight when Slack
+// stopped answering (its in-flight marker was recorded before it was
+// sent) may already be in Slack, so only it is looked for.
+// conversations.history is Tier 3 (docs.slack.dev/reference/methods/
+// conversations.history): a lookup per queued post would spend the tier
+// on a backlog, and each used to page up to 2,000 messages.
+func TestQueuedPostsAfterRestartCheckOnlyTheStepInFlight(t *testing.T) {
+	h := newHarness(t, hopts{})
+	const n = 6
+	for i := 1; i <= n; i++ {
+		h.say("U0BOB", "/deal", "add Acme"+strings.Repeat("x", i)+" 5k")
+	}
+	h.emu.Fail("chat.postMessage", 1000, http.StatusServiceUnavailable, 0)
+	for i := 1; i <= n; i++ {
+		// Not h.say: the outbox is busy retrying, so the bot is not idle.
+		id := h.emu.SlashCommand("U0BOB", chanGeneral, "/deal", "won D-"+string(rune('0'+i)))
+		if _, err := h.emu.AwaitResponse(h.ctx(), id, func(r *slacktest.Response) bool { return r.OK }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.emu.AwaitCall(h.ctx(), "chat.postMessage", func(c *slacktest.Call) bool { return c.Fault == "503" }); err != nil {
+		t.Fatal(err)
+	}
+	h.shutdown()
+	h.emu.ClearFaults()
+	from := h.emu.Len()
+	h2 := newHarness(t, hopts{db: h.db, emu: h.emu})
+	h2.idle()
+	if wins := h2.wins(); len(wins) != n {
+		t.Fatalf("%d win posts after the restart, want %d", len(wins), n)
+	}
+	lookups := 0
+	for _, r := range h.emu.Since(from) {
+		if r.Kind == slacktest.KindCall && (r.Call.Method == "conversations.history" || r.Call.Method == "conversations.replies") {
+			lookups++
+		}
+	}
+	if lookups != 1 {
+		t.Fatalf("%d history lookups for %d queued posts, want 1 (the one in flight)", lookups, n)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"log/slog"
@@ -34,10 +33,12 @@ import (
 // One gap is left by that: Slack may have posted a message whose answer
 // never arrived (a timeout, a 5xx after the fact, or a kill -9 between
 // Slack's answer and the progress write). So every post carries message
-// metadata naming its job and step, and before a post that may already
-// have happened the worker looks for it in the channel (or thread) and
-// takes it instead of posting again; a file share is recognised by the
-// file's name and title.
+// metadata naming its job and step, and each post is recorded as in
+// flight (Progress.Posting) before it is sent. Only a step found in
+// flight may already have happened: the worker looks for that one in the
+// channel (or thread), from shortly before it was sent, and takes it
+// instead of posting again; a file share is recognised by the file's
+// name and title. Steps never sent are not looked for.
 
 // The operations a Step can make.
 const (
@@ -137,12 +138,12 @@ type Outbox struct {
 	log      *slog.Logger
 	outcomes *prometheus.CounterVec // posted|retry|rate_limited|dropped|found_posted|auth_refused
 	kick     chan struct{}
-	// started is when this process began: a job older than that may have
-	// been half-delivered by the process before.
-	started time.Time
-	// tried holds the post steps this worker attempted (job key/step); a
-	// second attempt may find the first one's message. Worker-only.
-	tried map[string]bool
+	clock    sales.Clock
+	// histNext is when the worker may next read conversations.history or
+	// .replies: both are Tier 3 (50+ per minute) for internal apps
+	// (https://docs.slack.dev/reference/methods/conversations.history).
+	// Worker-only.
+	histNext time.Time
 
 	// mu guards the rest; cond is broadcast on every change (WaitIdle).
 	mu   sync.Mutex
@@ -167,7 +168,7 @@ func New(cfg Config, store Store) *Outbox {
 	// dirty until the first listing: items left by an earlier run may be
 	// waiting, and WaitIdle must not report idle before they are seen.
 	o := &Outbox{store: store, log: cfg.Logger, kick: make(chan struct{}, 1), dirty: true,
-		started: cfg.Locale.WithDefaults().Clock.Now(), tried: map[string]bool{},
+		clock: cfg.Locale.WithDefaults().Clock,
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salesbot_outbox_total", Help: "Outbox deliveries by outcome.",
 		}, []string{"outcome"})}
@@ -379,7 +380,7 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 					if derr := o.store.Done(ctx, it.ID); derr != nil {
 						o.log.Error("outbox: done", sales.LogKeyError, derr.Error())
 					}
-					o.forgetTried(it)
+					o.clearProgress(ctx, it)
 					continue
 				}
 				fallthrough
@@ -422,7 +423,7 @@ func (o *Outbox) refusedByChannel(ctx context.Context, it sales.OutboxItem, reas
 	if derr := o.store.Done(ctx, it.ID); derr != nil {
 		o.log.Error("outbox: done", sales.LogKeyError, derr.Error())
 	}
-	o.forgetTried(it)
+	o.clearProgress(ctx, it)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {
@@ -443,12 +444,10 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 		o.log.Error("outbox: unreadable item dropped", "id", it.ID, sales.LogKeyError, err.Error())
 		return o.store.Done(ctx, it.ID)
 	}
+	// Progress: the steps done and the one in flight, if any (a read).
 	var pr sales.OutboxProgress
-	multi := len(j.Steps) > 1
-	if multi {
-		if p, err := o.store.OutboxProgress(ctx, it.ID); err == nil {
-			pr = p
-		}
+	if p, err := o.store.OutboxProgress(ctx, it.ID); err == nil {
+		pr = p
 	}
 	for i := pr.Next; i < len(j.Steps); i++ {
 		ch, ts, err := o.step(ctx, api, it, i, j.Steps[i], &pr)
@@ -459,21 +458,43 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 			pr.Channel, pr.TS = ch, ts
 		}
 		pr.Next = i + 1
-		if multi && pr.Next < len(j.Steps) {
-			if err := o.store.SetOutboxProgress(ctx, it.ID, pr); err != nil {
-				return fmt.Errorf("outbox: save progress: %w", err)
-			}
-		}
+		pr.Posting, pr.PostingAt = 0, 0 // saved with the next step's marker
 	}
 	if err := o.store.Done(ctx, it.ID); err != nil {
 		return fmt.Errorf("outbox: done: %w", err)
 	}
-	if multi {
-		_ = o.store.SetOutboxProgress(ctx, it.ID, sales.OutboxProgress{})
-	}
-	o.forgetTried(it)
+	o.clearProgress(ctx, it)
 	o.outcomes.WithLabelValues("posted").Inc()
 	return nil
+}
+
+// clearProgress forgets a finished or dropped job's progress.
+func (o *Outbox) clearProgress(ctx context.Context, it sales.OutboxItem) {
+	if err := o.store.SetOutboxProgress(ctx, it.ID, sales.OutboxProgress{}); err != nil {
+		o.log.Warn("outbox: clear progress", "key", it.Key, sales.LogKeyError, err.Error())
+	}
+}
+
+// markPosting records, before step i is sent, that it is in flight: if
+// Slack's answer is lost or the process dies, the next attempt checks
+// that one step in Slack, from about when it was sent, instead of every
+// step of every job queued before the process started. It saves the
+// steps done so far with it.
+func (o *Outbox) markPosting(ctx context.Context, it sales.OutboxItem, i int, pr *sales.OutboxProgress) error {
+	pr.Posting, pr.PostingAt = i+1, o.clock.Now().Unix()
+	if err := o.store.SetOutboxProgress(ctx, it.ID, *pr); err != nil {
+		return fmt.Errorf("outbox: mark step in flight: %w", err)
+	}
+	return nil
+}
+
+// inFlight reports whether step i was sent before without its answer
+// recorded, and since when.
+func inFlight(pr *sales.OutboxProgress, i int) (time.Time, bool) {
+	if pr.Posting != i+1 {
+		return time.Time{}, false
+	}
+	return time.Unix(pr.PostingAt, 0), true
 }
 
 // Message metadata that marks the outbox's posts.
@@ -482,22 +503,6 @@ const postEventType = "salesbot_post"
 // stepKey names one step of one job, in the post's metadata.
 func stepKey(it sales.OutboxItem, i int) string {
 	return it.Key + "#" + strconv.Itoa(i)
-}
-
-// forgetTried drops a finished or dropped job's attempts from tried.
-func (o *Outbox) forgetTried(it sales.OutboxItem) {
-	prefix := it.Key + "#"
-	for k := range o.tried {
-		if strings.HasPrefix(k, prefix) {
-			delete(o.tried, k)
-		}
-	}
-}
-
-// mayHavePosted says whether step i of it could already be in Slack: it
-// was tried before in this process, or the job predates the process.
-func (o *Outbox) mayHavePosted(it sales.OutboxItem, i int) bool {
-	return o.tried[stepKey(it, i)] || it.Tries > 0 || it.Created.Before(o.started)
 }
 
 // findPosted looks for the message a post step already made, by its
@@ -534,6 +539,9 @@ func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key 
 	oldest := strconv.FormatInt(since.Add(-5*time.Minute).Unix(), 10)
 	cursor := ""
 	for page := 0; page < 10; page++ {
+		if !o.paceHistory(ctx) {
+			return "", false, ctx.Err()
+		}
 		var msgs []slack.Message
 		var next string
 		var err error
@@ -569,6 +577,21 @@ func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key 
 	return "", false, nil
 }
 
+// historyInterval spaces the worker's conversations.history and
+// .replies calls to stay within Tier 3 (50 a minute) however many checks
+// pile up; a 429 still waits out its Retry-After (the worker re-lists).
+const historyInterval = time.Minute / 50
+
+// paceHistory waits until the next history call is due; false when ctx
+// ended first.
+func (o *Outbox) paceHistory(ctx context.Context) bool {
+	if d := time.Until(o.histNext); d > 0 && !sleep(ctx, d) {
+		return false
+	}
+	o.histNext = time.Now().Add(historyInterval)
+	return true
+}
+
 // step performs step i of it; it returns the channel and ts of a post.
 func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, s Step, pr *sales.OutboxProgress) (string, string, error) {
 	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -591,8 +614,8 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 			channel = ch.ID
 		}
 		key := stepKey(it, i)
-		if o.mayHavePosted(it, i) {
-			ts, ok, err := o.findPosted(cctx, api, channel, thread, key, it.Created)
+		if since, ok := inFlight(pr, i); ok {
+			ts, ok, err := o.findPosted(cctx, api, channel, thread, key, since)
 			if err != nil {
 				return "", "", err
 			}
@@ -602,6 +625,9 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 				return channel, ts, nil
 			}
 		}
+		if err := o.markPosting(ctx, it, i, pr); err != nil {
+			return "", "", err
+		}
 		opts := []slack.MsgOption{slack.MsgOptionText(s.Text, false),
 			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: postEventType, EventPayload: map[string]any{"key": key}})}
 		if bs := rawBlocks(s.Blocks); len(bs) > 0 {
@@ -610,7 +636,6 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 		if thread != "" {
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
-		o.tried[key] = true
 		ch, ts, err := api.PostMessageContext(cctx, channel, opts...)
 		return ch, ts, err
 	case OpReact:
@@ -631,8 +656,8 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 			channel = pr.Channel
 		}
 		key := stepKey(it, i)
-		if o.mayHavePosted(it, i) {
-			found, err := o.findUploaded(cctx, api, channel, thread, key, s.Name, s.Title, it.Created)
+		if since, ok := inFlight(pr, i); ok {
+			found, err := o.findUploaded(cctx, api, channel, thread, key, s.Name, s.Title, since)
 			if err != nil {
 				return "", "", err
 			}
@@ -642,7 +667,9 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 				return "", "", nil
 			}
 		}
-		o.tried[key] = true
+		if err := o.markPosting(ctx, it, i, pr); err != nil {
+			return "", "", err
+		}
 		_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(s.Data), FileSize: len(s.Data), Filename: s.Name, Title: s.Title,
 			AltTxt: s.Alt, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text,

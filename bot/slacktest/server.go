@@ -118,6 +118,7 @@ type Server struct {
 	envs     map[string]*envelope
 	faults   map[string][]fault
 	holds    map[string]*hold
+	calls    map[string][]time.Time // per rate-tiered method: recent calls (tierLimited)
 	triggers map[string]*trigger
 	views    map[string]*View
 	homes    map[string]*View
@@ -199,6 +200,7 @@ func New(opts Options) *Server {
 		envs:     map[string]*envelope{},
 		faults:   map[string][]fault{},
 		holds:    map[string]*hold{},
+		calls:    map[string][]time.Time{},
 		triggers: map[string]*trigger{},
 		views:    map[string]*View{},
 		homes:    map[string]*View{},

@@ -684,3 +684,29 @@ func TestHistoryMetadataAndLostAnswers(t *testing.T) {
 		t.Fatal("replies of an unknown thread succeeded")
 	}
 }
+
+// conversations.history is Tier 3 for internal apps, 50 calls a minute
+// (https://docs.slack.dev/reference/methods/conversations.history); past
+// it Slack answers 429 with Retry-After (https://api.slack.com/apis/rate-limits).
+func TestHistoryRateTier(t *testing.T) {
+	s := newServer(t)
+	c := api(s)
+	ctx := ctxT(t)
+	read := func() error {
+		_, err := c.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1"})
+		return err
+	}
+	for i := 0; i < 50; i++ {
+		if err := read(); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	var rl *slack.RateLimitedError
+	if err := read(); !errors.As(err, &rl) || rl.RetryAfter < time.Second || rl.RetryAfter > time.Minute {
+		t.Fatalf("call 51: %v, want a 429 with Retry-After", err)
+	}
+	s.Advance(time.Minute)
+	if err := read(); err != nil {
+		t.Fatalf("a minute later: %v", err)
+	}
+}

@@ -91,6 +91,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.wait(method)
 	s.mu.Lock()
 	f, faulted := s.takeFault(method)
+	if !faulted {
+		if wait := s.tierLimited(method); wait > 0 {
+			f, faulted = fault{status: http.StatusTooManyRequests, retryAfter: wait}, true
+		}
+	}
 	s.mu.Unlock()
 	if faulted && f.code != "" {
 		c.Fault = f.code
@@ -167,6 +172,36 @@ var methodScopes = map[string]string{
 	"chat.postMessage": "chat:write", "chat.postEphemeral": "chat:write", "chat.update": "chat:write",
 	"conversations.open": "im:write", "users.info": "users:read", "users.lookupByEmail": "users:read.email",
 	"reactions.add": "reactions:write", "files.getUploadURLExternal": "files:write", "files.completeUploadExternal": "files:write",
+}
+
+// methodTiers are per-minute limits of the methods whose tier the
+// emulator enforces, per app and workspace: conversations.history and
+// .replies are Tier 3, 50+ a minute, for internal apps
+// (https://docs.slack.dev/reference/methods/conversations.history;
+// tiers: https://api.slack.com/apis/rate-limits). Past it Slack answers
+// HTTP 429 with Retry-After.
+var methodTiers = map[string]int{"conversations.history": 50, "conversations.replies": 50}
+
+// tierLimited counts a call of method against its tier and returns the
+// Retry-After in seconds when it is over (0: within it); caller holds mu.
+func (s *Server) tierLimited(method string) int {
+	limit, ok := methodTiers[method]
+	if !ok {
+		return 0
+	}
+	now := s.now()
+	recent := s.calls[method][:0]
+	for _, t := range s.calls[method] {
+		if now.Sub(t) < time.Minute {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) >= limit {
+		s.calls[method] = recent
+		return max(1, int((recent[0].Add(time.Minute).Sub(now)+time.Second-1)/time.Second))
+	}
+	s.calls[method] = append(recent, now)
+	return 0
 }
 
 // historyScope is the scope conversations.history and .replies need for a
