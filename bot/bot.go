@@ -97,6 +97,7 @@ type Bot struct {
 	replies   *limiter
 	clear     *clearer        // answered write commands to drop from the journal
 	owed      sync.Map        // envelope id → true: answers the start-up answerer still owes
+	dms       sync.Map        // user id → the DM channel opened with them
 	quit      <-chan struct{} // closed when Run's ctx ends: owed answers stop retrying
 
 	// idle tracking for WaitIdle: busy counts envelope handlers and

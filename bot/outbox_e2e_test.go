@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/outbox"
 )
 
 // Slack posted the win but its answer was lost, and the history the retry
@@ -190,5 +191,25 @@ func TestQueuedPostsAfterRestartCheckOnlyTheStepInFlight(t *testing.T) {
 	}
 	if lookups != 1 {
 		t.Fatalf("%d history lookups for %d queued posts, want 1 (the one in flight)", lookups, n)
+	}
+}
+
+// The DM channel with a user is opened once and reused: the nudge
+// fan-out DMs every rep, often more than once a day, and each
+// conversations.open is a Web API call against the method's rate limit.
+func TestOutboxOpensEachDMChannelOnce(t *testing.T) {
+	h := newHarness(t, hopts{})
+	for i := 0; i < 3; i++ {
+		if err := h.out.Enqueue(h.ctx(), "test-dm:"+string(rune('a'+i)), outbox.Job{Kind: "nudge", Steps: []outbox.Step{
+			{Op: outbox.OpDM, Channel: "U0CAROL", Text: "nudge " + string(rune('a'+i))}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.idle()
+	if n := len(h.emu.History("U0CAROL")); n != 3 {
+		t.Fatalf("%d DMs, want 3", n)
+	}
+	if n := len(h.emu.Calls("conversations.open")); n != 1 {
+		t.Fatalf("conversations.open called %d times for one user, want 1", n)
 	}
 }

@@ -187,12 +187,25 @@ func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, resp
 
 // dm posts msg in the bot's DM with user: conversations.open names the
 // channel (im:write), chat.postMessage posts there.
+//
+// The channel is cached per user (b.dms): it does not change, and a DM per
+// answer would otherwise open it every time.
 func (b *Bot) dm(ctx context.Context, user string, msg blocks.Message) error {
-	ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
-	if err != nil {
-		return err
+	id, _ := b.dms.Load(user)
+	ch, _ := id.(string)
+	if ch == "" {
+		c, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		if err != nil {
+			return err
+		}
+		ch = c.ID
+		b.dms.Store(user, ch)
 	}
-	_, _, err = b.api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+	_, _, err := b.api.PostMessageContext(ctx, ch, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "channel_not_found" {
+		b.dms.Delete(user) // stale: open it again next time
+	}
 	return err
 }
 

@@ -144,6 +144,10 @@ type Outbox struct {
 	// (https://docs.slack.dev/reference/methods/conversations.history).
 	// Worker-only.
 	histNext time.Time
+	// dms caches the DM channel opened with each user (user id → D…): a
+	// DM channel does not change, so the 9:00 nudge fan-out opens each
+	// once per process, not once per message. Worker-only.
+	dms map[string]string
 
 	// mu guards the rest; cond is broadcast on every change (WaitIdle).
 	mu   sync.Mutex
@@ -168,7 +172,7 @@ func New(cfg Config, store Store) *Outbox {
 	// dirty until the first listing: items left by an earlier run may be
 	// waiting, and WaitIdle must not report idle before they are seen.
 	o := &Outbox{store: store, log: cfg.Logger, kick: make(chan struct{}, 1), dirty: true,
-		clock: cfg.Locale.WithDefaults().Clock,
+		clock: cfg.Locale.WithDefaults().Clock, dms: map[string]string{},
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salesbot_outbox_total", Help: "Outbox deliveries by outcome.",
 		}, []string{"outcome"})}
@@ -607,11 +611,15 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 	switch s.Op {
 	case OpDM, OpPost:
 		if s.Op == OpDM {
-			ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
-			if err != nil {
-				return "", "", err
+			channel = o.dms[s.Channel]
+			if channel == "" {
+				ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
+				if err != nil {
+					return "", "", err
+				}
+				channel = ch.ID
+				o.dms[s.Channel] = channel
 			}
-			channel = ch.ID
 		}
 		key := stepKey(it, i)
 		if since, ok := inFlight(pr, i); ok {
@@ -637,6 +645,9 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
 		ch, ts, err := api.PostMessageContext(cctx, channel, opts...)
+		if s.Op == OpDM && channelRefusal(err) != "" {
+			delete(o.dms, s.Channel) // stale: open it again next time
+		}
 		return ch, ts, err
 	case OpReact:
 		if pr.TS == "" {
