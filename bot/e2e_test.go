@@ -396,8 +396,11 @@ func TestDuplicateEnvelopeChangesNothingTwice(t *testing.T) {
 func TestCommandDuringReconnect(t *testing.T) {
 	h := newHarness(t, hopts{})
 	for i, fail := range []func(){h.emu.DropSockets, func() { h.emu.Disconnect("refresh_requested") }, func() { h.emu.Disconnect("warning") }} {
+		// slack-go may not reconnect before the command is typed.
+		_, release := h.emu.Hold("apps.connections.open")
 		fail()
 		lost := h.emu.SlashCommand("U0BOB", chanGeneral, "/deal", fmt.Sprintf("add Account%d 1k", i))
+		release()
 		if err := h.emu.AwaitConnections(h.ctx(), i+2); err != nil {
 			t.Fatal(err)
 		}
