@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
+	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/outbox"
+	"github.com/salesbot/salesbot/sales"
 )
 
 // Slack posted the win but its answer was lost, and the history the retry
@@ -212,4 +215,47 @@ func TestOutboxOpensEachDMChannelOnce(t *testing.T) {
 	if n := len(h.emu.Calls("conversations.open")); n != 1 {
 		t.Fatalf("conversations.open called %d times for one user, want 1", n)
 	}
+}
+
+// Nudges go to people who sell: Slack's user object says who is a bot,
+// a deactivated account (deleted) or a guest (is_restricted,
+// is_ultra_restricted; https://docs.slack.dev/reference/objects/user-object),
+// and conversations.open answers user_disabled for a deactivated one. The
+// outbox reads users.list once (paged) and skips those DMs instead of
+// sending them or failing each three times.
+func TestNudgesSkipBotsDeactivatedAndGuests(t *testing.T) {
+	users := append([]slacktest.User{}, team...)
+	users = append(users,
+		slacktest.User{ID: "U0GONE", Name: "gone", Deleted: true},
+		slacktest.User{ID: "U0ROBOT", Name: "robot", IsBot: true},
+		slacktest.User{ID: "U0GUEST", Name: "guest", Restricted: true},
+		slacktest.User{ID: "U0SOLO", Name: "solo", UltraRestricted: true})
+	emu := slacktest.New(slacktest.Options{Users: users, Channels: botChannels()})
+	t.Cleanup(emu.Close)
+	h := newHarness(t, hopts{emu: emu})
+	poster := bot.NewDigestPoster(h.out)
+	loc := time.UTC
+	for _, id := range []string{"U0BOB", "U0GONE", "U0ROBOT", "U0GUEST", "U0SOLO", "U0CAROL"} {
+		n := &digest.Nudge{Person: sales.Person{SlackID: id, Name: strings.ToLower(id[2:])}, Now: time.Now(), Loc: loc,
+			Currency: sales.DefaultCurrency, NoNewPipeline: true}
+		if err := poster.SendNudge(h.ctx(), n, "test:"+id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.idle()
+	for id, want := range map[string]int{"U0BOB": 1, "U0CAROL": 1, "U0GONE": 0, "U0ROBOT": 0, "U0GUEST": 0, "U0SOLO": 0} {
+		if got := len(emu.History(id)); got != want {
+			t.Errorf("%s got %d nudges, want %d", id, got, want)
+		}
+	}
+	if n := len(emu.Calls("users.list")); n != 1 {
+		t.Errorf("users.list called %d times, want 1 for the whole fan-out", n)
+	}
+	if n := len(emu.Calls("conversations.open")); n != 2 {
+		t.Errorf("conversations.open called %d times, want 2 (the two reps)", n)
+	}
+	if pending, _ := h.db.Pending(h.ctx()); len(pending) != 0 {
+		t.Errorf("%d nudges left queued", len(pending))
+	}
+	h.noInvalid()
 }

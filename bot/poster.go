@@ -152,9 +152,10 @@ func (p DigestPoster) SendNudgeSummary(ctx context.Context, s *digest.NudgeSumma
 	return p.dm(ctx, "nudge-summary:"+key, "nudge_summary", s.Manager.SlackID, blocks.RenderNudgeSummary(s))
 }
 
-// dm queues a one-step job that DMs m to a user.
+// dm queues a one-step job that DMs m to a user, skipped when Slack says
+// the user is a bot, deactivated or a guest (outbox.Step.Person).
 func (p DigestPoster) dm(ctx context.Context, jobKey, kind, user string, m blocks.DigestMsg) error {
 	return p.out.Enqueue(ctx, jobKey, outbox.Job{Kind: kind, Steps: []outbox.Step{
-		{Op: outbox.OpDM, Channel: user, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
+		{Op: outbox.OpDM, Channel: user, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks), Person: true},
 	}})
 }

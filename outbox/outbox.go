@@ -97,6 +97,10 @@ type Step struct {
 	Title    string          `json:"title,omitempty"`
 	Alt      string          `json:"alt,omitempty"`
 	Data     []byte          `json:"data,omitempty"`
+	// Person marks a dm meant for someone who sells (a nudge): it is
+	// skipped, not sent, when Slack lists the user as a bot, a
+	// deactivated account or a guest.
+	Person bool `json:"person,omitempty"`
 }
 
 const (
@@ -123,6 +127,7 @@ type API interface {
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
+	GetUsersContext(ctx context.Context, options ...slack.GetUsersOption) ([]slack.User, error)
 }
 
 // Config configures an Outbox.
@@ -148,6 +153,11 @@ type Outbox struct {
 	// DM channel does not change, so the 9:00 nudge fan-out opens each
 	// once per process, not once per message. Worker-only.
 	dms map[string]string
+	// members is who Slack says each user is, from users.list, refreshed
+	// at most daily (membersAt): the nudge fan-out skips bots, deactivated
+	// accounts and guests without a users.info call per rep. Worker-only.
+	members            map[string]string // user id → why a Person DM is skipped ("" = send)
+	membersAt, listTry time.Time
 
 	// mu guards the rest; cond is broadcast on every change (WaitIdle).
 	mu   sync.Mutex
@@ -350,6 +360,11 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 			if ctx.Err() != nil {
 				return
 			}
+			var sk skipped
+			if errors.As(err, &sk) {
+				o.skip(ctx, it, sk)
+				continue
+			}
 			kind, wait := Classify(err)
 			switch kind {
 			case AuthRefused:
@@ -428,6 +443,57 @@ func (o *Outbox) refusedByChannel(ctx context.Context, it sales.OutboxItem, reas
 		o.log.Error("outbox: done", sales.LogKeyError, derr.Error())
 	}
 	o.clearProgress(ctx, it)
+}
+
+// skipped is a DM not sent because its user cannot or should not get it.
+type skipped struct{ user, why string }
+
+func (e skipped) Error() string { return "outbox: DM to " + e.user + " skipped: " + e.why }
+
+// skip finishes a job whose DM is not for its user: done, not retried.
+func (o *Outbox) skip(ctx context.Context, it sales.OutboxItem, sk skipped) {
+	o.outcomes.WithLabelValues("skipped").Inc()
+	o.log.Info("outbox: DM skipped", "kind", it.Kind, "key", it.Key, sales.LogKeyUser, sk.user, "why", sk.why)
+	if err := o.store.Done(ctx, it.ID); err != nil {
+		o.log.Error("outbox: done", sales.LogKeyError, err.Error())
+	}
+	o.clearProgress(ctx, it)
+}
+
+// membersMaxAge is how long users.list's answer is trusted: accounts are
+// deactivated or made guests rarely, and a day-old view costs one
+// paged call a day (Tier 2, https://api.slack.com/apis/rate-limits).
+const membersMaxAge = 24 * time.Hour
+
+// personSkip says why a DM meant for a person should not go to user
+// ("" = send it): Slack lists them as a bot, deactivated or a guest
+// (deleted, is_bot, is_restricted, is_ultra_restricted:
+// https://docs.slack.dev/reference/objects/user-object). When users.list
+// cannot be read the DM goes out; a user it does not list is sent to.
+func (o *Outbox) personSkip(ctx context.Context, api API, user string) string {
+	now := time.Now()
+	if (o.members == nil || now.Sub(o.membersAt) > membersMaxAge) && now.Sub(o.listTry) > time.Minute {
+		o.listTry = now
+		us, err := api.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
+		if err != nil {
+			o.log.Warn("outbox: users.list failed; DMs go out unchecked", sales.LogKeyError, sales.Redact(err))
+		} else {
+			o.members, o.membersAt = make(map[string]string, len(us)), now
+			for _, u := range us {
+				switch {
+				case u.Deleted:
+					o.members[u.ID] = "deactivated"
+				case u.IsBot:
+					o.members[u.ID] = "a bot"
+				case u.IsRestricted || u.IsUltraRestricted:
+					o.members[u.ID] = "a guest"
+				default:
+					o.members[u.ID] = ""
+				}
+			}
+		}
+	}
+	return o.members[user]
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {
@@ -611,9 +677,20 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 	switch s.Op {
 	case OpDM, OpPost:
 		if s.Op == OpDM {
+			if s.Person {
+				if why := o.personSkip(cctx, api, s.Channel); why != "" {
+					return "", "", skipped{user: s.Channel, why: why}
+				}
+			}
 			channel = o.dms[s.Channel]
 			if channel == "" {
 				ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
+				var se slack.SlackErrorResponse
+				if errors.As(err, &se) && (se.Err == "user_disabled" || se.Err == "user_not_found") {
+					// conversations.open's answers for an account that is
+					// gone: no retry will reach it.
+					return "", "", skipped{user: s.Channel, why: se.Err}
+				}
 				if err != nil {
 					return "", "", err
 				}

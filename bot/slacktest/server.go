@@ -46,6 +46,14 @@ type User struct {
 	IsAdmin  bool
 	IsOwner  bool
 	IsBot    bool
+	// Deleted is a deactivated account: users.info and users.list say
+	// "deleted": true and conversations.open answers user_disabled ("A
+	// specified user has been disabled", the method's errors).
+	Deleted bool
+	// Restricted is a multi-channel guest (is_restricted), UltraRestricted
+	// a single-channel guest (is_ultra_restricted)
+	// (https://docs.slack.dev/reference/objects/user-object).
+	Restricted, UltraRestricted bool
 	// Email is the profile's address. users.info shows it only to an app
 	// granted users:read.email (Options.Scopes), as Slack does.
 	Email string

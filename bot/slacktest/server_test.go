@@ -238,9 +238,12 @@ func TestDisconnectedCommandsFailEventsWait(t *testing.T) {
 	})
 	ctx := ctxT(t)
 	for i, fail := range []func(){s.DropSockets, func() { s.Disconnect("refresh_requested") }} {
+		// The client may not reconnect before both are typed.
+		_, release := s.Hold("apps.connections.open")
 		fail()
 		cmd := s.SlashCommand("U0BOB", "", "/deal", fmt.Sprint("after failure ", i))
 		ev := s.AppMention("U0BOB", "C1", fmt.Sprint("after failure ", i))
+		release()
 		if err := s.AwaitConnections(ctx, i+2); err != nil {
 			t.Fatalf("no reconnect after failure %d: %v", i, err)
 		}
@@ -708,5 +711,37 @@ func TestHistoryRateTier(t *testing.T) {
 	s.Advance(time.Minute)
 	if err := read(); err != nil {
 		t.Fatalf("a minute later: %v", err)
+	}
+}
+
+// users.list pages by cursor (https://docs.slack.dev/reference/methods/users.list)
+// and shows deleted, is_bot and the guest flags; conversations.open
+// answers user_disabled for a deactivated account.
+func TestUsersListAndInactiveUsers(t *testing.T) {
+	var users []slacktest.User
+	for i := 0; i < 450; i++ {
+		users = append(users, slacktest.User{ID: fmt.Sprintf("U%04d", i), Name: fmt.Sprint("u", i)})
+	}
+	users = append(users, slacktest.User{ID: "UGONE", Deleted: true}, slacktest.User{ID: "UGUEST", Restricted: true})
+	s := slacktest.New(slacktest.Options{Users: users})
+	t.Cleanup(s.Close)
+	c := api(s)
+	ctx := ctxT(t)
+	all, err := c.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
+	if err != nil || len(all) != 453 { // with the bot user
+		t.Fatalf("users.list: %d users, %v", len(all), err)
+	}
+	if n := len(s.Calls("users.list")); n != 3 {
+		t.Errorf("users.list pages = %d, want 3", n)
+	}
+	flags := map[string]string{}
+	for _, u := range all {
+		flags[u.ID] = fmt.Sprint(u.Deleted, u.IsBot, u.IsRestricted)
+	}
+	if flags["UGONE"] != "true false false" || flags["UGUEST"] != "false false true" || flags[slacktest.DefaultBotUser] != "false true false" {
+		t.Errorf("flags = gone %s guest %s bot %s", flags["UGONE"], flags["UGUEST"], flags[slacktest.DefaultBotUser])
+	}
+	if _, _, _, err := c.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"UGONE"}}); errString(err) != "user_disabled" {
+		t.Errorf("open a DM with a deactivated user: %v", err)
 	}
 }

@@ -170,7 +170,7 @@ func (s *Server) finish(w http.ResponseWriter, c *Call, res result, errCode stri
 // history methods depend on the conversation (historyScope).
 var methodScopes = map[string]string{
 	"chat.postMessage": "chat:write", "chat.postEphemeral": "chat:write", "chat.update": "chat:write",
-	"conversations.open": "im:write", "users.info": "users:read", "users.lookupByEmail": "users:read.email",
+	"conversations.open": "im:write", "users.info": "users:read", "users.list": "users:read", "users.lookupByEmail": "users:read.email",
 	"reactions.add": "reactions:write", "files.getUploadURLExternal": "files:write", "files.completeUploadExternal": "files:write",
 }
 
@@ -244,6 +244,8 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 		return s.updateMessage(c, form)
 	case "views.open", "views.update", "views.publish", "views.push":
 		return s.viewsCall(c, js)
+	case "users.list":
+		return s.usersList(form), ""
 	case "users.info":
 		u, ok := s.users[form.Get("user")]
 		if !ok {
@@ -259,8 +261,12 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 			return nil, "users_list_not_supplied"
 		}
 		for _, u := range users {
-			if _, ok := s.users[u]; !ok {
+			usr, ok := s.users[u]
+			if !ok {
 				return nil, "user_not_found"
+			}
+			if usr.Deleted {
+				return nil, "user_disabled"
 			}
 		}
 		id := dmChannel(users[0])
@@ -311,6 +317,38 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 // (https://docs.slack.dev/reference/methods/users.info); whether it was
 // confirmed is the user's is_email_confirmed
 // (https://api.slack.com/types/user).
+// usersList pages the members, bot users included, in id order: limit
+// (at most 200 a page here; Slack recommends no more than 200) and an
+// opaque cursor in response_metadata.next_cursor, "" on the last page
+// (https://docs.slack.dev/reference/methods/users.list); caller holds mu.
+func (s *Server) usersList(form url.Values) result {
+	ids := make([]string, 0, len(s.users))
+	for id := range s.users {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	limit, _ := strconv.Atoi(form.Get("limit"))
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	start := 0
+	if c := form.Get("cursor"); c != "" {
+		if n, err := strconv.Atoi(strings.TrimPrefix(c, "users:")); err == nil && n >= 0 && n <= len(ids) {
+			start = n
+		}
+	}
+	end := min(start+limit, len(ids))
+	members := make([]any, 0, end-start)
+	for _, id := range ids[start:end] {
+		members = append(members, userJSON(s.users[id], s.opts.TeamID, slices.Contains(s.opts.Scopes, "users:read.email")))
+	}
+	next := ""
+	if end < len(ids) {
+		next = "users:" + strconv.Itoa(end)
+	}
+	return result{"members": members, "response_metadata": map[string]any{"next_cursor": next}}
+}
+
 func userJSON(u User, team string, email bool) map[string]any {
 	tz := u.TZ
 	if tz == "" {
@@ -328,7 +366,8 @@ func userJSON(u User, team string, email bool) map[string]any {
 		profile["email"] = u.Email
 	}
 	return map[string]any{
-		"id": u.ID, "team_id": team, "name": u.Name, "deleted": false, "real_name": u.RealName,
+		"id": u.ID, "team_id": team, "name": u.Name, "deleted": u.Deleted, "real_name": u.RealName,
+		"is_restricted": u.Restricted, "is_ultra_restricted": u.UltraRestricted,
 		"tz": tz, "tz_label": label, "tz_offset": off, "is_admin": u.IsAdmin, "is_owner": u.IsOwner,
 		"is_bot": u.IsBot, "is_email_confirmed": u.Email != "" && !u.EmailUnconfirmed,
 		"profile": profile,
