@@ -267,8 +267,25 @@ wait:
 	}
 	// Acks queued by the last handlers go out before the socket closes:
 	// slack-go's sender returns on cancel without draining its queue.
-	b.late.Wait()
+	// Envelopes keep being read meanwhile, so a command typed now is
+	// still told to try again; then the "restarting" acks go out too.
+	stopRead, readDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(readDone)
+		for {
+			select {
+			case <-stopRead:
+				return
+			case ev := <-b.sm.Events:
+				b.onEvent(ctx, ev)
+			}
+		}
+	}()
 	b.flushAcks(2 * time.Second)
+	close(stopRead)
+	<-readDone
+	b.late.Wait()
+	b.flushAcks(time.Second)
 	stopSock()
 	if runErr != nil {
 		<-runErr
