@@ -83,7 +83,13 @@ type Options struct {
 	// ResponseURLTTL is how long a response_url takes posts (default 30
 	// minutes as in Slack; negative disables expiry). See Advance.
 	ResponseURLTTL time.Duration
-	Users          []User
+	// AckTimeout is how long an events_api envelope may go unacked before
+	// Slack retries it (default 3s; negative: never retried on its own).
+	// Retries follow Slack's schedule: after the timeout, then a minute,
+	// then five, each with retry_attempt one higher and retry_reason
+	// "timeout", at most three.
+	AckTimeout time.Duration
+	Users      []User
 	// Scopes are the bot token's granted scopes (nil: DefaultScopes).
 	Scopes []string
 	// Channels are the channels the bot is a member of (id → name), as
@@ -189,6 +195,9 @@ func New(opts Options) *Server {
 	}
 	if opts.TriggerTTL == 0 {
 		opts.TriggerTTL = 3 * time.Second
+	}
+	if opts.AckTimeout == 0 {
+		opts.AckTimeout = 3 * time.Second
 	}
 	if opts.ResponseURLTTL == 0 {
 		opts.ResponseURLTTL = 30 * time.Minute

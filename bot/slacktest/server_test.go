@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -743,5 +744,45 @@ func TestUsersListAndInactiveUsers(t *testing.T) {
 	}
 	if _, _, _, err := c.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"UGONE"}}); errString(err) != "user_disabled" {
 		t.Errorf("open a DM with a deactivated user: %v", err)
+	}
+}
+
+// An event not acked in time is retried by Slack with retry_attempt one
+// higher and a retry_reason (github.com/slackapi/bolt-python/issues/1484
+// shows the envelope's retry_attempt and retry_reason; schedule per
+// PROTOCOL.md §1); slash commands are not.
+func TestUnackedEventIsRetried(t *testing.T) {
+	s := slacktest.New(slacktest.Options{Users: testUsers, Channels: map[string]string{"C1": "general"}, AckTimeout: 100 * time.Millisecond})
+	t.Cleanup(s.Close)
+	seen := map[string]int{}
+	var mu sync.Mutex
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		mu.Lock()
+		seen[ev.Request.EnvelopeID]++
+		n := seen[ev.Request.EnvelopeID]
+		mu.Unlock()
+		if n > 1 || ev.Type != socketmode.EventTypeEventsAPI { // the first delivery of an event is "lost"
+			_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+		}
+	})
+	ctx := ctxT(t)
+	ev := s.AppMention("U0BOB", "C1", "hello")
+	cmd := s.SlashCommand("U0BOB", "", "/deal", "list")
+	r, err := s.Await(ctx, 0, func(r *slacktest.Record) bool {
+		return r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == ev && r.Envelope.RetryAttempt == 1
+	})
+	if err != nil {
+		t.Fatalf("the unacked event was never retried: %v", err)
+	}
+	if _, err := s.AwaitAck(ctx, ev); err != nil || r.Envelope.RetryAttempt != 1 {
+		t.Fatal(err)
+	}
+	if _, err := s.AwaitAck(ctx, cmd); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range s.Since(0) {
+		if rec.Kind == slacktest.KindEnvelope && rec.Envelope.EnvelopeID == cmd && rec.Envelope.RetryAttempt > 0 {
+			t.Fatal("a slash command was retried")
+		}
 	}
 }

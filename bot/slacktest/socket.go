@@ -127,6 +127,7 @@ func (s *Server) writeLoop(c *conn) {
 					EnvelopeID: f.env.id, Type: f.env.typ, Conn: c.id, RetryAttempt: f.env.retry,
 					Queued: f.env.sent.Sub(f.env.pushed),
 				}})
+				s.scheduleRetryLocked(f.env)
 				s.mu.Unlock()
 			}
 			_ = c.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
@@ -404,6 +405,38 @@ func (s *Server) Redeliver(envelopeID, reason string) error {
 	s.envs[envelopeID] = &cp
 	s.deliverLocked(&cp)
 	return nil
+}
+
+// eventRetryAfter is the wait before Slack's next retry of an unacked
+// event: the ack timeout, then about a minute, then five
+// (github.com/slackapi/python-slack-events-api/issues/93, PROTOCOL.md §1
+// "Redelivery").
+func (s *Server) eventRetryAfter(attempt int) time.Duration {
+	switch attempt {
+	case 0:
+		return s.opts.AckTimeout
+	case 1:
+		return time.Minute
+	}
+	return 5 * time.Minute
+}
+
+// scheduleRetryLocked arms Slack's retry of an events_api delivery that
+// is not acked in time; caller holds mu.
+func (s *Server) scheduleRetryLocked(e *envelope) {
+	if e.typ != "events_api" || s.opts.AckTimeout < 0 || e.retry >= 3 {
+		return
+	}
+	id, attempt := e.id, e.retry
+	time.AfterFunc(s.eventRetryAfter(attempt), func() {
+		s.mu.Lock()
+		cur, ok := s.envs[id]
+		due := ok && !s.closed && cur.acks == 0 && cur.retry == attempt
+		s.mu.Unlock()
+		if due {
+			_ = s.Redeliver(id, "timeout")
+		}
+	})
 }
 
 // RedeliverUnacked redelivers every envelope that was sent but never
