@@ -37,7 +37,9 @@ type Stack struct {
 func NewStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger) (*Stack, error) {
 	loc := sales.Locale{Clock: clock, Loc: cfg.Loc, Currency: cfg.Cur}.WithDefaults()
 	out := outbox.New(outbox.Config{Locale: loc, Logger: logger}, db)
-	poster := bot.NewDigestPoster(out)
+	// A digest whose channel refuses it is dropped and its route's
+	// owners told by DM (the team's manager, else the admins).
+	poster := bot.NewDigestPoster(out).WithRouteOwners(db, cfg.Admins)
 	dg, err := digest.New(digest.Config{
 		Store: db, Poster: poster, Locale: loc, Channel: cfg.DigestChannel,
 		DigestSpec: cfg.DigestSchedule, NudgeSpec: cfg.NudgeSchedule, ForecastSpec: cfg.ForecastSchedule, Logger: logger,

@@ -89,12 +89,15 @@ type Bot struct {
 	stageAt   time.Time
 	connected atomic.Bool
 	draining  atomic.Bool
+	stopping  chan struct{}  // closed when the drain starts
+	late      sync.WaitGroup // "restarting" acks sent during the drain
 	ready     chan struct{}
 	readyOnce sync.Once
 	active    sync.Map // envelope ids being handled in this process
 	replies   *limiter
 	clear     *clearer        // answered write commands to drop from the journal
 	owed      sync.Map        // envelope id → true: answers the start-up answerer still owes
+	dms       sync.Map        // user id → the DM channel opened with them
 	quit      <-chan struct{} // closed when Run's ctx ends: owed answers stop retrying
 
 	// idle tracking for WaitIdle: busy counts envelope handlers and
@@ -125,7 +128,7 @@ func New(cfg Config, svc *commands.Service, store Store, out *outbox.Outbox) *Bo
 		cfg.DrainTimeout = 10 * time.Second
 	}
 	b := &Bot{cfg: cfg, svc: svc, store: store, out: out, log: cfg.Logger, m: newMetrics(cfg.Registry, out), ready: make(chan struct{}),
-		replies: newLimiter(), clear: newClearer()}
+		stopping: make(chan struct{}), replies: newLimiter(), clear: newClearer()}
 	b.cond = sync.NewCond(&b.mu)
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -168,6 +171,10 @@ func (b *Bot) Connected() bool { return b.connected.Load() }
 
 // Ready is closed once the first socket has said hello.
 func (b *Bot) Ready() <-chan struct{} { return b.ready }
+
+// Stopping is closed once Run has begun its drain (SIGTERM): from then on
+// new commands are told to try again in a few seconds.
+func (b *Bot) Stopping() <-chan struct{} { return b.stopping }
 
 // Gatherer exposes the bot's metrics for /metrics.
 func (b *Bot) Gatherer() prometheus.Gatherer { return b.m.reg }
@@ -234,9 +241,12 @@ loop:
 		}
 	}
 
-	// Drain: stop taking work, let in-flight envelopes finish.
+	// Drain: stop taking work, let in-flight envelopes finish. The socket
+	// stays up meanwhile: Slack never redelivers a slash command, so one
+	// typed now is answered "restarting" instead of failing for its user.
 	b.draining.Store(true)
-	b.log.Info("bot draining", "in_flight", b.busyCount())
+	close(b.stopping)
+	b.log.Info("salesbot restarting", "in_flight", b.busyCount(), "drain_timeout", b.cfg.DrainTimeout)
 	drained := make(chan struct{})
 	go func() { b.wg.Wait(); close(drained) }()
 	timeout := time.NewTimer(b.cfg.DrainTimeout)
@@ -257,7 +267,25 @@ wait:
 	}
 	// Acks queued by the last handlers go out before the socket closes:
 	// slack-go's sender returns on cancel without draining its queue.
+	// Envelopes keep being read meanwhile, so a command typed now is
+	// still told to try again; then the "restarting" acks go out too.
+	stopRead, readDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(readDone)
+		for {
+			select {
+			case <-stopRead:
+				return
+			case ev := <-b.sm.Events:
+				b.onEvent(ctx, ev)
+			}
+		}
+	}()
 	b.flushAcks(2 * time.Second)
+	close(stopRead)
+	<-readDone
+	b.late.Wait()
+	b.flushAcks(time.Second)
 	stopSock()
 	if runErr != nil {
 		<-runErr
@@ -360,7 +388,7 @@ func (b *Bot) onEvent(ctx context.Context, ev socketmode.Event) {
 			return
 		}
 		if b.draining.Load() {
-			b.m.envelopes.WithLabelValues(string(ev.Type), "ignored").Inc()
+			b.refuseWhileDraining(ev)
 			return
 		}
 		received := time.Now()
@@ -380,6 +408,29 @@ func (b *Bot) onEvent(ctx context.Context, ev socketmode.Event) {
 		}
 		go run(func() { b.handle(context.WithoutCancel(ctx), ev, received, writes) })
 	}
+}
+
+// restartingText answers a command typed during a restart's drain.
+const restartingText = "salesbot is restarting, try again in a few seconds."
+
+// refuseWhileDraining answers an envelope that arrives during the drain.
+// A slash command is acked with restartingText: Slack would not deliver
+// it again, and unacked its user sees only an error. Events and
+// interactions stay unacked, so Slack retries the events with the next
+// process and the user's client says the action failed.
+func (b *Bot) refuseWhileDraining(ev socketmode.Event) {
+	if ev.Type != socketmode.EventTypeSlashCommand {
+		b.m.envelopes.WithLabelValues(string(ev.Type), "ignored").Inc()
+		return
+	}
+	b.m.envelopes.WithLabelValues(string(ev.Type), "restarting").Inc()
+	id, received := ev.Request.EnvelopeID, time.Now()
+	b.late.Add(1)
+	// Off the event loop, which must keep reading the socket.
+	go func() {
+		defer b.late.Done()
+		b.ack(id, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: restartingText}, received)
+	}()
 }
 
 func (b *Bot) setConnected(up bool) {

@@ -389,23 +389,81 @@ func TestDuplicateEnvelopeChangesNothingTwice(t *testing.T) {
 	}
 }
 
+// TestCommandDuringReconnect: a command typed while the socket is down
+// fails for its user with dispatch_failed, as Slack holds no commands
+// for a disconnected app (github.com/slackapi/bolt-js/issues/2216); once
+// slack-go has reconnected, the same command typed again is logged.
 func TestCommandDuringReconnect(t *testing.T) {
 	h := newHarness(t, hopts{})
 	for i, fail := range []func(){h.emu.DropSockets, func() { h.emu.Disconnect("refresh_requested") }, func() { h.emu.Disconnect("warning") }} {
+		// slack-go may not reconnect before the command is typed.
+		_, release := h.emu.Hold("apps.connections.open")
 		fail()
-		// The command arrives while the socket is down; the emulator holds
-		// it until slack-go reconnects.
-		r := h.say("U0BOB", "/deal", fmt.Sprintf("add Account%d 1k", i))
-		h.mustContain(r, "Logged")
+		lost := h.emu.SlashCommand("U0BOB", chanGeneral, "/deal", fmt.Sprintf("add Account%d 1k", i))
+		release()
 		if err := h.emu.AwaitConnections(h.ctx(), i+2); err != nil {
 			t.Fatal(err)
 		}
+		if f := h.emu.DispatchFailures(); len(f) != i+1 || f[i].EnvelopeID != lost {
+			t.Fatalf("dispatch failures = %+v, want the command typed while down", f)
+		}
+		r := h.say("U0BOB", "/deal", fmt.Sprintf("add Account%d 1k", i))
+		h.mustContain(r, "Logged")
 	}
 	if n := len(h.deals(t)); n != 3 {
 		t.Fatalf("deals = %d", n)
 	}
 	if !h.bot.Connected() {
 		t.Fatal("bot reports disconnected")
+	}
+}
+
+// TestRestartAnswersCommandsWhileDraining: on SIGTERM the bot keeps its
+// socket until in-flight work is done, and a command typed meanwhile is
+// told to try again rather than left to Slack's "dispatch_failed" or
+// operation_timeout (Slack never redelivers a slash command,
+// github.com/slackapi/bolt-js/issues/2216). The restart is in the logs.
+func TestRestartAnswersCommandsWhileDraining(t *testing.T) {
+	h := newHarness(t, hopts{})
+	held, release := h.emu.Hold("response_url")
+	defer release()
+	// A write whose "Logged" reply Slack is slow to take: still in flight.
+	first := h.emu.SlashCommand("U0BOB", chanGeneral, "/deal", "add Acme 5k")
+	if _, err := h.emu.AwaitAck(h.ctx(), first); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-held:
+	case <-h.ctx().Done():
+		t.Fatal("the reply never reached the response_url")
+	}
+	h.stop() // SIGTERM
+	select {
+	case <-h.bot.Stopping():
+	case <-h.ctx().Done():
+		t.Fatal("the bot never started draining")
+	}
+	late := h.emu.SlashCommand("U0ALICE", chanGeneral, "/pipeline", "")
+	ack, err := h.emu.AwaitAck(h.ctx(), late)
+	if err != nil {
+		t.Fatalf("a command typed during the restart was never answered: %v", err)
+	}
+	if ack.Msg == nil || !strings.Contains(ack.Msg.Text, "salesbot is restarting, try again in a few seconds") {
+		t.Fatalf("ack during restart = %+v", ack.Msg)
+	}
+	release()
+	h.shutdown()
+	if _, err := h.emu.AwaitResponse(h.ctx(), first, func(r *slacktest.Response) bool {
+		return r.OK && strings.Contains(r.Msg.Text, "Logged")
+	}); err != nil {
+		t.Fatalf("the in-flight write was not answered before the stop: %v", err)
+	}
+	if f := h.emu.DispatchFailures(); len(f) != 0 {
+		t.Fatalf("dispatch failures during a drain: %+v", f)
+	}
+	logs := h.logs.String()
+	if !strings.Contains(logs, `"msg":"salesbot restarting"`) || !strings.Contains(logs, `"msg":"bot stopped"`) {
+		t.Fatalf("the restart is not in the logs:\n%s", logs)
 	}
 }
 

@@ -224,13 +224,18 @@ func loggedReplies(emu *slacktest.Server) map[string]string {
 	return logged
 }
 
-// notSent lists envelopes that never reached the dead bot (still queued);
-// the emulator delivers them to the new connection on its own.
+// notSent lists envelopes that never reached the dead bot and are still
+// queued; the emulator delivers them to the new connection on its own.
+// Commands that found no socket failed for their users (dispatch_failed,
+// as in Slack) and are not among them.
 func notSent(emu *slacktest.Server, ids []string) []string {
 	sent := map[string]bool{}
 	for _, r := range emu.Since(0) {
 		if r.Kind == slacktest.KindEnvelope {
 			sent[r.Envelope.EnvelopeID] = true
+		}
+		if r.Kind == slacktest.KindDispatchFailed {
+			sent[r.Dispatch.EnvelopeID] = true
 		}
 	}
 	var out []string

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/salesbot/salesbot/bot/blocks"
 	"github.com/salesbot/salesbot/digest"
@@ -15,7 +16,27 @@ import (
 // slot posts at most once even across restarts; the call returns once the
 // job is durable. It needs only the outbox, so the digest is built before
 // the bot.
-type DigestPoster struct{ out *outbox.Outbox }
+type DigestPoster struct {
+	out    *outbox.Outbox
+	people People   // nil: nobody is told when a route's channel refuses a digest
+	admins []string // SALESBOT_ADMINS
+}
+
+// People is what the poster reads to find who owns a digest route
+// (*storage.DB has it).
+type People interface {
+	Person(ctx context.Context, id sales.PersonID) (sales.Person, error)
+	People(ctx context.Context) ([]sales.Person, error)
+}
+
+// WithRouteOwners makes each digest tell its route's owners by DM when
+// Slack refuses its channel for good (the bot was removed, the channel
+// archived or gone): the team's manager for a team digest, else the
+// admins (SALESBOT_ADMINS and people with the admin role).
+func (p DigestPoster) WithRouteOwners(people People, admins []string) DigestPoster {
+	p.people, p.admins = people, admins
+	return p
+}
 
 var _ digest.Poster = DigestPoster{}
 
@@ -40,7 +61,79 @@ func (p DigestPoster) PostDigest(ctx context.Context, channel string, d *digest.
 	if len(r.CSV) > 0 {
 		steps = append(steps, outbox.Step{Op: outbox.OpUpload, Thread: true, Data: r.CSV, Name: blocks.OrText(r.CSVName, "reps.csv"), Title: "All reps"})
 	}
-	return p.out.Enqueue(ctx, "digest:"+key, outbox.Job{Kind: "digest", Steps: steps})
+	return p.out.Enqueue(ctx, "digest:"+key, outbox.Job{Kind: "digest", Steps: steps, OnFail: p.routeNotice(ctx, channel, d)})
+}
+
+// routeNotice is the DM a digest's route owners get when its channel
+// refuses it, with the fix; nil when nobody can be told.
+func (p DigestPoster) routeNotice(ctx context.Context, channel string, d *digest.Digest) *outbox.Notice {
+	if p.people == nil {
+		return nil
+	}
+	owners, fix := p.routeOwners(ctx, d.Scope)
+	if len(owners) == 0 {
+		return nil
+	}
+	where := blocks.EscapeMd(channel)
+	if isChannelID(channel) {
+		where = "<#" + channel + ">"
+	}
+	lost := fmt.Sprintf("The digest \"%s\" could not be posted in %s", blocks.EscapeMd(blocks.OrText(d.Title, "Pipeline digest")), where)
+	return &outbox.Notice{Users: owners, Texts: map[string]string{
+		"not_in_channel":    fmt.Sprintf("%s: salesbot is not in that channel. Invite @salesbot to %s (/invite @salesbot there), or %s.", lost, where, fix),
+		"channel_not_found": fmt.Sprintf("%s: the channel is gone, or private and salesbot is not in it. Invite @salesbot to it, or %s.", lost, fix),
+		"is_archived":       fmt.Sprintf("%s: the channel is archived. Unarchive it, or %s.", lost, fix),
+	}}
+}
+
+// routeOwners names who is told about a refused digest and the command
+// that routes it elsewhere.
+func (p DigestPoster) routeOwners(ctx context.Context, sc digest.Scope) (owners []string, fix string) {
+	switch sc.Kind {
+	case digest.ScopeTeam:
+		fix = "stop it with /salesbot digest route @" + blocks.EscapeMd(sc.Name) + " none"
+		if m, err := p.people.Person(ctx, sc.Manager); err == nil && sales.IsSlackUserID(m.SlackID) {
+			fix = "stop it with /salesbot digest route <@" + m.SlackID + "> none"
+			owners = append(owners, m.SlackID)
+		}
+	case digest.ScopeTerritory:
+		fix = "route it with /territory route " + blocks.EscapeMd(sc.Name) + " #channel (or none)"
+	default:
+		fix = "route it with /salesbot digest route #channel (none goes back to SALESBOT_DIGEST_CHANNEL)"
+	}
+	if len(owners) > 0 {
+		return owners, fix
+	}
+	seen := map[string]bool{}
+	for _, a := range p.admins {
+		if sales.IsSlackUserID(a) && !seen[a] {
+			seen[a] = true
+			owners = append(owners, a)
+		}
+	}
+	if people, err := p.people.People(ctx); err == nil {
+		for _, q := range people {
+			if q.Role == sales.RoleAdmin && sales.IsSlackUserID(q.SlackID) && !seen[q.SlackID] {
+				seen[q.SlackID] = true
+				owners = append(owners, q.SlackID)
+			}
+		}
+	}
+	return owners, fix
+}
+
+// isChannelID reports whether s is shaped like a channel id (C or G, then
+// capital letters and digits), so it may go in a <#…> link.
+func isChannelID(s string) bool {
+	if len(s) < 2 || len(s) > 24 || (s[0] != 'C' && s[0] != 'G') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // SendNudge DMs a coaching nudge to a rep.
@@ -59,9 +152,10 @@ func (p DigestPoster) SendNudgeSummary(ctx context.Context, s *digest.NudgeSumma
 	return p.dm(ctx, "nudge-summary:"+key, "nudge_summary", s.Manager.SlackID, blocks.RenderNudgeSummary(s))
 }
 
-// dm queues a one-step job that DMs m to a user.
+// dm queues a one-step job that DMs m to a user, skipped when Slack says
+// the user is a bot, deactivated or a guest (outbox.Step.Person).
 func (p DigestPoster) dm(ctx context.Context, jobKey, kind, user string, m blocks.DigestMsg) error {
 	return p.out.Enqueue(ctx, jobKey, outbox.Job{Kind: kind, Steps: []outbox.Step{
-		{Op: outbox.OpDM, Channel: user, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks)},
+		{Op: outbox.OpDM, Channel: user, Text: m.Text, Blocks: outbox.BlocksJSON(m.Blocks), Person: true},
 	}})
 }

@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -134,13 +136,22 @@ func (b *Bot) renderOptions(ctx context.Context) blocks.RenderOptions {
 // last by DM, which reaches the user wherever they typed the command.
 func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, respType string, replace bool) bool {
 	var err error
-	if rt.respURL != "" {
-		opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...),
-			slack.MsgOptionResponseURL(rt.respURL, respType)}
-		if replace {
-			opts = append(opts, slack.MsgOptionReplaceOriginal(rt.respURL))
+	// try makes one way's attempts and, when Slack refuses the blocks,
+	// once more as plain text.
+	try := func(n int, send func(ctx context.Context, m blocks.Message) error) error {
+		err := retrySlack(ctx, n, func(ctx context.Context) error { return send(ctx, msg) })
+		if err != nil && b.blocksRefused(rt, &msg, err) {
+			err = retrySlack(ctx, n, func(ctx context.Context) error { return send(ctx, msg) })
 		}
-		err = retrySlack(ctx, 4, func(ctx context.Context) error {
+		return err
+	}
+	if rt.respURL != "" {
+		err = try(4, func(ctx context.Context, m blocks.Message) error {
+			opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...),
+				slack.MsgOptionResponseURL(rt.respURL, respType)}
+			if replace {
+				opts = append(opts, slack.MsgOptionReplaceOriginal(rt.respURL))
+			}
 			b.replies.acquire()
 			t0 := time.Now()
 			_, _, _, err := b.api.SendMessageContext(ctx, rt.channel, opts...)
@@ -153,8 +164,8 @@ func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, resp
 		b.log.Warn("response_url failed; replying another way", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
 	}
 	if rt.channel != "" && rt.user != "" && !rt.modal {
-		err = retrySlack(ctx, 2, func(ctx context.Context) error {
-			_, err := b.api.PostEphemeralContext(ctx, rt.channel, rt.user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+		err = try(2, func(ctx context.Context, m blocks.Message) error {
+			_, err := b.api.PostEphemeralContext(ctx, rt.channel, rt.user, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
 			return err
 		})
 		if err == nil {
@@ -163,7 +174,7 @@ func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, resp
 		b.log.Warn("chat.postEphemeral failed; replying by DM", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyError, redact(err))
 	}
 	if rt.user != "" {
-		err = retrySlack(ctx, 2, func(ctx context.Context) error { return b.dm(ctx, rt.user, msg) })
+		err = try(2, func(ctx context.Context, m blocks.Message) error { return b.dm(ctx, rt.user, m) })
 		if err == nil {
 			return true
 		}
@@ -176,12 +187,25 @@ func (b *Bot) respond(ctx context.Context, rt *replyTo, msg blocks.Message, resp
 
 // dm posts msg in the bot's DM with user: conversations.open names the
 // channel (im:write), chat.postMessage posts there.
+//
+// The channel is cached per user (b.dms): it does not change, and a DM per
+// answer would otherwise open it every time.
 func (b *Bot) dm(ctx context.Context, user string, msg blocks.Message) error {
-	ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
-	if err != nil {
-		return err
+	id, _ := b.dms.Load(user)
+	ch, _ := id.(string)
+	if ch == "" {
+		c, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		if err != nil {
+			return err
+		}
+		ch = c.ID
+		b.dms.Store(user, ch)
 	}
-	_, _, err = b.api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+	_, _, err := b.api.PostMessageContext(ctx, ch, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "channel_not_found" {
+		b.dms.Delete(user) // stale: open it again next time
+	}
 	return err
 }
 
@@ -226,6 +250,10 @@ func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg blocks.Messag
 			if err == nil {
 				return replied
 			}
+			if b.blocksRefused(rt, &msg, err) {
+				round--
+				continue // at once, as text
+			}
 			useURL = !gone(err)
 		}
 		if useEph {
@@ -236,12 +264,20 @@ func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg blocks.Messag
 			if err == nil {
 				return replied
 			}
+			if b.blocksRefused(rt, &msg, err) {
+				round--
+				continue
+			}
 			useEph = !gone(err)
 		}
 		if !useURL && !useEph && useDM {
 			err = b.replyOnce(ctx, func(ctx context.Context) error { return b.dm(ctx, rt.user, msg) })
 			if err == nil {
 				return replied
+			}
+			if b.blocksRefused(rt, &msg, err) {
+				round--
+				continue
 			}
 			useDM = !gone(err)
 		}
@@ -274,6 +310,22 @@ func (b *Bot) respondDurably(ctx context.Context, rt *replyTo, msg blocks.Messag
 		case <-t.C:
 		}
 	}
+}
+
+// blocksRefused reports whether Slack refused msg's blocks
+// (invalid_blocks: a Block Kit limit the renderer missed); it then logs
+// it and strips the blocks, so the caller retries once with the text
+// alone, which every reply carries in full. A text-only message refused
+// again is not retried this way.
+func (b *Bot) blocksRefused(rt *replyTo, msg *blocks.Message, err error) bool {
+	var se slack.SlackErrorResponse
+	if len(msg.Blocks) == 0 || !errors.As(err, &se) || se.Err != "invalid_blocks" {
+		return false
+	}
+	b.log.Error("Slack refused the reply's blocks; sending it as text", sales.LogKeyEnvelope, rt.env.id, sales.LogKeyCommand, rt.command,
+		"problems", strings.Join(se.ResponseMetadata.Messages, "; "))
+	msg.Blocks = nil
+	return true
 }
 
 // replyOnce makes one reply call within the reply limiter.

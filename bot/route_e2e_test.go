@@ -33,6 +33,11 @@ func TestRouteToChannelWithoutBotIsRefused(t *testing.T) {
 	for _, r := range routes {
 		h.mustContain(h.say("U0ERIN", r.command, r.text), refusal)
 	}
+	// A channel typed as plain text reaches the bot as "#name", with no id
+	// to ask conversations.info about: refused with how to link it.
+	const unlinked = "salesbot cannot check #elsewhere by its name: type # and pick the channel from the list"
+	h.mustContain(h.say("U0ERIN", "/salesbot", "digest route #elsewhere"), unlinked)
+	h.mustContain(h.say("U0ERIN", "/territory", "route EMEA #elsewhere"), unlinked)
 	routed := func() []string {
 		set, err := h.db.DigestChannels(h.ctx())
 		if err != nil {

@@ -210,10 +210,15 @@ func (r *run) digestRoute(c Cmd) (*Result, error) {
 
 // botInChannel refuses a route to a channel the bot was not invited to:
 // Slack would answer every post there not_in_channel. Only a linked
-// channel (with an id) can be asked about; a bare #name is taken as is.
+// channel (with an id) can be asked about (conversations.info takes an
+// id), so a bare #name, which Slack sends when the channel was typed
+// rather than picked, is refused with how to link it.
 func (r *run) botInChannel(ch ChannelRef) error {
-	if r.chans == nil || ch.None || ch.ID == "" {
+	if r.chans == nil || ch.None {
 		return nil
+	}
+	if ch.ID == "" {
+		return sales.Errorf(sales.EINVALID, "salesbot cannot check %s by its name: type # and pick the channel from the list, so Slack links it, then run this again", ch.Label())
 	}
 	in, err := r.chans.BotIsMember(r.ctx, ch.ID)
 	if err != nil {

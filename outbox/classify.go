@@ -20,8 +20,13 @@ const (
 
 // authErrors are the Web API's answers for a token it will not take
 // (docs.slack.dev/reference/methods/chat.postMessage, "Errors"); slack-go's
-// socket mode treats the same four as fatal.
-var authErrors = map[string]bool{"invalid_auth": true, "token_revoked": true, "account_inactive": true, "not_authed": true}
+// socket mode treats the first four as fatal. missing_scope ("The token
+// used is not granted the specific scope permissions required to complete
+// this request", same page) is here too: the installed app lacks a scope
+// manifest.yaml asks for, every post of that kind would be refused the
+// same way until the app is reinstalled, and dropping them would lose them.
+var authErrors = map[string]bool{"invalid_auth": true, "token_revoked": true, "account_inactive": true, "not_authed": true,
+	"missing_scope": true}
 
 // authReason names a refusal for logs and /healthz without the token.
 func authReason(err error) string {

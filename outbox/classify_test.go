@@ -20,6 +20,7 @@ func TestClassifyRefusedToken(t *testing.T) {
 		{slack.SlackErrorResponse{Err: "token_revoked"}, outbox.AuthRefused},
 		{slack.SlackErrorResponse{Err: "account_inactive"}, outbox.AuthRefused},
 		{slack.SlackErrorResponse{Err: "not_authed"}, outbox.AuthRefused},
+		{slack.SlackErrorResponse{Err: "missing_scope"}, outbox.AuthRefused},
 		{slack.SlackErrorResponse{Err: "channel_not_found"}, outbox.Permanent},
 		{slack.StatusCodeError{Code: http.StatusNotFound}, outbox.Permanent},
 		{slack.StatusCodeError{Code: http.StatusBadGateway}, outbox.Transient},

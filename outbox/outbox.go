@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"log/slog"
@@ -34,10 +33,12 @@ import (
 // One gap is left by that: Slack may have posted a message whose answer
 // never arrived (a timeout, a 5xx after the fact, or a kill -9 between
 // Slack's answer and the progress write). So every post carries message
-// metadata naming its job and step, and before a post that may already
-// have happened the worker looks for it in the channel (or thread) and
-// takes it instead of posting again; a file share is recognised by the
-// file's name and title.
+// metadata naming its job and step, and each post is recorded as in
+// flight (Progress.Posting) before it is sent. Only a step found in
+// flight may already have happened: the worker looks for that one in the
+// channel (or thread), from shortly before it was sent, and takes it
+// instead of posting again; a file share is recognised by the file's
+// name and title. Steps never sent are not looked for.
 
 // The operations a Step can make.
 const (
@@ -52,6 +53,36 @@ const (
 type Job struct {
 	Kind  string `json:"kind"`
 	Steps []Step `json:"steps"`
+	// OnFail tells people by DM when Slack refuses the job for good
+	// because of its channel (a digest route to a channel the bot left).
+	OnFail *Notice `json:"on_fail,omitempty"`
+}
+
+// Notice is what a job's owners are told when its channel refuses it.
+type Notice struct {
+	Users []string `json:"users"` // Slack user ids
+	// Texts holds the DM for each refusal in ChannelRefusals.
+	Texts map[string]string `json:"texts"`
+}
+
+// ChannelRefusals are chat.postMessage's answers for a channel the bot
+// cannot post in (https://api.slack.com/methods/chat.postMessage#errors):
+// no retry helps until someone invites the bot back, unarchives the
+// channel or routes elsewhere, so the job is dropped at once and its
+// Notice sent.
+var ChannelRefusals = []string{"not_in_channel", "channel_not_found", "is_archived"}
+
+// channelRefusal names err's refusal when it is one of ChannelRefusals.
+func channelRefusal(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		for _, r := range ChannelRefusals {
+			if se.Err == r {
+				return r
+			}
+		}
+	}
+	return ""
 }
 
 // Step is one Slack call of a job.
@@ -66,6 +97,10 @@ type Step struct {
 	Title    string          `json:"title,omitempty"`
 	Alt      string          `json:"alt,omitempty"`
 	Data     []byte          `json:"data,omitempty"`
+	// Person marks a dm meant for someone who sells (a nudge): it is
+	// skipped, not sent, when Slack lists the user as a bot, a
+	// deactivated account or a guest.
+	Person bool `json:"person,omitempty"`
 }
 
 const (
@@ -92,6 +127,7 @@ type API interface {
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
+	GetUsersContext(ctx context.Context, options ...slack.GetUsersOption) ([]slack.User, error)
 }
 
 // Config configures an Outbox.
@@ -107,12 +143,21 @@ type Outbox struct {
 	log      *slog.Logger
 	outcomes *prometheus.CounterVec // posted|retry|rate_limited|dropped|found_posted|auth_refused
 	kick     chan struct{}
-	// started is when this process began: a job older than that may have
-	// been half-delivered by the process before.
-	started time.Time
-	// tried holds the post steps this worker attempted (job key/step); a
-	// second attempt may find the first one's message. Worker-only.
-	tried map[string]bool
+	clock    sales.Clock
+	// histNext is when the worker may next read conversations.history or
+	// .replies: both are Tier 3 (50+ per minute) for internal apps
+	// (https://docs.slack.dev/reference/methods/conversations.history).
+	// Worker-only.
+	histNext time.Time
+	// dms caches the DM channel opened with each user (user id → D…): a
+	// DM channel does not change, so the 9:00 nudge fan-out opens each
+	// once per process, not once per message. Worker-only.
+	dms map[string]string
+	// members is who Slack says each user is, from users.list, refreshed
+	// at most daily (membersAt): the nudge fan-out skips bots, deactivated
+	// accounts and guests without a users.info call per rep. Worker-only.
+	members            map[string]string // user id → why a Person DM is skipped ("" = send)
+	membersAt, listTry time.Time
 
 	// mu guards the rest; cond is broadcast on every change (WaitIdle).
 	mu   sync.Mutex
@@ -126,6 +171,7 @@ type Outbox struct {
 	// halted is why the worker stopped for good (Slack refused the bot
 	// token), "" while it runs.
 	halted string
+	needed string // the scope Slack named with missing_scope
 }
 
 // New builds an outbox on store; nothing is posted until Run.
@@ -136,7 +182,7 @@ func New(cfg Config, store Store) *Outbox {
 	// dirty until the first listing: items left by an earlier run may be
 	// waiting, and WaitIdle must not report idle before they are seen.
 	o := &Outbox{store: store, log: cfg.Logger, kick: make(chan struct{}, 1), dirty: true,
-		started: cfg.Locale.WithDefaults().Clock.Now(), tried: map[string]bool{},
+		clock: cfg.Locale.WithDefaults().Clock, dms: map[string]string{},
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salesbot_outbox_total", Help: "Outbox deliveries by outcome.",
 		}, []string{"outcome"})}
@@ -209,7 +255,17 @@ func (o *Outbox) Health() error {
 	if o.halted == "" {
 		return nil
 	}
+	if o.halted == "missing_scope" {
+		return fmt.Errorf("outbox stopped: the bot token lacks the scope %s (missing_scope); add manifest.yaml's scopes, reinstall the app and restart: queued posts are kept", orText(o.needed, "salesbot needs"))
+	}
 	return fmt.Errorf("outbox stopped: Slack refused the bot token (%s); queued posts are kept until a restart with a valid SLACK_BOT_TOKEN", o.halted)
+}
+
+func orText(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }
 
 // BlocksJSON encodes blocks for a Step.
@@ -304,28 +360,46 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 			if ctx.Err() != nil {
 				return
 			}
+			var sk skipped
+			if errors.As(err, &sk) {
+				o.skip(ctx, it, sk)
+				continue
+			}
 			kind, wait := Classify(err)
 			switch kind {
 			case AuthRefused:
 				// Retrying cannot help and dropping would lose the posts:
 				// stop here, keep every item, and say so once.
 				reason := authReason(err)
+				var se slack.SlackErrorResponse
+				if errors.As(err, &se) {
+					o.mu.Lock()
+					o.needed = se.Needed
+					o.mu.Unlock()
+				}
 				o.halt(reason)
 				o.outcomes.WithLabelValues("auth_refused").Inc()
-				o.log.Error("outbox: Slack refused the bot token; stopped posting until restart", "reason", reason,
-					"queued", len(items), "kind", it.Kind)
+				msg := "outbox: Slack refused the bot token; stopped posting until restart"
+				if reason == "missing_scope" {
+					msg = "outbox: the bot token lacks a scope salesbot needs; stopped posting until the app is reinstalled with manifest.yaml's scopes and restarted"
+				}
+				o.log.Error(msg, "reason", reason, "needed", se.Needed, "queued", len(items), "kind", it.Kind)
 				return
 			case RateLimited:
 				o.outcomes.WithLabelValues("rate_limited").Inc()
 				o.log.Warn("outbox: rate limited", "kind", it.Kind, "retry_after", wait)
 			case Permanent:
+				if reason := channelRefusal(err); reason != "" {
+					o.refusedByChannel(ctx, it, reason, err)
+					continue
+				}
 				if it.Tries+1 >= maxPermanentTries {
 					o.outcomes.WithLabelValues("dropped").Inc()
 					o.log.Error("outbox: dropping undeliverable post", "kind", it.Kind, "key", it.Key, sales.LogKeyError, sales.Redact(err))
 					if derr := o.store.Done(ctx, it.ID); derr != nil {
 						o.log.Error("outbox: done", sales.LogKeyError, derr.Error())
 					}
-					o.forgetTried(it)
+					o.clearProgress(ctx, it)
 					continue
 				}
 				fallthrough
@@ -346,6 +420,82 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 	}
 }
 
+// refusedByChannel drops a job its channel refused for good and queues
+// its Notice, one DM per owner under a key of its own, so a retry or a
+// restart in between tells nobody twice.
+func (o *Outbox) refusedByChannel(ctx context.Context, it sales.OutboxItem, reason string, err error) {
+	var j Job
+	_ = json.Unmarshal(it.Payload, &j)
+	told := 0
+	if n := j.OnFail; n != nil && n.Texts[reason] != "" {
+		for _, u := range n.Users {
+			if eerr := o.Enqueue(ctx, "notice:"+it.Key+":"+u, Job{Kind: "channel_notice", Steps: []Step{{Op: OpDM, Channel: u, Text: n.Texts[reason]}}}); eerr != nil {
+				o.log.Error("outbox: queue the channel notice", sales.LogKeyUser, u, sales.LogKeyError, eerr.Error())
+				continue
+			}
+			told++
+		}
+	}
+	o.outcomes.WithLabelValues("dropped").Inc()
+	o.log.Error("outbox: the channel refused the post; dropped", "kind", it.Kind, "key", it.Key, "reason", reason,
+		"owners_told", told, sales.LogKeyError, sales.Redact(err))
+	if derr := o.store.Done(ctx, it.ID); derr != nil {
+		o.log.Error("outbox: done", sales.LogKeyError, derr.Error())
+	}
+	o.clearProgress(ctx, it)
+}
+
+// skipped is a DM not sent because its user cannot or should not get it.
+type skipped struct{ user, why string }
+
+func (e skipped) Error() string { return "outbox: DM to " + e.user + " skipped: " + e.why }
+
+// skip finishes a job whose DM is not for its user: done, not retried.
+func (o *Outbox) skip(ctx context.Context, it sales.OutboxItem, sk skipped) {
+	o.outcomes.WithLabelValues("skipped").Inc()
+	o.log.Info("outbox: DM skipped", "kind", it.Kind, "key", it.Key, sales.LogKeyUser, sk.user, "why", sk.why)
+	if err := o.store.Done(ctx, it.ID); err != nil {
+		o.log.Error("outbox: done", sales.LogKeyError, err.Error())
+	}
+	o.clearProgress(ctx, it)
+}
+
+// membersMaxAge is how long users.list's answer is trusted: accounts are
+// deactivated or made guests rarely, and a day-old view costs one
+// paged call a day (Tier 2, https://api.slack.com/apis/rate-limits).
+const membersMaxAge = 24 * time.Hour
+
+// personSkip says why a DM meant for a person should not go to user
+// ("" = send it): Slack lists them as a bot, deactivated or a guest
+// (deleted, is_bot, is_restricted, is_ultra_restricted:
+// https://docs.slack.dev/reference/objects/user-object). When users.list
+// cannot be read the DM goes out; a user it does not list is sent to.
+func (o *Outbox) personSkip(ctx context.Context, api API, user string) string {
+	now := time.Now()
+	if (o.members == nil || now.Sub(o.membersAt) > membersMaxAge) && now.Sub(o.listTry) > time.Minute {
+		o.listTry = now
+		us, err := api.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
+		if err != nil {
+			o.log.Warn("outbox: users.list failed; DMs go out unchecked", sales.LogKeyError, sales.Redact(err))
+		} else {
+			o.members, o.membersAt = make(map[string]string, len(us)), now
+			for _, u := range us {
+				switch {
+				case u.Deleted:
+					o.members[u.ID] = "deactivated"
+				case u.IsBot:
+					o.members[u.ID] = "a bot"
+				case u.IsRestricted || u.IsUltraRestricted:
+					o.members[u.ID] = "a guest"
+				default:
+					o.members[u.ID] = ""
+				}
+			}
+		}
+	}
+	return o.members[user]
+}
+
 func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -364,12 +514,10 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 		o.log.Error("outbox: unreadable item dropped", "id", it.ID, sales.LogKeyError, err.Error())
 		return o.store.Done(ctx, it.ID)
 	}
+	// Progress: the steps done and the one in flight, if any (a read).
 	var pr sales.OutboxProgress
-	multi := len(j.Steps) > 1
-	if multi {
-		if p, err := o.store.OutboxProgress(ctx, it.ID); err == nil {
-			pr = p
-		}
+	if p, err := o.store.OutboxProgress(ctx, it.ID); err == nil {
+		pr = p
 	}
 	for i := pr.Next; i < len(j.Steps); i++ {
 		ch, ts, err := o.step(ctx, api, it, i, j.Steps[i], &pr)
@@ -380,21 +528,43 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 			pr.Channel, pr.TS = ch, ts
 		}
 		pr.Next = i + 1
-		if multi && pr.Next < len(j.Steps) {
-			if err := o.store.SetOutboxProgress(ctx, it.ID, pr); err != nil {
-				return fmt.Errorf("outbox: save progress: %w", err)
-			}
-		}
+		pr.Posting, pr.PostingAt = 0, 0 // saved with the next step's marker
 	}
 	if err := o.store.Done(ctx, it.ID); err != nil {
 		return fmt.Errorf("outbox: done: %w", err)
 	}
-	if multi {
-		_ = o.store.SetOutboxProgress(ctx, it.ID, sales.OutboxProgress{})
-	}
-	o.forgetTried(it)
+	o.clearProgress(ctx, it)
 	o.outcomes.WithLabelValues("posted").Inc()
 	return nil
+}
+
+// clearProgress forgets a finished or dropped job's progress.
+func (o *Outbox) clearProgress(ctx context.Context, it sales.OutboxItem) {
+	if err := o.store.SetOutboxProgress(ctx, it.ID, sales.OutboxProgress{}); err != nil {
+		o.log.Warn("outbox: clear progress", "key", it.Key, sales.LogKeyError, err.Error())
+	}
+}
+
+// markPosting records, before step i is sent, that it is in flight: if
+// Slack's answer is lost or the process dies, the next attempt checks
+// that one step in Slack, from about when it was sent, instead of every
+// step of every job queued before the process started. It saves the
+// steps done so far with it.
+func (o *Outbox) markPosting(ctx context.Context, it sales.OutboxItem, i int, pr *sales.OutboxProgress) error {
+	pr.Posting, pr.PostingAt = i+1, o.clock.Now().Unix()
+	if err := o.store.SetOutboxProgress(ctx, it.ID, *pr); err != nil {
+		return fmt.Errorf("outbox: mark step in flight: %w", err)
+	}
+	return nil
+}
+
+// inFlight reports whether step i was sent before without its answer
+// recorded, and since when.
+func inFlight(pr *sales.OutboxProgress, i int) (time.Time, bool) {
+	if pr.Posting != i+1 {
+		return time.Time{}, false
+	}
+	return time.Unix(pr.PostingAt, 0), true
 }
 
 // Message metadata that marks the outbox's posts.
@@ -403,22 +573,6 @@ const postEventType = "salesbot_post"
 // stepKey names one step of one job, in the post's metadata.
 func stepKey(it sales.OutboxItem, i int) string {
 	return it.Key + "#" + strconv.Itoa(i)
-}
-
-// forgetTried drops a finished or dropped job's attempts from tried.
-func (o *Outbox) forgetTried(it sales.OutboxItem) {
-	prefix := it.Key + "#"
-	for k := range o.tried {
-		if strings.HasPrefix(k, prefix) {
-			delete(o.tried, k)
-		}
-	}
-}
-
-// mayHavePosted says whether step i of it could already be in Slack: it
-// was tried before in this process, or the job predates the process.
-func (o *Outbox) mayHavePosted(it sales.OutboxItem, i int) bool {
-	return o.tried[stepKey(it, i)] || it.Tries > 0 || it.Created.Before(o.started)
 }
 
 // findPosted looks for the message a post step already made, by its
@@ -455,6 +609,9 @@ func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key 
 	oldest := strconv.FormatInt(since.Add(-5*time.Minute).Unix(), 10)
 	cursor := ""
 	for page := 0; page < 10; page++ {
+		if !o.paceHistory(ctx) {
+			return "", false, ctx.Err()
+		}
 		var msgs []slack.Message
 		var next string
 		var err error
@@ -490,6 +647,21 @@ func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key 
 	return "", false, nil
 }
 
+// historyInterval spaces the worker's conversations.history and
+// .replies calls to stay within Tier 3 (50 a minute) however many checks
+// pile up; a 429 still waits out its Retry-After (the worker re-lists).
+const historyInterval = time.Minute / 50
+
+// paceHistory waits until the next history call is due; false when ctx
+// ended first.
+func (o *Outbox) paceHistory(ctx context.Context) bool {
+	if d := time.Until(o.histNext); d > 0 && !sleep(ctx, d) {
+		return false
+	}
+	o.histNext = time.Now().Add(historyInterval)
+	return true
+}
+
 // step performs step i of it; it returns the channel and ts of a post.
 func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, s Step, pr *sales.OutboxProgress) (string, string, error) {
 	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -505,15 +677,30 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 	switch s.Op {
 	case OpDM, OpPost:
 		if s.Op == OpDM {
-			ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
-			if err != nil {
-				return "", "", err
+			if s.Person {
+				if why := o.personSkip(cctx, api, s.Channel); why != "" {
+					return "", "", skipped{user: s.Channel, why: why}
+				}
 			}
-			channel = ch.ID
+			channel = o.dms[s.Channel]
+			if channel == "" {
+				ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
+				var se slack.SlackErrorResponse
+				if errors.As(err, &se) && (se.Err == "user_disabled" || se.Err == "user_not_found") {
+					// conversations.open's answers for an account that is
+					// gone: no retry will reach it.
+					return "", "", skipped{user: s.Channel, why: se.Err}
+				}
+				if err != nil {
+					return "", "", err
+				}
+				channel = ch.ID
+				o.dms[s.Channel] = channel
+			}
 		}
 		key := stepKey(it, i)
-		if o.mayHavePosted(it, i) {
-			ts, ok, err := o.findPosted(cctx, api, channel, thread, key, it.Created)
+		if since, ok := inFlight(pr, i); ok {
+			ts, ok, err := o.findPosted(cctx, api, channel, thread, key, since)
 			if err != nil {
 				return "", "", err
 			}
@@ -523,6 +710,9 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 				return channel, ts, nil
 			}
 		}
+		if err := o.markPosting(ctx, it, i, pr); err != nil {
+			return "", "", err
+		}
 		opts := []slack.MsgOption{slack.MsgOptionText(s.Text, false),
 			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: postEventType, EventPayload: map[string]any{"key": key}})}
 		if bs := rawBlocks(s.Blocks); len(bs) > 0 {
@@ -531,8 +721,10 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 		if thread != "" {
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
-		o.tried[key] = true
 		ch, ts, err := api.PostMessageContext(cctx, channel, opts...)
+		if s.Op == OpDM && channelRefusal(err) != "" {
+			delete(o.dms, s.Channel) // stale: open it again next time
+		}
 		return ch, ts, err
 	case OpReact:
 		if pr.TS == "" {
@@ -552,8 +744,8 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 			channel = pr.Channel
 		}
 		key := stepKey(it, i)
-		if o.mayHavePosted(it, i) {
-			found, err := o.findUploaded(cctx, api, channel, thread, key, s.Name, s.Title, it.Created)
+		if since, ok := inFlight(pr, i); ok {
+			found, err := o.findUploaded(cctx, api, channel, thread, key, s.Name, s.Title, since)
 			if err != nil {
 				return "", "", err
 			}
@@ -563,7 +755,9 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 				return "", "", nil
 			}
 		}
-		o.tried[key] = true
+		if err := o.markPosting(ctx, it, i, pr); err != nil {
+			return "", "", err
+		}
 		_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(s.Data), FileSize: len(s.Data), Filename: s.Name, Title: s.Title,
 			AltTxt: s.Alt, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text,

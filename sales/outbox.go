@@ -40,6 +40,11 @@ type OutboxProgress struct {
 	Next    int    `json:"next"`
 	TS      string `json:"ts,omitempty"`      // the first post's ts
 	Channel string `json:"channel,omitempty"` // the first post's channel (DMs resolve to D…)
+	// Posting is the in-flight marker: step Posting-1 was sent to Slack at
+	// PostingAt (unix seconds) and its answer not yet recorded, so it may
+	// have posted; 0 when no step is in flight.
+	Posting   int   `json:"posting,omitempty"`
+	PostingAt int64 `json:"posting_at,omitempty"`
 }
 
 // DigestChannels are the digest routes set from Slack ("/salesbot digest

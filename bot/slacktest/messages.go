@@ -77,7 +77,8 @@ func (s *Server) postMessage(c *Call, form url.Values, ephemeral bool) (result, 
 // to a channel they are not in", "channel_not_found: Value passed for
 // channel was invalid" (https://api.slack.com/methods/chat.postMessage#errors,
 // https://api.slack.com/methods/chat.postEphemeral#errors, which lists
-// channel_not_found for a conversation the app cannot see). The bot's own
+// channel_not_found for a conversation the app cannot see), and
+// "is_archived: Channel has been archived." The bot's own
 // DM with a user (a user id, or that D… channel) needs no invitation; a
 // DM between people (DMBetween) is invisible to it: channel_not_found;
 // caller holds mu.
@@ -95,6 +96,8 @@ func (s *Server) canPost(ref string) string {
 	switch {
 	case !ok:
 		return "channel_not_found"
+	case ch.archived:
+		return "is_archived"
 	case !ch.member:
 		return "not_in_channel"
 	}
@@ -259,6 +262,7 @@ func tsLess(a, b string) bool {
 func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	id := strings.TrimPrefix(r.URL.Path, "/resp/")
+	s.wait("response_url")
 	s.mu.Lock()
 	ru, ok := s.resps[id]
 	f, faulted := s.takeFault("response_url")
@@ -275,6 +279,10 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		s.add(Record{Kind: KindResponse, Response: resp})
 		s.mu.Unlock()
 		writeJSON(w, status, v)
+	}
+	if faulted && f.code != "" {
+		answer(http.StatusOK, result{"ok": false, "error": f.code})
+		return
 	}
 	if faulted {
 		if f.status == http.StatusTooManyRequests {

@@ -18,6 +18,9 @@ const (
 	KindAck      Kind = "ack"      // the app acked an envelope
 	KindCall     Kind = "call"     // a Web API call (including the upload URL)
 	KindResponse Kind = "response" // a POST to a response_url
+	// KindDispatchFailed: a slash command typed while no socket was up;
+	// Slack showed its user "dispatch_failed" and the app never gets it.
+	KindDispatchFailed Kind = "dispatch_failed"
 )
 
 // Record is one thing the emulator saw, in order. Exactly one of the
@@ -32,6 +35,16 @@ type Record struct {
 	Ack      *Ack
 	Call     *Call
 	Response *Response
+	Dispatch *DispatchFailure
+}
+
+// DispatchFailure is a slash command Slack could not hand to the app.
+type DispatchFailure struct {
+	EnvelopeID string // the id it would have had; never delivered
+	User       string
+	Channel    string
+	Command    string
+	Text       string
 }
 
 // ConnEvent is a socket coming or going.
@@ -215,6 +228,20 @@ func (s *Server) AwaitConnections(ctx context.Context, n int) error {
 		return seen >= n
 	})
 	return err
+}
+
+// DispatchFailures lists the slash commands that failed for their users
+// because no socket was up, in order.
+func (s *Server) DispatchFailures() []DispatchFailure {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []DispatchFailure
+	for _, r := range s.log {
+		if r.Kind == KindDispatchFailed {
+			out = append(out, *r.Dispatch)
+		}
+	}
+	return out
 }
 
 // Len is the number of records so far: a cursor for Since and Await.

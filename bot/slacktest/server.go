@@ -46,6 +46,14 @@ type User struct {
 	IsAdmin  bool
 	IsOwner  bool
 	IsBot    bool
+	// Deleted is a deactivated account: users.info and users.list say
+	// "deleted": true and conversations.open answers user_disabled ("A
+	// specified user has been disabled", the method's errors).
+	Deleted bool
+	// Restricted is a multi-channel guest (is_restricted), UltraRestricted
+	// a single-channel guest (is_ultra_restricted)
+	// (https://docs.slack.dev/reference/objects/user-object).
+	Restricted, UltraRestricted bool
 	// Email is the profile's address. users.info shows it only to an app
 	// granted users:read.email (Options.Scopes), as Slack does.
 	Email string
@@ -75,7 +83,13 @@ type Options struct {
 	// ResponseURLTTL is how long a response_url takes posts (default 30
 	// minutes as in Slack; negative disables expiry). See Advance.
 	ResponseURLTTL time.Duration
-	Users          []User
+	// AckTimeout is how long an events_api envelope may go unacked before
+	// Slack retries it (default 3s; negative: never retried on its own).
+	// Retries follow Slack's schedule: after the timeout, then a minute,
+	// then five, each with retry_attempt one higher and retry_reason
+	// "timeout", at most three.
+	AckTimeout time.Duration
+	Users      []User
 	// Scopes are the bot token's granted scopes (nil: DefaultScopes).
 	Scopes []string
 	// Channels are the channels the bot is a member of (id → name), as
@@ -117,6 +131,8 @@ type Server struct {
 	queue    []*envelope // waiting for a socket
 	envs     map[string]*envelope
 	faults   map[string][]fault
+	holds    map[string]*hold
+	calls    map[string][]time.Time // per rate-tiered method: recent calls (tierLimited)
 	triggers map[string]*trigger
 	views    map[string]*View
 	homes    map[string]*View
@@ -128,8 +144,9 @@ type Server struct {
 
 // channel is a workspace channel and whether the bot is in it.
 type channel struct {
-	name   string
-	member bool
+	name     string
+	member   bool
+	archived bool
 }
 
 type counters struct {
@@ -138,6 +155,7 @@ type counters struct {
 }
 
 type fault struct {
+	code       string // Refuse: an API error answered with HTTP 200
 	status     int
 	retryAfter int  // seconds, for 429
 	after      bool // the call takes effect; only its answer is the failure
@@ -178,6 +196,9 @@ func New(opts Options) *Server {
 	if opts.TriggerTTL == 0 {
 		opts.TriggerTTL = 3 * time.Second
 	}
+	if opts.AckTimeout == 0 {
+		opts.AckTimeout = 3 * time.Second
+	}
 	if opts.ResponseURLTTL == 0 {
 		opts.ResponseURLTTL = 30 * time.Minute
 	}
@@ -195,6 +216,8 @@ func New(opts Options) *Server {
 		conns:    map[int]*conn{},
 		envs:     map[string]*envelope{},
 		faults:   map[string][]fault{},
+		holds:    map[string]*hold{},
+		calls:    map[string][]time.Time{},
 		triggers: map[string]*trigger{},
 		views:    map[string]*View{},
 		homes:    map[string]*View{},
@@ -275,6 +298,10 @@ func (s *Server) Close() {
 	for _, c := range s.conns {
 		s.dropLocked(c, "server closed")
 	}
+	for m, h := range s.holds { // held calls must not keep Close waiting
+		delete(s.holds, m)
+		close(h.release)
+	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
 	s.srv.CloseClientConnections()
@@ -299,6 +326,28 @@ func (s *Server) Invite(channelID string) {
 	}
 	ch.member = true
 	s.channels[channelID] = ch
+}
+
+// Kick removes the bot from a channel, as /remove @salesbot (or a member
+// kicking it) does: posts there answer not_in_channel from then on.
+func (s *Server) Kick(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, ok := s.channels[channelID]; ok {
+		ch.member = false
+		s.channels[channelID] = ch
+	}
+}
+
+// Archive archives a channel: chat.postMessage there answers is_archived
+// ("Channel has been archived.", https://api.slack.com/methods/chat.postMessage#errors).
+func (s *Server) Archive(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, ok := s.channels[channelID]; ok {
+		ch.archived = true
+		s.channels[channelID] = ch
+	}
 }
 
 // LookupChannel finds a channel by id, "#name" or "name", and says
@@ -408,6 +457,18 @@ func (s *Server) FailAfter(method string, n, status int) {
 	}
 }
 
+// Refuse makes the next n calls of method (or "response_url") answer
+// {"ok":false,"error":code} with HTTP 200, as Slack answers an API error:
+// for instance invalid_blocks for blocks breaking a rule the emulator
+// does not check, or missing_scope.
+func (s *Server) Refuse(method string, n int, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 0; i < n; i++ {
+		s.faults[method] = append(s.faults[method], fault{code: code, status: http.StatusOK})
+	}
+}
+
 // RateLimit answers the next n calls of method with 429 and Retry-After.
 func (s *Server) RateLimit(method string, n int, retryAfter time.Duration) {
 	s.Fail(method, n, http.StatusTooManyRequests, int((retryAfter+time.Second-1)/time.Second))
@@ -418,6 +479,47 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = map[string][]fault{}
+}
+
+// hold keeps calls of a method waiting until released.
+type hold struct {
+	arrived chan struct{} // closed when the first held call arrives
+	once    sync.Once
+	release chan struct{}
+}
+
+// Hold makes every call of method ("response_url" for response_url
+// posts) wait, once received, until release is called: Slack being slow
+// to answer, so that work is still in flight (a restart's drain). arrived
+// is closed when the first call is waiting.
+func (s *Server) Hold(method string) (arrived <-chan struct{}, release func()) {
+	h := &hold{arrived: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	if old := s.holds[method]; old != nil {
+		close(old.release)
+	}
+	s.holds[method] = h
+	s.mu.Unlock()
+	return h.arrived, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.holds[method] == h { // not yet released (or closed)
+			delete(s.holds, method)
+			close(h.release)
+		}
+	}
+}
+
+// wait blocks a call of method while it is held.
+func (s *Server) wait(method string) {
+	s.mu.Lock()
+	h := s.holds[method]
+	s.mu.Unlock()
+	if h == nil {
+		return
+	}
+	h.once.Do(func() { close(h.arrived) })
+	<-h.release
 }
 
 // takeFault pops the next injected failure for method; caller holds mu.

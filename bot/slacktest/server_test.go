@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,10 +72,37 @@ func TestChannelMembership(t *testing.T) {
 	if _, _, err := c.PostMessageContext(ctx, "C0OTHER", slack.MsgOptionText("hi", false)); err != nil {
 		t.Errorf("post after invite: %v", err)
 	}
+	// Removed from a channel, or the channel archived: Slack refuses the
+	// post with not_in_channel or is_archived
+	// (https://api.slack.com/methods/chat.postMessage#errors).
+	s.Kick("C0OTHER")
+	s.Archive("C1")
+	for ch, want := range map[string]string{"C0OTHER": "not_in_channel", "C1": "is_archived"} {
+		if _, _, err := c.PostMessageContext(ctx, ch, slack.MsgOptionText("hi", false)); errString(err) != want {
+			t.Errorf("post to %s: %v, want %s", ch, err, want)
+		}
+	}
 	noRead := slacktest.New(slacktest.Options{Scopes: []string{"chat:write"}, Channels: map[string]string{"C1": "general"}})
 	t.Cleanup(noRead.Close)
 	if _, err := api(noRead).GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: "C1"}); errString(err) != "missing_scope" {
 		t.Errorf("info without channels:read: %v, want missing_scope", err)
+	}
+	// Each method needs its scope ("Required scopes" on its page, e.g.
+	// https://docs.slack.dev/reference/methods/chat.postMessage).
+	bare := slacktest.New(slacktest.Options{Scopes: []string{"channels:read"}, Channels: map[string]string{"C1": "general"}})
+	t.Cleanup(bare.Close)
+	if _, _, err := api(bare).PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false)); errString(err) != "missing_scope" {
+		t.Errorf("post without chat:write: %v", err)
+	}
+	var se slack.SlackErrorResponse
+	if _, err := api(bare).GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1"}); !errors.As(err, &se) ||
+		se.Err != "missing_scope" || se.Needed != "channels:history" {
+		t.Errorf("history without channels:history: %v (needed %q)", err, se.Needed)
+	}
+	// Refuse answers an API error as Slack does, once per call asked.
+	s.Refuse("chat.postMessage", 1, "invalid_blocks")
+	if _, _, err := c.PostMessageContext(ctx, "C0OTHER", slack.MsgOptionText("hi", false)); errString(err) != "invalid_blocks" {
+		t.Errorf("refused post: %v", err)
 	}
 }
 
@@ -200,20 +228,39 @@ func TestSlashCommandAckAndLatency(t *testing.T) {
 	}
 }
 
-func TestQueueWhileDisconnectedAndReconnect(t *testing.T) {
+// TestDisconnectedCommandsFailEventsWait: Slack holds no slash command
+// for an app without a socket; the user sees dispatch_failed
+// (github.com/slackapi/bolt-js/issues/2216). Events wait and come as
+// retries (github.com/slackapi/bolt-python/issues/1071).
+func TestDisconnectedCommandsFailEventsWait(t *testing.T) {
 	s := newServer(t)
 	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
 		_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
 	})
 	ctx := ctxT(t)
 	for i, fail := range []func(){s.DropSockets, func() { s.Disconnect("refresh_requested") }} {
+		// The client may not reconnect before both are typed.
+		_, release := s.Hold("apps.connections.open")
 		fail()
-		id := s.SlashCommand("U0BOB", "", "/deal", fmt.Sprint("after failure ", i))
+		cmd := s.SlashCommand("U0BOB", "", "/deal", fmt.Sprint("after failure ", i))
+		ev := s.AppMention("U0BOB", "C1", fmt.Sprint("after failure ", i))
+		release()
 		if err := s.AwaitConnections(ctx, i+2); err != nil {
 			t.Fatalf("no reconnect after failure %d: %v", i, err)
 		}
-		if _, err := s.AwaitAck(ctx, id); err != nil {
-			t.Fatalf("queued envelope %d never acked: %v", i, err)
+		if _, err := s.AwaitAck(ctx, ev); err != nil {
+			t.Fatalf("queued event %d never acked: %v", i, err)
+		}
+		for _, r := range s.Since(0) {
+			if r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == cmd {
+				t.Fatalf("the command typed while disconnected was delivered later")
+			}
+			if r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == ev && r.Envelope.RetryAttempt != 1 {
+				t.Fatalf("the event that waited went out as attempt %d, want retry 1", r.Envelope.RetryAttempt)
+			}
+		}
+		if f := s.DispatchFailures(); len(f) != i+1 || f[i].EnvelopeID != cmd || f[i].Command != "/deal" || f[i].User != "U0BOB" {
+			t.Fatalf("dispatch failures = %+v", f)
 		}
 	}
 	if s.Pending() != 0 {
@@ -639,5 +686,103 @@ func TestHistoryMetadataAndLostAnswers(t *testing.T) {
 	}
 	if _, _, _, err := c.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: "1.2"}); err == nil {
 		t.Fatal("replies of an unknown thread succeeded")
+	}
+}
+
+// conversations.history is Tier 3 for internal apps, 50 calls a minute
+// (https://docs.slack.dev/reference/methods/conversations.history); past
+// it Slack answers 429 with Retry-After (https://api.slack.com/apis/rate-limits).
+func TestHistoryRateTier(t *testing.T) {
+	s := newServer(t)
+	c := api(s)
+	ctx := ctxT(t)
+	read := func() error {
+		_, err := c.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1"})
+		return err
+	}
+	for i := 0; i < 50; i++ {
+		if err := read(); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	var rl *slack.RateLimitedError
+	if err := read(); !errors.As(err, &rl) || rl.RetryAfter < time.Second || rl.RetryAfter > time.Minute {
+		t.Fatalf("call 51: %v, want a 429 with Retry-After", err)
+	}
+	s.Advance(time.Minute)
+	if err := read(); err != nil {
+		t.Fatalf("a minute later: %v", err)
+	}
+}
+
+// users.list pages by cursor (https://docs.slack.dev/reference/methods/users.list)
+// and shows deleted, is_bot and the guest flags; conversations.open
+// answers user_disabled for a deactivated account.
+func TestUsersListAndInactiveUsers(t *testing.T) {
+	var users []slacktest.User
+	for i := 0; i < 450; i++ {
+		users = append(users, slacktest.User{ID: fmt.Sprintf("U%04d", i), Name: fmt.Sprint("u", i)})
+	}
+	users = append(users, slacktest.User{ID: "UGONE", Deleted: true}, slacktest.User{ID: "UGUEST", Restricted: true})
+	s := slacktest.New(slacktest.Options{Users: users})
+	t.Cleanup(s.Close)
+	c := api(s)
+	ctx := ctxT(t)
+	all, err := c.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
+	if err != nil || len(all) != 453 { // with the bot user
+		t.Fatalf("users.list: %d users, %v", len(all), err)
+	}
+	if n := len(s.Calls("users.list")); n != 3 {
+		t.Errorf("users.list pages = %d, want 3", n)
+	}
+	flags := map[string]string{}
+	for _, u := range all {
+		flags[u.ID] = fmt.Sprint(u.Deleted, u.IsBot, u.IsRestricted)
+	}
+	if flags["UGONE"] != "true false false" || flags["UGUEST"] != "false false true" || flags[slacktest.DefaultBotUser] != "false true false" {
+		t.Errorf("flags = gone %s guest %s bot %s", flags["UGONE"], flags["UGUEST"], flags[slacktest.DefaultBotUser])
+	}
+	if _, _, _, err := c.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"UGONE"}}); errString(err) != "user_disabled" {
+		t.Errorf("open a DM with a deactivated user: %v", err)
+	}
+}
+
+// An event not acked in time is retried by Slack with retry_attempt one
+// higher and a retry_reason (github.com/slackapi/bolt-python/issues/1484
+// shows the envelope's retry_attempt and retry_reason; schedule per
+// PROTOCOL.md §1); slash commands are not.
+func TestUnackedEventIsRetried(t *testing.T) {
+	s := slacktest.New(slacktest.Options{Users: testUsers, Channels: map[string]string{"C1": "general"}, AckTimeout: 100 * time.Millisecond})
+	t.Cleanup(s.Close)
+	seen := map[string]int{}
+	var mu sync.Mutex
+	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
+		mu.Lock()
+		seen[ev.Request.EnvelopeID]++
+		n := seen[ev.Request.EnvelopeID]
+		mu.Unlock()
+		if n > 1 || ev.Type != socketmode.EventTypeEventsAPI { // the first delivery of an event is "lost"
+			_ = sm.AckCtx(context.Background(), ev.Request.EnvelopeID, nil)
+		}
+	})
+	ctx := ctxT(t)
+	ev := s.AppMention("U0BOB", "C1", "hello")
+	cmd := s.SlashCommand("U0BOB", "", "/deal", "list")
+	r, err := s.Await(ctx, 0, func(r *slacktest.Record) bool {
+		return r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == ev && r.Envelope.RetryAttempt == 1
+	})
+	if err != nil {
+		t.Fatalf("the unacked event was never retried: %v", err)
+	}
+	if _, err := s.AwaitAck(ctx, ev); err != nil || r.Envelope.RetryAttempt != 1 {
+		t.Fatal(err)
+	}
+	if _, err := s.AwaitAck(ctx, cmd); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range s.Since(0) {
+		if rec.Kind == slacktest.KindEnvelope && rec.Envelope.EnvelopeID == cmd && rec.Envelope.RetryAttempt > 0 {
+			t.Fatal("a slash command was retried")
+		}
 	}
 }

@@ -39,6 +39,9 @@ type envelope struct {
 	sent        time.Time
 	acks        int
 	viewID      string // view_submission: the view submitted
+	// missed: an events_api envelope that found no socket; its delivery
+	// counts as Slack's next retry.
+	missed bool
 }
 
 func (e *envelope) frame() []byte {
@@ -124,6 +127,7 @@ func (s *Server) writeLoop(c *conn) {
 					EnvelopeID: f.env.id, Type: f.env.typ, Conn: c.id, RetryAttempt: f.env.retry,
 					Queued: f.env.sent.Sub(f.env.pushed),
 				}})
+				s.scheduleRetryLocked(f.env)
 				s.mu.Unlock()
 			}
 			_ = c.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
@@ -229,6 +233,18 @@ func (s *Server) deliverLocked(e *envelope) {
 
 // flushQueueLocked moves waiting envelopes, oldest first, into the newest
 // live socket's buffer while it has room; caller holds mu.
+//
+// With no socket up, Slack holds nothing for a slash command: the user
+// sees "/deal failed with the error "dispatch_failed"" and the command is
+// gone (github.com/slackapi/bolt-js/issues/2216, where Slack's maintainer
+// names "your Bolt app is no longer connected to the Slack server" as the
+// cause). So a waiting slash command fails here, recorded as
+// KindDispatchFailed. Events API
+// envelopes wait and go out on the next socket as Slack's retry of a
+// failed delivery (retry_attempt one higher, retry_reason "timeout";
+// bolt-python #1071: "Slack's API server ... does retries for Events API
+// messages", github.com/slackapi/bolt-python/issues/1071). Interactive
+// payloads still wait for the next socket.
 func (s *Server) flushQueueLocked() {
 	for len(s.queue) > 0 {
 		var best *conn
@@ -238,9 +254,15 @@ func (s *Server) flushQueueLocked() {
 			}
 		}
 		if best == nil {
+			s.failCommandsLocked()
 			return
 		}
 		e := s.queue[0]
+		if e.missed {
+			e.missed = false
+			e.retry++
+			e.retryReason = "timeout"
+		}
 		select {
 		case best.out <- frame{data: e.frame(), env: e}:
 			s.queue[0] = nil
@@ -251,6 +273,36 @@ func (s *Server) flushQueueLocked() {
 	}
 }
 
+// failCommandsLocked takes the slash commands out of the queue, each
+// recorded as dispatch_failed, and marks the waiting events as missed:
+// they go out later as retries; caller holds mu with no socket live.
+func (s *Server) failCommandsLocked() {
+	kept := s.queue[:0]
+	for _, e := range s.queue {
+		if e.typ != "slash_commands" {
+			if e.typ == "events_api" {
+				e.missed = true
+			}
+			kept = append(kept, e)
+			continue
+		}
+		var p struct {
+			User    string `json:"user_id"`
+			Command string `json:"command"`
+			Text    string `json:"text"`
+			Channel string `json:"channel_id"`
+		}
+		_ = json.Unmarshal(e.payload, &p)
+		s.add(Record{Kind: KindDispatchFailed, Dispatch: &DispatchFailure{
+			EnvelopeID: e.id, User: p.User, Channel: p.Channel, Command: p.Command, Text: p.Text,
+		}})
+	}
+	for i := len(kept); i < len(s.queue); i++ {
+		s.queue[i] = nil
+	}
+	s.queue = kept
+}
+
 // Connected reports whether at least one socket is live.
 func (s *Server) Connected() bool {
 	s.mu.Lock()
@@ -259,7 +311,8 @@ func (s *Server) Connected() bool {
 }
 
 // DropSockets closes every live socket without a close frame, as a network
-// failure would. Envelopes pushed afterwards wait for the reconnect.
+// failure would. Events pushed afterwards wait for the reconnect; slash
+// commands fail with dispatch_failed, as in Slack.
 func (s *Server) DropSockets() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -352,6 +405,38 @@ func (s *Server) Redeliver(envelopeID, reason string) error {
 	s.envs[envelopeID] = &cp
 	s.deliverLocked(&cp)
 	return nil
+}
+
+// eventRetryAfter is the wait before Slack's next retry of an unacked
+// event: the ack timeout, then about a minute, then five
+// (github.com/slackapi/python-slack-events-api/issues/93, PROTOCOL.md §1
+// "Redelivery").
+func (s *Server) eventRetryAfter(attempt int) time.Duration {
+	switch attempt {
+	case 0:
+		return s.opts.AckTimeout
+	case 1:
+		return time.Minute
+	}
+	return 5 * time.Minute
+}
+
+// scheduleRetryLocked arms Slack's retry of an events_api delivery that
+// is not acked in time; caller holds mu.
+func (s *Server) scheduleRetryLocked(e *envelope) {
+	if e.typ != "events_api" || s.opts.AckTimeout < 0 || e.retry >= 3 {
+		return
+	}
+	id, attempt := e.id, e.retry
+	time.AfterFunc(s.eventRetryAfter(attempt), func() {
+		s.mu.Lock()
+		cur, ok := s.envs[id]
+		due := ok && !s.closed && cur.acks == 0 && cur.retry == attempt
+		s.mu.Unlock()
+		if due {
+			_ = s.Redeliver(id, "timeout")
+		}
+	})
 }
 
 // RedeliverUnacked redelivers every envelope that was sent but never

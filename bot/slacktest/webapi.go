@@ -88,9 +88,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Auth = how
 
+	s.wait(method)
 	s.mu.Lock()
 	f, faulted := s.takeFault(method)
+	if !faulted {
+		if wait := s.tierLimited(method); wait > 0 {
+			f, faulted = fault{status: http.StatusTooManyRequests, retryAfter: wait}, true
+		}
+	}
 	s.mu.Unlock()
+	if faulted && f.code != "" {
+		c.Fault = f.code
+		s.finish(w, c, nil, f.code)
+		return
+	}
 	if faulted && !f.after {
 		s.answerFault(w, c, f)
 		return
@@ -150,8 +161,73 @@ func (s *Server) finish(w http.ResponseWriter, c *Call, res result, errCode stri
 	writeJSON(w, c.Status, res)
 }
 
+// methodScopes are the bot scopes each method needs, from each method's
+// reference page ("Required scopes", e.g.
+// https://docs.slack.dev/reference/methods/chat.postMessage: chat:write;
+// conversations.open: im:write; users.info: users:read; reactions.add:
+// reactions:write; files.getUploadURLExternal and
+// files.completeUploadExternal: files:write). conversations.info and the
+// history methods depend on the conversation (historyScope).
+var methodScopes = map[string]string{
+	"chat.postMessage": "chat:write", "chat.postEphemeral": "chat:write", "chat.update": "chat:write",
+	"conversations.open": "im:write", "users.info": "users:read", "users.list": "users:read", "users.lookupByEmail": "users:read.email",
+	"reactions.add": "reactions:write", "files.getUploadURLExternal": "files:write", "files.completeUploadExternal": "files:write",
+}
+
+// methodTiers are per-minute limits of the methods whose tier the
+// emulator enforces, per app and workspace: conversations.history and
+// .replies are Tier 3, 50+ a minute, for internal apps
+// (https://docs.slack.dev/reference/methods/conversations.history;
+// tiers: https://api.slack.com/apis/rate-limits). Past it Slack answers
+// HTTP 429 with Retry-After.
+var methodTiers = map[string]int{"conversations.history": 50, "conversations.replies": 50}
+
+// tierLimited counts a call of method against its tier and returns the
+// Retry-After in seconds when it is over (0: within it); caller holds mu.
+func (s *Server) tierLimited(method string) int {
+	limit, ok := methodTiers[method]
+	if !ok {
+		return 0
+	}
+	now := s.now()
+	recent := s.calls[method][:0]
+	for _, t := range s.calls[method] {
+		if now.Sub(t) < time.Minute {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) >= limit {
+		s.calls[method] = recent
+		return max(1, int((recent[0].Add(time.Minute).Sub(now)+time.Second-1)/time.Second))
+	}
+	s.calls[method] = append(recent, now)
+	return 0
+}
+
+// historyScope is the scope conversations.history and .replies need for a
+// conversation: channels:history for public channels (C…), groups:history
+// for private ones (G…), im:history for DMs
+// (https://docs.slack.dev/reference/methods/conversations.history: "Relevant
+// *:history scope").
+func historyScope(channel string) string {
+	switch {
+	case strings.HasPrefix(channel, "G"):
+		return "groups:history"
+	case strings.HasPrefix(channel, "D"):
+		return "im:history"
+	}
+	return "channels:history"
+}
+
 // dispatch runs one Web API method; caller holds mu.
 func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessage) (result, string) {
+	need := methodScopes[c.Method]
+	if c.Method == "conversations.history" || c.Method == "conversations.replies" {
+		need = historyScope(form.Get("channel"))
+	}
+	if need != "" && !slices.Contains(s.opts.Scopes, need) {
+		return result{"needed": need, "provided": strings.Join(s.opts.Scopes, ",")}, "missing_scope"
+	}
 	switch c.Method {
 	case "auth.test":
 		return result{"url": "https://emulator.slack.com/", "team": "Emulator", "user": "salesbot",
@@ -168,6 +244,8 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 		return s.updateMessage(c, form)
 	case "views.open", "views.update", "views.publish", "views.push":
 		return s.viewsCall(c, js)
+	case "users.list":
+		return s.usersList(form), ""
 	case "users.info":
 		u, ok := s.users[form.Get("user")]
 		if !ok {
@@ -183,8 +261,12 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 			return nil, "users_list_not_supplied"
 		}
 		for _, u := range users {
-			if _, ok := s.users[u]; !ok {
+			usr, ok := s.users[u]
+			if !ok {
 				return nil, "user_not_found"
+			}
+			if usr.Deleted {
+				return nil, "user_disabled"
 			}
 		}
 		id := dmChannel(users[0])
@@ -235,6 +317,38 @@ func (s *Server) dispatch(c *Call, form url.Values, js map[string]json.RawMessag
 // (https://docs.slack.dev/reference/methods/users.info); whether it was
 // confirmed is the user's is_email_confirmed
 // (https://api.slack.com/types/user).
+// usersList pages the members, bot users included, in id order: limit
+// (at most 200 a page here; Slack recommends no more than 200) and an
+// opaque cursor in response_metadata.next_cursor, "" on the last page
+// (https://docs.slack.dev/reference/methods/users.list); caller holds mu.
+func (s *Server) usersList(form url.Values) result {
+	ids := make([]string, 0, len(s.users))
+	for id := range s.users {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	limit, _ := strconv.Atoi(form.Get("limit"))
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	start := 0
+	if c := form.Get("cursor"); c != "" {
+		if n, err := strconv.Atoi(strings.TrimPrefix(c, "users:")); err == nil && n >= 0 && n <= len(ids) {
+			start = n
+		}
+	}
+	end := min(start+limit, len(ids))
+	members := make([]any, 0, end-start)
+	for _, id := range ids[start:end] {
+		members = append(members, userJSON(s.users[id], s.opts.TeamID, slices.Contains(s.opts.Scopes, "users:read.email")))
+	}
+	next := ""
+	if end < len(ids) {
+		next = "users:" + strconv.Itoa(end)
+	}
+	return result{"members": members, "response_metadata": map[string]any{"next_cursor": next}}
+}
+
 func userJSON(u User, team string, email bool) map[string]any {
 	tz := u.TZ
 	if tz == "" {
@@ -252,7 +366,8 @@ func userJSON(u User, team string, email bool) map[string]any {
 		profile["email"] = u.Email
 	}
 	return map[string]any{
-		"id": u.ID, "team_id": team, "name": u.Name, "deleted": false, "real_name": u.RealName,
+		"id": u.ID, "team_id": team, "name": u.Name, "deleted": u.Deleted, "real_name": u.RealName,
+		"is_restricted": u.Restricted, "is_ultra_restricted": u.UltraRestricted,
 		"tz": tz, "tz_label": label, "tz_offset": off, "is_admin": u.IsAdmin, "is_owner": u.IsOwner,
 		"is_bot": u.IsBot, "is_email_confirmed": u.Email != "" && !u.EmailUnconfirmed,
 		"profile": profile,

@@ -11,6 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Every IANA zone inside the binary (about 450 KB): users' Slack zones
+	// and SALESBOT_TIMEZONE must load in a minimal container (scratch,
+	// distroless) with no /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/salesbot/salesbot/app"
 	"github.com/salesbot/salesbot/demo"
