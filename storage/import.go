@@ -95,6 +95,35 @@ func (db *DB) Import(ctx context.Context, in Import, actor sales.PersonID) (Impo
 	return res, nil
 }
 
+// errDryRun rolls back ImportDryRun's transaction.
+var errDryRun = errors.New("dry run")
+
+// ImportDryRun does everything Import does, in the same transaction, and
+// then rolls it back: the result says what Import would create, update and
+// leave unchanged, and nothing is written (import --dry-run).
+func (db *DB) ImportDryRun(ctx context.Context, in Import, actor sales.PersonID) (ImportResult, error) {
+	if err := precheck(&in); err != nil {
+		return ImportResult{}, err
+	}
+	now := db.Now()
+	var res ImportResult
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		im := newImporter(tx, &in, actor, now, db.cur)
+		if err := im.head(); err != nil {
+			return err
+		}
+		if err := im.deals(ctx, 0, len(in.Deals)); err != nil {
+			return err
+		}
+		res = *im.res
+		return errDryRun
+	})
+	if errors.Is(err, errDryRun) {
+		return res, nil
+	}
+	return ImportResult{}, wrap("import dry run", err)
+}
+
 // bulkChunk (a var for tests) is the number of deals per Bulk transaction: big enough that
 // commits are rare, small enough that one transaction's dirty pages stay
 // well inside memory.

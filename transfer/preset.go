@@ -411,6 +411,9 @@ func (p *Preset) Columns(header []string, overrides map[Field]string) (cols Colu
 	return cols, unused, nil
 }
 
+// Fields lists every field a column can fill, for --map.
+func Fields() []Field { return slices.Clone(allFields) }
+
 var allFields = []Field{
 	FieldID, FieldTitle, FieldAccount, FieldAmount, FieldCurrency, FieldStage, FieldStatus,
 	FieldIsWon, FieldIsClosed, FieldProbability, FieldClose, FieldCreated, FieldOwner,

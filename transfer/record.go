@@ -20,6 +20,10 @@ type Options struct {
 	Currency   sales.Currency   // for cells that name none; zero: sales.DefaultCurrency
 	DateLayout string           // --date-format; "" reads any unambiguous form
 	Overrides  map[Field]string // --map field=header
+	// StageMap sends file labels (lower-cased) to team stage names
+	// (--stage-map); it wins over MapStages and over the label's
+	// conventional meaning, not over a Status column or is-won flag.
+	StageMap map[string]string
 }
 
 // Deals is a deal table read into records, with everything the dry run
@@ -107,6 +111,11 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 	if !cols.Has(FieldStage) && !cols.Has(FieldStatus) && !cols.Has(FieldIsWon) {
 		return nil, sales.Errorf(sales.EINVALID, "no column gives the stage: add a stage column or use --map stage=<column>; the columns are %s", strings.Join(t.Header, ", "))
 	}
+	for from, to := range o.StageMap {
+		if _, err := o.Stages.Lookup(to); err != nil {
+			return nil, sales.Errorf(sales.EINVALID, "--stage-map sends %q to %q, which is not a stage: use one of %s", from, to, o.Stages.NameList())
+		}
+	}
 	d := &Deals{Preset: p, Columns: cols, Header: t.Header, Unused: unused, DateOrders: map[Field]DateOrder{}}
 	if o.DateLayout == "" {
 		if err := d.dateOrders(t); err != nil {
@@ -130,6 +139,12 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 		labelKinds = nil
 	}
 	d.Stages = MapStages(p, labelsOf(recs, labelKinds), o.Stages)
+	for i, m := range d.Stages {
+		if to, ok := o.StageMap[strings.ToLower(strings.TrimSpace(m.Label))]; ok {
+			st, _ := o.Stages.Lookup(to)
+			d.Stages[i].Stage, d.Stages[i].How = st, "--stage-map"
+		}
+	}
 	// Pipeline order reads best in the dry run: open stages, then Won, Lost.
 	pos := map[sales.StageID]int{}
 	for i, st := range o.Stages.Stages {
@@ -174,56 +189,75 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 	return d, nil
 }
 
-// dateOrders decides how numeric dates are read. A file's dates come from
-// one exporting user's locale, so a column that decides (25/4/2017) settles
-// the columns that cannot (1/2/2017 in Created Date); two columns that
-// decide differently are an error, and so is an undecided file with a
-// value that reads two ways.
+// dateOrders decides how numeric dates are read, for all date columns
+// at once (FileDateOrder).
 func (d *Deals) dateOrders(t *Table) error {
-	var decided DateOrder
-	var decidedBy string
-	cols := d.Columns
+	var cols []DateColumn
+	var fields []Field
 	for _, f := range dateFields {
-		if !cols.Has(f) {
+		if !d.Columns.Has(f) {
 			continue
 		}
 		vals := make([]string, len(t.Rows))
 		for i, row := range t.Rows {
-			vals[i] = cols.Get(row, f)
+			vals[i] = d.Columns.Get(row, f)
 		}
-		name := strings.TrimSpace(t.Header[cols[f]])
-		order, err := DateOrderOf(name, vals)
+		cols = append(cols, DateColumn{Name: strings.TrimSpace(strings.TrimPrefix(t.Header[d.Columns[f]], "\ufeff")), Values: vals})
+		fields = append(fields, f)
+	}
+	order, err := FileDateOrder(cols)
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		d.DateOrders[f] = order
+	}
+	return nil
+}
+
+// DateColumn is one date column of a file, for FileDateOrder.
+type DateColumn struct {
+	Name   string
+	Values []string
+}
+
+// FileDateOrder decides how a file's numeric dates are read. A file's
+// dates come from one exporting user's locale, so a column that decides
+// (25/4/2017) settles the columns that cannot (1/2/2017 in Created Date);
+// two columns that decide differently are an error, and so is an undecided
+// file with a value that reads two ways: the message names both readings
+// and the --date-format that settles them.
+func FileDateOrder(cols []DateColumn) (DateOrder, error) {
+	var decided DateOrder
+	var decidedBy string
+	for _, c := range cols {
+		order, err := DateOrderOf(c.Name, c.Values)
 		if err != nil {
-			return err
+			return OrderUnknown, err
 		}
 		if order == OrderUnknown {
 			continue
 		}
 		if decided != OrderUnknown && order != decided {
-			dayFirst, monthFirst := decidedBy, name
+			dayFirst, monthFirst := decidedBy, c.Name
 			if decided == OrderMonthDay {
-				dayFirst, monthFirst = name, decidedBy
+				dayFirst, monthFirst = c.Name, decidedBy
 			}
-			return sales.Errorf(sales.EINVALID, "column %q has day-first dates and column %q month-first ones; export the file again in one format or use --date-format", dayFirst, monthFirst)
+			return OrderUnknown, sales.Errorf(sales.EINVALID, "column %q has day-first dates and column %q month-first ones; export the file again in one format or use --date-format", dayFirst, monthFirst)
 		}
-		decided, decidedBy = order, name
+		decided, decidedBy = order, c.Name
 	}
-	for _, f := range dateFields {
-		if !cols.Has(f) {
-			continue
-		}
-		d.DateOrders[f] = decided
-		if decided != OrderUnknown {
-			continue
-		}
-		for _, row := range t.Rows {
-			v := cols.Get(row, f)
+	if decided != OrderUnknown {
+		return decided, nil
+	}
+	for _, c := range cols {
+		for _, v := range c.Values {
 			if _, err := ParseDate(v, OrderUnknown); err != nil && isAmbiguous(v) {
-				return sales.Errorf(sales.EINVALID, "column %q: %s", strings.TrimSpace(t.Header[cols[f]]), strings.TrimPrefix(err.Error(), sales.EINVALID+": "))
+				return OrderUnknown, sales.Errorf(sales.EINVALID, "column %q: %s", c.Name, strings.TrimPrefix(err.Error(), sales.EINVALID+": "))
 			}
 		}
 	}
-	return nil
+	return OrderUnknown, nil
 }
 
 func kindWord(k sales.StageKind) string {
@@ -447,6 +481,11 @@ func (r *reader) outcome(row []string, rec Record) (sales.StageKind, error) {
 		}
 	}
 	label := strings.ToLower(rec.StageLabel)
+	if to, ok := r.o.StageMap[strings.TrimSpace(label)]; ok {
+		if st, err := r.o.Stages.Lookup(to); err == nil {
+			return st.Kind, nil
+		}
+	}
 	if r.d.Preset != nil {
 		for _, h := range r.d.Preset.Stages {
 			if strings.ToLower(h.Label) == label && h.Kind != sales.StageOpen {

@@ -68,7 +68,7 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if err := sniff(data); err != nil {
+	if err := Sniff(data); err != nil {
 		return nil, err
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -124,7 +124,9 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	return t, nil
 }
 
-func sniff(data []byte) error {
+// Sniff refuses data that is not text CSV (a spreadsheet, a binary file)
+// with a message saying what to export instead.
+func Sniff(data []byte) error {
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return sales.Errorf(sales.EINVALID, "this is a spreadsheet (.xlsx), not CSV: export it as CSV (comma-separated values)")

@@ -1,30 +1,43 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
-// progress draws a one-line bar on a terminal for long imports and seeds.
-// When stderr is a pipe or a file it draws nothing, so scripts and logs
-// stay clean.
+// progress draws a one-line bar on a terminal for long imports and seeds,
+// with schollz/progressbar (rate, count, time left). When stderr is a pipe
+// or a file it draws nothing, so scripts and logs stay clean.
 type progress struct {
-	w     io.Writer
-	on    bool
-	label string
-	total int64
-	n     int64
-	last  time.Time
-	drawn bool
+	bar *progressbar.ProgressBar // nil when not on a terminal
 }
 
+// newProgress starts a bar for total steps (bytes when label starts with
+// "reading"); total <= 0 shows a spinner with a count.
 func newProgress(w io.Writer, label string, total int64) *progress {
-	return &progress{w: w, on: isTerminal(w), label: label, total: total}
+	if !isTerminal(w) {
+		return &progress{}
+	}
+	if total <= 0 {
+		total = -1
+	}
+	opts := []progressbar.Option{
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100 * time.Millisecond),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionClearOnFinish(),
+	}
+	if len(label) >= 7 && label[:7] == "reading" {
+		opts = append(opts, progressbar.OptionShowBytes(true))
+	}
+	return &progress{bar: progressbar.NewOptions64(total, opts...)}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -32,48 +45,30 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// set records progress n (of total) and redraws at most ten times a second.
+// set records progress n (of total); the library redraws at most ten
+// times a second.
 func (p *progress) set(n int64) {
-	if p == nil || !p.on {
+	if p == nil || p.bar == nil {
 		return
 	}
-	p.n = n
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
-		p.last = now
-		p.draw()
-	}
-}
-
-func (p *progress) draw() {
-	p.drawn = true
-	fmt.Fprint(p.w, "\r"+renderBar(p.label, p.n, p.total, 30)+"\x1b[K")
+	_ = p.bar.Set64(n)
 }
 
 // note shows a one-line status (for a step with no measurable progress,
 // such as the single import transaction) until done.
 func (p *progress) note(msg string) {
-	if p == nil || !p.on {
+	if p == nil || p.bar == nil {
 		return
 	}
-	p.drawn = true
-	fmt.Fprint(p.w, "\r"+msg+"\x1b[K")
+	p.bar.Describe(msg)
+	_ = p.bar.RenderBlank()
 }
 
 // done clears the bar's line.
 func (p *progress) done() {
-	if p == nil || !p.on || !p.drawn {
+	if p == nil || p.bar == nil {
 		return
 	}
-	fmt.Fprint(p.w, "\r\x1b[K")
-}
-
-// renderBar renders "label [█████░░░░░]  50% 5000/10000", or a bare count
-// when the total is unknown.
-func renderBar(label string, n, total int64, width int) string {
-	if total <= 0 {
-		return fmt.Sprintf("%s… %d", label, n)
-	}
-	n = min(max(n, 0), total)
-	fill := int(n * int64(width) / total)
-	return fmt.Sprintf("%s [%s%s] %3d%% %d/%d", label, strings.Repeat("█", fill), strings.Repeat("░", width-fill), n*100/total, n, total)
+	_ = p.bar.Clear()
+	_ = p.bar.Exit()
 }
