@@ -112,26 +112,7 @@ func (m *Model) ProjectQuota(sel func(*Deal) bool, quota sales.Money, hasQuota b
 // ProjectBy forecasts every group of deals key puts together (each rep,
 // territory, …) in one pass; the groups share what m learned.
 func ProjectBy[K comparable](m *Model, key func(*Deal) K) map[K]Projection {
-	groups := map[K]*acc{}
-	for i := range m.facts {
-		f := &m.facts[i]
-		k := key(&m.h[f.i])
-		g := groups[k]
-		if g == nil {
-			g = m.newAcc()
-			groups[k] = g
-		}
-		m.add(g, f)
-	}
-	all := m.newAcc()
-	for _, g := range groups {
-		all.merge(g)
-	}
-	out := make(map[K]Projection, len(groups))
-	for k, g := range groups {
-		out[k] = m.finish(g, all)
-	}
-	return out
+	return ProjectByQuota(m, key, nil, func(K) (sales.Money, bool) { return m.o.Quota, m.o.HasQuota })
 }
 
 // ProjectByQuota is ProjectBy with each group measured against its own
