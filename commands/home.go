@@ -43,9 +43,14 @@ func (s *Service) Home(ctx context.Context, req Request) (*HomeView, error) {
 		return nil, err
 	}
 	v.Goal = GoalView{Subject: "You", SlackID: me.SlackID, Progress: m.Progress, Currency: s.cur}
-	fc, err := r.forecaster()
-	if err != nil {
-		r.log.Error("home forecast", sales.LogKeyError, err.Error())
+	// The forecast reads every deal's history (cached after the first
+	// time): only for someone with a quota or a team to show it for.
+	var fc *report.Forecaster
+	if m.Progress.HasQuota || actor.Role != sales.RoleRep {
+		if fc, err = r.forecaster(); err != nil {
+			r.log.Error("home forecast", sales.LogKeyError, err.Error())
+			fc = nil
+		}
 	}
 	if fc != nil && m.Progress.HasQuota {
 		if v.Forecast = r.brief(fc, sub, p); v.Forecast != nil {
