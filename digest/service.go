@@ -75,6 +75,9 @@ type Config struct {
 	ForecastSpec string
 	Grace        time.Duration
 	Logger       *slog.Logger
+	// Histories is the forecast's deal-history cache, shared with the
+	// commands; nil: the service's own.
+	Histories *report.HistoryCache
 }
 
 // Service builds and schedules digests and nudges.
@@ -90,7 +93,7 @@ type Service struct {
 	// forecast is the weekly call's schedule; nil when off.
 	forecast *spec
 	// histories keeps the forecast's deal histories between runs.
-	histories report.HistoryCache
+	histories *report.HistoryCache
 	grace     time.Duration
 	log       *slog.Logger
 }
@@ -105,7 +108,10 @@ func New(cfg Config) (*Service, error) {
 		return nil, sales.Errorf(sales.EINVALID, "digest: no store")
 	}
 	s := &Service{
-		store: cfg.Store, poster: cfg.Poster, chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger,
+		store: cfg.Store, poster: cfg.Poster, chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger, histories: cfg.Histories,
+	}
+	if s.histories == nil {
+		s.histories = &report.HistoryCache{}
 	}
 	l := cfg.Locale.WithDefaults()
 	s.clock, s.loc, s.cur = l.Clock, l.Loc, l.Currency
