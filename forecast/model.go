@@ -17,6 +17,29 @@ type fact struct {
 	known, created, closed int64 // created 0 = unknown; closed 0 = open
 	won                    sales.Money
 	outcome                Outcome
+	// lastAmount is the deal's latest amount, in force from lastAmountAt
+	// (whole seconds, rounded up; math.MaxInt64 when it never had one), so
+	// the hot loops read most amounts without visiting the timeline.
+	lastAmount   sales.Money
+	lastAmountAt int64
+}
+
+// amountAt is m.h[f.i].AmountAt(time.Unix(t, 0)).
+func (m *Model) amountAt(f *fact, t int64) sales.Money {
+	if t >= f.lastAmountAt {
+		return f.lastAmount
+	}
+	return m.h[f.i].AmountAt(time.Unix(t, 0))
+}
+
+// ceilUnix is t in whole seconds rounded up: t <= time.Unix(s, 0) exactly
+// when ceilUnix(t) <= s.
+func ceilUnix(t time.Time) int64 {
+	s := t.Unix()
+	if t.Nanosecond() > 0 {
+		s++
+	}
+	return s
 }
 
 // openAt reports whether the deal was known and open at t.
@@ -195,7 +218,10 @@ func (m *Model) learnChunk(h []Deal, lo, hi int, asOf, lbStart, keepFrom time.Ti
 		if closedByAsOf && d.ClosedAt.Before(keepFrom) || !d.KnownAt(asOf) {
 			continue
 		}
-		f := fact{i: i, known: d.Stages[0].At.Unix(), outcome: d.Outcome}
+		f := fact{i: i, known: d.Stages[0].At.Unix(), outcome: d.Outcome, lastAmountAt: math.MaxInt64}
+		if n := len(d.Amounts); n > 0 {
+			f.lastAmount, f.lastAmountAt = d.Amounts[n-1].Amount, ceilUnix(d.Amounts[n-1].At)
+		}
 		if !d.Created.IsZero() {
 			f.created = d.Created.Unix()
 		}

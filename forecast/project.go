@@ -250,7 +250,7 @@ func (m *Model) addUnit(a *acc, f *fact, u int) {
 		a.createdBefore[u]++
 	}
 	if f.openAt(su) {
-		a.expected[u] += m.winWithin(f.created, su, m.unitDays[u]) * m.value(m.h[f.i].AmountAt(time.Unix(su, 0)))
+		a.expected[u] += m.winWithin(f.created, su, m.unitDays[u]) * m.value(m.amountAt(f, su))
 	}
 }
 
