@@ -88,6 +88,7 @@ func main() {
 	flag.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write CPU profiles of the salesbot process (first round) to this file name plus .closed, .flood and .rate")
 	flag.Float64Var(&o.Rate, "rate", 400, "commands a second in the fixed-rate (open-loop) mode")
+	emuProfile := flag.String("emuprofile", "", "write a CPU profile of this process (the emulator and the driver) to this file")
 	modes := flag.String("modes", "closed,flood,rate", "which pacings to run, comma-separated")
 	flag.BoolVar(&o.InProcess, "inprocess", false, "run the bots inside this process instead of child processes")
 	flag.Parse()
@@ -102,6 +103,20 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *emuProfile != "" {
+		// The emulator's own cost: it answers every ack and reply the
+		// bots send, in this process.
+		f, err := os.Create(*emuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := run(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -115,6 +130,7 @@ func main() {
 		rep.print(os.Stdout)
 	}
 	if !rep.Pass {
+		pprof.StopCPUProfile() // os.Exit skips the deferred stop
 		os.Exit(1)
 	}
 }
