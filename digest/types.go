@@ -72,7 +72,11 @@ type Digest struct {
 
 	Reps        []RepLine // every rep in scope, best attainment first
 	Team        RepLine   // the scope's total (Name "Team")
-	Leaderboard []RepLine // top reps by won value in the period (≤ LeaderboardSize)
+	// Leaderboard is the top of sales.RankBoard by won value in the
+	// period (≤ LeaderboardSize, ties sharing a rank), /leaderboard won's
+	// ranking; LeaderboardTied counts those cut off who tie with the last.
+	Leaderboard     []sales.Standing
+	LeaderboardTied int
 
 	Stale    DealList // in their stage longer than its threshold, not snoozed (sales.IsStale)
 	Overdue  DealList // open past the expected close date
