@@ -70,8 +70,8 @@ type Digest struct {
 	Moved   Moved
 	Metrics []Metric // open deals, win rate, avg deal size, sales cycle, velocity
 
-	Reps        []RepLine // every rep in scope, best attainment first
-	Team        RepLine   // the scope's total (Name "Team")
+	Reps []RepLine // every rep in scope, best attainment first
+	Team RepLine   // the scope's total (Name "Team")
 	// Leaderboard is the top of sales.RankBoard by won value in the
 	// period (≤ LeaderboardSize, ties sharing a rank), /leaderboard won's
 	// ranking; LeaderboardTied counts those cut off who tie with the last.
