@@ -253,6 +253,11 @@ func formTable() []*Form {
 		{Command: "pipeline", Verb: "territory", Action: sales.ActDealView, handle: (*run).pipeline, args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
 			Summary: "A territory's funnel.", Who: whoEveryone, Examples: []string{"/pipeline territory EMEA"}},
 
+		// ---- /leaderboard ----
+		{Command: "leaderboard", Verb: "", Action: sales.ActDealView, handle: (*run).leaderboard, args: []arg{aPeriod, {kind: argBoard, opt: true, label: "won|deals|attainment"}},
+			Summary: "Who leads: won value, won deals or quota attainment (reps with a quota; managers only with one), this month unless told. Ties share a rank.",
+			Who:     whoEveryone, Examples: []string{"/leaderboard", "/leaderboard deals", "/leaderboard quarter attainment"}},
+
 		// ---- /territory ----
 		{Command: "territory", Verb: "list", handle: (*run).territoryList, Aliases: []string{"ls"}, bare: true,
 			Summary: "List territories with their people and open pipeline.", Who: whoEveryone,
@@ -310,7 +315,7 @@ func formTable() []*Form {
 }
 
 // Commands are the slash commands, in help order.
-var Commands = []string{"deal", "goal", "pipeline", "forecast", "territory", "salesbot"}
+var Commands = []string{"deal", "goal", "pipeline", "forecast", "leaderboard", "territory", "salesbot"}
 
 // Forms returns the table (shared; do not modify). The bot's tests
 // render every form's help, and manifest/readme_test.go checks the

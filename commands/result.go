@@ -37,6 +37,7 @@ const (
 	KindDealForm                // open the deal modal: Form
 	KindDigest                  // Digest: schedules and routes
 	KindForecast                // Forecast
+	KindLeaderboard             // Leaderboard
 )
 
 // Result is what a handler returns.
@@ -58,6 +59,7 @@ type Result struct {
 	Form        *DealForm
 	Digest      *DigestView
 	Forecast    *ForecastView
+	Leaderboard *LeaderboardView
 
 	// Win is set when the command won a deal: the bot posts a celebration.
 	Win *WinNotice

@@ -212,6 +212,10 @@ func Render(res *commands.Result, o RenderOptions) Message {
 		if res.Forecast != nil {
 			return renderForecast(res, o)
 		}
+	case commands.KindLeaderboard:
+		if res.Leaderboard != nil {
+			return renderLeaderboard(res, o)
+		}
 	case commands.KindHelp:
 		return renderHelp(res)
 	case commands.KindTerritories:

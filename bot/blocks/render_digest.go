@@ -323,7 +323,6 @@ func RenderDigest(d *digest.Digest) DigestPost {
 
 	if len(d.Leaderboard) > 0 {
 		var lines []string
-		medals := []string{":first_place_medal:", ":second_place_medal:", ":third_place_medal:"}
 		for _, r := range d.Leaderboard {
 			rank := fmt.Sprintf("%d.", r.Rank)
 			if r.Rank <= len(medals) {
