@@ -416,7 +416,7 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 			d.modal = ""
 			fmt.Fprintln(d.out, "  form closed")
 		}
-	case "/deal", "/goal", "/pipeline", "/forecast", "/territory", "/salesbot":
+	case "/deal", "/goal", "/pipeline", "/forecast", "/leaderboard", "/territory", "/salesbot":
 		d.run(ctx, func() string {
 			return d.emu.SlashCommand(d.user, demoGeneral, strings.ToLower(cmd), d.escapeMentions(rest))
 		})

@@ -95,12 +95,12 @@ func renderLeaderboard(res *commands.Result, o RenderOptions) Message {
 	you := ""
 	switch {
 	case v.You != nil:
-		you = fmt.Sprintf(":bust_in_silhouette: *You are #%d of %d* · %s", v.You.Rank, len(b.Ranked), standingScore(*v.You, b.Mode, cur))
+		you = fmt.Sprintf("*You are #%d of %d* · %s", v.You.Rank, len(b.Ranked), standingScore(*v.You, b.Mode, cur))
 		if n := tiedWith(b, *v.You); n > 0 {
 			you += fmt.Sprintf(" (tied with %d)", n)
 		}
 	case len(b.Ranked) > 0 || v.YouWhy != "":
-		you = ":bust_in_silhouette: You are not on this board: " + EscapeMd(OrText(v.YouWhy, "nothing to rank yet")) + "."
+		you = "You are not on this board: " + EscapeMd(OrText(v.YouWhy, "nothing to rank yet")) + "."
 	}
 	if you != "" {
 		bs = append(bs, Section("leaderboard.you", you))
