@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/salesbot/salesbot/report"
@@ -97,4 +98,22 @@ func anyQuota(cs []sales.Contender) bool {
 		}
 	}
 	return false
+}
+
+// setCelebrations mutes or unmutes recognition of the actor: with it off
+// a win is still announced in the wins channel (the team's record stays
+// whole and agrees with the leaderboard) but by name only, with no
+// mention, reaction or milestone, and the weekly standings leave them
+// out of their milestones.
+func (r *run) setCelebrations(c Cmd) (*Result, error) {
+	if _, err := r.store.ModifyPerson(r.ctx, r.actor.Person.ID, func(p *sales.Person) error {
+		p.CelebrationsOff = !c.On
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("celebrations: %w", err)
+	}
+	if c.On {
+		return msg("Celebrations on", "Logged: your wins are celebrated in the wins channel, with a mention and any milestone. Turn it off with /salesbot celebrations off."), nil
+	}
+	return msg("Celebrations off", "Logged: your wins are announced by name only: no mention, reaction or milestone. Turn it back on with /salesbot celebrations on."), nil
 }
