@@ -17,6 +17,7 @@ type Poster interface {
 	SendNudgeSummary(ctx context.Context, s *NudgeSummary, key string) error
 	SendForecastCall(ctx context.Context, c *ForecastCall, key string) error
 	SendForecastRollup(ctx context.Context, r *ForecastRollup, key string) error
+	PostStandings(ctx context.Context, channel string, s *Standings, key string) error
 }
 
 // ScopeKind says which deals and reps a digest covers.

@@ -1,8 +1,12 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/salesbot/salesbot/sales"
 )
@@ -72,4 +76,93 @@ func Leaderboard(ctx context.Context, src Source, p sales.Period, mode sales.Boa
 		return sales.Board{}, nil, err
 	}
 	return sales.RankBoard(cs, mode, p), cs, nil
+}
+
+// Milestones are the moments of [from, to) worth recognising in the
+// weekly standings for period p, one per person (the most notable), none
+// for people who muted celebrations: quota reached (their wins in p
+// crossed their quota within the window), a new personal best (a win in
+// the window larger than every earlier win of theirs), and the first win
+// of p. cs are Contenders for p. The win post decides the same moments
+// one win at a time (commands' winNotice), with sales.PriorBest too.
+func Milestones(ctx context.Context, src Source, p sales.Period, from, to time.Time, env Env, cs []sales.Contender) ([]sales.Milestone, error) {
+	stages, err := src.Stages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("milestones: %w", err)
+	}
+	wf, err := NewWindowFunnel(ctx, src, stages, sales.WindowOf(p, env.Loc), env)
+	if err != nil {
+		return nil, fmt.Errorf("milestones: %w", err)
+	}
+	type owned struct {
+		all            []sales.Facts // every win, any period
+		firstInP       int64         // earliest close instant of a win in p
+		week           []sales.Facts // wins in p closed within [from, to)
+		weekValue      sales.Money
+		hasFirstInP    bool
+		firstInPAmount sales.Money
+	}
+	byOwner := map[sales.PersonID]*owned{}
+	lo, hi := from.Unix(), to.Unix()
+	err = src.ScanFacts(ctx, func(f *sales.Facts) error {
+		if stages.Kind(f.Stage) != sales.StageWon {
+			return nil
+		}
+		o := byOwner[f.Owner]
+		if o == nil {
+			o = &owned{}
+			byOwner[f.Owner] = o
+		}
+		o.all = append(o.all, *f)
+		c, err := wf.Count(f)
+		if err != nil || c.Closed != sales.StageWon {
+			return err
+		}
+		if !o.hasFirstInP || f.Closed < o.firstInP {
+			o.firstInP, o.firstInPAmount, o.hasFirstInP = f.Closed, f.Amount, true
+		}
+		if f.Closed >= lo && f.Closed < hi {
+			o.week = append(o.week, *f)
+			o.weekValue += f.Amount
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("milestones: %w", err)
+	}
+	var out []sales.Milestone
+	for _, c := range cs {
+		o := byOwner[c.Person]
+		if c.Muted || o == nil || len(o.week) == 0 {
+			continue
+		}
+		if ok, _ := sales.Eligible(c, sales.BoardWon, p); !ok {
+			continue // not on the board (a manager without a quota)
+		}
+		m := sales.Milestone{Person: c.Person, Name: c.Name, SlackID: c.SlackID, Period: p}
+		switch {
+		case c.HasQuota && c.Won >= c.Quota && c.Won-o.weekValue < c.Quota:
+			m.Kind, m.Amount = sales.MilestoneQuotaReached, c.Quota
+		default:
+			for _, w := range o.week {
+				best, n := sales.PriorBest(o.all, stages, w.ID, w.Closed)
+				if sales.IsPersonalBest(w.Amount, best, n) && w.Amount > m.Amount {
+					m.Kind, m.Amount, m.Before = sales.MilestonePersonalBest, w.Amount, best
+				}
+			}
+			if m.Kind == sales.MilestoneNone && o.firstInP >= lo && o.firstInP < hi {
+				m.Kind, m.Amount = sales.MilestoneFirstWin, o.firstInPAmount
+			}
+		}
+		if m.Kind != sales.MilestoneNone {
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y sales.Milestone) int {
+		if c := cmp.Compare(y.Kind, x.Kind); c != 0 {
+			return c
+		}
+		return cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name))
+	})
+	return out, nil
 }

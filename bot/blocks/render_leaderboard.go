@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -148,4 +149,53 @@ func plural3(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// MaxStandingsMilestones caps the milestone lines of a standings post.
+const MaxStandingsMilestones = 10
+
+// RenderStandings is the weekly standings post in the wins channel: the
+// top of the board (names, no pings) and the week's milestones, which
+// mention the people they praise (never one who muted celebrations: the
+// digest leaves them out).
+func RenderStandings(s *digest.Standings) Message {
+	cur := s.Currency
+	if cur.Code == "" {
+		cur = sales.DefaultCurrency
+	}
+	b := s.Board
+	bs := []slack.Block{header(OrText(s.Title, "Weekly standings"))}
+	bs = append(bs, pack("standings.top", boardLines(b, commands.LeaderboardTop, cur), 3)...)
+	if len(s.Milestones) > 0 {
+		lines := []string{"*This week*"}
+		for i, m := range s.Milestones {
+			if i == MaxStandingsMilestones {
+				lines = append(lines, fmt.Sprintf("_and %d more_", len(s.Milestones)-i))
+				break
+			}
+			lines = append(lines, milestoneLine(m, cur))
+		}
+		bs = append(bs, pack("standings.milestones", lines, 2)...)
+	}
+	bs = append(bs, ContextBlock("standings.help", fmt.Sprintf("%s ranked by won value · ties share a rank · `/leaderboard` shows your place, `/leaderboard attainment` against quota.",
+		peopleCount(len(b.Ranked)))))
+	return Message{Text: fallback(OrText(s.Title, "Weekly standings"), boardFallback(b, cur)), Blocks: bs}
+}
+
+func milestoneLine(m sales.Milestone, cur sales.Currency) string {
+	who := Mention(m.SlackID, m.Name)
+	switch m.Kind {
+	case sales.MilestoneQuotaReached:
+		return fmt.Sprintf(":trophy: %s reached their %s quota (%s)", who, m.Period.Label(), cur.Abbrev(m.Amount))
+	case sales.MilestonePersonalBest:
+		return fmt.Sprintf(":chart_with_upwards_trend: %s set a new personal best: %s (up from %s)", who, cur.Abbrev(m.Amount), cur.Abbrev(m.Before))
+	}
+	return fmt.Sprintf(":first_place_medal: %s won their first deal of %s (%s)", who, m.Period.Label(), cur.Abbrev(m.Amount))
+}
+
+func peopleCount(n int) string {
+	if n == 1 {
+		return "1 person"
+	}
+	return fmt.Sprintf("%d people", n)
 }

@@ -127,17 +127,23 @@ func cases() map[string]any {
 		"leaderboard_deals":      blocks.Render(board(sales.BoardDeals, 6, false), o),
 		"leaderboard_attainment": blocks.Render(board(sales.BoardAttainment, 5, false), o),
 		"leaderboard_noquota":    blocks.Render(board(sales.BoardAttainment, 7, true), o),
-		"leaderboard_empty":      blocks.Render(&commands.Result{Kind: commands.KindLeaderboard, Title: "Leaderboard · December 2026 · won", Leaderboard: &commands.LeaderboardView{Board: sales.Board{Period: sales.Period{Kind: sales.Month, Year: 2026, Index: 12}}, YouWhy: "no wins in December 2026 yet"}}, o),
-		"forecast":               blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: fc}, o),
-		"forecast_young":         blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &young}, o),
-		"message":                blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
-		"error":                  blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
-		"error_intern":           blocks.RenderError(errors.New("bolt: disk on fire")),
-		"deal_show":              blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
-		"deal_lost":              blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
-		"deal_view":              blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
-		"deal_list":              blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
-		"deal_empty":             blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
+		"standings": blocks.RenderStandings(&digest.Standings{Title: "Weekly standings · November 2026", Board: board(sales.BoardWon, 1, false).Leaderboard.Board, Currency: usd,
+			Milestones: append([]sales.Milestone{
+				{Kind: sales.MilestoneQuotaReached, Person: 3, Name: "rep003", SlackID: "U00003", Period: month, Amount: 4000000},
+				{Kind: sales.MilestonePersonalBest, Person: 1, Name: hostile, Period: month, Amount: 9000000, Before: 4000000},
+				{Kind: sales.MilestoneFirstWin, Person: 4, Name: markup, SlackID: "U00004", Period: month, Amount: 250000},
+			}, firstWins(9)...)}),
+		"leaderboard_empty": blocks.Render(&commands.Result{Kind: commands.KindLeaderboard, Title: "Leaderboard · December 2026 · won", Leaderboard: &commands.LeaderboardView{Board: sales.Board{Period: sales.Period{Kind: sales.Month, Year: 2026, Index: 12}}, YouWhy: "no wins in December 2026 yet"}}, o),
+		"forecast":          blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: fc}, o),
+		"forecast_young":    blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &young}, o),
+		"message":           blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
+		"error":             blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
+		"error_intern":      blocks.RenderError(errors.New("bolt: disk on fire")),
+		"deal_show":         blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
+		"deal_lost":         blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
+		"deal_view":         blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
+		"deal_list":         blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
+		"deal_empty":        blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
 		"list_past_end": blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob",
 			Lines: []string{"Page 9 is past the end: bob has 2 open deals on 1 page."}}, o),
 		"deal_markup": blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
@@ -178,6 +184,16 @@ func cases() map[string]any {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// firstWins is n first-win milestones, more than a standings post lists.
+func firstWins(n int) []sales.Milestone {
+	var ms []sales.Milestone
+	for i := 0; i < n; i++ {
+		ms = append(ms, sales.Milestone{Kind: sales.MilestoneFirstWin, Person: sales.PersonID(20 + i), Name: fmt.Sprintf("rep%03d", 20+i),
+			SlackID: fmt.Sprintf("U%05d", 20+i), Period: month, Amount: sales.Money(100000 * (i + 1))})
+	}
+	return ms
+}
 
 func TestRenderGolden(t *testing.T) {
 	for name, v := range cases() {
