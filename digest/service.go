@@ -79,6 +79,9 @@ type Config struct {
 	WinsChannel   string
 	Grace         time.Duration
 	Logger        *slog.Logger
+	// Histories is the forecast's deal-history cache, shared with the
+	// commands; nil: the service's own.
+	Histories *report.HistoryCache
 }
 
 // Service builds and schedules digests and nudges.
@@ -97,7 +100,7 @@ type Service struct {
 	standings *spec
 	winsChan  string
 	// histories keeps the forecast's deal histories between runs.
-	histories report.HistoryCache
+	histories *report.HistoryCache
 	grace     time.Duration
 	log       *slog.Logger
 }
@@ -112,7 +115,10 @@ func New(cfg Config) (*Service, error) {
 		return nil, sales.Errorf(sales.EINVALID, "digest: no store")
 	}
 	s := &Service{
-		store: cfg.Store, poster: cfg.Poster, chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger,
+		store: cfg.Store, poster: cfg.Poster, chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger, histories: cfg.Histories,
+	}
+	if s.histories == nil {
+		s.histories = &report.HistoryCache{}
 	}
 	l := cfg.Locale.WithDefaults()
 	s.clock, s.loc, s.cur = l.Clock, l.Loc, l.Currency
