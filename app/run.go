@@ -65,6 +65,7 @@ func NewStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger
 	dg, err := digest.New(digest.Config{
 		Store: db, Poster: poster, Locale: loc, Channel: cfg.DigestChannel,
 		DigestSpec: cfg.DigestSchedule, NudgeSpec: cfg.NudgeSchedule, ForecastSpec: cfg.ForecastSchedule, Logger: logger,
+		StandingsSpec: cfg.LeaderboardSchedule, WinsChannel: cfg.WinsChannel,
 		Histories: histories,
 	})
 	if err != nil {

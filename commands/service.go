@@ -542,6 +542,13 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 	w.FirstWin = inPeriod && m.Sum.Won == 1
 	pr := m.Progress
 	w.QuotaReached = inPeriod && pr.HasQuota && pr.Won >= pr.Quota && pr.Won-d.Amount < pr.Quota
+	w.Muted = owner.CelebrationsOff
+	if facts, err := r.store.OwnerFacts(r.ctx, d.Owner); err != nil {
+		r.log.Error("win personal best", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
+	} else {
+		best, n := sales.PriorBest(facts, r.stages, d.ID, d.ClosedAt.Unix())
+		w.PersonalBest, w.PreviousBest = sales.IsPersonalBest(d.Amount, best, n), best
+	}
 	if inPeriod && pr.HasQuota {
 		// What the win does to the rep's forecast: the projection just
 		// before it and now.
