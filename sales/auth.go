@@ -16,6 +16,7 @@ const (
 	ActPeopleManage                    // link imported people, set managers
 	ActStagesEdit                      // add, change or remove pipeline stages
 	ActForecastCall                    // submit a forecast call for target
+	ActActivityLog                     // log an activity on a deal owned by target
 )
 
 func (a Action) String() string {
@@ -40,6 +41,8 @@ func (a Action) String() string {
 		return "change the pipeline stages"
 	case ActForecastCall:
 		return "submit forecast calls for others"
+	case ActActivityLog:
+		return "log activities on other reps' deals"
 	}
 	return "do that"
 }
@@ -55,7 +58,8 @@ type Actor struct {
 //   - admins may do everything, and only they set roles and stages;
 //   - managers set quotas, manage territories and people, run digests and
 //     change anyone's deals;
-//   - reps create and change their own deals only;
+//   - reps create and change their own deals, and log activities on them,
+//     only;
 //   - everyone may view deals and the pipeline.
 //
 // target is the owner of the deal concerned (0 when the action has none).
@@ -70,9 +74,9 @@ func Authorize(a Actor, act Action, target PersonID) error {
 		return Errorf(EFORBIDDEN, "only an admin can %s", act)
 	case a.Role == RoleManager:
 		return nil
-	case (act == ActDealCreate || act == ActDealEdit || act == ActForecastCall) && target == a.Person.ID:
+	case (act == ActDealCreate || act == ActDealEdit || act == ActForecastCall || act == ActActivityLog) && target == a.Person.ID:
 		return nil
-	case act == ActDealCreate || act == ActDealEdit:
+	case act == ActDealCreate || act == ActDealEdit || act == ActActivityLog:
 		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can change your own deals", act)
 	case act == ActForecastCall:
 		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can submit your own", act)
