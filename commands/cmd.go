@@ -47,6 +47,8 @@ type Cmd struct {
 	Forecast    sales.ForecastCategory
 	HasForecast bool
 	Text        string // lost reason, note text, imported name
+	Activity    string // /deal activity's type, lower case
+	Outcome     string // an activity's outcome (the activity modal)
 	Period      sales.Period
 	Role        sales.Role
 	Channel     ChannelRef

@@ -42,6 +42,8 @@ const (
 	argStageName                    // a new stage's name, any number of words
 	argPercent                      // a win probability: 40%, 12.5%; probability: option
 	argBest                         // "best <amount>": a best-case call after a commit
+	argActType                      // an activity type: one word
+	argDays                         // a number of days: 21 or 21d
 
 	// Kinds only options take.
 	kindOwner    // owner:@user
@@ -416,6 +418,31 @@ func kindTable() map[argKind]*valueKind {
 				return nil
 			},
 			write: func(c Cmd) string { return c.Role.String() },
+		},
+		argActType: {
+			what: "the activity type",
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				c.Activity = strings.ToLower(span[0].text)
+				return nil
+			},
+			write: func(c Cmd) string { return c.Activity },
+		},
+		argDays: {
+			what: "the number of days",
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(span[0].text), "d"))
+				if err != nil || n < 1 || n > 365 {
+					return sales.Errorf(sales.EINVALID, "'%s' is not a number of days from 1 to 365 — usage: %s", clip(span[0].text, 20), f.Usage())
+				}
+				c.Stale = n
+				return nil
+			},
+			write: func(c Cmd) string {
+				if c.Stale <= 0 {
+					return ""
+				}
+				return strconv.Itoa(c.Stale)
+			},
 		},
 		argOnOff: {
 			what: "on or off",

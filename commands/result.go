@@ -101,6 +101,12 @@ type DealCard struct {
 	// the deal, "best case (stage default)" otherwise; "" when closed.
 	Forecast string
 	History  []HistoryLine
+	// CanLog: the viewer may log activities on the deal (its buttons).
+	CanLog bool
+	// Activities are the latest of the deal's ActivityTotal activities,
+	// oldest first (/deal show).
+	Activities    []HistoryLine
+	ActivityTotal int
 }
 
 // HistoryLine is one event, ready to show.

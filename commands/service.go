@@ -45,6 +45,11 @@ type Store interface {
 
 	ModifyStages(ctx context.Context, fn func(*sales.StageSet) error) (sales.StageSet, error)
 
+	LogActivity(ctx context.Context, a sales.Activity, edit func(*sales.Deal) error) (sales.Activity, error)
+	DealActivities(ctx context.Context, deal sales.DealID, limit int) ([]sales.Activity, int, error)
+	ActivityConfig(ctx context.Context) (sales.ActivityConfig, error)
+	ModifyActivityConfig(ctx context.Context, fn func(*sales.ActivityConfig) error) (sales.ActivityConfig, error)
+
 	SetCompanyDigestChannel(ctx context.Context, channel string) error
 	SetManagerDigestChannel(ctx context.Context, manager sales.PersonID, channel string) error
 }
@@ -400,6 +405,7 @@ func (r *run) card(d sales.Deal) DealCard {
 		OwnerSlackID:  owner.SlackID,
 		TerritoryName: r.territoryName(d.Territory),
 		CanEdit:       sales.Authorize(r.actor, sales.ActDealEdit, d.Owner) == nil,
+		CanLog:        sales.Authorize(r.actor, sales.ActActivityLog, d.Owner) == nil,
 		Stale:         sales.IsStale(d, st, r.now, r.loc),
 		Overdue:       sales.IsOverdue(st.Kind, sales.CloseDateOf(d), d.SnoozedUntil, r.now, r.loc),
 	}

@@ -699,7 +699,9 @@ func TestHelpResult(t *testing.T) {
 		t.Errorf("goal set help: %+v", res.Help)
 	}
 	res = e.must(carol, "/salesbot", "")
-	if len(res.Help) != len(commands.Forms()) || len(res.Help) > 50 {
+	// The overview packs topics into sections, so it stays within Block
+	// Kit's limits well past this bound (bot/blocks tests render it).
+	if len(res.Help) != len(commands.Forms()) || len(res.Help) > 80 {
 		t.Errorf("overview: %d topics", len(res.Help))
 	}
 }

@@ -6,17 +6,18 @@ import "context"
 type Action uint8
 
 const (
-	ActDealCreate    Action = iota + 1 // create a deal owned by target
-	ActDealEdit                        // change a deal owned by target
-	ActDealView                        // read deals owned by target
-	ActQuotaSet                        // set any quota
-	ActTerritoryEdit                   // add territories, assign people
-	ActRoleSet                         // appoint admins, managers, reps
-	ActDigestRun                       // run or route the digest
-	ActPeopleManage                    // link imported people, set managers
-	ActStagesEdit                      // add, change or remove pipeline stages
-	ActForecastCall                    // submit a forecast call for target
-	ActActivityLog                     // log an activity on a deal owned by target
+	ActDealCreate     Action = iota + 1 // create a deal owned by target
+	ActDealEdit                         // change a deal owned by target
+	ActDealView                         // read deals owned by target
+	ActQuotaSet                         // set any quota
+	ActTerritoryEdit                    // add territories, assign people
+	ActRoleSet                          // appoint admins, managers, reps
+	ActDigestRun                        // run or route the digest
+	ActPeopleManage                     // link imported people, set managers
+	ActStagesEdit                       // add, change or remove pipeline stages
+	ActForecastCall                     // submit a forecast call for target
+	ActActivityLog                      // log an activity on a deal owned by target
+	ActActivityConfig                   // configure activity types and quiet days
 )
 
 func (a Action) String() string {
@@ -43,6 +44,8 @@ func (a Action) String() string {
 		return "submit forecast calls for others"
 	case ActActivityLog:
 		return "log activities on other reps' deals"
+	case ActActivityConfig:
+		return "configure activity types"
 	}
 	return "do that"
 }
@@ -55,7 +58,8 @@ type Actor struct {
 }
 
 // Authorize is the one place that decides who may do what:
-//   - admins may do everything, and only they set roles and stages;
+//   - admins may do everything, and only they set roles, stages and
+//     activity types;
 //   - managers set quotas, manage territories and people, run digests and
 //     change anyone's deals;
 //   - reps create and change their own deals, and log activities on them,
@@ -70,7 +74,7 @@ func Authorize(a Actor, act Action, target PersonID) error {
 		return nil
 	case act == ActDealView:
 		return nil
-	case act == ActRoleSet || act == ActStagesEdit:
+	case act == ActRoleSet || act == ActStagesEdit || act == ActActivityConfig:
 		return Errorf(EFORBIDDEN, "only an admin can %s", act)
 	case a.Role == RoleManager:
 		return nil

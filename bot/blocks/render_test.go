@@ -47,7 +47,7 @@ func card(id int, account string, kind sales.StageKind, canEdit bool) commands.D
 			CloseDate: day.AddDate(0, 0, id%40), LostReason: map[bool]string{true: "went with <!here> competitor"}[kind == sales.StageLost]},
 		StageName: "Proposal", StageKind: kind, Probability: "50%", Amount: usd.Format(sales.Money(id) * 100000),
 		OwnerName: "bob", OwnerSlackID: "U0BOB", TerritoryName: "EMEA", NextStage: "Negotiation",
-		CanEdit: canEdit, Stale: id%3 == 0, Overdue: id%5 == 0,
+		CanEdit: canEdit, CanLog: canEdit, Stale: id%3 == 0, Overdue: id%5 == 0,
 	}
 }
 
@@ -58,6 +58,12 @@ func cases() map[string]any {
 	for i := 0; i < 80; i++ {
 		show.History = append(show.History, commands.HistoryLine{At: "2026-11-26 14:03", Actor: "alice", Text: fmt.Sprintf("stage Qualified → Proposal (%d)", i)})
 	}
+	// More activities than one section holds: the latest are shown, the
+	// rest counted.
+	for i := range 40 {
+		show.Activities = append(show.Activities, commands.HistoryLine{At: "2026-11-27 09:00", Actor: "alice", Text: fmt.Sprintf("call (connected): %s %d", hostile, i)})
+	}
+	show.ActivityTotal = 120
 	var many []commands.DealCard
 	for i := 1; i <= 60; i++ {
 		many = append(many, card(i, fmt.Sprintf("Account %d", i), sales.StageOpen, i%2 == 0))
@@ -139,7 +145,9 @@ func cases() map[string]any {
 			blocks.ModalMeta{Channel: "C1"}),
 		"modal_edit": blocks.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01", ShowForecast: true, Forecast: "commit", ForecastDefault: "best case",
 			OwnerSlack: "U0BOB", Stages: stages}, blocks.ModalMeta{Channel: "C1"}),
-		"modal_lost": blocks.LostModal("D-42", blocks.ModalMeta{Channel: "C1"}),
+		"modal_lost":          blocks.LostModal("D-42", blocks.ModalMeta{Channel: "C1"}),
+		"modal_activity":      blocks.ActivityModal("D-42", []string{"call", "meeting", "email", "note", hostile}, blocks.ModalMeta{Channel: "C1"}),
+		"modal_activity_home": blocks.ActivityModal("", []string{"call", "meeting"}, blocks.ModalMeta{}),
 	}
 }
 
@@ -327,7 +335,8 @@ func TestRenderNeutralisesMarkup(t *testing.T) {
 	o := blocks.RenderOptions{Currency: usd, Stages: []string{"Proposal", markup}}
 	c := commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, LostReason: markup}, StageName: markup,
 		StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true,
-		History: []commands.HistoryLine{{At: "2026-11-26 14:03", Actor: markup, Text: markup}}}
+		History:    []commands.HistoryLine{{At: "2026-11-26 14:03", Actor: markup, Text: markup}},
+		Activities: []commands.HistoryLine{{At: "2026-11-26 14:05", Actor: markup, Text: "call: " + markup}}, ActivityTotal: 1}
 	g := commands.GoalView{Subject: markup, Progress: progress(100000, 5000, 0)}
 	for name, v := range map[string]any{
 		"deal":   blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{markup}, Deal: &c}, o),
