@@ -6,18 +6,18 @@ import "context"
 type Action uint8
 
 const (
-	ActDealCreate     Action = iota + 1 // create a deal owned by target
-	ActDealEdit                         // change a deal owned by target
-	ActDealView                         // read deals owned by target
-	ActQuotaSet                         // set any quota
-	ActTerritoryEdit                    // add territories, assign people
-	ActRoleSet                          // appoint admins, managers, reps
-	ActDigestRun                        // run or route the digest
-	ActPeopleManage                     // link imported people, set managers
-	ActStagesEdit                       // add, change or remove pipeline stages
-	ActForecastCall                     // submit a forecast call for target
-	ActActivityLog                      // log an activity on a deal owned by target
-	ActActivityConfig                   // configure activity types and quiet days
+	ActDealCreate    Action = iota + 1 // create a deal owned by target
+	ActDealEdit                        // change a deal owned by target
+	ActDealView                        // read deals owned by target
+	ActQuotaSet                        // set any quota
+	ActTerritoryEdit                   // add territories, assign people
+	ActRoleSet                         // appoint admins, managers, reps
+	ActDigestRun                       // run or route the digest
+	ActPeopleManage                    // link imported people, set managers
+	ActStagesEdit                      // add, change or remove pipeline stages
+	ActForecastCall                    // submit a forecast call for target
+	ActActivityLog                     // log an activity on a deal owned by target
+	ActActivityTypes                   // configure activity types and quiet days
 )
 
 func (a Action) String() string {
@@ -44,7 +44,7 @@ func (a Action) String() string {
 		return "submit forecast calls for others"
 	case ActActivityLog:
 		return "log activities on other reps' deals"
-	case ActActivityConfig:
+	case ActActivityTypes:
 		return "configure activity types"
 	}
 	return "do that"
@@ -74,7 +74,7 @@ func Authorize(a Actor, act Action, target PersonID) error {
 		return nil
 	case act == ActDealView:
 		return nil
-	case act == ActRoleSet || act == ActStagesEdit || act == ActActivityConfig:
+	case act == ActRoleSet || act == ActStagesEdit || act == ActActivityTypes:
 		return Errorf(EFORBIDDEN, "only an admin can %s", act)
 	case a.Role == RoleManager:
 		return nil
