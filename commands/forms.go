@@ -66,6 +66,10 @@ type Form struct {
 	rawText bool // the last argument is free text: options are not read
 	handle  handler
 	check   func(f *Form, c *Cmd) error // the rules that span several values, after parsing
+	// activityGoal marks /goal set's activity-goal forms: they share the
+	// quota forms' verbs, and the parser picks them by their words
+	// ("40 calls week"), so verb lookups skip them.
+	activityGoal bool
 }
 
 // handler runs one form's parsed command.
@@ -148,6 +152,9 @@ var (
 	aUsers     = arg{kind: argUsers, label: "@user..."}
 	aTerritory = arg{kind: argTerritory, label: "<territory>"}
 	aPeriod    = arg{kind: argPeriod, opt: true, label: "period"}
+	aCount     = arg{kind: argCount, label: "<N>"}
+	aGoalType  = arg{kind: argGoalType, label: "calls|meetings|emails|activities"}
+	aActPeriod = arg{kind: argActPeriod, label: "week|month"}
 	aChannel   = arg{kind: argChannel, label: "<#channel>|none"}
 )
 
@@ -240,6 +247,14 @@ func formTable() []*Form {
 		{Command: "goal", Verb: "set territory", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetTerritory, check: positiveQuota, args: []arg{aTerritory, aAmount, aPeriod}, scope: ScopeTerritory,
 			Summary: "Set a territory's quota.", Who: whoManagers,
 			Examples: []string{"/goal set territory EMEA 250k quarter"}},
+		{Command: "goal", Verb: "set", activityGoal: true, Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetActivity, scope: ScopeUser,
+			args:    []arg{aUser, aCount, aGoalType, aActPeriod},
+			Summary: "Set a rep's activity goal: week or month holds from this one on; 2026-W50 or 2026-12 for that one only.", Who: whoManagers,
+			Examples: []string{"/goal set @alice 40 calls week", "/goal set @bob 12 meetings month"}},
+		{Command: "goal", Verb: "set team", activityGoal: true, Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetActivity, scope: ScopeTeam,
+			args:    []arg{aCount, aGoalType, aActPeriod},
+			Summary: "Set your team's activity goal (everyone in it together).", Who: whoManagers,
+			Examples: []string{"/goal set team 200 calls week"}},
 
 		// ---- /forecast ----
 		{Command: "forecast", Verb: "", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aOptUser, aPeriod},
@@ -351,9 +366,28 @@ func FormsOf(command string) []*Form {
 }
 
 // lookupForm finds the form of a parsed command.
+func formOf(c Cmd) *Form {
+	if c.ActivityGoal {
+		return activityGoalForm(c.Command, c.Verb)
+	}
+	return lookupForm(c.Command, c.Verb)
+}
+
+// activityGoalForm is the activity-goal form sharing verb, or nil.
+func activityGoalForm(command, verb string) *Form {
+	for _, f := range forms {
+		if f.Command == command && f.Verb == verb && f.activityGoal {
+			return f
+		}
+	}
+	return nil
+}
+
+// lookupForm is the form with the verb (the quota form where an
+// activity-goal form shares it; formOf tells them apart).
 func lookupForm(command, verb string) *Form {
 	for _, f := range forms {
-		if f.Command == command && f.Verb == verb {
+		if f.Command == command && f.Verb == verb && !f.activityGoal {
 			return f
 		}
 	}
@@ -381,6 +415,6 @@ func Writes(command, text string) bool {
 
 // Writes reports whether the command's form changes data.
 func (c Cmd) Writes() bool {
-	f := lookupForm(c.Command, c.Verb)
+	f := formOf(c)
 	return f != nil && f.Writes
 }

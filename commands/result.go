@@ -168,6 +168,18 @@ type GoalView struct {
 	SlackID  string
 	Progress sales.Progress
 	Currency sales.Currency
+	// NoQuota: the view is about activity only (the reply to setting an
+	// activity goal), so no quota line is shown.
+	NoQuota bool
+	// Activity is the progress of the subject's activity goals this week
+	// and month, beside the quota's.
+	Activity []ActivityLine
+}
+
+// ActivityLine is one activity goal's progress and its wording.
+type ActivityLine struct {
+	Progress sales.ActivityProgress
+	Text     string // "3 of 40 calls this week (8%) · behind pace · …"
 }
 
 // HelpTopic is one command form with examples, generated from the parser's

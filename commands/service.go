@@ -49,6 +49,9 @@ type Store interface {
 	DealActivities(ctx context.Context, deal sales.DealID, limit int) ([]sales.Activity, int, error)
 	ActivityConfig(ctx context.Context) (sales.ActivityConfig, error)
 	ModifyActivityConfig(ctx context.Context, fn func(*sales.ActivityConfig) error) (sales.ActivityConfig, error)
+	SetActivityGoal(ctx context.Context, g sales.ActivityGoal) error
+	ActivityGoals(ctx context.Context, person sales.PersonID, team bool, kind sales.PeriodKind) ([]sales.ActivityGoal, error)
+	ActivityCounts(ctx context.Context, from, to time.Time) (sales.ActivityCounts, error)
 
 	SetCompanyDigestChannel(ctx context.Context, channel string) error
 	SetManagerDigestChannel(ctx context.Context, manager sales.PersonID, channel string) error
@@ -225,7 +228,7 @@ func (s *Service) newRun(ctx context.Context, actor sales.Actor, stages sales.St
 }
 
 func (s *Service) exec(ctx context.Context, actor sales.Actor, c Cmd, stages sales.StageSet) (*Result, error) {
-	f := lookupForm(c.Command, c.Verb)
+	f := formOf(c)
 	if f == nil {
 		if c.Verb == "help" { // "/deal help": every command takes help
 			return helpResult(c), nil

@@ -18,7 +18,7 @@ import (
 // recurring one.
 type ActivityGoal struct {
 	Person PersonID
-	Team   bool   // the person's team (them and everyone reporting to them)
+	Team   bool   // the person's team (them and everyone reporting to them); Person 0: the company
 	Type   string // an activity type; "" = every type ("activities")
 	Kind   PeriodKind
 	// From is the first period of a recurring goal, or the one period of a
@@ -56,8 +56,8 @@ func ParseActivityGoalType(word string, cfg ActivityConfig) (string, error) {
 // ValidateActivityGoal checks a goal before it is stored.
 func ValidateActivityGoal(g ActivityGoal) error {
 	switch {
-	case g.Person == 0:
-		return Errorf(EINVALID, "an activity goal needs a person")
+	case g.Person == 0 && !g.Team:
+		return Errorf(EINVALID, "an activity goal needs a person or a team")
 	case g.Kind != Week && g.Kind != Month:
 		return Errorf(EINVALID, "an activity goal is per week or month: use %s", ActivityPeriodForms)
 	case g.From.Kind != g.Kind:

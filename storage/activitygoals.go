@@ -70,7 +70,7 @@ func (db *DB) SetActivityGoal(ctx context.Context, g sales.ActivityGoal) error {
 		g.SetAt = db.Now()
 	}
 	return db.write(ctx, "set activity goal", func(tx *bolt.Tx) error {
-		if tx.Bucket(bPeople).Get(u64key(uint64(g.Person))) == nil {
+		if g.Person != 0 && tx.Bucket(bPeople).Get(u64key(uint64(g.Person))) == nil {
 			return sales.Errorf(sales.ENOTFOUND, "person %d not found", g.Person)
 		}
 		return tx.Bucket(bActGoals).Put(activityGoalKey(&g), encodeActivityGoal(&g))

@@ -119,11 +119,13 @@ func cases() map[string]any {
 		"deal_markup": blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
 			Deal: ptr(commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, Product: markup}, StageName: markup,
 				StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true})}, o),
-		"pipeline":   blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
-		"goals_one":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
-		"goals_none": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
-		"goals_500":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
-		"help":       blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
+		"pipeline":       blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		"goals_one":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
+		"goals_none":     blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
+		"goals_500":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
+		"goals_activity": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{activityGoals(goals[0])}}, o),
+		"home_activity":  blocks.RenderHome(&commands.HomeView{Name: "alice", Goal: activityGoals(goals[0])}, o),
+		"help":           blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
 		"territories": blocks.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
 			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000, Channel: "C0EMEA1"}, {Name: hostile, Open: 0, Channel: "<!channel>"}}}, o),
 		"digest_status": blocks.Render(&commands.Result{Kind: commands.KindDigest, Title: "Digests", Digest: &commands.DigestView{
@@ -425,4 +427,23 @@ func plainBlocks(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// activityGoals gives g a weekly call goal behind pace, a monthly meeting
+// goal reached and a user-text type that must be escaped.
+func activityGoals(g commands.GoalView) commands.GoalView {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	week := sales.PeriodOf(sales.Week, now, time.UTC)
+	month := sales.PeriodOf(sales.Month, now, time.UTC)
+	for _, a := range []struct {
+		typ    string
+		p      sales.Period
+		target int
+		done   int
+	}{{"call", week, 40, 3}, {"meeting", month, 8, 9}, {"<!channel>", week, 5, 3}} {
+		goal := sales.ActivityGoal{Person: 1, Type: a.typ, Kind: a.p.Kind, From: a.p, Recurs: true, Target: a.target}
+		pr := sales.NewActivityProgress(goal, a.p, a.done, now, time.UTC)
+		g.Activity = append(g.Activity, commands.ActivityLine{Progress: pr, Text: pr.Line(now, time.UTC)})
+	}
+	return g
 }
