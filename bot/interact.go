@@ -75,6 +75,12 @@ func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (cmd *com
 		default:
 			return nil, "", id.String(), nil
 		}
+	case blocks.ActLogCall:
+		id, err := dealArg(a.Value)
+		if err != nil {
+			return nil, "", "", err
+		}
+		return built(commands.ActivityCmd(commands.DealRef{ID: id}, sales.ActivityCall, "", ""))
 	case blocks.ActStage:
 		v := a.SelectedOption.Value
 		i := strings.IndexByte(v, '|')
@@ -119,6 +125,10 @@ func (b *Bot) onBlockAction(ctx context.Context, e *envelope, cb slack.Interacti
 
 	if a.ActionID == blocks.ActForecastCall {
 		b.openForecastCall(ctx, e, rt, cb, a.Value)
+		return
+	}
+	if a.ActionID == blocks.ActLogActivity {
+		b.openActivity(ctx, e, rt, cb, a.Value)
 		return
 	}
 	cmd, text, lost, err := b.actionCommand(ctx, a)
@@ -258,6 +268,21 @@ func (b *Bot) onViewSubmission(ctx context.Context, e *envelope, cb slack.Intera
 				return nil, nil, sales.Errorf(sales.EINVALID, "that form does not name a deal (%q)", meta.Deal)
 			}
 			res, err := b.svc.Run(ictx, creq, commands.LostCmd(id, reason))
+			return res, nil, err
+		})
+	case blocks.CallbackActivity:
+		rt.command = "modal activity"
+		fallbackField = blocks.FieldActText
+		if meta.Deal == "" {
+			fallbackField = blocks.FieldActDeal
+		}
+		creq := b.request(ctx, "/deal", "", cb.User.ID, cb.User.Name, meta.Channel)
+		w = b.start(func() (*commands.Result, map[string]string, error) {
+			c, err := activitySubmission(cb.View, meta)
+			if err != nil {
+				return nil, nil, err
+			}
+			res, err := b.svc.Run(ictx, creq, c)
 			return res, nil, err
 		})
 	case blocks.CallbackForecastCall:

@@ -103,5 +103,9 @@ func (s *Service) reread(c Cmd, stages sales.StageSet) (Cmd, error) {
 		c.Currency = s.cur
 	}
 	text := strings.TrimPrefix(c.String(), "/"+c.Command)
-	return s.Parser(stages).Parse(c.Command, text)
+	out, err := s.Parser(stages).Parse(c.Command, text)
+	// An activity's outcome has no typed form (only the modal sets it):
+	// carried over as given; storage checks it like every activity text.
+	out.Outcome = c.Outcome
+	return out, err
 }

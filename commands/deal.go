@@ -208,6 +208,7 @@ func (r *run) dealShow(c Cmd) (*Result, error) {
 	}
 	card := r.card(d)
 	card.History = r.history(d)
+	card.Activities, card.ActivityTotal = r.activityLines(d)
 	return &Result{Kind: KindDeal, Title: d.ID.String() + " " + d.Account, Deal: &card}, nil
 }
 
@@ -418,28 +419,6 @@ func (r *run) dealSnooze(c Cmd) (*Result, error) {
 		return "", nil
 	}, func(d sales.Deal, _ DealCard) string {
 		return fmt.Sprintf("Logged: nudges about %s %s are quiet until %s.", d.ID, d.Account, d.SnoozedUntil.In(r.loc).Format("2006-01-02"))
-	})
-}
-
-func (r *run) dealNote(c Cmd) (*Result, error) {
-	// Not editable: an empty note is bad input, reported before the
-	// permission check.
-	d, text, err := r.findDealText(c.Deal, c.Text)
-	if err != nil {
-		return nil, err
-	}
-	if text == "" {
-		return nil, sales.Errorf(sales.EINVALID, "the note is empty — usage: %s", lookupForm("deal", "note").Usage())
-	}
-	if err := sales.Authorize(r.actor, sales.ActDealEdit, d.Owner); err != nil {
-		return nil, err
-	}
-	line := r.noteLine(text)
-	return r.updateDeal(c, d, func(x *sales.Deal, _ string, _ bool) (string, error) {
-		x.Notes = appendNote(x.Notes, line)
-		return "", nil
-	}, func(d sales.Deal, _ DealCard) string {
-		return fmt.Sprintf("Logged: note added to %s %s.", d.ID, d.Account)
 	})
 }
 

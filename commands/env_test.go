@@ -145,6 +145,9 @@ type state struct {
 	Quotas   []sales.Quota
 	Settings map[string]string
 	Stages   sales.StageSet
+	Acts     []sales.Activity
+	ActCfg   sales.ActivityConfig
+	ActGoals []sales.ActivityGoal
 }
 
 func (e *env) snapshot() state {
@@ -169,6 +172,11 @@ func (e *env) snapshot() state {
 	s.Settings, err = e.db.Settings(e.ctx, "")
 	check(err)
 	s.Stages, err = e.db.Stages(e.ctx)
+	check(err)
+	check(e.db.ScanActivities(e.ctx, time.Time{}, time.Time{}, func(a sales.Activity) error { s.Acts = append(s.Acts, a); return nil }))
+	s.ActCfg, err = e.db.ActivityConfig(e.ctx)
+	check(err)
+	s.ActGoals, err = e.db.AllActivityGoals(e.ctx)
 	check(err)
 	return s
 }

@@ -66,10 +66,21 @@ type Form struct {
 	rawText bool // the last argument is free text: options are not read
 	handle  handler
 	check   func(f *Form, c *Cmd) error // the rules that span several values, after parsing
+	// activityGoal marks /goal set's activity-goal forms: they share the
+	// quota forms' verbs, and the parser picks them by their words
+	// ("40 calls week"), so verb lookups skip them.
+	activityGoal bool
 }
 
 // handler runs one form's parsed command.
 type handler func(r *run, c Cmd) (*Result, error)
+
+// activityForm is /deal call|meeting|email <deal> [text].
+func activityForm(typ, summary, example string) *Form {
+	return &Form{Command: "deal", Verb: typ, Action: sales.ActActivityLog, Writes: true, handle: (*run).dealActivity, rawText: true,
+		args:    []arg{aDealOne, {kind: argText, opt: true, label: "text"}},
+		Summary: summary, Who: whoOwner, Examples: []string{example}}
+}
 
 // needChange: /deal set must set something.
 func needChange(f *Form, c *Cmd) error {
@@ -98,7 +109,7 @@ func positiveQuota(f *Form, c *Cmd) error {
 // the handler knows.
 func ownerAction(act sales.Action) bool {
 	switch act {
-	case sales.ActDealCreate, sales.ActDealEdit, sales.ActDealView, sales.ActForecastCall:
+	case sales.ActDealCreate, sales.ActDealEdit, sales.ActDealView, sales.ActForecastCall, sales.ActActivityLog:
 		return true
 	}
 	return false
@@ -141,6 +152,9 @@ var (
 	aUsers     = arg{kind: argUsers, label: "@user..."}
 	aTerritory = arg{kind: argTerritory, label: "<territory>"}
 	aPeriod    = arg{kind: argPeriod, opt: true, label: "period"}
+	aCount     = arg{kind: argCount, label: "<N>"}
+	aGoalType  = arg{kind: argGoalType, label: "calls|meetings|emails|activities"}
+	aActPeriod = arg{kind: argActPeriod, label: "week|month"}
 	aChannel   = arg{kind: argChannel, label: "<#channel>|none"}
 )
 
@@ -189,10 +203,17 @@ func formTable() []*Form {
 		{Command: "deal", Verb: "snooze", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealSnooze,
 			args: []arg{aDeal, aUntil}, Summary: "Quiet nudges about a deal for a while (7 days unless told).", Who: whoOwner,
 			Examples: []string{"/deal snooze D-42", "/deal snooze D-42 2w", "/deal snooze Acme 2026-12-01"}},
-		{Command: "deal", Verb: "note", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealNote, Aliases: []string{"comment"}, rawText: true,
+		{Command: "deal", Verb: "note", Action: sales.ActActivityLog, Writes: true, handle: (*run).dealActivity, Aliases: []string{"comment"}, rawText: true,
 			args:    []arg{aDealOne, {kind: argText, label: "<text>"}},
-			Summary: "Add a note to a deal.", Who: whoOwner,
+			Summary: "Add a note to a deal (an activity of type note, also kept in the deal's notes).", Who: whoOwner,
 			Examples: []string{"/deal note D-42 CFO wants a 3-year price", `/deal note "Acme Corp" demo went well`}},
+		activityForm("call", "Log a call on a deal.", `/deal call D-42 "pricing agreed, send proposal"`),
+		activityForm("meeting", "Log a meeting on a deal.", "/deal meeting Acme demo with the CFO"),
+		activityForm("email", "Log an email on a deal.", "/deal email D-42 sent the proposal"),
+		{Command: "deal", Verb: "activity", Action: sales.ActActivityLog, Writes: true, handle: (*run).dealActivity, rawText: true,
+			args:    []arg{aDealOne, {kind: argActType, label: "<type>"}, {kind: argText, opt: true, label: "text"}},
+			Summary: "Log an activity of any configured type (see /salesbot activities).", Who: whoOwner,
+			Examples: []string{"/deal activity D-42 call left a voicemail"}},
 		{Command: "deal", Verb: "set", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealSet, check: needChange, Aliases: []string{"update"},
 			args: []arg{aDeal}, options: []string{optAmount, optClose, optAccount, optOwner, optTerritory, optProduct, optForecast, optStage, optNote},
 			Summary: "Change a deal's fields. territory:none clears the territory; forecast: sets its forecast category (default: back to its stage's).", Who: whoOwner,
@@ -226,6 +247,14 @@ func formTable() []*Form {
 		{Command: "goal", Verb: "set territory", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetTerritory, check: positiveQuota, args: []arg{aTerritory, aAmount, aPeriod}, scope: ScopeTerritory,
 			Summary: "Set a territory's quota.", Who: whoManagers,
 			Examples: []string{"/goal set territory EMEA 250k quarter"}},
+		{Command: "goal", Verb: "set", activityGoal: true, Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetActivity, scope: ScopeUser,
+			args:    []arg{aUser, aCount, aGoalType, aActPeriod},
+			Summary: "Set a rep's activity goal: week or month holds from this one on; 2026-W50 or 2026-12 for that one only.", Who: whoManagers,
+			Examples: []string{"/goal set @alice 40 calls week", "/goal set @bob 12 meetings month"}},
+		{Command: "goal", Verb: "set team", activityGoal: true, Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetActivity, scope: ScopeTeam,
+			args:    []arg{aCount, aGoalType, aActPeriod},
+			Summary: "Set your team's activity goal (everyone in it together).", Who: whoManagers,
+			Examples: []string{"/goal set team 200 calls week"}},
 
 		// ---- /forecast ----
 		{Command: "forecast", Verb: "", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aOptUser, aPeriod},
@@ -293,6 +322,14 @@ func formTable() []*Form {
 				"/salesbot stage set Qualified name:Discovery", "/salesbot stage set Proposal after:Negotiation"}},
 		{Command: "salesbot", Verb: "stage remove", Action: sales.ActStagesEdit, Writes: true, handle: (*run).stageRemove, Aliases: []string{"stage delete"}, args: []arg{aStage},
 			Summary: "Remove an open stage that no deal is in.", Who: whoAdmins, Examples: []string{"/salesbot stage remove Prospecting"}},
+		{Command: "salesbot", Verb: "activities", handle: (*run).listActivityTypes, Aliases: []string{"activity", "activity types"},
+			Summary: "List the activity types and when a deal goes quiet.", Who: whoEveryone, Examples: []string{"/salesbot activities"}},
+		{Command: "salesbot", Verb: "activity add", Action: sales.ActActivityTypes, Writes: true, handle: (*run).activityTypeAdd, args: []arg{{kind: argActType, label: "<type>"}},
+			Summary: "Add an activity type (one word).", Who: whoAdmins, Examples: []string{"/salesbot activity add demo"}},
+		{Command: "salesbot", Verb: "activity remove", Action: sales.ActActivityTypes, Writes: true, handle: (*run).activityTypeRemove, Aliases: []string{"activity delete"}, args: []arg{{kind: argActType, label: "<type>"}},
+			Summary: "Remove an activity type; activities already logged keep it.", Who: whoAdmins, Examples: []string{"/salesbot activity remove email"}},
+		{Command: "salesbot", Verb: "activity quiet", Action: sales.ActActivityTypes, Writes: true, handle: (*run).activityQuiet, args: []arg{{kind: argDays, label: "<days>"}},
+			Summary: "Set how many days without an activity make an open deal gone quiet (14 unless set).", Who: whoAdmins, Examples: []string{"/salesbot activity quiet 21"}},
 		{Command: "salesbot", Verb: "nudges", Writes: true, handle: (*run).setNudges, Aliases: []string{"nudge"}, args: []arg{{kind: argOnOff, label: "on|off"}},
 			Summary: "Turn your coaching nudges on or off.", Who: whoEveryone, Examples: []string{"/salesbot nudges off"}},
 		{Command: "salesbot", Verb: "celebrations", Writes: true, handle: (*run).setCelebrations, Aliases: []string{"celebration", "celebrate"}, args: []arg{{kind: argOnOff, label: "on|off"}},
@@ -337,9 +374,28 @@ func FormsOf(command string) []*Form {
 }
 
 // lookupForm finds the form of a parsed command.
+func formOf(c Cmd) *Form {
+	if c.ActivityGoal {
+		return activityGoalForm(c.Command, c.Verb)
+	}
+	return lookupForm(c.Command, c.Verb)
+}
+
+// activityGoalForm is the activity-goal form sharing verb, or nil.
+func activityGoalForm(command, verb string) *Form {
+	for _, f := range forms {
+		if f.Command == command && f.Verb == verb && f.activityGoal {
+			return f
+		}
+	}
+	return nil
+}
+
+// lookupForm is the form with the verb (the quota form where an
+// activity-goal form shares it; formOf tells them apart).
 func lookupForm(command, verb string) *Form {
 	for _, f := range forms {
-		if f.Command == command && f.Verb == verb {
+		if f.Command == command && f.Verb == verb && !f.activityGoal {
 			return f
 		}
 	}
@@ -367,6 +423,6 @@ func Writes(command, text string) bool {
 
 // Writes reports whether the command's form changes data.
 func (c Cmd) Writes() bool {
-	f := lookupForm(c.Command, c.Verb)
+	f := formOf(c)
 	return f != nil && f.Writes
 }

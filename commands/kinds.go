@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/salesbot/salesbot/sales"
@@ -43,6 +44,11 @@ const (
 	argPercent                      // a win probability: 40%, 12.5%; probability: option
 	argBest                         // "best <amount>": a best-case call after a commit
 	argBoard                        // won|deals|attainment: what /leaderboard ranks by
+	argActType                      // an activity type: one word
+	argDays                         // a number of days: 21 or 21d
+	argCount                        // an activity goal's count: a whole number
+	argGoalType                     // an activity goal's type: calls, meetings, emails, activities
+	argActPeriod                    // an activity goal's period: week|month|YYYY-Www|YYYY-MM
 
 	// Kinds only options take.
 	kindOwner    // owner:@user
@@ -436,6 +442,88 @@ func kindTable() map[argKind]*valueKind {
 			},
 			write: func(c Cmd) string { return c.Role.String() },
 		},
+		argActType: {
+			what: "the activity type",
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				c.Activity = strings.ToLower(span[0].text)
+				return nil
+			},
+			write: func(c Cmd) string { return c.Activity },
+		},
+		argCount: {
+			what: "the number of activities",
+			looks: func(p Parser, span []token) bool {
+				_, err := strconv.Atoi(span[0].text)
+				return !span[0].quoted && err == nil
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				n, err := sales.ParseActivityGoalTarget(span[0].text)
+				if err != nil {
+					return sales.Errorf(sales.EINVALID, "%s — usage: %s", sales.ErrorMessage(err), f.Usage())
+				}
+				c.Count = n
+				return nil
+			},
+			write: func(c Cmd) string {
+				if c.Count <= 0 {
+					return ""
+				}
+				return strconv.Itoa(c.Count)
+			},
+		},
+		argGoalType: {
+			what: "the activity type (" + sales.ActivityGoalForms + ")",
+			looks: func(p Parser, span []token) bool {
+				_, err := strconv.Atoi(span[0].text)
+				return !span[0].quoted && err != nil
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				c.Activity = strings.ToLower(span[0].text)
+				return nil
+			},
+			write: func(c Cmd) string { return c.Activity },
+		},
+		argActPeriod: {
+			what: "the period (" + sales.ActivityPeriodForms + ")",
+			looks: func(p Parser, span []token) bool {
+				_, err := sales.ParseActivityPeriod(span[0].text, p.Now, p.Loc)
+				return !span[0].quoted && err == nil
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				per, err := parseActivityGoalPeriod(span[0].text, p.Now, p.Loc)
+				if err != nil {
+					return sales.Errorf(sales.EINVALID, "%s — usage: %s", sales.ErrorMessage(err), f.Usage())
+				}
+				c.Period, c.Recurs = per, isRecurringWord(span[0].text)
+				return nil
+			},
+			write: func(c Cmd) string {
+				switch {
+				case c.Period.Kind == 0:
+					return ""
+				case c.Recurs:
+					return c.Period.Kind.Noun()
+				}
+				return c.Period.Key()
+			},
+		},
+		argDays: {
+			what: "the number of days",
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(span[0].text), "d"))
+				if err != nil || n < 1 || n > 365 {
+					return sales.Errorf(sales.EINVALID, "'%s' is not a number of days from 1 to 365 — usage: %s", clip(span[0].text, 20), f.Usage())
+				}
+				c.Stale = n
+				return nil
+			},
+			write: func(c Cmd) string {
+				if c.Stale <= 0 {
+					return ""
+				}
+				return strconv.Itoa(c.Stale)
+			},
+		},
 		argOnOff: {
 			what: "on or off",
 			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
@@ -730,4 +818,35 @@ func missing(f *Form, a arg) error {
 		verb = "are"
 	}
 	return sales.Errorf(sales.EINVALID, "%s %s missing — usage: %s", kindOf(a.kind).what, verb, f.Usage())
+}
+
+// isRecurringWord reports whether an activity goal's period word means
+// every such period from now on ("week", "month") rather than one.
+func isRecurringWord(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "week", "weekly", "month", "monthly":
+		return true
+	}
+	return false
+}
+
+// parseActivityGoalPeriod reads week|month (this one, recurring) or one
+// named week or month; quarters and years are refused, as goals of
+// activities are counted by the week or month.
+func parseActivityGoalPeriod(s string, now time.Time, loc *time.Location) (sales.Period, error) {
+	w := strings.ToLower(strings.TrimSpace(s))
+	switch w {
+	case "weekly":
+		w = "week"
+	case "monthly":
+		w = "month"
+	}
+	p, err := sales.ParseActivityPeriod(w, now, loc)
+	if err != nil {
+		return sales.Period{}, err
+	}
+	if p.Kind != sales.Week && p.Kind != sales.Month {
+		return sales.Period{}, sales.Errorf(sales.EINVALID, "an activity goal is per week or month, not %s: use %s", p.Label(), sales.ActivityPeriodForms)
+	}
+	return p, nil
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -88,6 +89,9 @@ func (p Parser) Parse(command, text string) (Cmd, error) {
 		if f == nil {
 			return Cmd{}, sales.Errorf(sales.EINVALID, "/%s needs an action: try /%s help", name, name)
 		}
+	}
+	if alt := activityGoalForm(name, f.Verb); alt != nil && looksActivityGoal(rest) {
+		f, c.ActivityGoal = alt, true // "/goal set @bob 40 calls week"
 	}
 	c.Verb = f.Verb
 	c.Scope = f.scope
@@ -203,4 +207,34 @@ func (p Parser) fits(t token) bool {
 	}
 	_, err := parsePeriod(t.text, p.Now, p.Loc)
 	return err == nil
+}
+
+// goalTypeWords are the words that make /goal set an activity goal
+// whatever follows; any other word does so when an activity period
+// follows it ("/goal set @bob 5 demos week").
+var goalTypeWords = map[string]bool{"calls": true, "meetings": true, "emails": true, "notes": true, "activities": true,
+	"call": true, "meeting": true, "email": true, "note": true, "activity": true}
+
+// looksActivityGoal reports whether /goal set's words name an activity
+// goal ("@bob 40 calls week") rather than a quota ("@bob 50k quarter").
+func looksActivityGoal(rest string) bool {
+	toks, err := tokenize(rest)
+	if err != nil {
+		return false
+	}
+	for i, t := range toks {
+		if i == 0 || t.quoted || t.ref != nil {
+			continue
+		}
+		w := strings.ToLower(t.text)
+		if goalTypeWords[w] {
+			return true
+		}
+		if i+1 < len(toks) && isRecurringWord(toks[i+1].text) && !isRecurringWord(w) {
+			if _, err := strconv.Atoi(toks[i-1].text); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }

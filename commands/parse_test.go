@@ -448,10 +448,10 @@ func TestHelpFromTable(t *testing.T) {
 		if h.Usage == "" || h.Summary == "" || h.Who == "" || len(h.Examples) == 0 {
 			t.Errorf("%s: incomplete help %+v", f.Name(), h)
 		}
-		if seen[h.Command] {
-			t.Errorf("%s appears twice", h.Command)
+		if seen[h.Usage] {
+			t.Errorf("%s appears twice", h.Usage)
 		}
-		seen[h.Command] = true
+		seen[h.Usage] = true
 		for _, ex := range h.Examples {
 			cmd, text, _ := strings.Cut(ex, " ")
 			c, err := p.Parse(cmd, text)

@@ -103,6 +103,12 @@ type DealCard struct {
 	// the deal, "best case (stage default)" otherwise; "" when closed.
 	Forecast string
 	History  []HistoryLine
+	// CanLog: the viewer may log activities on the deal (its buttons).
+	CanLog bool
+	// Activities are the latest of the deal's ActivityTotal activities,
+	// oldest first (/deal show).
+	Activities    []HistoryLine
+	ActivityTotal int
 }
 
 // HistoryLine is one event, ready to show.
@@ -164,6 +170,18 @@ type GoalView struct {
 	SlackID  string
 	Progress sales.Progress
 	Currency sales.Currency
+	// NoQuota: the view is about activity only (the reply to setting an
+	// activity goal), so no quota line is shown.
+	NoQuota bool
+	// Activity is the progress of the subject's activity goals this week
+	// and month, beside the quota's.
+	Activity []ActivityLine
+}
+
+// ActivityLine is one activity goal's progress and its wording.
+type ActivityLine struct {
+	Progress sales.ActivityProgress
+	Text     string // "3 of 40 calls this week (8%) · behind pace · …"
 }
 
 // HelpTopic is one command form with examples, generated from the parser's

@@ -45,6 +45,14 @@ type Store interface {
 
 	ModifyStages(ctx context.Context, fn func(*sales.StageSet) error) (sales.StageSet, error)
 
+	LogActivity(ctx context.Context, a sales.Activity, edit func(*sales.Deal) error) (sales.Activity, error)
+	DealActivities(ctx context.Context, deal sales.DealID, limit int) ([]sales.Activity, int, error)
+	ActivityConfig(ctx context.Context) (sales.ActivityConfig, error)
+	ModifyActivityConfig(ctx context.Context, fn func(*sales.ActivityConfig) error) (sales.ActivityConfig, error)
+	SetActivityGoal(ctx context.Context, g sales.ActivityGoal) error
+	ActivityGoals(ctx context.Context, person sales.PersonID, team bool, kind sales.PeriodKind) ([]sales.ActivityGoal, error)
+	ActivityCounts(ctx context.Context, from, to time.Time) (sales.ActivityCounts, error)
+
 	SetCompanyDigestChannel(ctx context.Context, channel string) error
 	SetManagerDigestChannel(ctx context.Context, manager sales.PersonID, channel string) error
 }
@@ -226,7 +234,7 @@ func (s *Service) newRun(ctx context.Context, actor sales.Actor, stages sales.St
 }
 
 func (s *Service) exec(ctx context.Context, actor sales.Actor, c Cmd, stages sales.StageSet) (*Result, error) {
-	f := lookupForm(c.Command, c.Verb)
+	f := formOf(c)
 	if f == nil {
 		if c.Verb == "help" { // "/deal help": every command takes help
 			return helpResult(c), nil
@@ -406,6 +414,7 @@ func (r *run) card(d sales.Deal) DealCard {
 		OwnerSlackID:  owner.SlackID,
 		TerritoryName: r.territoryName(d.Territory),
 		CanEdit:       sales.Authorize(r.actor, sales.ActDealEdit, d.Owner) == nil,
+		CanLog:        sales.Authorize(r.actor, sales.ActActivityLog, d.Owner) == nil,
 		Stale:         sales.IsStale(d, st, r.now, r.loc),
 		Overdue:       sales.IsOverdue(st.Kind, sales.CloseDateOf(d), d.SnoozedUntil, r.now, r.loc),
 	}

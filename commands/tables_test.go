@@ -67,7 +67,7 @@ func TestFormActions(t *testing.T) {
 		if got != w {
 			t.Errorf("%s: Action %v allows rep/manager/admin %v, but help says %q", f.Name(), f.Action, got, f.Who)
 		}
-		if (f.Who == whoOwner) != (f.Action == sales.ActDealEdit) {
+		if (f.Who == whoOwner) != (f.Action == sales.ActDealEdit || f.Action == sales.ActActivityLog) {
 			t.Errorf("%s: help says %q but the Action is %v", f.Name(), f.Who, f.Action)
 		}
 		if f.handle == nil {

@@ -183,6 +183,7 @@ type scopeAcc struct {
 	staleV, overdueV sales.Money
 	stale, overdue   top
 	stuck            []top // by open-stage index: the longest-sitting deals
+	quiet            top   // gone quiet (quiet.go), largest first
 	members          map[sales.PersonID]bool
 	repsOf           func(p sales.Person) bool
 	sub              report.Subject // whose quota progress the team line shows
@@ -213,6 +214,10 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	people, err := s.store.People(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
+	}
+	quiet, err := s.quietness(ctx, now, loc)
+	if err != nil {
+		return nil, err
 	}
 	byID := make(map[sales.PersonID]*sales.Person, len(people))
 	for i := range people {
@@ -260,7 +265,7 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	}
 	maxTerr := sales.TerritoryID(0)
 	for i, r := range routes {
-		a := &scopeAcc{route: r, stale: top{n: DealListSize}, overdue: top{n: DealListSize}, moved: newMovedAcc()}
+		a := &scopeAcc{route: r, stale: top{n: DealListSize}, overdue: top{n: DealListSize}, quiet: top{n: DealListSize}, moved: newMovedAcc()}
 		a.stuck = make([]top, len(open))
 		for j := range a.stuck {
 			a.stuck[j] = top{n: 3}
@@ -414,8 +419,8 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		}
 		mv := mw.classify(f, kind)
 
-		var isStale, isOverdue, isOpen bool
-		var staleDays, overDays, stageDays int
+		var isStale, isOverdue, isOpen, isQuiet bool
+		var staleDays, overDays, stageDays, quietDays int
 		var c cand
 		if kind == sales.StageOpen {
 			isOpen = true
@@ -432,6 +437,7 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 				overDays = cd.DaysUntil(today)
 				o.overdue++
 			}
+			quietDays, isQuiet = quiet.of(f, kind)
 			stageDays, _ = sales.DaysInStage(dl, now, loc)
 			if oi := openIdx[f.Stage]; oi >= 0 {
 				hist[oi][min(stageDays, histDays-1)]++
@@ -466,6 +472,10 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 				a.overdueV += f.Amount
 				c.key, c.days = int64(f.Amount), overDays
 				a.overdue.offer(c)
+			}
+			if isQuiet {
+				c.key, c.days = int64(f.Amount), quietDays
+				a.quiet.offer(c)
 			}
 			if oi := openIdx[f.Stage]; oi >= 0 {
 				if t := &a.stuck[oi]; len(t.items) < t.n || int64(stageDays) >= t.items[t.n-1].key {

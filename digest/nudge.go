@@ -35,6 +35,10 @@ func (s *Service) NudgeFor(ctx context.Context, p sales.Person, now, since time.
 	if err != nil {
 		return nil, fmt.Errorf("nudge: %w", err)
 	}
+	quiet, err := s.quietness(ctx, now, loc)
+	if err != nil {
+		return nil, fmt.Errorf("nudge: %w", err)
+	}
 	nowU := now.Unix()
 	y, m, d := now.In(loc).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()
@@ -65,16 +69,13 @@ func (s *Service) NudgeFor(ctx context.Context, p sales.Person, now, since time.
 		if f.CloseDate != 0 {
 			nd.CloseDate = time.Unix(f.CloseDate, 0).UTC()
 		}
-		changed := f.Updated
-		if changed == 0 {
-			changed = max(f.StageEntered, f.Created)
-		}
+		qd, isQuiet := quiet.of(f, kind)
 		switch {
 		case f.CloseDate != 0 && f.CloseDate < today:
 			nd.Days = int((today - f.CloseDate) / 86400)
 			overdue = append(overdue, nd)
-		case nowU-changed > int64(sg.StaleAfterDays())*86400:
-			nd.Days = int((nowU - changed) / 86400)
+		case isQuiet: // "Gone quiet": no activity for the quiet days
+			nd.Days = qd
 			stale = append(stale, nd)
 		}
 	}

@@ -252,7 +252,7 @@ func NudgeText(n *Nudge) string {
 			d.ID, d.Account, d.Stage, c.Abbrev(d.Amount), DateText(d.CloseDate), plural(d.Days, "day"))
 	}
 	for _, d := range n.Stale {
-		line("  Stale: %s %s · %s · %s · no change for %s  [update stage] [push +7d] [snooze] [lost]",
+		line("  Gone quiet: %s %s · %s · %s · no activity for %s  [update stage] [push +7d] [snooze] [lost]",
 			d.ID, d.Account, d.Stage, c.Abbrev(d.Amount), plural(d.Days, "day"))
 	}
 	if n.More > 0 {

@@ -224,7 +224,7 @@ type Nudge struct {
 	Loc      *time.Location // the rep's zone
 	Currency sales.Currency
 
-	Stale   []NudgeDeal
+	Stale   []NudgeDeal // gone quiet: no activity for the quiet days (quiet.go)
 	Overdue []NudgeDeal
 	More    int // further stale/overdue deals not listed
 

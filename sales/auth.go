@@ -16,6 +16,8 @@ const (
 	ActPeopleManage                    // link imported people, set managers
 	ActStagesEdit                      // add, change or remove pipeline stages
 	ActForecastCall                    // submit a forecast call for target
+	ActActivityLog                     // log an activity on a deal owned by target
+	ActActivityTypes                   // configure activity types and quiet days
 )
 
 func (a Action) String() string {
@@ -40,6 +42,10 @@ func (a Action) String() string {
 		return "change the pipeline stages"
 	case ActForecastCall:
 		return "submit forecast calls for others"
+	case ActActivityLog:
+		return "log activities on other reps' deals"
+	case ActActivityTypes:
+		return "configure activity types"
 	}
 	return "do that"
 }
@@ -52,10 +58,12 @@ type Actor struct {
 }
 
 // Authorize is the one place that decides who may do what:
-//   - admins may do everything, and only they set roles and stages;
+//   - admins may do everything, and only they set roles, stages and
+//     activity types;
 //   - managers set quotas, manage territories and people, run digests and
 //     change anyone's deals;
-//   - reps create and change their own deals only;
+//   - reps create and change their own deals, and log activities on them,
+//     only;
 //   - everyone may view deals and the pipeline.
 //
 // target is the owner of the deal concerned (0 when the action has none).
@@ -66,13 +74,13 @@ func Authorize(a Actor, act Action, target PersonID) error {
 		return nil
 	case act == ActDealView:
 		return nil
-	case act == ActRoleSet || act == ActStagesEdit:
+	case act == ActRoleSet || act == ActStagesEdit || act == ActActivityTypes:
 		return Errorf(EFORBIDDEN, "only an admin can %s", act)
 	case a.Role == RoleManager:
 		return nil
-	case (act == ActDealCreate || act == ActDealEdit || act == ActForecastCall) && target == a.Person.ID:
+	case (act == ActDealCreate || act == ActDealEdit || act == ActForecastCall || act == ActActivityLog) && target == a.Person.ID:
 		return nil
-	case act == ActDealCreate || act == ActDealEdit:
+	case act == ActDealCreate || act == ActDealEdit || act == ActActivityLog:
 		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can change your own deals", act)
 	case act == ActForecastCall:
 		return Errorf(EFORBIDDEN, "only a manager or admin can %s; you can submit your own", act)

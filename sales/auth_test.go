@@ -35,3 +35,33 @@ func TestAuthorizeLink(t *testing.T) {
 		})
 	}
 }
+
+// Activities: the owner, managers and admins log them on a deal; only
+// admins configure their types.
+func TestAuthorizeActivities(t *testing.T) {
+	rep := sales.Actor{Person: sales.Person{ID: 1}, Role: sales.RoleRep}
+	mgr := sales.Actor{Person: sales.Person{ID: 2}, Role: sales.RoleManager}
+	admin := sales.Actor{Person: sales.Person{ID: 3}, Role: sales.RoleAdmin}
+	for _, tc := range []struct {
+		name   string
+		actor  sales.Actor
+		act    sales.Action
+		target sales.PersonID
+		ok     bool
+	}{
+		{"rep on own deal", rep, sales.ActActivityLog, 1, true},
+		{"rep on another's deal", rep, sales.ActActivityLog, 9, false},
+		{"manager on a rep's deal", mgr, sales.ActActivityLog, 9, true},
+		{"admin on a rep's deal", admin, sales.ActActivityLog, 9, true},
+		{"rep configures types", rep, sales.ActActivityTypes, 0, false},
+		{"manager configures types", mgr, sales.ActActivityTypes, 0, false},
+		{"admin configures types", admin, sales.ActActivityTypes, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := sales.Authorize(tc.actor, tc.act, tc.target)
+			if (err == nil) != tc.ok || err != nil && sales.ErrorCode(err) != sales.EFORBIDDEN {
+				t.Fatalf("Authorize = %v, want allowed %v", err, tc.ok)
+			}
+		})
+	}
+}

@@ -9,6 +9,8 @@ package storage
 //	deals.go        CreateDeal UpdateDeal Deal DealByExternalID CountDeals
 //	find.go         FindDeals DealHistory EventsBetween ScanFacts OwnerFacts
 //	accounts.go     DealsByAccount
+//	activities.go   LogActivity ImportActivities Activity DealActivities ActivityCounts
+//	                PersonActivities ScanActivities LastActivities ActivityConfig ModifyActivityConfig
 //	quotas.go       SetQuota Quota Quotas
 //	import.go       Import Bulk PersonRef TerritoryRef
 //	dedupe.go       MarkEnvelope

@@ -30,12 +30,17 @@ const (
 	ActStage   = "deal.stage"
 	ActLog     = "deal.log"
 	ActPage    = "list.page"
+	// ActLogCall logs a call on the deal in one tap; ActLogActivity opens
+	// the activity modal (value: the deal id, "" from the Home tab).
+	ActLogCall     = "deal.logcall"
+	ActLogActivity = "deal.activity"
 )
 
 // Callback ids of the bot's modals.
 const (
 	CallbackDealForm = "deal.form"
 	CallbackLost     = "deal.lost"
+	CallbackActivity = "deal.activity"
 )
 
 // Message is a rendered message: Block Kit plus the plain-text fallback

@@ -53,20 +53,26 @@ func dealLine(c *commands.DealCard) string {
 	return strings.Join(parts, " · ")
 }
 
-// dealButtons are the card's actions; nil when the viewer may not edit.
+// dealButtons are the card's actions; nil when the viewer may neither
+// edit nor log activities.
 func dealButtons(c *commands.DealCard, blockID string) slack.Block {
-	if !c.CanEdit {
+	if !c.CanEdit && !c.CanLog {
 		return nil
 	}
 	id := c.Deal.ID.String()
 	var els []slack.BlockElement
-	if c.StageKind == sales.StageOpen {
+	if c.CanEdit && c.StageKind == sales.StageOpen {
 		if c.NextStage != "" {
 			els = append(els, button(ActAdvance, id, "Advance → "+c.NextStage, ""))
 		}
 		els = append(els, button(ActWon, id, "Won", slack.StylePrimary), button(ActLost, id, "Lost", slack.StyleDanger))
 	}
-	els = append(els, button(ActEdit, id, "Edit", ""))
+	if c.CanEdit {
+		els = append(els, button(ActEdit, id, "Edit", ""))
+	}
+	if c.CanLog {
+		els = append(els, button(ActLogCall, id, "Log call", ""), button(ActLogActivity, id, "Log activity…", ""))
+	}
 	return slack.NewActionBlock(blockID, els...)
 }
 
@@ -161,10 +167,39 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 		}
 		bs = append(bs, Section("deal.history:"+id, text))
 	}
+	if len(c.Activities) > 0 {
+		bs = append(bs, Section("deal.activities:"+id, activityText(c)))
+	}
 	if b := dealButtons(c, "deal:"+id); b != nil {
 		bs = append(bs, b)
 	}
 	return bs
+}
+
+// activityText is the card's "Activities" section: the latest that fit
+// one section, newest last, with the count of the rest.
+func activityText(c *commands.DealCard) string {
+	lines := make([]string, 0, len(c.Activities))
+	for _, a := range c.Activities {
+		lines = append(lines, fmt.Sprintf("`%s` %s: %s", Escape(a.At), EscClipMd(a.Actor, 80), EscClipMd(a.Text, 300)))
+	}
+	head := fmt.Sprintf("*Activities* (%d)", c.ActivityTotal)
+	kept, size := 0, utf8.RuneCountInString(head)+40
+	for i := len(lines) - 1; i >= 0; i-- {
+		size += utf8.RuneCountInString(lines[i]) + 1
+		if size > maxSectionText {
+			break
+		}
+		kept++
+	}
+	text := head
+	if earlier := c.ActivityTotal - kept; earlier > 0 {
+		text += fmt.Sprintf("\n_… %d earlier_", earlier)
+	}
+	for _, l := range lines[len(lines)-kept:] {
+		text += "\n" + l
+	}
+	return text
 }
 
 func renderDeal(res *commands.Result, o RenderOptions) Message {

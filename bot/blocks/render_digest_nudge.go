@@ -68,7 +68,7 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 		if d.NextStage != "" {
 			next = "move it to " + escDigestMd(d.NextStage)
 		}
-		return fmt.Sprintf("*%s* (%s) · %s · %s · no change for %s. What would it take to %s?",
+		return fmt.Sprintf("*%s* (%s) · %s · %s · no activity for %s. What would it take to %s?",
 			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(d.Stage), c.Abbrev(d.Amount), dgPlural(d.Days, "day"), next)
 	})
 	if k := len(n.Overdue) + len(n.Stale); k > 0 {

@@ -25,10 +25,13 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 	b := &budget{max: MaxViewBlocks}
 	b.add(header("Hi " + OrText(h.Name, "there") + " 👋"))
 	b.add(Section("home.goal", "*Your quota*\n"+progressText(h.Goal.Progress, cur)))
+	if a := goalActivityText(h.Goal.Activity); a != "" {
+		b.add(Section("home.activity", "*Your activity goals*\n"+a))
+	}
 	if h.Forecast != nil {
 		b.add(ContextBlock("home.forecast", ":crystal_ball: *Forecast, "+EscapeMd(h.Forecast.Period.Label())+":* "+EscapeMd(BriefText(h.Forecast, cur))))
 	}
-	b.add(slack.NewActionBlock("home.log", button(ActLog, "", "Log a deal", slack.StylePrimary)))
+	b.add(slack.NewActionBlock("home.log", button(ActLog, "", "Log a deal", slack.StylePrimary), button(ActLogActivity, "", "Log activity…", "")))
 
 	// Reserve room for the later parts so one long part cannot starve them.
 	teamRoom := 0
@@ -99,7 +102,8 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 					button(ActAdvance, id, "Update stage", ""),
 					button(ActPush, id, "Push close +7d", ""),
 					button(ActSnooze, id, "Snooze 7d", ""),
-					button(ActLost, id, "Mark lost", slack.StyleDanger)))
+					button(ActLost, id, "Mark lost", slack.StyleDanger),
+					button(ActLogCall, id, "Log call", "")))
 				room--
 			}
 		}

@@ -47,7 +47,7 @@ func card(id int, account string, kind sales.StageKind, canEdit bool) commands.D
 			CloseDate: day.AddDate(0, 0, id%40), LostReason: map[bool]string{true: "went with <!here> competitor"}[kind == sales.StageLost]},
 		StageName: "Proposal", StageKind: kind, Probability: "50%", Amount: usd.Format(sales.Money(id) * 100000),
 		OwnerName: "bob", OwnerSlackID: "U0BOB", TerritoryName: "EMEA", NextStage: "Negotiation",
-		CanEdit: canEdit, Stale: id%3 == 0, Overdue: id%5 == 0,
+		CanEdit: canEdit, CanLog: canEdit, Stale: id%3 == 0, Overdue: id%5 == 0,
 	}
 }
 
@@ -58,6 +58,12 @@ func cases() map[string]any {
 	for i := 0; i < 80; i++ {
 		show.History = append(show.History, commands.HistoryLine{At: "2026-11-26 14:03", Actor: "alice", Text: fmt.Sprintf("stage Qualified → Proposal (%d)", i)})
 	}
+	// More activities than one section holds: the latest are shown, the
+	// rest counted.
+	for i := range 40 {
+		show.Activities = append(show.Activities, commands.HistoryLine{At: "2026-11-27 09:00", Actor: "alice", Text: fmt.Sprintf("call (connected): %s %d", hostile, i)})
+	}
+	show.ActivityTotal = 120
 	var many []commands.DealCard
 	for i := 1; i <= 60; i++ {
 		many = append(many, card(i, fmt.Sprintf("Account %d", i), sales.StageOpen, i%2 == 0))
@@ -149,11 +155,13 @@ func cases() map[string]any {
 		"deal_markup": blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
 			Deal: ptr(commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, Product: markup}, StageName: markup,
 				StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true})}, o),
-		"pipeline":   blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
-		"goals_one":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
-		"goals_none": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
-		"goals_500":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
-		"help":       blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
+		"pipeline":       blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		"goals_one":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
+		"goals_none":     blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
+		"goals_500":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
+		"goals_activity": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{activityGoals(goals[0])}}, o),
+		"home_activity":  blocks.RenderHome(&commands.HomeView{Name: "alice", Goal: activityGoals(goals[0])}, o),
+		"help":           blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
 		"territories": blocks.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
 			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000, Channel: "C0EMEA1"}, {Name: hostile, Open: 0, Channel: "<!channel>"}}}, o),
 		"digest_status": blocks.Render(&commands.Result{Kind: commands.KindDigest, Title: "Digests", Digest: &commands.DigestView{
@@ -179,7 +187,9 @@ func cases() map[string]any {
 			blocks.ModalMeta{Channel: "C1"}),
 		"modal_edit": blocks.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01", ShowForecast: true, Forecast: "commit", ForecastDefault: "best case",
 			OwnerSlack: "U0BOB", Stages: stages}, blocks.ModalMeta{Channel: "C1"}),
-		"modal_lost": blocks.LostModal("D-42", blocks.ModalMeta{Channel: "C1"}),
+		"modal_lost":          blocks.LostModal("D-42", blocks.ModalMeta{Channel: "C1"}),
+		"modal_activity":      blocks.ActivityModal("D-42", []string{"call", "meeting", "email", "note", hostile}, blocks.ModalMeta{Channel: "C1"}),
+		"modal_activity_home": blocks.ActivityModal("", []string{"call", "meeting"}, blocks.ModalMeta{}),
 	}
 }
 
@@ -377,7 +387,8 @@ func TestRenderNeutralisesMarkup(t *testing.T) {
 	o := blocks.RenderOptions{Currency: usd, Stages: []string{"Proposal", markup}}
 	c := commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, LostReason: markup}, StageName: markup,
 		StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true,
-		History: []commands.HistoryLine{{At: "2026-11-26 14:03", Actor: markup, Text: markup}}}
+		History:    []commands.HistoryLine{{At: "2026-11-26 14:03", Actor: markup, Text: markup}},
+		Activities: []commands.HistoryLine{{At: "2026-11-26 14:05", Actor: markup, Text: "call: " + markup}}, ActivityTotal: 1}
 	g := commands.GoalView{Subject: markup, Progress: progress(100000, 5000, 0)}
 	for name, v := range map[string]any{
 		"deal":   blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{markup}, Deal: &c}, o),
@@ -466,4 +477,23 @@ func plainBlocks(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// activityGoals gives g a weekly call goal behind pace, a monthly meeting
+// goal reached and a user-text type that must be escaped.
+func activityGoals(g commands.GoalView) commands.GoalView {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	week := sales.PeriodOf(sales.Week, now, time.UTC)
+	month := sales.PeriodOf(sales.Month, now, time.UTC)
+	for _, a := range []struct {
+		typ    string
+		p      sales.Period
+		target int
+		done   int
+	}{{"call", week, 40, 3}, {"meeting", month, 8, 9}, {"<!channel>", week, 5, 3}} {
+		goal := sales.ActivityGoal{Person: 1, Type: a.typ, Kind: a.p.Kind, From: a.p, Recurs: true, Target: a.target}
+		pr := sales.NewActivityProgress(goal, a.p, a.done, now, time.UTC)
+		g.Activity = append(g.Activity, commands.ActivityLine{Progress: pr, Text: pr.Line(now, time.UTC)})
+	}
+	return g
 }
