@@ -106,3 +106,32 @@ func TestActivityGoalFormRoundTrip(t *testing.T) {
 		t.Fatalf("a quota parsed as an activity goal: %+v, %v", c, err)
 	}
 }
+
+// /leaderboard activities ranks everyone by activities logged in the
+// period (every type), this month unless told, or a week; a manager
+// without a quota is not ranked.
+func TestLeaderboardActivities(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	e.must(alice, "/deal", "add Acme 5k")
+	e.must(bob, "/deal", "add Globex 7k")
+	e.must(manager, "/deal", "add Initech 9k")
+	for i := range 3 {
+		e.must(alice, "/deal", fmt.Sprintf("call D-1 attempt %d", i+1))
+	}
+	e.must(bob, "/deal", "meeting D-2 demo")
+	e.must(bob, "/deal", "email D-2 recap")
+	e.must(manager, "/deal", "call D-3 intro")
+	for _, text := range []string{"activities", "week activities"} {
+		v := e.must(carol, "/leaderboard", text).Leaderboard
+		if v == nil || len(v.Board.Ranked) != 2 {
+			t.Fatalf("%s: %+v", text, v)
+		}
+		if r := v.Board.Ranked; r[0].Name != "alice" || r[0].Activities != 3 || r[0].Rank != 1 || r[1].Name != "bob" || r[1].Activities != 2 || r[1].Rank != 2 {
+			t.Fatalf("%s ranks %+v", text, r)
+		}
+	}
+	if v := e.must(manager, "/leaderboard", "activities").Leaderboard; v.You != nil || !strings.Contains(v.YouWhy, "managers are ranked only with a quota") {
+		t.Fatalf("manager: %+v", v)
+	}
+}

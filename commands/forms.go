@@ -283,7 +283,7 @@ func formTable() []*Form {
 			Summary: "A territory's funnel.", Who: whoEveryone, Examples: []string{"/pipeline territory EMEA"}},
 
 		// ---- /leaderboard ----
-		{Command: "leaderboard", Verb: "", Action: sales.ActDealView, handle: (*run).leaderboard, args: []arg{aPeriod, {kind: argBoard, opt: true, label: "won|deals|attainment"}},
+		{Command: "leaderboard", Verb: "", Action: sales.ActDealView, handle: (*run).leaderboard, args: []arg{{kind: argBoardPeriod, opt: true, label: "period"}, {kind: argBoard, opt: true, label: "won|deals|attainment|activities"}},
 			Summary: "Who leads: won value, won deals or quota attainment (reps with a quota; managers only with one), this month unless told. Ties share a rank.",
 			Who:     whoEveryone, Examples: []string{"/leaderboard", "/leaderboard deals", "/leaderboard quarter attainment"}},
 

@@ -43,7 +43,8 @@ const (
 	argStageName                    // a new stage's name, any number of words
 	argPercent                      // a win probability: 40%, 12.5%; probability: option
 	argBest                         // "best <amount>": a best-case call after a commit
-	argBoard                        // won|deals|attainment: what /leaderboard ranks by
+	argBoard                        // won|deals|attainment|activities: what /leaderboard ranks by
+	argBoardPeriod                  // /leaderboard's period: argPeriod's forms plus week and YYYY-Www
 	argActType                      // an activity type: one word
 	argDays                         // a number of days: 21 or 21d
 	argCount                        // an activity goal's count: a whole number
@@ -400,6 +401,28 @@ func kindTable() map[argKind]*valueKind {
 				per, err := parsePeriod(span[0].text, p.Now, p.Loc)
 				if err != nil {
 					return err
+				}
+				c.Period = per
+				return nil
+			},
+			write: func(c Cmd) string {
+				if c.Period.Kind == 0 {
+					return ""
+				}
+				return c.Period.Key()
+			},
+		},
+		argBoardPeriod: {
+			what: "the period",
+			looks: func(p Parser, span []token) bool {
+				t := span[0]
+				_, err := sales.ParseActivityPeriod(t.text, p.Now, p.Loc)
+				return !t.quoted && (err == nil || len(t.text) > 0 && t.text[0] >= '0' && t.text[0] <= '9')
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				per, err := sales.ParseActivityPeriod(span[0].text, p.Now, p.Loc)
+				if err != nil {
+					return sales.Errorf(sales.EINVALID, "period '%s' is not valid: use %s, week or YYYY-Www — usage: %s", clip(span[0].text, 40), sales.PeriodForms, f.Usage())
 				}
 				c.Period = per
 				return nil

@@ -49,7 +49,14 @@ func (r *run) leaderboard(c Cmd) (*Result, error) {
 	var read sales.Period // the period cs holds
 	load := func(q sales.Period) error {
 		var err error
-		cs, err = report.Contenders(r.ctx, r.store, q, env, nil)
+		if mode == sales.BoardActivities {
+			var counts sales.ActivityCounts
+			if counts, err = r.store.ActivityCounts(r.ctx, q.Start(r.loc), q.End(r.loc)); err == nil {
+				cs, err = report.ActivityContenders(r.ctx, r.store, q, counts)
+			}
+		} else {
+			cs, err = report.Contenders(r.ctx, r.store, q, env, nil)
+		}
 		read = q
 		return err
 	}

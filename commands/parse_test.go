@@ -158,6 +158,7 @@ func TestParseGood(t *testing.T) {
 		{"/leaderboard", `quarter`, `/leaderboard 2026-Q4`, nil},
 		{"/leaderboard", `2026-Q4 Attainment`, `/leaderboard 2026-Q4 attainment`, func(c commands.Cmd) bool { return c.Board == sales.BoardAttainment }},
 		{"/leaderboard", `month won`, `/leaderboard 2026-11 won`, nil},
+		{"/leaderboard", `week activities`, `/leaderboard 2026-W48 activities`, func(c commands.Cmd) bool { return c.Board == sales.BoardActivities && c.Period.Kind == sales.Week }},
 		{"/goal", `team`, `/goal team`, func(c commands.Cmd) bool { return c.Scope == commands.ScopeTeam }},
 		{"/goal", `company year`, `/goal all 2026`, nil},
 		{"/goal", `territory North America 2026-Q4`, `/goal territory "North America" 2026-Q4`, nil},
@@ -306,10 +307,10 @@ func TestParseBad(t *testing.T) {
 		{"/salesbot", `digest later`, "'later' is not something /salesbot digest does: use /salesbot digest, /salesbot digest now or /salesbot digest route [@manager] <#channel>|none"},
 		{"/salesbot", `manager @a`, "the manager (@name or none) is missing"},
 		{"/sales", `help`, "unknown command '/sales'"},
-		{"/leaderboard", `wins2`, "'wins2' is neither a period (month, quarter, year, YYYY-MM (2026-11), YYYY-Qn (2026-Q4) or YYYY) nor a ranking (won, deals, attainment) — usage: /leaderboard [period] [won|deals|attainment]"},
-		{"/leaderboard", `activities`, "nor a ranking (won, deals, attainment)"},
+		{"/leaderboard", `wins2`, "'wins2' is neither a period (month, quarter, year, YYYY-MM (2026-11), YYYY-Qn (2026-Q4) or YYYY) nor a ranking (won, deals, attainment, activities) — usage: /leaderboard [period] [won|deals|attainment|activities]"},
+		{"/leaderboard", `2026-W60 activities`, "period '2026-W60' is not valid"},
 		{"/leaderboard", `2026-13`, "period '2026-13' is not valid"},
-		{"/leaderboard", `won quarter`, "unexpected 'quarter' — usage: /leaderboard [period] [won|deals|attainment]"},
+		{"/leaderboard", `won quarter`, "unexpected 'quarter' — usage: /leaderboard [period] [won|deals|attainment|activities]"},
 		{"/leaderboard", `quarter won deals`, "unexpected 'deals'"},
 	}
 	p := parser()

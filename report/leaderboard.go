@@ -68,6 +68,30 @@ func Contenders(ctx context.Context, src Source, p sales.Period, env Env, activi
 	return out, nil
 }
 
+// ActivityContenders is Contenders for sales.BoardActivities: everyone's
+// count of activities of every type in counts (the store's
+// ActivityCounts for p) and their quota for p, which decides whether a
+// manager is ranked. Wins are not read, so a million deals cost nothing
+// here; ties are broken by name.
+func ActivityContenders(ctx context.Context, src Source, p sales.Period, counts sales.ActivityCounts) ([]sales.Contender, error) {
+	people, err := src.People(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
+	out := make([]sales.Contender, 0, len(people))
+	for _, person := range people {
+		b, _, err := Basis(ctx, src, Subject{Scope: sales.ScopeRep, Person: person.ID}, p)
+		if err != nil {
+			return nil, fmt.Errorf("leaderboard: %w", err)
+		}
+		out = append(out, sales.Contender{
+			Person: person.ID, Name: person.Label(), SlackID: person.SlackID, Role: person.Role, Muted: person.CelebrationsOff,
+			Quota: b.Amount, HasQuota: b.Has, Activities: int64(counts.Of(person.ID, "")),
+		})
+	}
+	return out, nil
+}
+
 // Leaderboard ranks everyone on mode for period p (Contenders, then
 // sales.RankBoard).
 func Leaderboard(ctx context.Context, src Source, p sales.Period, mode sales.BoardMode, env Env, activities map[sales.PersonID]int64) (sales.Board, []sales.Contender, error) {

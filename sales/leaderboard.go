@@ -17,10 +17,8 @@ const (
 	BoardActivities                  // logged activities in the period
 )
 
-// BoardModes are the modes /leaderboard offers, in help order. Activities
-// are ranked by RankBoard but not offered until activity counts are wired
-// in (Contender.Activities).
-var BoardModes = []BoardMode{BoardWon, BoardDeals, BoardAttainment}
+// BoardModes are the modes /leaderboard offers, in help order.
+var BoardModes = []BoardMode{BoardWon, BoardDeals, BoardAttainment, BoardActivities}
 
 func (m BoardMode) String() string {
 	switch m {
@@ -43,6 +41,8 @@ func ParseBoardMode(s string) (BoardMode, bool) {
 		return BoardDeals, true
 	case "attainment", "quota", "%":
 		return BoardAttainment, true
+	case "activities", "activity":
+		return BoardActivities, true
 	}
 	return 0, false
 }

@@ -133,6 +133,7 @@ func cases() map[string]any {
 		"leaderboard_deals":      blocks.Render(board(sales.BoardDeals, 6, false), o),
 		"leaderboard_attainment": blocks.Render(board(sales.BoardAttainment, 5, false), o),
 		"leaderboard_noquota":    blocks.Render(board(sales.BoardAttainment, 7, true), o),
+		"leaderboard_activities": blocks.Render(board(sales.BoardActivities, 8, false), o),
 		"standings": blocks.RenderStandings(&digest.Standings{Title: "Weekly standings · November 2026", Board: board(sales.BoardWon, 1, false).Leaderboard.Board, Currency: usd,
 			Milestones: append([]sales.Milestone{
 				{Kind: sales.MilestoneQuotaReached, Person: 3, Name: "rep003", SlackID: "U00003", Period: month, Amount: 4000000},
