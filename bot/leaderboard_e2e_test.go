@@ -56,7 +56,7 @@ func TestLeaderboardEndToEnd(t *testing.T) {
 	h.mustContain(h.say("U0BOB", "/leaderboard", "month attainment"), "You are #1 of 1", "50%", "2 reps with wins have no quota")
 
 	// Bad input: the right form, nothing written.
-	h.mustContain(h.say("U0BOB", "/leaderboard", "wins2"), "nor a ranking (won, deals, attainment)", "/leaderboard [period] [won|deals|attainment]")
+	h.mustContain(h.say("U0BOB", "/leaderboard", "wins2"), "nor a ranking (won, deals, attainment, activities)", "/leaderboard [period] [won|deals|attainment|activities]")
 	h.mustContain(h.say("U0BOB", "/leaderboard", "2026-13"), "is not valid")
 	h.mustContain(h.say("U0BOB", "/salesbot", "celebrations maybe"), "is not on or off", "/salesbot celebrations on|off")
 

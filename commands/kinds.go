@@ -21,35 +21,35 @@ import (
 type argKind uint8
 
 const (
-	argDeal      argKind = iota + 1 // <deal>: an id, or an account name of any number of words
-	argDealOne                      // <deal> as one word (quote multi-word names): before free text
-	argAccount                      // <account>, any number of words; account: option
-	argAmount                       // <amount>; amount: option
-	argStage                        // <stage>; stage: option
-	argDate                         // <date>, one to three words ("next friday", "end of month"); close: option
-	argUntil                        // snooze length (7d, 2w) or a date
-	argText                         // free text to the end, kept as typed
-	argUser                         // @user
-	argUsers                        // @user @user ...
-	argManager                      // @manager or none
-	argTerritory                    // <territory>, any number of words; territory: option
-	argName                         // "Imported Name", any number of words
-	argChannel                      // <#channel> or none
-	argPeriod                       // month|quarter|year|YYYY-MM|YYYY-Qn|YYYY
-	argRole                         // admin|manager|rep
-	argOnOff                        // on|off
-	argWho                          // @user|all|team
-	argTopic                        // help topic: a command and verb (read by parseHelp)
-	argStageName                    // a new stage's name, any number of words
-	argPercent                      // a win probability: 40%, 12.5%; probability: option
-	argBest                         // "best <amount>": a best-case call after a commit
-	argBoard                        // won|deals|attainment|activities: what /leaderboard ranks by
-	argBoardPeriod                  // /leaderboard's period: argPeriod's forms plus week and YYYY-Www
-	argActType                      // an activity type: one word
-	argDays                         // a number of days: 21 or 21d
-	argCount                        // an activity goal's count: a whole number
-	argGoalType                     // an activity goal's type: calls, meetings, emails, activities
-	argActPeriod                    // an activity goal's period: week|month|YYYY-Www|YYYY-MM
+	argDeal        argKind = iota + 1 // <deal>: an id, or an account name of any number of words
+	argDealOne                        // <deal> as one word (quote multi-word names): before free text
+	argAccount                        // <account>, any number of words; account: option
+	argAmount                         // <amount>; amount: option
+	argStage                          // <stage>; stage: option
+	argDate                           // <date>, one to three words ("next friday", "end of month"); close: option
+	argUntil                          // snooze length (7d, 2w) or a date
+	argText                           // free text to the end, kept as typed
+	argUser                           // @user
+	argUsers                          // @user @user ...
+	argManager                        // @manager or none
+	argTerritory                      // <territory>, any number of words; territory: option
+	argName                           // "Imported Name", any number of words
+	argChannel                        // <#channel> or none
+	argPeriod                         // month|quarter|year|YYYY-MM|YYYY-Qn|YYYY
+	argRole                           // admin|manager|rep
+	argOnOff                          // on|off
+	argWho                            // @user|all|team
+	argTopic                          // help topic: a command and verb (read by parseHelp)
+	argStageName                      // a new stage's name, any number of words
+	argPercent                        // a win probability: 40%, 12.5%; probability: option
+	argBest                           // "best <amount>": a best-case call after a commit
+	argBoard                          // won|deals|attainment|activities: what /leaderboard ranks by
+	argBoardPeriod                    // /leaderboard's period: argPeriod's forms plus week and YYYY-Www
+	argActType                        // an activity type: one word
+	argDays                           // a number of days: 21 or 21d
+	argCount                          // an activity goal's count: a whole number
+	argGoalType                       // an activity goal's type: calls, meetings, emails, activities
+	argActPeriod                      // an activity goal's period: week|month|YYYY-Www|YYYY-MM
 
 	// Kinds only options take.
 	kindOwner    // owner:@user

@@ -95,7 +95,7 @@ func TestParseBoardMode(t *testing.T) {
 			t.Errorf("ParseBoardMode(%q) = %v, %v", m, got, ok)
 		}
 	}
-	for _, s := range []string{"", "activities", "calls", "2026-Q4"} {
+	for _, s := range []string{"", "calls", "2026-Q4"} {
 		if _, ok := sales.ParseBoardMode(s); ok {
 			t.Errorf("ParseBoardMode(%q) accepted", s)
 		}
