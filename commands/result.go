@@ -100,7 +100,10 @@ type DealCard struct {
 	// Forecast is an open deal's forecast category: "commit" when set on
 	// the deal, "best case (stage default)" otherwise; "" when closed.
 	Forecast string
-	History  []HistoryLine
+	// NextOverdue: the deal's next step (Deal.NextStep) is past its due
+	// date.
+	NextOverdue bool
+	History     []HistoryLine
 }
 
 // HistoryLine is one event, ready to show.
