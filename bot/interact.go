@@ -75,6 +75,15 @@ func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (cmd *com
 		default:
 			return nil, "", id.String(), nil
 		}
+	case blocks.ActNextDone, blocks.ActNextPush:
+		id, err := dealArg(a.Value)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if a.ActionID == blocks.ActNextDone {
+			return built(commands.NextDoneCmd(id))
+		}
+		return built(commands.NextPushCmd(id, 7))
 	case blocks.ActStage:
 		v := a.SelectedOption.Value
 		i := strings.IndexByte(v, '|')

@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -180,4 +182,40 @@ func NextStepText(d sales.Deal) string {
 		return d.NextStep + " (no due date)"
 	}
 	return d.NextStep + " (due " + d.NextDue.String() + ")"
+}
+
+// HomeNextSteps caps the Home tab's next steps (each takes two blocks).
+const HomeNextSteps = 6
+
+// homeNextSteps lists the open deals' next steps on v by due date:
+// overdue ones come first because they are due earliest; undated last.
+func (r *run) homeNextSteps(v *HomeView, deals []sales.Deal) {
+	var with []sales.Deal
+	for _, d := range deals {
+		if d.NextStep != "" {
+			with = append(with, d)
+		}
+	}
+	slices.SortStableFunc(with, func(a, b sales.Deal) int {
+		switch {
+		case a.NextDue.IsZero() != b.NextDue.IsZero():
+			if a.NextDue.IsZero() {
+				return 1
+			}
+			return -1
+		case a.NextDue != b.NextDue:
+			return a.NextDue.Compare(b.NextDue)
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	v.NextStepCount = len(with)
+	for _, d := range with {
+		card := r.card(d)
+		if card.NextOverdue {
+			v.NextOverdueCount++
+		}
+		if len(v.NextSteps) < HomeNextSteps {
+			v.NextSteps = append(v.NextSteps, card)
+		}
+	}
 }

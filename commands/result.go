@@ -261,6 +261,13 @@ type HomeView struct {
 	StaleCount   int
 	OverdueCount int
 	TeamMore     int // reps not listed in TeamGoals
+
+	// NextSteps are the user's open deals with a next step, by due date
+	// (overdue first, undated last), at most HomeNextSteps of them;
+	// NextStepCount and NextOverdueCount count them all.
+	NextSteps        []DealCard
+	NextStepCount    int
+	NextOverdueCount int
 }
 
 // StageDeals is one stage's open deals for the Home tab.

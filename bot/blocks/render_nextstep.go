@@ -1,6 +1,13 @@
 package blocks
 
-import "github.com/salesbot/salesbot/commands"
+import (
+	"fmt"
+
+	"github.com/slack-go/slack"
+
+	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/sales"
+)
 
 // nextStepText is a deal's next step for its card and lists: the text
 // (escaped), its due date and an overdue flag; "" when it has none.
@@ -16,4 +23,42 @@ func nextStepText(c *commands.DealCard) string {
 		s += " · :warning: overdue"
 	}
 	return s
+}
+
+// Next-step buttons (value: the deal id), on the Home tab and in nudges.
+const (
+	ActNextDone = "next.done"
+	ActNextPush = "next.push"
+)
+
+// nextButtons are a next step's Done and Push a week buttons.
+func nextButtons(blockID string, id sales.DealID, more ...slack.BlockElement) slack.Block {
+	ref := id.String()
+	els := []slack.BlockElement{button(ActNextDone, ref, "Done", slack.StylePrimary), button(ActNextPush, ref, "Push a week", "")}
+	return slack.NewActionBlock(blockID, append(els, more...)...)
+}
+
+// homeNextSteps is the Home tab's "My next steps": by due date, overdue
+// first and flagged, each with its buttons; beyond HomeNextSteps a count.
+func homeNextSteps(b *budget, h *commands.HomeView) {
+	if h.NextStepCount == 0 {
+		return
+	}
+	b.add(slack.NewDividerBlock())
+	title := fmt.Sprintf("*My next steps* · %d", h.NextStepCount)
+	if h.NextOverdueCount > 0 {
+		title += fmt.Sprintf(" · :warning: %d overdue", h.NextOverdueCount)
+	}
+	b.add(Section("home.next.title", title))
+	for i := range h.NextSteps {
+		c := &h.NextSteps[i]
+		id := c.Deal.ID.String()
+		b.add(Section("home.next:"+id, Clip(dealTitle(c)+" · "+nextStepText(c), maxSectionText)))
+		if c.CanEdit {
+			b.add(nextButtons("home.next.act:"+id, c.Deal.ID))
+		}
+	}
+	if more := h.NextStepCount - len(h.NextSteps); more > 0 {
+		b.add(ContextBlock("home.next.more", fmt.Sprintf("… and %d more next steps: `/deal next &lt;deal&gt;` shows one.", more)))
+	}
 }
