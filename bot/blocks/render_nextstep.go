@@ -6,6 +6,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/sales"
 )
 
@@ -61,4 +62,20 @@ func homeNextSteps(b *budget, h *commands.HomeView) {
 	if more := h.NextStepCount - len(h.NextSteps); more > 0 {
 		b.add(ContextBlock("home.next.more", fmt.Sprintf("… and %d more next steps: `/deal next &lt;deal&gt;` shows one.", more)))
 	}
+}
+
+// nudgeNextSteps are a nudge's overdue next steps, each with Done, Push a
+// week and Snooze (the deal's snooze: nudges about it go quiet).
+func nudgeNextSteps(n *digest.Nudge) []slack.Block {
+	bs := []slack.Block{slack.NewSectionBlock(dgMd(fmt.Sprintf(":alarm_clock: *Next steps overdue (%d)*", len(n.NextSteps)+n.MoreNextSteps)), nil, nil)}
+	for _, d := range n.NextSteps {
+		t := fmt.Sprintf("*%s* (%s) · %s · was due %s (%s ago). Done, or when will it happen?",
+			escDigestMd(dgClip(d.Account, dgMaxAccount)), d.ID, escDigestMd(dgClip(d.Step, 300)), d.Due, dgPlural(d.Days, "day"))
+		bs = append(bs, slack.NewSectionBlock(dgMd(dgClipText(t, dgMaxSection)), nil, nil),
+			nextButtons("nudge.next."+d.ID.String(), d.ID, slack.NewButtonBlockElement(ActSnooze, d.ID.String(), dgPlain("Snooze 7 days"))))
+	}
+	if n.MoreNextSteps > 0 {
+		bs = append(bs, dgContext(fmt.Sprintf("… and %d more: the Home tab lists them all.", n.MoreNextSteps)))
+	}
+	return bs
 }
