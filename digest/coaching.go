@@ -152,9 +152,14 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 		return err
 	}
 
-	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin) + len(slipping)
+	noNext, err := b.noNextStep(a, cur)
+	if err != nil {
+		return err
+	}
+
+	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin) + len(slipping) + len(noNext)
 	// Mix the kinds so one long list does not hide the others.
-	kinds := [][]Coaching{behindL, lowWin, stuck, thin, slipping}
+	kinds := [][]Coaching{behindL, lowWin, stuck, thin, slipping, noNext}
 	for len(d.Coaching) < min(CoachingSize, d.CoachingTotal) {
 		for k := range kinds {
 			if len(kinds[k]) > 0 && len(d.Coaching) < CoachingSize {
