@@ -182,6 +182,8 @@ func formInput(v slack.View, meta blocks.ModalMeta) commands.FormInput {
 	in.CloseDate = get(blocks.FieldClose).SelectedDate
 	in.OwnerSlack = get(blocks.FieldOwner).SelectedUser
 	in.Forecast = get(blocks.FieldForecast).SelectedOption.Value
+	in.NextStep, in.NextDue = get(blocks.FieldNext).Value, get(blocks.FieldNextDue).SelectedDate
+	in.HasNext = inputBlocks(v)[blocks.FieldNext]
 	t := get(blocks.FieldTerritory)
 	in.Territory = t.SelectedOption.Value
 	if in.Territory == "" {
@@ -337,7 +339,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, e *envelope, cb slack.Intera
 func joinErrs(m map[string]string) string {
 	var parts []string
 	for _, k := range []string{blocks.FieldAccount, blocks.FieldAmount, blocks.FieldStage, blocks.FieldClose, blocks.FieldOwner, blocks.FieldTerritory,
-		blocks.FieldForecast, commands.FieldCommit, commands.FieldBest} {
+		blocks.FieldForecast, blocks.FieldNext, blocks.FieldNextDue, commands.FieldCommit, commands.FieldBest} {
 		if v, ok := m[k]; ok {
 			parts = append(parts, k+": "+v)
 		}

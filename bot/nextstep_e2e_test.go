@@ -230,3 +230,53 @@ func TestNextStepNudgeButtonsEndToEnd(t *testing.T) {
 	}
 	h.noInvalid()
 }
+
+// The edit form shows and sets the next step: prefilled, a past due date
+// is a field error with nothing written, an empty step marks it done.
+func TestNextStepDealFormEndToEnd(t *testing.T) {
+	h := newHarness(t, hopts{})
+	h.say("U0BOB", "/deal", "add Hooli 20k stage:proposal")
+	h.say("U0BOB", "/deal", "next D-1 send proposal due:+3d")
+	open := func() *slacktest.View {
+		t.Helper()
+		before := len(h.emu.Calls("views.open"))
+		h.say("U0BOB", "/deal", "edit D-1")
+		calls := h.emu.Calls("views.open")
+		if len(calls) != before+1 {
+			t.Fatal("the edit form did not open")
+		}
+		return calls[len(calls)-1].View
+	}
+	v := open()
+	init := map[string]string{}
+	for _, f := range slacktest.Fields(*v) {
+		init[f.BlockID] = f.Initial
+	}
+	if init["next"] != "send proposal" || init["next_due"] != today().AddDays(3).String() {
+		t.Fatalf("next-step fields prefilled with %q %q", init["next"], init["next_due"])
+	}
+	before := h.deal(t, "D-1")
+	id, err := h.emu.SubmitView("U0BOB", v.ID, map[string]string{"next_due": "2020-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack := h.collect(id).Ack; ack.Action != "errors" || !strings.Contains(ack.Errors["next_due"], "in the past") {
+		t.Fatalf("past due ack = %+v", ack)
+	}
+	if d := h.deal(t, "D-1"); d.NextDue != before.NextDue || !d.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Fatalf("a refused form changed the deal: %+v", d)
+	}
+	due := today().AddDays(10)
+	id, _ = h.emu.SubmitView("U0BOB", v.ID, map[string]string{"next": "book the legal call", "next_due": due.String()})
+	h.collect(id)
+	if d := h.deal(t, "D-1"); d.NextStep != "book the legal call" || d.NextDue != due {
+		t.Fatalf("after the form: %q %v", d.NextStep, d.NextDue)
+	}
+	v = open()
+	id, _ = h.emu.SubmitView("U0BOB", v.ID, map[string]string{"next": "", "next_due": ""})
+	h.collect(id)
+	if d := h.deal(t, "D-1"); d.NextStep != "" || !d.NextDue.IsZero() || d.Amount != 2000000 {
+		t.Fatalf("after emptying the step: %+v", d)
+	}
+	h.noInvalid()
+}

@@ -219,3 +219,43 @@ func (r *run) homeNextSteps(v *HomeView, deals []sales.Deal) {
 		}
 	}
 }
+
+// Field names of the deal form's next-step inputs.
+const (
+	FieldNext    = "next"
+	FieldNextDue = "next_due"
+)
+
+// formNextStep reads an edit form's next-step fields into errs' rules:
+// an empty step clears it (done); a due date needs a step; a changed step
+// or date must pass ValidateNextStep, while an unchanged overdue one may
+// stay as it is while other fields are edited.
+func (r *run) formNextStep(in FormInput, old sales.Deal, errs map[string]string) (string, sales.Date) {
+	if !in.HasNext || in.DealID == 0 {
+		return old.NextStep, old.NextDue
+	}
+	text := normName(in.NextStep)
+	var due sales.Date
+	if s := strings.TrimSpace(in.NextDue); s != "" {
+		t, err := ParseDate(s, r.now, r.loc)
+		if err != nil {
+			errs[FieldNextDue] = sales.ErrorMessage(err)
+			return "", sales.Date{}
+		}
+		due = sales.DateIn(t, time.UTC)
+	}
+	switch {
+	case text == "" && !due.IsZero():
+		errs[FieldNext] = "Enter the next step, or clear its due date."
+	case text == "" || text == old.NextStep && due == old.NextDue:
+	default:
+		if err := sales.ValidateNextStep(text, due, sales.DateIn(r.now, r.loc)); err != nil {
+			field := FieldNext
+			if due.Before(sales.DateIn(r.now, r.loc)) && !due.IsZero() {
+				field = FieldNextDue
+			}
+			errs[field] = sales.ErrorMessage(err)
+		}
+	}
+	return text, due
+}

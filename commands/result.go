@@ -212,6 +212,10 @@ type DealForm struct {
 	Forecast        string
 	ForecastDefault string
 	ShowForecast    bool
+	// NextStep and NextDue (YYYY-MM-DD) prefill the next-step fields,
+	// shown when editing an open deal (ShowNext).
+	NextStep, NextDue string
+	ShowNext          bool
 }
 
 // WinNotice carries what a win celebration needs.
@@ -289,4 +293,9 @@ type FormInput struct {
 	OwnerSlack string // Slack user id or ""
 	Territory  string
 	Forecast   string // a ParseForecastCategory form, "" = leave as it is
+	// NextStep and NextDue (YYYY-MM-DD or "") are the next-step fields
+	// ("next", "next_due"); HasNext says the form had them, so a form
+	// without them leaves the next step alone.
+	NextStep, NextDue string
+	HasNext           bool
 }

@@ -79,3 +79,24 @@ func nudgeNextSteps(n *digest.Nudge) []slack.Block {
 	}
 	return bs
 }
+
+// Field block ids of the deal form's next-step inputs.
+const (
+	FieldNext    = commands.FieldNext
+	FieldNextDue = commands.FieldNextDue
+)
+
+// nextInputs are the edit form's next-step text and due date, prefilled.
+func nextInputs(f *commands.DealForm, input func(id, label string, el slack.BlockElement, hint string, optional bool) *slack.InputBlock) []slack.Block {
+	text := slack.NewPlainTextInputBlockElement(plain("Send the proposal"), FieldNext).WithMaxLength(sales.MaxNextStep)
+	if f.NextStep != "" {
+		text = text.WithInitialValue(plainInput(f.NextStep, sales.MaxNextStep))
+	}
+	due := slack.NewDatePickerBlockElement(FieldNextDue)
+	due.Placeholder = plain("Due")
+	due.InitialDate = f.NextDue
+	return []slack.Block{
+		input(FieldNext, "Next step", text, "Empty it when the step is done.", true),
+		input(FieldNextDue, "Next step due", due, "", true),
+	}
+}

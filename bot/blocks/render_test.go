@@ -139,7 +139,7 @@ func cases() map[string]any {
 		"home_empty": blocks.RenderHome(&commands.HomeView{Name: "dan", Goal: commands.GoalView{Progress: progress(0, 0, 0)}}, o),
 		"modal_new": blocks.DealModal(&commands.DealForm{Stages: stages, Territories: []string{"EMEA", "AMER", hostile}, ShowOwner: true},
 			blocks.ModalMeta{Channel: "C1"}),
-		"modal_edit": blocks.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01", ShowForecast: true, Forecast: "commit", ForecastDefault: "best case",
+		"modal_edit": blocks.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01", ShowForecast: true, Forecast: "commit", ForecastDefault: "best case", ShowNext: true, NextStep: "send <!here> proposal", NextDue: "2026-12-04",
 			OwnerSlack: "U0BOB", Stages: stages}, blocks.ModalMeta{Channel: "C1"}),
 		"modal_lost": blocks.LostModal("D-42", blocks.ModalMeta{Channel: "C1"}),
 	}
