@@ -50,7 +50,11 @@ func TestNextStepCommandEndToEnd(t *testing.T) {
 	due := today().AddDays(7)
 	h.mustContain(h.say("U0BOB", "/deal", `next D-1 "send proposal" due:+1w`), "Logged: next step on D-1 Hooli: send proposal (due "+due.String()+")",
 		"Next step", "send proposal · due "+due.String())
-	h.mustContain(h.say("U0BOB", "/deal", "next D-1"), "Next step on D-1 Hooli: send proposal")
+	shown := h.say("U0BOB", "/deal", "next D-1")
+	h.mustContain(shown, "Next step on D-1 Hooli: send proposal")
+	if shown.Ack.Msg == nil || strings.Contains(shown.text(), "Logging") {
+		t.Fatalf("a read was acked as a write: %s", shown.text())
+	}
 
 	// Bad input: a clear message with the form, nothing written.
 	before := h.deals(t)

@@ -66,6 +66,10 @@ type Form struct {
 	rawText bool // the last argument is free text: options are not read
 	handle  handler
 	check   func(f *Form, c *Cmd) error // the rules that span several values, after parsing
+
+	// readsAlone: given only a deal id ("/deal next D-4"), the form
+	// reads, so Writes answers it at once.
+	readsAlone bool
 }
 
 // handler runs one form's parsed command.
@@ -354,7 +358,10 @@ func Writes(command, text string) bool {
 	if err != nil || len(head) > 0 && isHelpWord(head[0]) {
 		return false
 	}
-	f, _ := matchVerb(name, head)
+	f, n := matchVerb(name, head)
+	if f != nil && f.readsAlone && len(head) == n+1 && isDealID(head[n]) {
+		return false
+	}
 	return f != nil && f.Writes
 }
 

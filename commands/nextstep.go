@@ -20,12 +20,12 @@ const nextDone = "done"
 
 func nextStepForm() *Form {
 	return &Form{Command: "deal", Verb: "next", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealNext,
-		Aliases: []string{"nextstep", "next-step"}, rawText: true,
+		Aliases: []string{"nextstep", "next-step"}, rawText: true, readsAlone: true,
 		args: []arg{aDealOne, {kind: argText, opt: true, label: "<text>|done"}}, options: []string{optDue, optPush},
 		Summary: "Set a deal's next step, with an optional due date (forms as for /deal close); done marks it done, push: moves its due date later, and with no text it shows the next step.",
 		Who:     whoOwner,
 		Examples: []string{`/deal next D-42 "send proposal" due:fri`, "/deal next D-42 call the CFO due:2026-12-15",
-			"/deal next D-42 push:1w", "/deal next D-42 done", "/deal next D-42"}}
+			"/deal next D-42 push:1w", "/deal next D-42 done"}}
 }
 
 func nextDueKind() *valueKind {

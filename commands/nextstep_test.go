@@ -159,3 +159,14 @@ func TestDealNextCommand(t *testing.T) {
 	e.must(alice, "/deal", "won "+ref)
 	e.fail(alice, "/deal", "next "+ref+" onboarding", sales.EINVALID, "reopen it first")
 }
+
+// "/deal next D-4" only reads: answered at once, without a "Logging…"
+// line; with text or options it writes.
+func TestNextStepWrites(t *testing.T) {
+	for text, want := range map[string]bool{"next D-4": false, "next D-4 done": true, "next D-4 push:1w": true,
+		"next D-4 call the CFO": true, "nextstep D-4": false} {
+		if got := commands.Writes("/deal", text); got != want {
+			t.Errorf("Writes(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
