@@ -52,8 +52,10 @@ type Cmd struct {
 	Period      sales.Period
 	Role        sales.Role
 	Channel     ChannelRef
-	On          bool // /salesbot nudges on|off
-	Page        int  // 0 = first page
+	On          bool            // /salesbot nudges on|off
+	Board       sales.BoardMode // /leaderboard's ranking, when HasBoard
+	HasBoard    bool
+	Page        int // 0 = first page
 	Topic       string
 
 	// Stage configuration (/salesbot stage add|set).

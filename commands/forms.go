@@ -258,6 +258,11 @@ func formTable() []*Form {
 		{Command: "pipeline", Verb: "territory", Action: sales.ActDealView, handle: (*run).pipeline, args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
 			Summary: "A territory's funnel.", Who: whoEveryone, Examples: []string{"/pipeline territory EMEA"}},
 
+		// ---- /leaderboard ----
+		{Command: "leaderboard", Verb: "", Action: sales.ActDealView, handle: (*run).leaderboard, args: []arg{aPeriod, {kind: argBoard, opt: true, label: "won|deals|attainment"}},
+			Summary: "Who leads: won value, won deals or quota attainment (reps with a quota; managers only with one), this month unless told. Ties share a rank.",
+			Who:     whoEveryone, Examples: []string{"/leaderboard", "/leaderboard deals", "/leaderboard quarter attainment"}},
+
 		// ---- /territory ----
 		{Command: "territory", Verb: "list", handle: (*run).territoryList, Aliases: []string{"ls"}, bare: true,
 			Summary: "List territories with their people and open pipeline.", Who: whoEveryone,
@@ -295,6 +300,9 @@ func formTable() []*Form {
 			Summary: "Remove an open stage that no deal is in.", Who: whoAdmins, Examples: []string{"/salesbot stage remove Prospecting"}},
 		{Command: "salesbot", Verb: "nudges", Writes: true, handle: (*run).setNudges, Aliases: []string{"nudge"}, args: []arg{{kind: argOnOff, label: "on|off"}},
 			Summary: "Turn your coaching nudges on or off.", Who: whoEveryone, Examples: []string{"/salesbot nudges off"}},
+		{Command: "salesbot", Verb: "celebrations", Writes: true, handle: (*run).setCelebrations, Aliases: []string{"celebration", "celebrate"}, args: []arg{{kind: argOnOff, label: "on|off"}},
+			Summary: "Celebrate your wins in the wins channel, or not: off announces them by name only, with no mention, reaction or milestone.", Who: whoEveryone,
+			Examples: []string{"/salesbot celebrations off"}},
 		{Command: "salesbot", Verb: "role", Action: sales.ActRoleSet, Writes: true, handle: (*run).setRole, args: []arg{aUser, {kind: argRole, label: "admin|manager|rep"}},
 			Summary: "Set someone's role.", Who: whoAdmins, Examples: []string{"/salesbot role @carol manager"}},
 		{Command: "salesbot", Verb: "manager", Action: sales.ActPeopleManage, Writes: true, handle: (*run).setManager, args: []arg{aUser, {kind: argManager, label: "@manager|none"}},
@@ -315,7 +323,7 @@ func formTable() []*Form {
 }
 
 // Commands are the slash commands, in help order.
-var Commands = []string{"deal", "goal", "pipeline", "forecast", "territory", "salesbot"}
+var Commands = []string{"deal", "goal", "pipeline", "forecast", "leaderboard", "territory", "salesbot"}
 
 // Forms returns the table (shared; do not modify). The bot's tests
 // render every form's help, and manifest/readme_test.go checks the

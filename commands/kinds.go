@@ -42,6 +42,7 @@ const (
 	argStageName                    // a new stage's name, any number of words
 	argPercent                      // a win probability: 40%, 12.5%; probability: option
 	argBest                         // "best <amount>": a best-case call after a commit
+	argBoard                        // won|deals|attainment: what /leaderboard ranks by
 
 	// Kinds only options take.
 	kindOwner    // owner:@user
@@ -404,6 +405,24 @@ func kindTable() map[argKind]*valueKind {
 					return ""
 				}
 				return c.Period.Key()
+			},
+		},
+		argBoard: {
+			what: "the ranking (" + boardModeList() + ")",
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				t := span[0]
+				m, ok := sales.ParseBoardMode(t.text)
+				if !ok || t.quoted {
+					return sales.Errorf(sales.EINVALID, "'%s' is neither a period (%s) nor a ranking (%s) — usage: %s", clip(t.text, 30), sales.PeriodForms, boardModeList(), f.Usage())
+				}
+				c.Board, c.HasBoard = m, true
+				return nil
+			},
+			write: func(c Cmd) string {
+				if !c.HasBoard {
+					return ""
+				}
+				return c.Board.String()
 			},
 		},
 		argRole: {

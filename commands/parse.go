@@ -53,7 +53,7 @@ func (p Parser) Parse(command, text string) (Cmd, error) {
 	p = p.withDefaults()
 	name := normCommand(command)
 	if !isCommand(name) {
-		return Cmd{}, sales.Errorf(sales.EINVALID, "unknown command '/%s': use /deal, /goal, /pipeline, /territory or /salesbot", clip(name, 30))
+		return Cmd{}, sales.Errorf(sales.EINVALID, "unknown command '/%s': use /deal, /goal, /pipeline, /forecast, /leaderboard, /territory or /salesbot", clip(name, 30))
 	}
 	if err := checkInput(text); err != nil {
 		return Cmd{}, err
@@ -107,7 +107,7 @@ func (p Parser) Parse(command, text string) (Cmd, error) {
 		if err == nil {
 			err = p.match(f, toks, &c)
 		}
-		if err != nil && f.Verb == "" && len(head) > 0 && isPlainWord(head[0]) && !p.fits(head[0]) {
+		if err != nil && f.Verb == "" && takesUser(f) && len(head) > 0 && isPlainWord(head[0]) && !p.fits(head[0]) {
 			// "/goal quartr": say every thing the word could have been.
 			return Cmd{}, sales.Errorf(sales.EINVALID, "'%s' is not a person (@name), a period (%s) or an action (%s) — usage: %s",
 				clip(head[0].text, 30), sales.PeriodForms, strings.Join(verbList(name), ", "), f.Usage())
@@ -193,6 +193,10 @@ func isDealID(t token) bool {
 
 // fits reports whether a bare-form word means something there (a person,
 // a period), so it is not reported as an unknown action.
+// takesUser: the form's first argument may be a person, so an odd first
+// word could have been one (/leaderboard's could not).
+func takesUser(f *Form) bool { return len(f.args) > 0 && f.args[0].kind == argUser }
+
 func (p Parser) fits(t token) bool {
 	if looksLikeUser(t) {
 		return true

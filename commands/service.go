@@ -78,6 +78,9 @@ type Config struct {
 	// Channels checks routes; nil: no Slack in this process, routes are
 	// taken unchecked.
 	Channels Channels
+	// Histories is the forecast's deal-history cache, shared with the
+	// digest so a million deals are held once; nil: the service's own.
+	Histories *report.HistoryCache
 }
 
 // Service runs commands against the store. It is safe for concurrent use.
@@ -91,7 +94,7 @@ type Service struct {
 	digests Digests
 	chans   Channels
 	// histories keeps /forecast's deal histories between commands.
-	histories report.HistoryCache
+	histories *report.HistoryCache
 }
 
 // New builds the handlers.
@@ -100,6 +103,9 @@ func New(store Store, cfg Config) *Service {
 	s := &Service{store: store, clock: l.Clock, loc: l.Loc, cur: l.Currency, admins: map[string]bool{}, log: cfg.Logger, digests: cfg.Digests, chans: cfg.Channels}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.histories = cfg.Histories; s.histories == nil {
+		s.histories = &report.HistoryCache{}
 	}
 	for _, id := range cfg.Admins {
 		if id = strings.TrimSpace(id); id != "" {
@@ -547,6 +553,13 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 	w.FirstWin = inPeriod && m.Sum.Won == 1
 	pr := m.Progress
 	w.QuotaReached = inPeriod && pr.HasQuota && pr.Won >= pr.Quota && pr.Won-d.Amount < pr.Quota
+	w.Muted = owner.CelebrationsOff
+	if facts, err := r.store.OwnerFacts(r.ctx, d.Owner); err != nil {
+		r.log.Error("win personal best", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
+	} else {
+		best, n := sales.PriorBest(facts, r.stages, d.ID, d.ClosedAt.Unix())
+		w.PersonalBest, w.PreviousBest = sales.IsPersonalBest(d.Amount, best, n), best
+	}
 	if inPeriod && pr.HasQuota {
 		// What the win does to the rep's forecast: the projection just
 		// before it and now.
