@@ -81,6 +81,15 @@ func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (cmd *com
 			return nil, "", "", err
 		}
 		return built(commands.ActivityCmd(commands.DealRef{ID: id}, sales.ActivityCall, "", ""))
+	case blocks.ActNextDone, blocks.ActNextPush:
+		id, err := dealArg(a.Value)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if a.ActionID == blocks.ActNextDone {
+			return built(commands.NextDoneCmd(id))
+		}
+		return built(commands.NextPushCmd(id, 7))
 	case blocks.ActStage:
 		v := a.SelectedOption.Value
 		i := strings.IndexByte(v, '|')
@@ -183,6 +192,8 @@ func formInput(v slack.View, meta blocks.ModalMeta) commands.FormInput {
 	in.CloseDate = get(blocks.FieldClose).SelectedDate
 	in.OwnerSlack = get(blocks.FieldOwner).SelectedUser
 	in.Forecast = get(blocks.FieldForecast).SelectedOption.Value
+	in.NextStep, in.NextDue = get(blocks.FieldNext).Value, get(blocks.FieldNextDue).SelectedDate
+	in.HasNext = inputBlocks(v)[blocks.FieldNext]
 	t := get(blocks.FieldTerritory)
 	in.Territory = t.SelectedOption.Value
 	if in.Territory == "" {
@@ -353,7 +364,7 @@ func (b *Bot) onViewSubmission(ctx context.Context, e *envelope, cb slack.Intera
 func joinErrs(m map[string]string) string {
 	var parts []string
 	for _, k := range []string{blocks.FieldAccount, blocks.FieldAmount, blocks.FieldStage, blocks.FieldClose, blocks.FieldOwner, blocks.FieldTerritory,
-		blocks.FieldForecast, commands.FieldCommit, commands.FieldBest} {
+		blocks.FieldForecast, blocks.FieldNext, blocks.FieldNextDue, commands.FieldCommit, commands.FieldBest} {
 		if v, ok := m[k]; ok {
 			parts = append(parts, k+": "+v)
 		}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/salesbot/salesbot/sales"
@@ -12,7 +13,14 @@ func (p Parser) matchRaw(f *Form, rest string, c *Cmd) error {
 	i := 0
 	for _, a := range f.args {
 		if a.kind == argText {
-			c.Text = freeText(rest[i:])
+			text := rest[i:]
+			if len(f.options) > 0 {
+				var err error
+				if text, err = p.trailingOptions(f, text, c); err != nil {
+					return err
+				}
+			}
+			c.Text = freeText(text)
 			if c.Text == "" && !a.opt {
 				return missing(f, a)
 			}
@@ -31,6 +39,35 @@ func (p Parser) matchRaw(f *Form, rest string, c *Cmd) error {
 		i = next
 	}
 	return nil
+}
+
+// trailingOptions reads the options of a free-text form ("/deal next D-4
+// send proposal due:fri"): they start at the first word that is one of
+// the form's option keys and run to the end. It returns the text before
+// them. Other key:value words ("re:pricing") stay part of the text.
+func (p Parser) trailingOptions(f *Form, text string, c *Cmd) (string, error) {
+	for j := 0; ; {
+		t, next, ok, err := nextToken(text, j)
+		if err != nil || !ok {
+			return text, nil // a lone quote in free text: no options after it
+		}
+		if key, _, opt := optionKey(t); opt && slices.Contains(f.options, key) {
+			opts := text[t.start:]
+			toks, err := tokenize(opts)
+			if err != nil {
+				return "", err
+			}
+			left, err := p.options(f, opts, toks, c)
+			if err != nil {
+				return "", err
+			}
+			if len(left) > 0 {
+				return "", sales.Errorf(sales.EINVALID, "unexpected '%s' after the options: options come last — usage: %s", clip(left[0].text, 40), f.Usage())
+			}
+			return text[:t.start], nil
+		}
+		j = next
+	}
 }
 
 // match assigns positional tokens to the form's arguments: the fixed ones

@@ -30,6 +30,8 @@ func TestBuiltCommands(t *testing.T) {
 		{"lost", func(*commands.Service) commands.Cmd { return commands.LostCmd(id, " no budget\nthis year ") }, "lost D-40 no budget this year"},
 		{"lost no reason", func(*commands.Service) commands.Cmd { return commands.LostCmd(id, "\n") }, "lost D-40"},
 		{"missing deal", func(*commands.Service) commands.Cmd { return commands.WonCmd(999) }, "won D-999"},
+		{"next done", func(*commands.Service) commands.Cmd { return commands.NextDoneCmd(id) }, "next D-40 done"},
+		{"next push", func(*commands.Service) commands.Cmd { return commands.NextPushCmd(id, 7) }, "next D-40 push:1w"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,6 +33,8 @@ type Cmd struct {
 	Stage     string    // canonical stage name
 	Close     time.Time // expected close date (UTC midnight), zero = not given
 	Until     time.Time // snooze end date (UTC midnight), zero = default length
+	Due       time.Time // a next step's due date (UTC midnight), zero = not given
+	Push      int       // days to push a next step's due date (push:1w), 0 = not given
 	Owner     UserRef   // owner: option
 	User      UserRef   // the person the command is about
 	Users     []UserRef // /territory assign, unassign

@@ -59,6 +59,7 @@ func (r *run) dealForm(d sales.Deal) (*Result, error) {
 		stage = d.Stage
 	}
 	f.ForecastDefault = forecast.NewCategorizer(r.stages).Default(stage).String()
+	f.NextStep, f.NextDue, f.ShowNext = d.NextStep, d.NextDue.String(), d.ID != 0 && r.stages.Kind(d.Stage) == sales.StageOpen
 	if d.ID == 0 {
 		f.Stage = r.stages.First().Name
 		f.OwnerSlack = r.actor.Person.SlackID

@@ -122,6 +122,7 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 			errs["owner"] = sales.ErrorMessage(err)
 		}
 	}
+	nextStep, nextDue := r.formNextStep(in, old, errs)
 	if len(errs) > 0 {
 		return nil, errs, nil
 	}
@@ -165,6 +166,9 @@ func (s *Service) SubmitDealForm(ctx context.Context, req Request, in FormInput)
 		x.Territory = terr
 		if hasCat && stages.Kind(x.Stage) == sales.StageOpen {
 			x.Forecast = cat // a closed deal is closed, whatever was chosen
+		}
+		if in.HasNext && stages.Kind(x.Stage) == sales.StageOpen {
+			x.NextStep, x.NextDue = nextStep, nextDue
 		}
 		return sales.ApplyStageChange(&before, x, stages, p.Now, p.Loc)
 	}

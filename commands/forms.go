@@ -70,6 +70,10 @@ type Form struct {
 	// quota forms' verbs, and the parser picks them by their words
 	// ("40 calls week"), so verb lookups skip them.
 	activityGoal bool
+
+	// readsAlone: given only a deal id ("/deal next D-4"), the form
+	// reads, so Writes answers it at once.
+	readsAlone bool
 }
 
 // handler runs one form's parsed command.
@@ -187,9 +191,10 @@ func formTable() []*Form {
 		{Command: "deal", Verb: "stage", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealStage, Aliases: []string{"move", "mv"},
 			args: []arg{aDeal, aStage}, Summary: "Move a deal to a stage.", Who: whoOwner,
 			Examples: []string{"/deal stage D-42 negotiation", `/deal stage "Acme Corp" proposal`}},
-		{Command: "deal", Verb: "advance", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealAdvance, Aliases: []string{"next", "bump"},
+		{Command: "deal", Verb: "advance", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealAdvance, Aliases: []string{"bump"},
 			args: []arg{aDeal}, Summary: "Move a deal to the next stage.", Who: whoOwner,
 			Examples: []string{"/deal advance D-42"}},
+		nextStepForm(),
 		{Command: "deal", Verb: "won", Action: sales.ActDealEdit, Writes: true, handle: (*run).dealWon, check: positiveWin, Aliases: []string{"win"},
 			args: []arg{aDeal, aOptAmount}, Summary: "Mark a deal won, optionally with its final amount.", Who: whoOwner,
 			Examples: []string{"/deal won D-42", "/deal won Acme 13,500"}},
@@ -417,7 +422,10 @@ func Writes(command, text string) bool {
 	if err != nil || len(head) > 0 && isHelpWord(head[0]) {
 		return false
 	}
-	f, _ := matchVerb(name, head)
+	f, n := matchVerb(name, head)
+	if f != nil && f.readsAlone && len(head) == n+1 && isDealID(head[n]) {
+		return false
+	}
 	return f != nil && f.Writes
 }
 

@@ -111,6 +111,7 @@ func (s *Service) Home(ctx context.Context, req Request) (*HomeView, error) {
 	for _, st := range stages.Open() {
 		v.ByStage = append(v.ByStage, *byStage[st.ID])
 	}
+	r.homeNextSteps(v, deals)
 
 	if actor.Role == sales.RoleManager || actor.Role == sales.RoleAdmin {
 		scope := ScopeTeam

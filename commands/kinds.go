@@ -60,6 +60,8 @@ const (
 	kindStale    // stale:<days>
 	kindAfter    // after:<stage>|start
 	kindForecast // forecast:<category>
+	kindDue      // due:<date> of a next step
+	kindPush     // push:<days> of a next step's due date
 )
 
 // optionSpan is how far an option's value runs.
@@ -677,6 +679,8 @@ func kindTable() map[argKind]*valueKind {
 				return c.Forecast.String()
 			},
 		},
+		kindDue:  nextDueKind(),
+		kindPush: nextPushKind(),
 		kindNote: {
 			what: "the note", span: spanToNext,
 			option: func(p Parser, f *Form, key, raw string, c *Cmd) error {

@@ -128,6 +128,8 @@ const (
 	optName      = "name"
 	optAfter     = "after"
 	optForecast  = "forecast"
+	optDue       = "due"
+	optPush      = "push"
 )
 
 // option is an option key's kind and usage.
@@ -151,10 +153,12 @@ var options = map[string]option{
 	optStale:     {kindStale, "stale:<days>"},
 	optAfter:     {kindAfter, "after:<stage>|start"},
 	optForecast:  {kindForecast, "forecast:commit|best|pipeline|omitted|default"},
+	optDue:       {kindDue, "due:<date>"},
+	optPush:      {kindPush, "push:7d|1w"},
 }
 
 // optionOrder is the order options are written in by Cmd.String.
-var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optForecast, optNote, optPage,
+var optionOrder = []string{optAccount, optAmount, optStage, optClose, optOwner, optTerritory, optProduct, optForecast, optNote, optDue, optPush, optPage,
 	optName, optProb, optStale, optAfter}
 
 // single reads an option value that must be one token.

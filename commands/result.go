@@ -102,6 +102,9 @@ type DealCard struct {
 	// Forecast is an open deal's forecast category: "commit" when set on
 	// the deal, "best case (stage default)" otherwise; "" when closed.
 	Forecast string
+	// NextOverdue: the deal's next step (Deal.NextStep) is past its due
+	// date.
+	NextOverdue bool
 	History  []HistoryLine
 	// CanLog: the viewer may log activities on the deal (its buttons).
 	CanLog bool
@@ -229,6 +232,10 @@ type DealForm struct {
 	Forecast        string
 	ForecastDefault string
 	ShowForecast    bool
+	// NextStep and NextDue (YYYY-MM-DD) prefill the next-step fields,
+	// shown when editing an open deal (ShowNext).
+	NextStep, NextDue string
+	ShowNext          bool
 }
 
 // WinNotice carries what a win celebration needs.
@@ -302,6 +309,13 @@ type HomeView struct {
 	StaleCount   int
 	OverdueCount int
 	TeamMore     int // reps not listed in TeamGoals
+
+	// NextSteps are the user's open deals with a next step, by due date
+	// (overdue first, undated last), at most HomeNextSteps of them;
+	// NextStepCount and NextOverdueCount count them all.
+	NextSteps        []DealCard
+	NextStepCount    int
+	NextOverdueCount int
 }
 
 // StageDeals is one stage's open deals for the Home tab.
@@ -323,4 +337,9 @@ type FormInput struct {
 	OwnerSlack string // Slack user id or ""
 	Territory  string
 	Forecast   string // a ParseForecastCategory form, "" = leave as it is
+	// NextStep and NextDue (YYYY-MM-DD or "") are the next-step fields
+	// ("next", "next_due"); HasNext says the form had them, so a form
+	// without them leaves the next step alone.
+	NextStep, NextDue string
+	HasNext           bool
 }

@@ -417,6 +417,7 @@ func (r *run) card(d sales.Deal) DealCard {
 		CanLog:        sales.Authorize(r.actor, sales.ActActivityLog, d.Owner) == nil,
 		Stale:         sales.IsStale(d, st, r.now, r.loc),
 		Overdue:       sales.IsOverdue(st.Kind, sales.CloseDateOf(d), d.SnoozedUntil, r.now, r.loc),
+		NextOverdue:   st.Kind == sales.StageOpen && sales.NextStepOverdue(d, sales.DateIn(r.now, r.loc)),
 	}
 	if d.Owner == 0 {
 		c.OwnerName = ""
@@ -507,6 +508,16 @@ func (r *run) eventText(e sales.Event) string {
 		return "snoozed until " + e.To
 	case sales.FieldClose:
 		return "close date " + val(e.From) + " → " + val(e.To)
+	case sales.FieldNextStep:
+		switch {
+		case e.To == "":
+			return "next step done: " + clip(e.From, 200)
+		case e.From == "":
+			return "next step: " + clip(e.To, 200)
+		}
+		return "next step: " + clip(e.From, 100) + " → " + clip(e.To, 100)
+	case sales.FieldNextDue:
+		return "next step due " + val(e.From) + " → " + val(e.To)
 	}
 	return strings.ReplaceAll(e.Field, "_", " ") + " " + val(e.From) + " → " + val(e.To)
 }

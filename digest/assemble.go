@@ -32,6 +32,10 @@ type builder struct {
 	deals      map[sales.DealID]*sales.Deal
 	mw         moveWindow
 	fc         *report.Forecaster // built on first use (forecaster)
+	// late are the open deals in Proposal or later with no next step,
+	// read on first use (noNextStep).
+	late     []sales.Deal
+	lateRead bool
 }
 
 // TargetCoverage is the open pipeline, as a multiple of the quota still to

@@ -157,14 +157,19 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 		return err
 	}
 
+	noNext, err := b.noNextStep(a, cur)
+	if err != nil {
+		return err
+	}
+
 	activity, err := b.activityCoaching(d.Reps, behindL)
 	if err != nil {
 		return err
 	}
 
-	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin) + len(slipping) + len(quiet) + len(activity)
+	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin) + len(slipping) + len(quiet) + len(noNext) + len(activity)
 	// Mix the kinds so one long list does not hide the others.
-	kinds := [][]Coaching{behindL, lowWin, stuck, thin, slipping, quiet, activity}
+	kinds := [][]Coaching{behindL, lowWin, stuck, thin, slipping, quiet, noNext, activity}
 	for len(d.Coaching) < min(CoachingSize, d.CoachingTotal) {
 		for k := range kinds {
 			if len(kinds[k]) > 0 && len(d.Coaching) < CoachingSize {

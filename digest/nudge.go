@@ -105,6 +105,10 @@ func (s *Service) NudgeFor(ctx context.Context, p sales.Person, now, since time.
 		}
 	}
 
+	if err := s.nudgeNextSteps(ctx, n, stages); err != nil {
+		return nil, err
+	}
+
 	// Progress exactly as /goal shows it.
 	sub := report.Subject{Scope: sales.ScopeRep, Person: p.ID}
 	per, err := report.DefaultPeriod(ctx, s.store, sub, now, s.loc)

@@ -258,6 +258,7 @@ func NudgeText(n *Nudge) string {
 	if n.More > 0 {
 		line("  … and %d more: /deal list", n.More)
 	}
+	nextStepsText(n, line)
 	return b.String()
 }
 

@@ -227,6 +227,10 @@ type Nudge struct {
 	Stale   []NudgeDeal // gone quiet: no activity for the quiet days (quiet.go)
 	Overdue []NudgeDeal
 	More    int // further stale/overdue deals not listed
+	// NextSteps are deals whose next step is overdue (NudgeDeal.Step,
+	// Due; Days past it), earliest first; MoreNextSteps are not listed.
+	NextSteps     []NudgeDeal
+	MoreNextSteps int
 
 	// Behind is set when the rep is behind pace; Progress has the
 	// numbers (PerWorkingDay is the amount per working day needed).
@@ -256,11 +260,13 @@ type NudgeDeal struct {
 	Amount    sales.Money
 	Days      int // days without change (stale) or past close (overdue)
 	CloseDate time.Time
+	Step      string     // the next step, for an overdue next step
+	Due       sales.Date // its due date
 }
 
 // Useful reports whether the nudge says anything worth a DM.
 func (n *Nudge) Useful() bool {
-	return len(n.Stale)+len(n.Overdue)+n.More > 0 || n.Behind || n.NoNewPipeline || n.Streak >= 2
+	return len(n.Stale)+len(n.Overdue)+n.More+len(n.NextSteps) > 0 || n.Behind || n.NoNewPipeline || n.Streak >= 2
 }
 
 // NudgeSummary is a manager's weekly review of their reps' nudges.

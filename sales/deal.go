@@ -53,6 +53,10 @@ type Deal struct {
 	// Forecast is the owner's or a manager's forecast category for the
 	// deal; zero means the stage's default.
 	Forecast ForecastCategory
+	// NextStep is what happens next on the deal ("" = none) and NextDue
+	// when it is due (zero = no date); see nextstep.go.
+	NextStep string
+	NextDue  Date
 }
 
 // Facts is the fixed-size part of a deal that every metric needs. Storage
@@ -160,6 +164,10 @@ const (
 	// FieldForecast is a forecast-category override: From and To are
 	// ForecastCategory.String texts, "" for the stage's default.
 	FieldForecast = "forecast"
+	// FieldNextStep is the next step's text ("" = none: To "" is done)
+	// and FieldNextDue its due date (YYYY-MM-DD, "" = none).
+	FieldNextStep = "next_step"
+	FieldNextDue  = "next_due"
 )
 
 // ChangeMark is where the store's deal and event sequences stand: two

@@ -35,14 +35,16 @@ type demoDeal struct {
 	cycle     float64 // days created → won, with thisMonth
 	lostFrom  string
 	reason    string
+	next      string // the next step, due nextIn days from today (<0 overdue)
+	nextIn    int
 }
 
 var demoDeals = []demoDeal{
 	// Bob: the most won this month, one big stale, overdue deal. Each rep
 	// has something that moved in the last day, so the digest's "what
 	// moved" has news whatever the hour.
-	{owner: DemoBob, account: "Acme Corp", dollars: 24000, product: "Growth", stage: "Proposal", created: 20, entered: 3, closeIn: 14},
-	{owner: DemoBob, account: "Globex", dollars: 58000, product: "Enterprise", stage: "Negotiation", created: 45, entered: 5, closeIn: 7},
+	{owner: DemoBob, account: "Acme Corp", dollars: 24000, product: "Growth", stage: "Proposal", created: 20, entered: 3, closeIn: 14, next: "send the proposal", nextIn: 3},
+	{owner: DemoBob, account: "Globex", dollars: 58000, product: "Enterprise", stage: "Negotiation", created: 45, entered: 5, closeIn: 7, next: "legal review call", nextIn: -1},
 	{owner: DemoBob, account: "Initech", dollars: 12500, product: "Starter", stage: "Qualified", created: 12, entered: 6, closeIn: 30},
 	{owner: DemoBob, account: "Hooli", dollars: 8000, product: "Starter", stage: "Prospecting", created: 4, entered: 4, closeIn: 45},
 	{owner: DemoBob, account: "Stark Industries", dollars: 96000, product: "Enterprise", stage: "Proposal", created: 60, entered: 24, closeIn: -6},
@@ -56,7 +58,7 @@ var demoDeals = []demoDeal{
 
 	// Carol: a couple of deals going stale.
 	{owner: DemoCarol, account: "Umbrella Health", dollars: 42000, product: "Enterprise", stage: "Negotiation", created: 50, entered: 9, closeIn: 3},
-	{owner: DemoCarol, account: "Vandelay Industries", dollars: 15000, product: "Growth", stage: "Proposal", created: 25, entered: 4, closeIn: 10},
+	{owner: DemoCarol, account: "Vandelay Industries", dollars: 15000, product: "Growth", stage: "Proposal", created: 25, entered: 4, closeIn: 10, next: "demo for the CFO", nextIn: 2},
 	{owner: DemoCarol, account: "Soylent Foods", dollars: 7200, product: "Starter", stage: "Prospecting", created: 30, entered: 30, closeIn: -2},
 	{owner: DemoCarol, account: "Tyrell Systems", dollars: 67000, product: "Enterprise", stage: "Qualified", created: 18, entered: 8, closeIn: 40},
 	{owner: DemoCarol, account: "Wonka Confections", dollars: 19500, product: "Growth", stage: "Proposal", created: 40, entered: 12, closeIn: -10},
@@ -76,14 +78,14 @@ var demoDeals = []demoDeal{
 	{owner: DemoDan, account: "Monarch Analytics", dollars: 27000, product: "Growth", stage: "Proposal", created: 22, entered: 7, closeIn: 18},
 	{owner: DemoDan, account: "Nakatomi Trading", dollars: 16000, product: "Services", stage: "Qualified", created: 9, entered: 3, closeIn: 28},
 	{owner: DemoDan, account: "Gekko Capital", dollars: 45000, product: "Enterprise", stage: "Prospecting", created: 40, entered: 40, closeIn: -12},
-	{owner: DemoDan, account: "Weyland Corp", dollars: 72000, product: "Enterprise", stage: "Proposal", created: 33, entered: 11, closeIn: 5},
+	{owner: DemoDan, account: "Weyland Corp", dollars: 72000, product: "Enterprise", stage: "Proposal", created: 33, entered: 11, closeIn: 5, next: "pricing workshop", nextIn: 5},
 	{owner: DemoDan, account: "Rekall", dollars: 21000, product: "Growth", stage: "Won", created: 110, entered: 50},
 	{owner: DemoDan, account: "Oceanic Airlines", dollars: 14000, product: "Growth", stage: "Lost", created: 30, entered: 8, lostFrom: "Qualified", reason: "no budget this year"},
 	{owner: DemoDan, account: "Ghostbusters Inc", dollars: 6000, product: "Starter", stage: "Lost", created: 45, entered: 30, lostFrom: "Prospecting", reason: "no decision"},
 
 	// Alice carries a few strategic deals herself.
-	{owner: DemoAlice, account: "Massive Dynamic", dollars: 150000, product: "Enterprise", stage: "Negotiation", created: 55, entered: 4, closeIn: 12},
-	{owner: DemoAlice, account: "Sterling Cooper", dollars: 22000, product: "Services", stage: "Proposal", created: 16, entered: 5, closeIn: 20},
+	{owner: DemoAlice, account: "Massive Dynamic", dollars: 150000, product: "Enterprise", stage: "Negotiation", created: 55, entered: 4, closeIn: 12, next: "exec sponsor call", nextIn: 2},
+	{owner: DemoAlice, account: "Sterling Cooper", dollars: 22000, product: "Services", stage: "Proposal", created: 16, entered: 5, closeIn: 20, next: "send the revised proposal", nextIn: -2},
 	{owner: DemoAlice, account: "Dharma Initiative", dollars: 18000, product: "Growth", stage: "Qualified", created: 10, entered: 10, closeIn: 30},
 	{owner: DemoAlice, account: "Prestige Worldwide", dollars: 30000, product: "Growth", stage: "Won", thisMonth: 0.2, cycle: 50},
 	{owner: DemoAlice, account: "Nakatomi Plaza", dollars: 9000, product: "Add-on", stage: "Lost", created: 24, entered: 6, lostFrom: "Proposal", reason: "missing feature"},
@@ -150,6 +152,15 @@ func DemoTeam(now time.Time) storage.Import {
 		d.CreatedAt, d.StageEnteredAt, d.UpdatedAt = created, entered, entered
 		if stage.Kind == sales.StageOpen {
 			d.CloseDate = today.AddDate(0, 0, dd.closeIn)
+			if dd.next != "" {
+				// Set a day ago, so the history shows it and the Home tab
+				// lists it (one overdue for alice, the default user).
+				d.NextStep, d.NextDue = dd.next, sales.DateIn(now, loc).AddDays(dd.nextIn)
+				at := daysAgo(1)
+				in.Events = append(in.Events,
+					sales.Event{DealID: sales.DealID(i + 1), At: at, Actor: owner, Field: sales.FieldNextStep, To: d.NextStep},
+					sales.Event{DealID: sales.DealID(i + 1), At: at, Actor: owner, Field: sales.FieldNextDue, To: d.NextDue.String()})
+			}
 		} else {
 			d.ClosedAt = entered
 			d.CloseDate = civil(entered.In(loc))

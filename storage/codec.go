@@ -188,16 +188,27 @@ func fromNanos(n int64) time.Time {
 // product, lost reason, notes, and a trailing forecast-category byte when
 // one is set. Records written before the byte existed simply end after the
 // notes, and read as "no override", so adding it needed no migration.
+// A next step follows the same way: after the forecast byte (written, 0
+// when none, whenever a next step follows), its text and its due date in
+// days since 1970 (0 = none); records without it read as no next step.
 func encodeDeal(d *sales.Deal) []byte {
-	n := headerSize + 5*2 + 1 + len(d.Account) + len(d.ExternalID) + len(d.Product) + len(d.LostReason) + len(d.Notes)
+	n := headerSize + 5*2 + 1 + len(d.Account) + len(d.ExternalID) + len(d.Product) + len(d.LostReason) + len(d.Notes) + 2 + 8 + len(d.NextStep)
 	w := writer(make([]byte, 0, n))
 	w = w.u8(recV1).
 		u64(uint64(d.ID)).u64(uint64(d.Owner)).u64(uint64(d.Territory)).u8(uint8(d.Stage)).
 		i64(int64(d.Amount)).i64(secs(d.CreatedAt)).i64(secs(d.ClosedAt)).i64(secs(d.StageEnteredAt)).
 		i64(secs(d.UpdatedAt)).i64(secs(d.CloseDate)).i64(secs(d.SnoozedUntil))
 	w = w.str(d.Account).str(d.ExternalID).str(d.Product).str(d.LostReason).str(d.Notes)
-	if d.Forecast != 0 {
+	hasNext := d.NextStep != "" || !d.NextDue.IsZero()
+	if d.Forecast != 0 || hasNext {
 		w = w.u8(uint8(d.Forecast))
+	}
+	if hasNext {
+		var days int64
+		if !d.NextDue.IsZero() {
+			days = d.NextDue.UnixDays()
+		}
+		w = w.str(d.NextStep).i64(days)
 	}
 	return w
 }
@@ -242,6 +253,15 @@ func decodeDeal(v []byte) (sales.Deal, error) {
 	if r.err == nil && len(r.b) > 0 {
 		if d.Forecast = sales.ForecastCategory(r.u8()); d.Forecast > sales.ForecastOmitted {
 			return sales.Deal{}, errCorrupt
+		}
+	}
+	if r.err == nil && len(r.b) > 0 {
+		d.NextStep = r.str()
+		if days := r.i64(); r.err == nil && days != 0 {
+			// A day outside years 1..9999 is not a date this code wrote.
+			if d.NextDue = sales.DateFromUnixDays(days); d.NextDue.IsZero() || d.NextDue.UnixDays() != days {
+				return sales.Deal{}, errCorrupt
+			}
 		}
 	}
 	return d, r.err

@@ -16,6 +16,10 @@ func FuzzDealRecord(f *testing.F) {
 	f.Add(encodeDeal(&d))
 	d.Forecast = sales.ForecastCommit
 	f.Add(encodeDeal(&d))
+	d.NextStep, d.NextDue = "send proposal", sales.MakeDate(2026, 12, 4)
+	f.Add(encodeDeal(&d))
+	d.Forecast = 0
+	f.Add(encodeDeal(&d))
 	f.Add([]byte{recV1})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -382,6 +382,8 @@ func diffEvents(old, nd *sales.Deal, st *sales.StageSet, cur sales.Currency) []s
 	add(sales.FieldLost, old.LostReason, nd.LostReason)
 	add(sales.FieldNotes, old.Notes, nd.Notes)
 	add(sales.FieldForecast, forecastText(old.Forecast), forecastText(nd.Forecast))
+	add(sales.FieldNextStep, old.NextStep, nd.NextStep)
+	add(sales.FieldNextDue, old.NextDue.String(), nd.NextDue.String())
 	add(FieldExternalID, old.ExternalID, nd.ExternalID)
 	return out
 }

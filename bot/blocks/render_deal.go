@@ -126,6 +126,7 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 	if !c.Deal.CloseDate.IsZero() {
 		field("Close date", c.Deal.CloseDate.Format("2006-01-02"))
 	}
+	field("Next step", nextStepText(c))
 	if c.TerritoryName != "" {
 		field("Territory", EscClipMd(c.TerritoryName, 200))
 	}

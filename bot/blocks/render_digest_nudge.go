@@ -77,6 +77,10 @@ func RenderNudge(n *digest.Nudge) DigestMsg {
 	if n.More > 0 {
 		blocks = append(blocks, dgContext(fmt.Sprintf("… and %d more: `/deal list` shows them all.", n.More)))
 	}
+	if k := len(n.NextSteps); k > 0 {
+		blocks = append(blocks, nudgeNextSteps(n)...)
+		summary = append(summary, dgPlural(k+n.MoreNextSteps, "overdue next step"))
+	}
 	blocks = append(blocks, dgContext("Snoozed deals stay quiet for 7 days. Turn these messages off with `/salesbot nudges off`."))
 	return DigestMsg{Text: escDigest("Your sales nudge: " + strings.Join(summary, ", ") + "."), Blocks: blocks}
 }

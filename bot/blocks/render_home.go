@@ -32,6 +32,7 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 		b.add(ContextBlock("home.forecast", ":crystal_ball: *Forecast, "+EscapeMd(h.Forecast.Period.Label())+":* "+EscapeMd(BriefText(h.Forecast, cur))))
 	}
 	b.add(slack.NewActionBlock("home.log", button(ActLog, "", "Log a deal", slack.StylePrimary), button(ActLogActivity, "", "Log activity…", "")))
+	homeNextSteps(b, h)
 
 	// Reserve room for the later parts so one long part cannot starve them.
 	teamRoom := 0

@@ -145,6 +145,9 @@ func DealModal(f *commands.DealForm, meta ModalMeta) slack.ModalViewRequest {
 	if f.ShowForecast {
 		blocks = append(blocks, forecastSelect(f, input))
 	}
+	if f.ShowNext {
+		blocks = append(blocks, nextInputs(f, input)...)
+	}
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
 		CallbackID: CallbackDealForm, PrivateMetadata: meta.encode(),

@@ -90,6 +90,7 @@ func cases() map[string]any {
 		home.ByStage = append(home.ByStage, sd)
 	}
 	home.Stale, home.Overdue = many[:20], many[20:35]
+	withNext := homeWithNextSteps(home, many)
 	proj := forecast.Projection{Period: month, AsOf: day, WonToDate: 4500000, FromOpen: 3100000, FromNew: 900000, Predicted: 8500000,
 		Low: 7000000, High: 9900000, Chance: sales.Some(0.3), MoreNeeded: 1500000, CommitGap: 2500000, Units: 12, Unit: "month",
 		Totals:  forecast.Totals{ClosedWon: 4500000, OpenCommit: 3000000, OpenBestCase: 1500000, OpenPipeline: 2000000},
@@ -183,10 +184,11 @@ func cases() map[string]any {
 		"win_noquota": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 3, Account: "Globex"}, Amount: "$5.00", OwnerName: "dan",
 			Progress: progress(0, 500, 0)}, usd),
 		"home":       blocks.RenderHome(home, o),
+		"home_next":  blocks.RenderHome(withNext, o),
 		"home_empty": blocks.RenderHome(&commands.HomeView{Name: "dan", Goal: commands.GoalView{Progress: progress(0, 0, 0)}}, o),
 		"modal_new": blocks.DealModal(&commands.DealForm{Stages: stages, Territories: []string{"EMEA", "AMER", hostile}, ShowOwner: true},
 			blocks.ModalMeta{Channel: "C1"}),
-		"modal_edit": blocks.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01", ShowForecast: true, Forecast: "commit", ForecastDefault: "best case",
+		"modal_edit": blocks.DealModal(&commands.DealForm{DealID: 42, Account: "A&B <Corp>", Amount: "12,000", Stage: "Proposal", CloseDate: "2026-12-01", ShowForecast: true, Forecast: "commit", ForecastDefault: "best case", ShowNext: true, NextStep: "send <!here> proposal", NextDue: "2026-12-04",
 			OwnerSlack: "U0BOB", Stages: stages}, blocks.ModalMeta{Channel: "C1"}),
 		"modal_lost":          blocks.LostModal("D-42", blocks.ModalMeta{Channel: "C1"}),
 		"modal_activity":      blocks.ActivityModal("D-42", []string{"call", "meeting", "email", "note", hostile}, blocks.ModalMeta{Channel: "C1"}),
