@@ -79,6 +79,16 @@ var importFields = map[string]fieldSet{
 		{"manager", []string{"manager_name", "reports_to"}},
 		{"territory", []string{"region"}},
 	},
+	"events": {
+		{"id", nil},
+		{"deal", []string{"deal_id"}},
+		{"at", []string{"time", "date"}},
+		{"actor", nil},
+		{"actor_slack_id", nil},
+		{"field", nil},
+		{"from", nil},
+		{"to", nil},
+	},
 	"quotas": {
 		{"scope", nil},
 		{"subject", []string{"name", "rep", "owner"}},

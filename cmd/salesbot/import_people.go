@@ -19,14 +19,27 @@ import (
 type peopleIndex struct {
 	bySlack map[string]sales.PersonID
 	byName  map[string][]sales.PersonID // lower(name or real name)
+	byEmail map[string]sales.PersonID   // lower(email)
+	// hasEmail: stored people who have an email already.
+	hasEmail map[sales.PersonID]bool
 }
 
 func newPeopleIndex(people []sales.Person) *peopleIndex {
-	x := &peopleIndex{bySlack: map[string]sales.PersonID{}, byName: map[string][]sales.PersonID{}}
+	x := &peopleIndex{bySlack: map[string]sales.PersonID{}, byName: map[string][]sales.PersonID{}, byEmail: map[string]sales.PersonID{}, hasEmail: map[sales.PersonID]bool{}}
 	for _, p := range people {
+		x.hasEmail[p.ID] = p.Email != ""
 		x.add(p.ID, p.SlackID, p.Name, p.RealName)
+		x.addEmail(p.ID, p.Email)
 	}
 	return x
+}
+
+// addEmail indexes an email; the first person with it keeps it.
+func (x *peopleIndex) addEmail(id sales.PersonID, email string) {
+	k := strings.ToLower(strings.TrimSpace(email))
+	if _, taken := x.byEmail[k]; k != "" && !taken {
+		x.byEmail[k] = id
+	}
 }
 
 func (x *peopleIndex) add(id sales.PersonID, slack, name, real string) {

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/transfer/transfertest"
+)
+
+// Each CRM's sample export imports with no flags and gives the counts, won
+// amounts and owners the generator wrote; importing it again changes
+// nothing (issue 12).
+func TestImportPresetsWithNoFlags(t *testing.T) {
+	for _, s := range transfertest.All(11, 300, "USD") {
+		t.Run(s.Preset, func(t *testing.T) {
+			e := newEnv(t)
+			f := e.file(s.Preset+".csv", string(s.Data))
+			r := e.must(ImportCmd, "deals", "--file", f)
+			for _, want := range []string{"reading a ", "columns: ", "stages:", "imported 300 deals: 300 new, 0 updated, 0 unchanged"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("stdout lacks %q\n%s", want, r)
+				}
+			}
+			if strings.Contains(r.stderr, "\r") {
+				t.Errorf("a progress bar was drawn on a non-terminal:\n%q", r.stderr)
+			}
+			got := storedTruth(t, e)
+			want := s.Truth
+			if got.Deals != want.Deals || got.Won != want.Won || got.Lost != want.Lost {
+				t.Errorf("deals/won/lost = %d/%d/%d, want %d/%d/%d", got.Deals, got.Won, got.Lost, want.Deals, want.Won, want.Lost)
+			}
+			if got.WonAmount["USD"] != want.WonAmount["USD"] {
+				t.Errorf("won amount %v, want %v", got.WonAmount, want.WonAmount)
+			}
+			if !maps.Equal(ownerNames(got.Owners), ownerNames(want.Owners)) {
+				t.Errorf("owners %v, want %v", slices.Sorted(maps.Keys(got.Owners)), slices.Sorted(maps.Keys(want.Owners)))
+			}
+
+			r = e.must(ImportCmd, "deals", "--file", f)
+			if !strings.Contains(r.stdout, "0 new, 0 updated, 300 unchanged") || strings.Contains(r.stdout, "added") {
+				t.Errorf("second import:\n%s", r)
+			}
+		})
+	}
+}
+
+// ownerNames spells every owner by name: a file may give one as a name on one
+// row and an email on the next.
+func ownerNames(owners map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for o := range owners {
+		out[transfertest.NameOf(o)] = true
+	}
+	return out
+}
+
+// storedTruth reads the database the way transfertest.Truth counts a file.
+func storedTruth(t *testing.T, e *env) transfertest.Truth {
+	t.Helper()
+	db, done := e.open(e.db)
+	defer done()
+	ctx := context.Background()
+	deals, err := db.FindDeals(ctx, sales.DealFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages, _ := db.Stages(ctx)
+	people, _ := db.People(ctx)
+	byID := map[sales.PersonID]sales.Person{}
+	for _, p := range people {
+		byID[p.ID] = p
+	}
+	got := transfertest.Truth{WonAmount: map[string]sales.Money{}, Owners: map[string]bool{}}
+	for _, d := range deals {
+		got.Deals++
+		switch stages.Kind(d.Stage) {
+		case sales.StageWon:
+			got.Won++
+			got.WonAmount["USD"] += d.Amount
+		case sales.StageLost:
+			got.Lost++
+		}
+		if p, ok := byID[d.Owner]; ok {
+			if p.Email != "" && p.Name == p.Email {
+				got.Owners[p.Email] = true
+			} else {
+				got.Owners[p.Name] = true
+			}
+		}
+	}
+	return got
+}
