@@ -94,3 +94,48 @@ func storedTruth(t *testing.T, e *env) transfertest.Truth {
 	}
 	return got
 }
+
+// A file without an id column is keyed by its own fields (account, name,
+// created date, owner): importing it again is 0 new, 0 updated, and a
+// changed amount or stage updates the deal with an event.
+func TestImportStableKeyWithoutIDs(t *testing.T) {
+	e := newEnv(t)
+	const head = `"Opportunity Owner","Account Name","Opportunity Name","Stage","Amount","Close Date","Created Date"` + "\n"
+	first := head +
+		`"Anna Snelling","Acme, Inc.","Acme - GTX","Prospecting","USD 1,200.00","3/31/2027","1/15/2027"` + "\n" +
+		`"Zane Levy","Beta","Beta - MG","Needs Analysis","","4/1/2027","1/16/2027"` + "\n"
+	f := e.file("sf.csv", first)
+	e.must(ImportCmd, "deals", "--file", f)
+	r := e.must(ImportCmd, "deals", "--file", f)
+	if !strings.Contains(r.stdout, "imported 2 deals: 0 new, 0 updated, 2 unchanged") {
+		t.Fatalf("second import:\n%s", r)
+	}
+	changed := strings.Replace(first, `"Prospecting","USD 1,200.00"`, `"Value Proposition","USD 1,500.00"`, 1)
+	r = e.must(ImportCmd, "deals", "--file", e.file("sf2.csv", changed))
+	if !strings.Contains(r.stdout, "imported 2 deals: 0 new, 1 updated, 1 unchanged") {
+		t.Fatalf("changed import:\n%s", r)
+	}
+	ev := e.must(ExportCmd, "events").stdout
+	for _, want := range []string{",amount,1200.00,1500.00", ",stage,Prospecting,Proposal"} {
+		if !strings.Contains(ev, want) {
+			t.Errorf("events lack %q:\n%s", want, ev)
+		}
+	}
+	if n := e.countDeals(); n != 2 {
+		t.Errorf("%d deals, want 2", n)
+	}
+}
+
+// A plain spreadsheet without an id column gets the same stable key.
+func TestImportPlainFileTwice(t *testing.T) {
+	e := newEnv(t)
+	f := e.file("plain.csv", "account,amount,stage,owner,created\nAcme,100,Proposal,alice,2026-01-02\nAcme,100,Proposal,alice,2026-01-02\nBeta,5,Qualified,bob,3 Feb 2026\n")
+	e.must(ImportCmd, "deals", "--file", f)
+	r := e.must(ImportCmd, "deals", "--file", f)
+	if !strings.Contains(r.stdout, "imported 3 deals: 0 new, 0 updated, 3 unchanged") {
+		t.Fatalf("second import:\n%s", r)
+	}
+	if n := e.countDeals(); n != 3 {
+		t.Errorf("%d deals, want 3 (the same row twice is two deals)", n)
+	}
+}
