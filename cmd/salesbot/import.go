@@ -216,7 +216,7 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		return usagef("--preset %s reads CSV exports; %s is JSON", o.preset.Name, name)
 	}
 
-	db, cleanup, err := openForImport(c, o.dryRun)
+	db, cleanup, err := openForImport(ctx, c, o.dryRun)
 	if err != nil {
 		return err
 	}
@@ -283,36 +283,47 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 	return nil
 }
 
-// openForImport opens the database. A dry run of a file that does not
-// exist yet runs against a new empty database in a temporary directory,
-// so even the file is not created.
-func openForImport(c *command, dryRun bool) (*storage.DB, func() error, error) {
-	if dryRun {
-		if _, err := os.Stat(c.cfg.DB); errors.Is(err, os.ErrNotExist) {
-			dir, err := os.MkdirTemp("", "salesbot-dry-run-")
-			if err != nil {
-				return nil, nil, err
-			}
-			saved := c.cfg.DB
-			c.cfg.DB = filepath.Join(dir, "dry-run.db")
-			db, err := c.open(false)
-			c.cfg.DB = saved
-			if err != nil {
-				os.RemoveAll(dir)
-				return nil, nil, err
-			}
-			return db, func() error {
-				err := db.Close()
-				os.RemoveAll(dir)
-				return err
-			}, nil
+// openForImport opens the database. A dry run works on a copy in a
+// temporary directory (a consistent snapshot of the file, or a new empty
+// database when there is none yet): opening the file itself for writing
+// would already change it (schema check), and the dry run writes nothing.
+func openForImport(ctx context.Context, c *command, dryRun bool) (*storage.DB, func() error, error) {
+	if !dryRun {
+		db, err := c.open(false)
+		if err != nil {
+			return nil, nil, err
 		}
+		return db, db.Close, nil
 	}
-	db, err := c.open(false)
+	dir, err := os.MkdirTemp("", "salesbot-dry-run-")
 	if err != nil {
 		return nil, nil, err
 	}
-	return db, db.Close, nil
+	copyPath := filepath.Join(dir, "dry-run.db")
+	if _, err := os.Stat(c.cfg.DB); err == nil {
+		src, err := c.openForRead(ctx)
+		if err == nil {
+			_, err = src.BackupFile(ctx, copyPath)
+			closeDB(src, &err)
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+	}
+	saved := c.cfg.DB
+	c.cfg.DB = copyPath
+	db, err := c.open(false)
+	c.cfg.DB = saved
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return db, func() error {
+		err := db.Close()
+		os.RemoveAll(dir)
+		return err
+	}, nil
 }
 
 // readGeneric reads a file in salesbot's own columns (its export, a plain
@@ -467,28 +478,38 @@ func (im *importer) suggestStage(s string) string {
 }
 
 func (im *importer) summary(w io.Writer, res storage.ImportResult) {
+	imported, added := "imported", "added"
+	if im.o.dryRun {
+		imported, added = "dry run: would import", "would add"
+	}
 	switch im.o.kind {
 	case "deals":
-		fmt.Fprintf(w, "imported %d %s: %d new, %d updated, %d unchanged\n", len(im.in.Deals), plural(len(im.in.Deals), "deal"),
+		fmt.Fprintf(w, "%s %d %s: %d new, %d updated, %d unchanged\n", imported, len(im.in.Deals), plural(len(im.in.Deals), "deal"),
 			res.DealsCreated, res.DealsUpdated, res.DealsUnchanged)
 	case "team":
-		fmt.Fprintf(w, "imported %d %s: %d new\n", len(im.in.People), plural(len(im.in.People), "person"), res.PeopleCreated)
+		fmt.Fprintf(w, "%s %d %s: %d new\n", imported, len(im.in.People), plural(len(im.in.People), "person"), res.PeopleCreated)
 	case "quotas":
-		fmt.Fprintf(w, "imported %d %s\n", len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
+		fmt.Fprintf(w, "%s %d %s\n", imported, len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
 	}
 	if im.o.kind != "team" && res.PeopleCreated > 0 {
-		fmt.Fprintf(w, "added %d %s by name, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
-			res.PeopleCreated, plural(res.PeopleCreated, "person"))
+		fmt.Fprintf(w, "%s %d %s by name, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
+			added, res.PeopleCreated, plural(res.PeopleCreated, "person"))
 	}
 	if n := len(res.RolesPending); n > 0 {
 		fmt.Fprintf(w, "%d %s matched only by name %s already linked to Slack: the file's role waits for an admin to confirm with /salesbot role\n",
 			n, plural(n, "person"), map[bool]string{true: "is", false: "are"}[n == 1])
 	}
 	if im.newTerrs > 0 {
-		fmt.Fprintf(w, "added %d %s\n", im.newTerrs, plural(im.newTerrs, "territory"))
+		fmt.Fprintf(w, "%s %d %s\n", added, im.newTerrs, plural(im.newTerrs, "territory"))
 	}
 	if im.o.skipInvalid && len(im.errs) > 0 {
 		fmt.Fprintf(w, "skipped %d invalid %s (listed above)\n", len(im.errs), plural(len(im.errs), im.t.where))
+	}
+	if n := len(im.in.Events); n > 0 && im.o.kind == "deals" && res.DealsCreated > 0 {
+		fmt.Fprintf(w, "history: %d stage %s from the file's time columns, for the deals this import creates\n", n, plural(n, "change"))
+	}
+	if im.o.dryRun {
+		fmt.Fprintln(w, "dry run: nothing was written")
 	}
 }
 
