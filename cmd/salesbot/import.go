@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -174,6 +176,9 @@ type importer struct {
 	managers      []pendingManager       // team rows' managers, resolved last
 	openLabels    map[string]sales.Stage // preset files: lower(label) → its open stage
 	preset        *transfer.Preset       // the preset the file was read with, nil for salesbot's columns
+	explicitRole  []int                  // team rows (in.People indexes) whose role cell is a salesbot role
+	roleTexts     map[string]sales.Role  // CRM role texts and the role each became
+	newManagers   []string               // named only in the manager column
 }
 
 // readInput reads the whole file: presets are detected from its header
@@ -488,6 +493,16 @@ func (im *importer) summary(w io.Writer, res storage.ImportResult) {
 			res.DealsCreated, res.DealsUpdated, res.DealsUnchanged)
 	case "team":
 		fmt.Fprintf(w, "%s %d %s: %d new\n", imported, len(im.in.People), plural(len(im.in.People), "person"), res.PeopleCreated)
+		if n := len(im.newManagers); n > 0 {
+			fmt.Fprintf(w, "managers named only in the manager column, %s as managers: %s\n", map[bool]string{true: "would be added", false: "added"}[im.o.dryRun], clipList(im.newManagers, maxListed))
+		}
+		if len(im.roleTexts) > 0 {
+			var pairs []string
+			for _, t := range slices.Sorted(maps.Keys(im.roleTexts)) {
+				pairs = append(pairs, fmt.Sprintf("%q → %s", clipText(t, 40), im.roleTexts[t]))
+			}
+			fmt.Fprintf(w, "roles read from the file's own titles: %s (salesbot admins are set with /salesbot role)\n", clipList(pairs, maxListed))
+		}
 	case "quotas":
 		fmt.Fprintf(w, "%s %d %s\n", imported, len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
 	}
