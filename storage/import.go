@@ -244,6 +244,9 @@ type importer struct {
 }
 
 func newImporter(tx *bolt.Tx, in *Import, actor sales.PersonID, now time.Time, cur sales.Currency) *importer {
+	// Whole seconds, as exports write times: events this import makes at
+	// "now" then sort the same after export → import (by time, then id).
+	now = truncSecs(now)
 	im := &importer{tx: tx, in: in, actor: actor, now: now, cur: cur,
 		res:     &ImportResult{DealIDs: make([]sales.DealID, len(in.Deals))},
 		created: make([]bool, len(in.Deals)),

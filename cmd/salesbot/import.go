@@ -179,6 +179,9 @@ type importer struct {
 	explicitRole  []int                  // team rows (in.People indexes) whose role cell is a salesbot role
 	roleTexts     map[string]sales.Role  // CRM role texts and the role each became
 	newManagers   []string               // named only in the manager column
+	evs           []sales.Event          // events files
+	dealByExt     map[string]sales.DealID
+	dealIDs       map[sales.DealID]bool
 }
 
 // readInput reads the whole file: presets are detected from its header
@@ -236,9 +239,6 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 	if err := im.load(); err != nil {
 		return err
 	}
-	if o.kind == "events" {
-		return im.runEvents(c, data, name)
-	}
 	if preset != nil {
 		err = im.readPreset(data, name, preset, o.preset != nil, c.stdout)
 	} else {
@@ -252,7 +252,7 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 			return err
 		}
 	}
-	rows := len(im.in.Deals) + len(im.in.People) + len(im.in.Quotas)
+	rows := len(im.in.Deals) + len(im.in.People) + len(im.in.Quotas) + len(im.evs)
 	if len(im.errs) > 0 {
 		im.printErrors(c.stderr)
 		if !o.skipInvalid {
@@ -264,6 +264,9 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 	}
 	if rows == 0 {
 		return fmt.Errorf("no valid rows in %s; nothing was imported", name)
+	}
+	if o.kind == "events" {
+		return im.writeEvents(c.stdout)
 	}
 	im.keepDealIDs()
 
@@ -379,6 +382,8 @@ func (im *importer) readGeneric(data []byte, name string) error {
 			err = im.person(row)
 		case o.kind == "quotas":
 			err = im.quota(row)
+		case o.kind == "events":
+			err = im.event(row)
 		}
 		if err != nil {
 			im.fail(row.line, errText(err))
