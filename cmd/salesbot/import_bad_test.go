@@ -14,7 +14,7 @@ import (
 func TestImportBadInput(t *testing.T) {
 	hub := string(transfertest.HubSpot(9, 30, "USD").Data)
 	lines := strings.SplitAfter(hub, "\r\n")
-	badAmount := editCell(t, hub, 15, 4, "12 apples")       // line 16, Amount
+	badAmount := editCell(t, hub, 15, 4, "12 apples")      // line 16, Amount
 	badDate := editCell(t, hub, 20, 5, "2017-02-30 10:00") // line 21, Close Date
 	for _, tc := range []struct {
 		name, data string
