@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/transfer/transfertest"
+)
+
+// BenchmarkImportDeals imports a HubSpot export of N rows with no flags,
+// the whole command (read, detect, map, one transaction with indexes and
+// history), against a raw bbolt load of the same file's rows in the same
+// run (storage.RawLoad: each row's bytes under a sequential key, one
+// transaction). Each reports ms/op and peak-MB (the largest live heap
+// sampled every 2 ms); the ratio of the two is the cost of a real import.
+//
+//	go test ./cmd/salesbot -run '^$' -bench ImportDeals -benchtime 1x
+//
+// The 1M size is skipped with -short.
+func BenchmarkImportDeals(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		if n > 100_000 && testing.Short() {
+			continue
+		}
+		data := transfertest.HubSpot(1, n, "USD").Data
+		dir := b.TempDir()
+		file := filepath.Join(dir, "hubspot.csv")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("import/%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				db := filepath.Join(b.TempDir(), fmt.Sprintf("import%d.db", i))
+				b.Setenv("SALESBOT_DB", db)
+				runtime.GC()
+				peak := watchHeap()
+				b.StartTimer()
+				code := ImportCmd(context.Background(), []string{"deals", "--file", file}, strings.NewReader(""), io.Discard, io.Discard)
+				b.StopTimer()
+				b.ReportMetric(peak()/(1<<20), "peak-MB")
+				if code != 0 {
+					b.Fatalf("import exited %d", code)
+				}
+				b.StartTimer()
+			}
+		})
+		b.Run(fmt.Sprintf("raw/%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				db := filepath.Join(b.TempDir(), fmt.Sprintf("raw%d.db", i))
+				runtime.GC()
+				peak := watchHeap()
+				b.StartTimer()
+				// The same file read and split into its rows: the least
+				// any import of it does.
+				raw, err := os.ReadFile(file)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows := bytes.Split(raw, []byte("\r\n"))
+				err = storage.RawLoad(context.Background(), db, rows[1:])
+				b.StopTimer()
+				b.ReportMetric(peak()/(1<<20), "peak-MB")
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// watchHeap samples the live heap until the returned func is called,
+// which returns the largest sample in bytes.
+func watchHeap() func() float64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var mu sync.Mutex
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	read := func() {
+		metrics.Read(s)
+		mu.Lock()
+		peak = max(peak, s[0].Value.Uint64())
+		mu.Unlock()
+	}
+	go func() {
+		defer close(done)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	}()
+	return func() float64 {
+		read()
+		close(stop)
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return float64(peak)
+	}
+}
