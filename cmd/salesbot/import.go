@@ -222,6 +222,8 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		}
 	} else if o.preset != nil {
 		return usagef("--preset %s reads CSV exports; %s is JSON", o.preset.Name, name)
+	} else if p, _ := transfer.Detect(csvHeader(data)); p != nil && o.kind != "deals" && o.format != "json" {
+		return fmt.Errorf("%s is a %s, not a %s file: import it with salesbot import deals --file %s", name, p.Title, o.kind, o.file)
 	}
 
 	db, cleanup, err := openForImport(ctx, c, o.dryRun)
@@ -355,7 +357,7 @@ func (im *importer) readGeneric(data []byte, name string) error {
 		return err
 	}
 	if len(cols) == 0 {
-		return usagef("%s: none of the columns (%s) is a %s field (%s); name them with --map field=column", name, clipList(t.header, maxListed), o.kind, importFields[o.kind].names())
+		return usagef("%s: none of the columns (%s) is %s %s field (%s); name them with --map field=column", name, clipList(t.header, maxListed), map[bool]string{true: "an", false: "a"}[o.kind == "events"], o.kind, importFields[o.kind].names())
 	}
 	if len(unused) > 0 {
 		fmt.Fprintf(im.stderr, "note: ignoring column(s) %s; use --map field=column to import them\n", clipList(unused, maxListed))
