@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -77,7 +76,7 @@ func (db *DB) Import(ctx context.Context, in Import, actor sales.PersonID) (Impo
 	if err := precheck(&in); err != nil {
 		return ImportResult{}, err
 	}
-	if err := db.reserve(ctx, len(in.Deals)); err != nil {
+	if err := db.reserve(ctx, &in); err != nil {
 		return ImportResult{}, err
 	}
 	now := db.Now()
@@ -117,16 +116,38 @@ const bytesPerDeal = 1200
 // dirty, and the import then fills the freed pages. The file ends the size
 // the import makes it anyway. A reserve left by a crash between the two
 // is dropped by the next import.
-func (db *DB) reserve(ctx context.Context, deals int) error {
-	const minDeals = 20_000 // below this the growths are cheap
-	if deals < minDeals {
+func (db *DB) reserve(ctx context.Context, in *Import) error {
+	const minBytes = 20_000 * bytesPerDeal // below this the growths are cheap
+	// Only new deals grow the file: a re-imported file mostly matches.
+	fresh, leftover := 0, false
+	err := db.view(ctx, "import reserve", func(tx *bolt.Tx) error {
+		fresh, leftover = 0, tx.Bucket(reserveBucket) != nil
+		if len(in.Deals)*bytesPerDeal < minBytes {
+			return nil
+		}
+		ext, deals := tx.Bucket(bIdxExt), tx.Bucket(bDeals)
+		for _, d := range in.Deals {
+			switch {
+			case d.ID != 0 && deals.Get(u64key(uint64(d.ID))) != nil:
+			case d.ID == 0 && d.ExternalID != "" && ext.Get([]byte(d.ExternalID)) != nil:
+			default:
+				fresh++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	drop := func(tx *bolt.Tx) error { return tx.DeleteBucket(reserveBucket) }
+	size := fresh*bytesPerDeal - db.bolt.Stats().FreePageN*db.bolt.Info().PageSize
+	if size < minBytes {
+		if leftover {
+			return db.update(ctx, "import reserve", drop)
+		}
 		return nil
 	}
-	size := deals * bytesPerDeal
-	if info, err := os.Stat(db.Path); err == nil && info.Size() >= int64(size)*2 {
-		return nil // room enough already
-	}
-	err := db.update(ctx, "import reserve", func(tx *bolt.Tx) error {
+	err = db.update(ctx, "import reserve", func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(reserveBucket)
 		if err != nil {
 			return err
@@ -144,9 +165,7 @@ func (db *DB) reserve(ctx context.Context, deals int) error {
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, "import reserve", func(tx *bolt.Tx) error {
-		return tx.DeleteBucket(reserveBucket)
-	})
+	return db.update(ctx, "import reserve", drop)
 }
 
 // errDryRun rolls back ImportDryRun's transaction.
