@@ -218,7 +218,10 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 	if o.kind == "deals" && o.format != "json" && !o.noPreset {
 		preset = o.preset
 		if preset == nil {
-			preset, _ = transfer.Detect(csvHeader(data))
+			header := csvHeader(data)
+			if preset, _ = transfer.Detect(header); preset == nil {
+				preset = guessPreset(header, o.maps)
+			}
 		}
 	} else if o.preset != nil {
 		return usagef("--preset %s reads CSV exports; %s is JSON", o.preset.Name, name)

@@ -65,6 +65,22 @@ func looksJSON(data []byte) bool {
 	return len(b) > 0 && (b[0] == '[' || b[0] == '{')
 }
 
+// guessPreset reads a file that lacks a preset's signature columns (a
+// HubSpot export without Record ID, Maven's file without opportunity_id)
+// with the preset that knows more of its columns than salesbot's own names
+// do; salesbot's export and plain files keep their reading.
+func guessPreset(header []string, maps map[string]string) *transfer.Preset {
+	p, score := transfer.Guess(header)
+	if p == nil {
+		return nil
+	}
+	cols, _, err := mapColumns(header, importFields["deals"], maps)
+	if err != nil || len(cols) >= score {
+		return nil
+	}
+	return p
+}
+
 // mapToTransfer names the --map fields of salesbot's own columns that
 // transfer calls otherwise.
 var mapToTransfer = map[string]transfer.Field{
@@ -303,6 +319,19 @@ func (im *importer) learnEmail(id sales.PersonID, email string) {
 func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bool, footer int) {
 	p := d.Preset
 	why := fmt.Sprintf("recognised by its %s columns", strings.Join(p.Signature, ", "))
+	if q, _ := transfer.Detect(d.Header); q != p {
+		have := map[string]bool{}
+		for _, h := range d.Header {
+			have[transfer.NormalizeHeader(h)] = true
+		}
+		var missing []string
+		for _, sig := range p.Signature {
+			if !have[transfer.NormalizeHeader(sig)] {
+				missing = append(missing, sig)
+			}
+		}
+		why = fmt.Sprintf("%d of its columns are this export's, though it has no %s", len(d.Columns), strings.Join(missing, ", "))
+	}
 	if forced {
 		why = "--preset " + p.Name
 	}

@@ -139,3 +139,26 @@ func TestImportPlainFileTwice(t *testing.T) {
 		t.Errorf("%d deals, want 3 (the same row twice is two deals)", n)
 	}
 }
+
+// A CRM export without its signature columns (Maven's file without
+// opportunity_id) is still read by the preset that knows its columns.
+func TestImportGuessesPreset(t *testing.T) {
+	e := newEnv(t)
+	s := transfertest.Maven(4, 60, "USD")
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(s.Data), "\n") {
+		if _, rest, ok := strings.Cut(line, ","); ok {
+			b.WriteString(rest) // drop opportunity_id (never quoted)
+		}
+	}
+	r := e.must(ImportCmd, "deals", "--file", e.file("maven.csv", b.String()))
+	if !strings.Contains(r.stdout, "Maven") || !strings.Contains(r.stdout, "no opportunity_id") || !strings.Contains(r.stdout, "imported 60 deals: 60 new") {
+		t.Fatalf("%s", r)
+	}
+	if got := storedTruth(t, e); got.Won != s.Truth.Won || got.WonAmount["USD"] != s.Truth.WonAmount["USD"] {
+		t.Errorf("won %d %v, want %d %v", got.Won, got.WonAmount, s.Truth.Won, s.Truth.WonAmount)
+	}
+	if r := e.must(ImportCmd, "deals", "--file", e.file("maven.csv", b.String())); !strings.Contains(r.stdout, "0 new, 0 updated") {
+		t.Errorf("re-import: %s", r)
+	}
+}
