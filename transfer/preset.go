@@ -347,6 +347,34 @@ func Detect(header []string) (p *Preset, score int) {
 	return p, score
 }
 
+// Guess is Detect for a file whose signature columns are missing (a
+// HubSpot export without "Record ID", Maven's file without
+// opportunity_id): the preset knowing most of the header's columns, by its
+// own names only, at least three and one of them the stage or status. The
+// caller decides whether that beats its other readings of the header.
+func Guess(header []string) (p *Preset, score int) {
+	have := map[string]bool{}
+	for _, h := range header {
+		have[NormalizeHeader(h)] = true
+	}
+	for _, cand := range presets {
+		n, stage := 0, false
+		for f, names := range cand.Fields {
+			for _, name := range names {
+				if have[NormalizeHeader(name)] {
+					n++
+					stage = stage || f == FieldStage || f == FieldStatus
+					break
+				}
+			}
+		}
+		if stage && n >= 3 && n > score {
+			p, score = cand, n
+		}
+	}
+	return p, score
+}
+
 // Columns maps fields to column indexes of a header.
 type Columns map[Field]int
 

@@ -112,3 +112,21 @@ func TestNormalizeHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestGuess(t *testing.T) {
+	for _, tt := range []struct{ header, want string }{
+		{"Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner", "hubspot"},
+		{"sales_agent,product,account,deal_stage,engage_date,close_date,close_value", "maven"},
+		{"account,amount,stage,owner", ""},
+		{"Deal Name,Amount,Close Date", ""}, // no stage: not enough to go on
+	} {
+		p, _ := transfer.Guess(strings.Split(tt.header, ","))
+		got := ""
+		if p != nil {
+			got = p.Name
+		}
+		if got != tt.want {
+			t.Errorf("Guess(%s) = %q, want %q", tt.header, got, tt.want)
+		}
+	}
+}

@@ -132,7 +132,15 @@ func Sniff(data []byte) error {
 		return sales.Errorf(sales.EINVALID, "this is a spreadsheet (.xlsx), not CSV: export it as CSV (comma-separated values)")
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")):
 		return sales.Errorf(sales.EINVALID, "this is an Excel 97 file (.xls), not CSV: export it as CSV (comma-separated values)")
-	case bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0:
+	case bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")):
+		return sales.Errorf(sales.EINVALID, "this file is UTF-16 text: save it again as CSV UTF-8")
+	case bytes.HasPrefix(data, []byte("%PDF")):
+		return sales.Errorf(sales.EINVALID, "this is a PDF, not CSV: export the deals as CSV (comma-separated values)")
+	}
+	// A stray NUL in one cell is that row's error; a file with many is
+	// binary (an image, an archive, UTF-16 without a BOM).
+	head := data[:min(len(data), 8192)]
+	if n := bytes.Count(head, []byte{0}); n > 0 && n*32 >= len(head) {
 		return sales.Errorf(sales.EINVALID, "this is a binary file, not CSV: export the deals as CSV (UTF-8)")
 	}
 	return nil

@@ -31,8 +31,10 @@ const Usage = `salesbot: a self-hosted Slack sales assistant.
 Usage:
   salesbot [run]                 run the bot (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN)
   salesbot demo [--seed]         try the bot locally against a built-in Slack emulator
-  salesbot import deals|team|quotas --file F.csv [--map field=column,...]
-                 [--date-format LAYOUT] [--stage-map From=To,...] [--skip-invalid]
+  salesbot import deals|team|quotas|events --file F.csv [--preset NAME] [--dry-run]
+                 [--map field=column,...] [--date-format LAYOUT] [--stage-map From=To,...]
+                 [--skip-invalid] [--create-people]
+  salesbot import --list-presets  the CRM deal exports recognised by their header
   salesbot export [deals|events|quotas|team] [--format csv|json]
   salesbot report --by owner|manager|territory|stage|all [--from D] [--to D]
                  [--period P] [--format table|csv|json]
@@ -163,7 +165,7 @@ func (c *command) printUsage(w io.Writer) {
 }
 
 var commandUsage = map[string]string{
-	"import":   "salesbot import deals|team|quotas --file F.csv [--map field=column,...] [--date-format LAYOUT] [--stage-map From=To,...] [--skip-invalid]",
+	"import":   "salesbot import deals|team|quotas|events --file F.csv [--preset NAME] [--dry-run] [--map field=column,...] [--date-format LAYOUT] [--stage-map From=To,...] [--skip-invalid] [--create-people]\n       salesbot import --list-presets",
 	"export":   "salesbot export [deals|events|quotas|team] [--format csv|json]",
 	"report":   "salesbot report --by owner|manager|territory|stage|all [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--period P] [--format table|csv|json]",
 	"forecast": "salesbot forecast [--period P] [--by owner|manager|territory|all] [--format table|csv|json]\n       salesbot forecast --backtest [--by quarter|month] [--from D] [--to D] [--as-of-day N] [--format table|csv|json]",

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -15,6 +18,7 @@ import (
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/transfer"
 )
 
 // maxShownErrors is how many row errors an import prints.
@@ -24,21 +28,29 @@ const maxShownErrors = 20
 // million columns gets a line, not megabytes.
 const maxListed = 20
 
-// ImportCmd is `salesbot import deals|team|quotas --file F.csv ...`.
+// ImportCmd is `salesbot import deals|team|quotas|events --file F.csv ...`.
 func ImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCommand("import", stdout, stderr)
 	var o importOptions
-	var maps, stageMap string
+	var maps, stageMap, preset string
 	c.fs.StringVar(&o.file, "file", "", "CSV (or export's JSON) file to read; - reads stdin")
 	c.fs.StringVar(&maps, "map", "", "field=column pairs naming your columns, e.g. account=Company,amount=Deal Value")
-	c.fs.StringVar(&o.dateLayout, "date-format", "", "Go date layout of your dates, e.g. 01/02/2006 (ISO 2006-01-02 and RFC 3339 always work)")
+	c.fs.StringVar(&o.dateLayout, "date-format", "", "Go date layout of your dates, e.g. 1/2/2006 (reads 3/1/2017 as March 1) or 2/1/2006 (3 January); without it any unambiguous form is read and the file's own dates decide 3/4/2017")
 	c.fs.StringVar(&stageMap, "stage-map", "", "From=To pairs renaming your stages, e.g. \"Closed Won=Won,Demo=Proposal\"")
 	c.fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "import the valid rows and list the skipped ones instead of stopping")
 	c.fs.StringVar(&o.format, "format", "", "csv or json (default: detected)")
+	c.fs.StringVar(&preset, "preset", "", "deals: read the file as this CRM's export ("+transfer.PresetNames()+", or none for salesbot's own columns); by default it is recognised by its header")
+	c.fs.BoolVar(&o.listPresets, "list-presets", false, "list the CRM exports recognised, what identifies each and how won and lost are read")
+	c.fs.BoolVar(&o.dryRun, "dry-run", false, "read and check everything and print what would happen (counts, column and stage mapping, the first problems); write nothing")
+	c.fs.BoolVar(&o.createPeople, "create-people", false, "quotas: add a person the file names who is not yet known, instead of refusing the file")
 	c.fs.BoolVar(&o.raw, "raw", false, "csv: keep a leading ' as data (for a file written by export --raw or another tool), instead of taking off the quote export puts before =, +, -, @")
 	pos, err := c.parse(args)
+	if err == nil && o.listPresets {
+		printPresets(c.stdout)
+		return 0
+	}
 	if err == nil {
-		err = o.finish(pos, maps, stageMap)
+		err = o.finish(pos, maps, stageMap, preset)
 	}
 	if err != nil {
 		return c.fail(err)
@@ -47,24 +59,29 @@ func ImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 }
 
 type importOptions struct {
-	kind        string // deals, team, quotas
-	file        string
-	maps        map[string]string // field → column (normalized)
-	stageMap    map[string]string // lower(from) → to
-	dateLayout  string
-	skipInvalid bool
-	format      string
-	raw         bool
+	kind         string // deals, team, quotas, events
+	file         string
+	maps         map[string]string // field → column (normalized)
+	stageMap     map[string]string // lower(from) → to
+	dateLayout   string
+	skipInvalid  bool
+	format       string
+	raw          bool
+	preset       *transfer.Preset // --preset; nil = recognise by the header
+	noPreset     bool             // --preset none
+	listPresets  bool
+	dryRun       bool
+	createPeople bool
 }
 
-func (o *importOptions) finish(pos []string, maps, stageMap string) error {
+func (o *importOptions) finish(pos []string, maps, stageMap, preset string) error {
 	if len(pos) != 1 {
-		return usagef("name what to import: deals, team or quotas")
+		return usagef("name what to import: deals, team, quotas or events (or --list-presets)")
 	}
 	o.kind = strings.ToLower(pos[0])
 	fields, ok := importFields[o.kind]
 	if !ok {
-		return usagef("cannot import %q: use deals, team or quotas", pos[0])
+		return usagef("cannot import %q: use deals, team, quotas or events", pos[0])
 	}
 	if o.file == "" {
 		return usagef("--file is required (a CSV with a header row; - reads stdin)")
@@ -81,7 +98,8 @@ func (o *importOptions) finish(pos []string, maps, stageMap string) error {
 	o.maps = map[string]string{}
 	for _, p := range pairs {
 		f := normalizeColumn(p[0])
-		if !fields.has(f) {
+		_, presetField := transferField(f)
+		if !fields.has(f) && !(o.kind == "deals" && presetField) {
 			return usagef("--map %s=%s: %q is not a %s field; fields are %s", p[0], p[1], p[0], o.kind, fields.names())
 		}
 		o.maps[f] = normalizeColumn(p[1])
@@ -98,8 +116,23 @@ func (o *importOptions) finish(pos []string, maps, stageMap string) error {
 		// A layout without a year or month is almost surely a mistake
 		// (e.g. "dd/mm/yyyy" instead of Go's "02/01/2006").
 		if !strings.Contains(o.dateLayout, "2006") && !strings.Contains(o.dateLayout, "06") {
-			return usagef("--date-format %q is not a Go layout: write the reference date Mon Jan 2 15:04:05 2006 in your format, e.g. 02/01/2006 or 01/02/2006", o.dateLayout)
+			return usagef("--date-format %q is not a Go layout: write the reference date Mon Jan 2 15:04:05 2006 in your format, e.g. 2/1/2006 (day first) or 1/2/2006 (month first)", o.dateLayout)
 		}
+	}
+	if preset != "" {
+		if o.kind != "deals" {
+			return usagef("--preset is for deal exports: import deals --preset %s", preset)
+		}
+		if strings.EqualFold(preset, "none") {
+			o.noPreset = true
+		} else if p, ok := transfer.Lookup(preset); ok {
+			o.preset = p
+		} else {
+			return usagef("--preset %q: use one of %s, or none (salesbot import --list-presets describes them)", preset, transfer.PresetNames())
+		}
+	}
+	if o.createPeople && o.kind != "quotas" {
+		return usagef("--create-people is for quota files: import quotas --create-people")
 	}
 	return nil
 }
@@ -118,9 +151,11 @@ type importer struct {
 	db     *storage.DB
 	o      importOptions
 	cfg    app.Config
+	stderr io.Writer
 	t      *table
 	cols   columns
 	dates  dateParser
+	order  transfer.DateOrder // how a/b/yyyy dates of a plain file read (transfer.FileDateOrder)
 	stages sales.StageSet
 
 	in       storage.Import
@@ -132,42 +167,191 @@ type importer struct {
 	newPeople int
 	newTerrs  int
 
-	unknownStages map[string]int        // stage as written → rows
-	extLines      map[string]int        // keys seen in this file → line
-	ids           map[sales.DealID]bool // deal ids rows have claimed
-	emptyDB       bool                  // no deals before this import
-	keepIDs       []sales.DealID        // per in.Deals: the id to create it with, 0 = none
-	managers      []pendingManager      // team rows' managers, resolved last
+	unknownStages map[string]int         // stage as written → rows
+	extLines      map[string]int         // keys seen in this file → line
+	keys          map[string]int         // stable keys of rows without an id → times seen
+	ids           map[sales.DealID]bool  // deal ids rows have claimed
+	emptyDB       bool                   // no deals before this import
+	keepIDs       []sales.DealID         // per in.Deals: the id to create it with, 0 = none
+	managers      []pendingManager       // team rows' managers, resolved last
+	openLabels    map[string]sales.Stage // preset files: lower(label) → its open stage
+	preset        *transfer.Preset       // the preset the file was read with, nil for salesbot's columns
+	explicitRole  []int                  // team rows (in.People indexes) whose role cell is a salesbot role
+	roleTexts     map[string]sales.Role  // CRM role texts and the role each became
+	newManagers   []string               // named only in the manager column
+	evs           []sales.Event          // events files
+	dealByExt     map[string]sales.DealID
+	dealIDs       map[sales.DealID]bool
+}
+
+// readInput reads the whole file: presets are detected from its header
+// before it is parsed, and the transfer reader needs it whole.
+func readInput(o importOptions, stdin io.Reader) (data []byte, name string, err error) {
+	name = o.file
+	if o.file == "-" {
+		name = "stdin"
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(o.file)
+	}
+	if err != nil {
+		return nil, name, fmt.Errorf("read %s: %w", o.file, err)
+	}
+	if err := transfer.Sniff(data); err != nil {
+		return nil, name, fmt.Errorf("%s: %s", name, errText(err))
+	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte(utf8BOM)))) == 0 {
+		return nil, name, fmt.Errorf("%s: %w", name, errEmptyFile)
+	}
+	return data, name, nil
 }
 
 func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader) (err error) {
-	var r io.Reader = stdin
-	var size int64
-	name := o.file
-	if o.file != "-" {
-		f, err := os.Open(o.file)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", o.file, err)
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil {
-			size = st.Size()
-		}
-		r = f
-		if o.format == "" && strings.EqualFold(filepath.Ext(o.file), ".json") {
-			o.format = "json"
-		}
-	} else {
-		name = "stdin"
+	data, name, err := readInput(o, stdin)
+	if err != nil {
+		return err
 	}
-	bar := newProgress(c.stderr, "reading "+name, size)
+	if o.format == "" && (strings.EqualFold(filepath.Ext(o.file), ".json") || looksJSON(data)) {
+		o.format = "json"
+	}
+	var preset *transfer.Preset
+	if o.kind == "deals" && o.format != "json" && !o.noPreset {
+		preset = o.preset
+		if preset == nil {
+			header := csvHeader(data)
+			if preset, _ = transfer.Detect(header); preset == nil {
+				preset = guessPreset(header, o.maps)
+			}
+		}
+	} else if o.preset != nil {
+		return usagef("--preset %s reads CSV exports; %s is JSON", o.preset.Name, name)
+	} else if p, _ := transfer.Detect(csvHeader(data)); p != nil && o.kind != "deals" && o.format != "json" {
+		return fmt.Errorf("%s is a %s, not a %s file: import it with salesbot import deals --file %s", name, p.Title, o.kind, o.file)
+	}
+
+	db, cleanup, err := openForImport(ctx, c, o.dryRun)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if e := cleanup(); err == nil {
+			err = e
+		}
+	}()
+
+	im := &importer{ctx: ctx, db: db, o: o, cfg: c.cfg, stderr: c.stderr, preset: preset,
+		dates: dateParser{layout: o.dateLayout, loc: c.cfg.Loc, importing: true}, unknownStages: map[string]int{}}
+	if err := im.load(); err != nil {
+		return err
+	}
+	if preset != nil {
+		err = im.readPreset(data, name, preset, o.preset != nil, c.stdout)
+	} else {
+		err = im.readGeneric(data, name)
+	}
+	if err != nil {
+		return err
+	}
+	if o.kind == "team" {
+		if err := im.resolveManagers(); err != nil {
+			return err
+		}
+	}
+	rows := len(im.in.Deals) + len(im.in.People) + len(im.in.Quotas) + len(im.evs)
+	if len(im.errs) > 0 {
+		im.printErrors(c.stderr)
+		if !o.skipInvalid {
+			if o.dryRun {
+				return fmt.Errorf("dry run: %d invalid %s in %s; an import would write nothing (fix them, or pass --skip-invalid to import the rest)", len(im.errs), plural(len(im.errs), im.t.where), name)
+			}
+			return fmt.Errorf("%d invalid %s in %s; nothing was imported (fix them, or pass --skip-invalid to import the rest)", len(im.errs), plural(len(im.errs), im.t.where), name)
+		}
+	}
+	if rows == 0 {
+		return fmt.Errorf("no valid rows in %s; nothing was imported", name)
+	}
+	if o.kind == "events" {
+		return im.writeEvents(c.stdout)
+	}
+	im.keepDealIDs()
+
+	bar := newProgress(c.stderr, "", 0)
+	var res storage.ImportResult
+	if o.dryRun {
+		bar.note(fmt.Sprintf("checking %d %s against the database…", rows, plural(rows, im.t.where)))
+		res, err = db.ImportDryRun(ctx, im.in, 0)
+	} else {
+		bar.note(fmt.Sprintf("writing %d %s in one transaction…", rows, plural(rows, im.t.where)))
+		res, err = db.Import(ctx, im.in, 0)
+	}
+	bar.done()
+	if err != nil {
+		var ie *storage.ImportError
+		if errors.As(err, &ie) {
+			return fmt.Errorf("%s %d: %s; nothing was imported", im.t.where, im.lineOf(ie), sales.ErrorMessage(ie.Err))
+		}
+		return fmt.Errorf("import: %w; nothing was imported", err)
+	}
+	im.summary(c.stdout, res)
+	return nil
+}
+
+// openForImport opens the database. A dry run works on a copy in a
+// temporary directory (a consistent snapshot of the file, or a new empty
+// database when there is none yet): opening the file itself for writing
+// would already change it (schema check), and the dry run writes nothing.
+func openForImport(ctx context.Context, c *command, dryRun bool) (*storage.DB, func() error, error) {
+	if !dryRun {
+		db, err := c.open(false)
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, db.Close, nil
+	}
+	dir, err := os.MkdirTemp("", "salesbot-dry-run-")
+	if err != nil {
+		return nil, nil, err
+	}
+	copyPath := filepath.Join(dir, "dry-run.db")
+	if _, err := os.Stat(c.cfg.DB); err == nil {
+		src, err := c.openForRead(ctx)
+		if err == nil {
+			_, err = src.BackupFile(ctx, copyPath)
+			closeDB(src, &err)
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+	}
+	saved := c.cfg.DB
+	c.cfg.DB = copyPath
+	db, err := c.open(false)
+	c.cfg.DB = saved
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return db, func() error {
+		err := db.Close()
+		os.RemoveAll(dir)
+		return err
+	}, nil
+}
+
+// readGeneric reads a file in salesbot's own columns (its export, a plain
+// spreadsheet, --map) row by row into im.in.
+func (im *importer) readGeneric(data []byte, name string) error {
+	o := im.o
+	bar := newProgress(im.stderr, "reading "+name, int64(len(data)))
 	known := importFields[o.kind].known(o.maps)
-	t, err := readTable(r, tableOptions{format: o.format, onRow: func(off int64) { bar.set(off) }, raw: o.raw,
+	t, err := readTable(bytes.NewReader(data), tableOptions{format: o.format, onRow: func(off int64) { bar.set(off) }, raw: o.raw,
 		known: func(k string) bool { return known[normalizeColumn(k)] }, knownList: importFields[o.kind].names()})
 	bar.done()
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	im.t = t
 	if len(t.rows) == 0 {
 		return fmt.Errorf("%s has a header but no rows: nothing to import", name)
 	}
@@ -176,24 +360,19 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		return err
 	}
 	if len(cols) == 0 {
-		return usagef("%s: none of the columns (%s) is a %s field (%s); name them with --map field=column", name, clipList(t.header, maxListed), o.kind, importFields[o.kind].names())
+		return usagef("%s: none of the columns (%s) is %s %s field (%s); name them with --map field=column", name, clipList(t.header, maxListed), map[bool]string{true: "an", false: "a"}[o.kind == "events"], o.kind, importFields[o.kind].names())
 	}
 	if len(unused) > 0 {
-		fmt.Fprintf(c.stderr, "note: ignoring column(s) %s; use --map field=column to import them\n", clipList(unused, maxListed))
+		fmt.Fprintf(im.stderr, "note: ignoring column(s) %s; use --map field=column to import them\n", clipList(unused, maxListed))
 	}
-
-	db, err := c.open(false)
-	if err != nil {
-		return err
+	im.cols = cols
+	if o.kind == "deals" && o.dateLayout == "" {
+		if im.order, err = im.genericDateOrder(); err != nil {
+			return err
+		}
 	}
-	defer closeDB(db, &err)
-
-	im := &importer{ctx: ctx, db: db, o: o, cfg: c.cfg, t: t, cols: cols,
-		dates: dateParser{layout: o.dateLayout, loc: c.cfg.Loc, importing: true}, unknownStages: map[string]int{}}
-	if err := im.load(); err != nil {
-		return err
-	}
-	bar = newProgress(c.stderr, "checking rows", int64(len(t.rows)))
+	bar = newProgress(im.stderr, "checking rows", int64(len(t.rows)))
+	defer bar.done()
 	for i, row := range t.rows {
 		if row.err != nil {
 			im.fail(row.line, row.err.Error())
@@ -208,47 +387,19 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 			err = im.person(row)
 		case o.kind == "quotas":
 			err = im.quota(row)
+		case o.kind == "events":
+			err = im.event(row)
 		}
 		if err != nil {
 			im.fail(row.line, errText(err))
 		}
 		if i&1023 == 0 {
 			bar.set(int64(i))
-			if err := ctx.Err(); err != nil {
+			if err := im.ctx.Err(); err != nil {
 				return err
 			}
 		}
 	}
-	bar.done()
-	if o.kind == "team" {
-		if err := im.resolveManagers(); err != nil {
-			return err
-		}
-	}
-
-	if len(im.errs) > 0 {
-		im.printErrors(c.stderr)
-		if !o.skipInvalid {
-			return fmt.Errorf("%d invalid %s in %s; nothing was imported (fix them, or pass --skip-invalid to import the rest)", len(im.errs), plural(len(im.errs), t.where), name)
-		}
-	}
-	if len(im.in.Deals)+len(im.in.People)+len(im.in.Quotas) == 0 {
-		return fmt.Errorf("no valid rows in %s; nothing was imported", name)
-	}
-	im.keepDealIDs()
-
-	bar = newProgress(c.stderr, "", 0)
-	bar.note(fmt.Sprintf("writing %d %s in one transaction…", len(t.rows)-len(im.errs), plural(len(t.rows)-len(im.errs), t.where)))
-	res, err := db.Import(ctx, im.in, 0)
-	bar.done()
-	if err != nil {
-		var ie *storage.ImportError
-		if errors.As(err, &ie) {
-			return fmt.Errorf("%s %d: %s; nothing was imported", t.where, im.lineOf(ie), sales.ErrorMessage(ie.Err))
-		}
-		return fmt.Errorf("import: %w; nothing was imported", err)
-	}
-	im.summary(c.stdout, res)
 	return nil
 }
 
@@ -342,28 +493,48 @@ func (im *importer) suggestStage(s string) string {
 }
 
 func (im *importer) summary(w io.Writer, res storage.ImportResult) {
+	imported, added := "imported", "added"
+	if im.o.dryRun {
+		imported, added = "dry run: would import", "would add"
+	}
 	switch im.o.kind {
 	case "deals":
-		fmt.Fprintf(w, "imported %d %s: %d new, %d updated, %d unchanged\n", len(im.in.Deals), plural(len(im.in.Deals), "deal"),
+		fmt.Fprintf(w, "%s %d %s: %d new, %d updated, %d unchanged\n", imported, len(im.in.Deals), plural(len(im.in.Deals), "deal"),
 			res.DealsCreated, res.DealsUpdated, res.DealsUnchanged)
 	case "team":
-		fmt.Fprintf(w, "imported %d %s: %d new\n", len(im.in.People), plural(len(im.in.People), "person"), res.PeopleCreated)
+		fmt.Fprintf(w, "%s %d %s: %d new\n", imported, len(im.in.People), plural(len(im.in.People), "person"), res.PeopleCreated)
+		if n := len(im.newManagers); n > 0 {
+			fmt.Fprintf(w, "managers named only in the manager column, %s as managers: %s\n", map[bool]string{true: "would be added", false: "added"}[im.o.dryRun], clipList(im.newManagers, maxListed))
+		}
+		if len(im.roleTexts) > 0 {
+			var pairs []string
+			for _, t := range slices.Sorted(maps.Keys(im.roleTexts)) {
+				pairs = append(pairs, fmt.Sprintf("%q → %s", clipText(t, 40), im.roleTexts[t]))
+			}
+			fmt.Fprintf(w, "roles read from the file's own titles: %s (salesbot admins are set with /salesbot role)\n", clipList(pairs, maxListed))
+		}
 	case "quotas":
-		fmt.Fprintf(w, "imported %d %s\n", len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
+		fmt.Fprintf(w, "%s %d %s\n", imported, len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
 	}
 	if im.o.kind != "team" && res.PeopleCreated > 0 {
-		fmt.Fprintf(w, "added %d %s by name, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
-			res.PeopleCreated, plural(res.PeopleCreated, "person"))
+		fmt.Fprintf(w, "%s %d %s by name, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
+			added, res.PeopleCreated, plural(res.PeopleCreated, "person"))
 	}
 	if n := len(res.RolesPending); n > 0 {
 		fmt.Fprintf(w, "%d %s matched only by name %s already linked to Slack: the file's role waits for an admin to confirm with /salesbot role\n",
 			n, plural(n, "person"), map[bool]string{true: "is", false: "are"}[n == 1])
 	}
 	if im.newTerrs > 0 {
-		fmt.Fprintf(w, "added %d %s\n", im.newTerrs, plural(im.newTerrs, "territory"))
+		fmt.Fprintf(w, "%s %d %s\n", added, im.newTerrs, plural(im.newTerrs, "territory"))
 	}
 	if im.o.skipInvalid && len(im.errs) > 0 {
 		fmt.Fprintf(w, "skipped %d invalid %s (listed above)\n", len(im.errs), plural(len(im.errs), im.t.where))
+	}
+	if n := len(im.in.Events); n > 0 && im.o.kind == "deals" && res.DealsCreated > 0 {
+		fmt.Fprintf(w, "history: %d stage %s from the file's time columns, for the deals this import creates\n", n, plural(n, "change"))
+	}
+	if im.o.dryRun {
+		fmt.Fprintln(w, "dry run: nothing was written")
 	}
 }
 
@@ -468,12 +639,7 @@ func (im *importer) deal(row tableRow) error {
 			continue
 		}
 		var err error
-		if tf.civil {
-			*tf.dst, err = im.dates.civil(tf.name, s)
-		} else {
-			*tf.dst, err = im.dates.instant(tf.name, s)
-		}
-		if err != nil {
+		if *tf.dst, err = im.date(tf.name, s, tf.civil); err != nil {
 			return err
 		}
 	}
@@ -492,6 +658,9 @@ func (im *importer) deal(row tableRow) error {
 		if !d.CreatedAt.IsZero() && d.ClosedAt.Before(d.CreatedAt) {
 			d.ClosedAt = d.CreatedAt
 		}
+	}
+	if ext == "" && sbID == "" {
+		d.ExternalID = im.stableKey(d, c.get(r, "owner"))
 	}
 	if ext != "" {
 		if line, dup := im.seenExt(ext, row.line); dup {

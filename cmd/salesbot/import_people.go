@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,14 +18,27 @@ import (
 type peopleIndex struct {
 	bySlack map[string]sales.PersonID
 	byName  map[string][]sales.PersonID // lower(name or real name)
+	byEmail map[string]sales.PersonID   // lower(email)
+	// hasEmail: stored people who have an email already.
+	hasEmail map[sales.PersonID]bool
 }
 
 func newPeopleIndex(people []sales.Person) *peopleIndex {
-	x := &peopleIndex{bySlack: map[string]sales.PersonID{}, byName: map[string][]sales.PersonID{}}
+	x := &peopleIndex{bySlack: map[string]sales.PersonID{}, byName: map[string][]sales.PersonID{}, byEmail: map[string]sales.PersonID{}, hasEmail: map[sales.PersonID]bool{}}
 	for _, p := range people {
+		x.hasEmail[p.ID] = p.Email != ""
 		x.add(p.ID, p.SlackID, p.Name, p.RealName)
+		x.addEmail(p.ID, p.Email)
 	}
 	return x
+}
+
+// addEmail indexes an email; the first person with it keeps it.
+func (x *peopleIndex) addEmail(id sales.PersonID, email string) {
+	k := strings.ToLower(strings.TrimSpace(email))
+	if _, taken := x.byEmail[k]; k != "" && !taken {
+		x.byEmail[k] = id
+	}
 }
 
 func (x *peopleIndex) add(id sales.PersonID, slack, name, real string) {
@@ -59,6 +71,9 @@ func (x *peopleIndex) find(ref string) (sales.PersonID, bool, error) {
 		ref, _, _ = strings.Cut(ref, "|")
 	}
 	if id, ok := x.bySlack[ref]; ok {
+		return id, true, nil
+	}
+	if id, ok := x.byEmail[strings.ToLower(ref)]; ok && strings.Contains(ref, "@") {
 		return id, true, nil
 	}
 	ids := x.byName[strings.ToLower(strings.TrimPrefix(ref, "@"))]
@@ -117,18 +132,26 @@ func (im *importer) person(row tableRow) error {
 		SlackID:  c.get(r, "slack_id"),
 		Email:    c.get(r, "email"),
 	}
+	// CRM users exports (HubSpot, Salesforce) split the name.
+	if full := strings.TrimSpace(c.get(r, "first_name") + " " + c.get(r, "last_name")); full != "" {
+		if p.Name == "" {
+			p.Name = full
+		} else if p.RealName == "" {
+			p.RealName = full
+		}
+	}
 	if p.Name == "" && p.RealName == "" && p.SlackID == "" {
-		return fmt.Errorf("name is empty: every person needs a name or a slack_id")
+		p.Name = p.Email
+	}
+	if p.Name == "" && p.RealName == "" && p.SlackID == "" {
+		return fmt.Errorf("name is empty: every person needs a name, an email or a slack_id")
 	}
 	if p.SlackID != "" && (strings.ContainsAny(p.SlackID, " <>@|") || !(p.SlackID[0] == 'U' || p.SlackID[0] == 'W')) {
 		return fmt.Errorf("slack_id %q is not a Slack user ID such as U012ABCDEF", p.SlackID)
 	}
+	explicit := false
 	if s := c.get(r, "role"); s != "" {
-		role, err := sales.ParseRole(s)
-		if err != nil {
-			return errors.New(sales.ErrorMessage(err))
-		}
-		p.Role = role
+		p.Role, explicit = im.crmRole(s)
 	}
 	// The same person again (by Slack id or name) updates the stored one;
 	// twice in one file is a mistake.
@@ -143,6 +166,8 @@ func (im *importer) person(row tableRow) error {
 	}
 	if id, ok := im.people.bySlack[p.SlackID]; ok && p.SlackID != "" {
 		p.ID = id
+	} else if id, ok := im.people.byEmail[strings.ToLower(p.Email)]; ok && p.Email != "" {
+		p.ID = id
 	} else if id, ok, err := im.people.find(key); err != nil {
 		return err
 	} else if ok {
@@ -154,6 +179,10 @@ func (im *importer) person(row tableRow) error {
 	idx := len(im.in.People) - 1
 	if p.ID == 0 {
 		im.people.add(storage.PersonRef(idx), p.SlackID, p.Name, p.RealName)
+		im.people.addEmail(storage.PersonRef(idx), p.Email)
+	}
+	if explicit {
+		im.explicitRole = append(im.explicitRole, idx)
 	}
 	if m := c.get(r, "manager"); m != "" {
 		im.managers = append(im.managers, pendingManager{idx, row.line, m})
@@ -170,7 +199,18 @@ func (im *importer) resolveManagers() error {
 		case err != nil:
 			im.fail(pm.line, "manager "+err.Error())
 		case !ok:
-			im.fail(pm.line, fmt.Sprintf("manager %q is neither in this file nor a known person", pm.name))
+			// A team file often names managers only in the manager
+			// column (Maven's sales_teams.csv): they are people too.
+			mp := sales.Person{Name: pm.name, Role: sales.RoleManager}
+			if strings.Contains(pm.name, "@") {
+				mp.Email = pm.name
+			}
+			im.in.People = append(im.in.People, mp)
+			id = storage.PersonRef(len(im.in.People) - 1)
+			im.people.add(id, "", mp.Name, "")
+			im.people.addEmail(id, mp.Email)
+			im.newManagers = append(im.newManagers, pm.name)
+			fallthrough
 		default:
 			self := im.in.People[pm.person].ID
 			if self == 0 {
@@ -181,12 +221,60 @@ func (im *importer) resolveManagers() error {
 				continue
 			}
 			im.in.People[pm.person].Manager = id
+			im.promote(id)
 		}
 	}
 	if len(im.errs) > 0 && im.o.skipInvalid {
 		im.dropInvalidPeople()
 	}
 	return nil
+}
+
+// promote makes a person of this file who manages someone a manager,
+// unless the file gave them a salesbot role (admin, manager, rep) itself.
+func (im *importer) promote(id sales.PersonID) {
+	if id&(1<<63) == 0 {
+		for i, p := range im.in.People {
+			if p.ID == id {
+				id = storage.PersonRef(i)
+				break
+			}
+		}
+	}
+	if id&(1<<63) == 0 {
+		return // a stored person the file does not list: their role stays
+	}
+	i := int(id &^ (1 << 63))
+	if slices.Contains(im.explicitRole, i) {
+		return
+	}
+	if p := &im.in.People[i]; p.Role == sales.RoleRep {
+		p.Role = sales.RoleManager
+	}
+}
+
+// crmRole reads a role cell. salesbot's own roles are taken as they are
+// (explicit); a CRM's role or title ("VP, North American Sales", "Sales
+// Manager", "Standard User") becomes manager when it names one, else rep.
+// A CRM admin is not made a salesbot admin: that is SALESBOT_ADMINS or
+// /salesbot role.
+func (im *importer) crmRole(s string) (role sales.Role, explicit bool) {
+	if r, err := sales.ParseRole(s); err == nil {
+		return r, true
+	}
+	l := strings.ToLower(s)
+	role = sales.RoleRep
+	for _, w := range []string{"manager", "director", "head", "vp", "vice president", "lead", "chief", "ceo", "cro", "supervisor"} {
+		if strings.Contains(l, w) {
+			role = sales.RoleManager
+			break
+		}
+	}
+	if im.roleTexts == nil {
+		im.roleTexts = map[string]sales.Role{}
+	}
+	im.roleTexts[s] = role
+	return role, false
 }
 
 // dropInvalidPeople removes people whose manager failed to resolve, keeping
@@ -282,12 +370,23 @@ func (im *importer) quota(row tableRow) error {
 				return err
 			}
 		}
+		if !ok && im.o.createPeople && subj != "" {
+			// Asked for: the file is the source of the team.
+			p := sales.Person{Name: strings.TrimPrefix(subj, "@"), SlackID: slack}
+			if q.Scope == sales.ScopeTeam {
+				p.Role = sales.RoleManager
+			}
+			im.in.People = append(im.in.People, p)
+			id, ok = storage.PersonRef(len(im.in.People)-1), true
+			im.people.add(id, slack, p.Name, "")
+			im.newPeople++
+		}
 		if !ok {
 			names := make([]string, 0, len(im.people.byName))
 			for k := range im.people.byName {
 				names = append(names, k)
 			}
-			return fmt.Errorf("no one is called %q%s: import the team first (salesbot import team) or fix the name", orText(subj, slack), didYouMean(orText(subj, slack), names))
+			return fmt.Errorf("no one is called %q%s: import the team first (salesbot import team), fix the name, or pass --create-people to add them", orText(subj, slack), didYouMean(orText(subj, slack), names))
 		}
 		q.Subject = uint64(id)
 	}

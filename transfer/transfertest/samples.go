@@ -60,6 +60,17 @@ var Owners = []struct{ name, email string }{
 	{"Zane Levy", "zane@example.com"},
 }
 
+// NameOf is the owner's name for an owner written as a name or an email,
+// so tests can compare owners however a file spelt them.
+func NameOf(owner string) string {
+	for _, o := range Owners {
+		if o.email == owner {
+			return o.name
+		}
+	}
+	return owner
+}
+
 var Accounts = []string{"Acme, Inc.", "Betasoloin", "Cancity", "Hottechi", "Kan-code", `Sonron "Labs"`, "Zumgoity, LLC", "Grand Total Ltd"}
 
 // genDeals makes n deals on stages, deterministic for seed.

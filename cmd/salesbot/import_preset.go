@@ -1,0 +1,398 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/transfer"
+)
+
+// CRM exports (HubSpot, Salesforce, Pipedrive, Zoho, Maven's sample) are
+// read by package transfer: the preset is recognised by the header unless
+// --preset names one, and the column, stage and date choices it made are
+// printed so the user can check them before trusting the numbers.
+
+// printPresets is `salesbot import --list-presets`.
+func printPresets(w io.Writer) {
+	for i, p := range transfer.List() {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s — %s\n", p.Name, p.Title)
+		fmt.Fprintf(w, "  recognised by the columns: %s\n", strings.Join(p.Signature, ", "))
+		fmt.Fprintf(w, "  won and lost: %s\n", p.Outcome)
+		var open []string
+		for _, s := range p.Stages {
+			if s.Kind == sales.StageOpen {
+				open = append(open, s.Label)
+			}
+		}
+		fmt.Fprintf(w, "  open stages it knows: %s (others: by probability, else by their order)\n", strings.Join(open, ", "))
+	}
+	fmt.Fprintln(w, "\nA file matching none of these is read by salesbot's own column names (see --map); force a preset with --preset NAME.")
+}
+
+// csvHeader returns the first non-blank CSV record of data, for Detect;
+// nil when there is none or it is not CSV.
+func csvHeader(data []byte) []string {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte(utf8BOM))))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			return nil
+		}
+		for _, c := range rec {
+			if strings.TrimSpace(c) != "" {
+				return rec
+			}
+		}
+	}
+}
+
+// looksJSON reports whether data starts (after a BOM and white space) like
+// the JSON export writes.
+func looksJSON(data []byte) bool {
+	b := bytes.TrimLeft(bytes.TrimPrefix(data, []byte(utf8BOM)), " \t\r\n")
+	return len(b) > 0 && (b[0] == '[' || b[0] == '{')
+}
+
+// guessPreset reads a file that lacks a preset's signature columns (a
+// HubSpot export without Record ID, Maven's file without opportunity_id)
+// with the preset that knows more of its columns than salesbot's own names
+// do; salesbot's export and plain files keep their reading.
+func guessPreset(header []string, maps map[string]string) *transfer.Preset {
+	p, score := transfer.Guess(header)
+	if p == nil {
+		return nil
+	}
+	cols, _, err := mapColumns(header, importFields["deals"], maps)
+	if err != nil || len(cols) >= score {
+		return nil
+	}
+	return p
+}
+
+// mapToTransfer names the --map fields of salesbot's own columns that
+// transfer calls otherwise.
+var mapToTransfer = map[string]transfer.Field{
+	"external_id": transfer.FieldID, "closed": transfer.FieldClosedTime, "stage_entered": transfer.FieldStageChanged,
+}
+
+// transferField is the transfer field a --map name for deals means.
+func transferField(name string) (transfer.Field, bool) {
+	if f, ok := mapToTransfer[name]; ok {
+		return f, true
+	}
+	for _, f := range transfer.Fields() {
+		if string(f) == name {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// readPreset reads a CRM export into im.in. It returns what was read, for
+// the dry run's summary.
+func (im *importer) readPreset(data []byte, name string, p *transfer.Preset, forced bool, w io.Writer) error {
+	bar := newProgress(im.stderr, "", 0)
+	bar.note("reading " + p.Name + " export…")
+	tab, err := transfer.ReadCSV(bytes.NewReader(data))
+	if err != nil {
+		bar.done()
+		return fmt.Errorf("%s: %s", name, errText(err))
+	}
+	im.t = &table{header: tab.Header, where: "line"}
+	if len(tab.Rows) == 0 {
+		bar.done()
+		return fmt.Errorf("%s has a header but no rows: nothing to import", name)
+	}
+	over := map[transfer.Field]string{}
+	for f, col := range im.o.maps {
+		tf, ok := transferField(f)
+		if !ok {
+			bar.done()
+			return usagef("--map %s: the %s preset does not read %s; drop it, or import the file with --preset none", f, p.Name, f)
+		}
+		over[tf] = col
+	}
+	deals, err := transfer.ReadDeals(tab, transfer.Options{Preset: p, Stages: im.stages, Currency: im.cfg.Cur,
+		DateLayout: im.o.dateLayout, Overrides: over, StageMap: im.o.stageMap})
+	bar.done()
+	if err != nil {
+		return fmt.Errorf("%s: %s", name, errText(err))
+	}
+	im.printPresetMapping(w, deals, forced, len(tab.Footer))
+	im.openLabels = map[string]sales.Stage{}
+	for _, m := range deals.Stages {
+		if m.Stage.Kind == sales.StageOpen {
+			im.openLabels[strings.ToLower(m.Label)] = m.Stage
+		}
+	}
+	for _, pr := range deals.Problems {
+		im.fail(pr.Line, fmt.Sprintf("column %q: %s", pr.Column, pr.Msg))
+	}
+	colOf := func(f transfer.Field) string {
+		if i, ok := deals.Columns[f]; ok {
+			return strings.TrimSpace(strings.TrimPrefix(tab.Header[i], utf8BOM))
+		}
+		return string(f)
+	}
+	bar = newProgress(im.stderr, "checking rows", int64(len(deals.Records)))
+	for i, rec := range deals.Records {
+		if err := im.presetDeal(rec, colOf); err != nil {
+			im.fail(rec.Line, errText(err))
+		}
+		if i&1023 == 0 {
+			bar.set(int64(i))
+		}
+	}
+	bar.done()
+	// Cell problems come first from transfer, the rest after: show them
+	// in file order.
+	slices.SortStableFunc(im.errs, func(a, b rowError) int { return a.line - b.line })
+	return nil
+}
+
+// presetDeal turns one record into a deal of the import, with the stage
+// history its time columns give.
+func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) string) error {
+	for _, c := range []struct {
+		f     transfer.Field
+		v     string
+		limit int
+	}{
+		{transfer.FieldAccount, rec.Account, sales.MaxAccount}, {transfer.FieldProduct, rec.Product, sales.MaxName},
+		{transfer.FieldLostReason, rec.LostReason, sales.MaxText}, {transfer.FieldOwner, rec.Owner, sales.MaxName},
+		{transfer.FieldOwnerEmail, rec.OwnerEmail, sales.MaxText}, {transfer.FieldTerritory, rec.Territory, sales.MaxName},
+	} {
+		f := c.f
+		if f == transfer.FieldAccount && rec.Account == rec.Title {
+			f = transfer.FieldTitle
+		}
+		if err := sales.CheckText(strings.ReplaceAll(string(f), "_", " "), c.v, c.limit); err != nil {
+			return fmt.Errorf("column %q: %s", colOf(f), sales.ErrorMessage(err))
+		}
+	}
+	d := sales.Deal{Account: rec.Account, Product: rec.Product, LostReason: rec.LostReason, ExternalID: rec.Key, Stage: rec.Stage.ID}
+	if rec.Amount.Present {
+		if rec.Amount.Currency != im.cfg.Cur.Code {
+			return fmt.Errorf("column %q: the amount is in %s but salesbot counts money in %s: import one currency per database (SALESBOT_CURRENCY=%s) or convert the amounts first",
+				colOf(transfer.FieldAmount), rec.Amount.Currency, im.cfg.Cur.Code, rec.Amount.Currency)
+		}
+		if rec.Amount.Value < 0 {
+			return fmt.Errorf("column %q: the amount is negative: a deal's amount is zero or more", colOf(transfer.FieldAmount))
+		}
+		d.Amount = rec.Amount.Value
+	}
+	if rec.Stage.Kind == sales.StageWon && d.Amount <= 0 {
+		return fmt.Errorf("column %q: the deal is won but has no amount: a won deal has an amount greater than zero", colOf(transfer.FieldAmount))
+	}
+	d.CloseDate = rec.Close.UTCMidnight()
+	d.CreatedAt = im.midnight(rec.Created)
+	if rec.Stage.Kind != sales.StageOpen && !rec.ClosedOn.IsZero() {
+		d.ClosedAt = im.midnight(rec.ClosedOn)
+		if !d.CreatedAt.IsZero() && d.ClosedAt.Before(d.CreatedAt) {
+			d.ClosedAt = d.CreatedAt
+		}
+		d.StageEnteredAt = d.ClosedAt
+	}
+	if rec.Stage.Kind == sales.StageOpen && !rec.StageChanged.IsZero() {
+		d.StageEnteredAt = im.midnight(rec.StageChanged)
+		if !d.CreatedAt.IsZero() && d.StageEnteredAt.Before(d.CreatedAt) {
+			d.StageEnteredAt = d.CreatedAt
+		}
+	}
+	var err error
+	if d.Owner, err = im.ownerRef(rec.Owner, rec.OwnerEmail); err != nil {
+		return fmt.Errorf("column %q: %w", colOf(transfer.FieldOwner), err)
+	}
+	d.Territory = im.territory(rec.Territory)
+	im.in.Deals = append(im.in.Deals, d)
+	im.keepIDs = append(im.keepIDs, 0)
+	im.rowLines = append(im.rowLines, rec.Line)
+	im.history(len(im.in.Deals), d, im.fromStage(rec))
+	return nil
+}
+
+// fromStage is the open stage a closed deal left: the stage a Pipedrive
+// deal reached (its stage column next to a won/lost status), else the
+// team's first stage, as nothing in the file says otherwise.
+func (im *importer) fromStage(rec transfer.Record) sales.Stage {
+	if rec.Stage.Kind != sales.StageOpen && rec.StageLabel != "" {
+		if m, ok := im.openLabels[strings.ToLower(rec.StageLabel)]; ok {
+			return m
+		}
+	}
+	return im.stages.First()
+}
+
+// history adds the stage change a deal file's time columns show, so as-of
+// figures, stale and sales cycle see the deal open from its created date
+// until it closed (won or lost time) or entered its stage (stage-change
+// column). Storage writes it only for deals this import creates, so a
+// second import adds no history.
+func (im *importer) history(index int, d sales.Deal, from sales.Stage) {
+	at := d.StageEnteredAt
+	if at.IsZero() || d.Stage == from.ID || (!d.CreatedAt.IsZero() && !at.After(d.CreatedAt)) {
+		return
+	}
+	im.in.Events = append(im.in.Events, sales.Event{DealID: sales.DealID(index), At: at, Field: sales.FieldStage,
+		From: from.Name, To: im.stages.Name(d.Stage)})
+}
+
+// midnight is a civil date as the instant salesbot keeps for created and
+// closed times: midnight in the team's zone, as a date-only cell always was.
+func (im *importer) midnight(d transfer.Date) time.Time {
+	if d.IsZero() {
+		return time.Time{}
+	}
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, im.cfg.Loc)
+}
+
+// ownerRef resolves a deal owner by email, then name, adding an unlinked
+// person when new; an email links them to Slack on first use.
+func (im *importer) ownerRef(name, email string) (sales.PersonID, error) {
+	if email != "" {
+		if id, ok := im.people.byEmail[strings.ToLower(email)]; ok {
+			return id, nil
+		}
+	}
+	if name == "" && email == "" {
+		return 0, nil
+	}
+	if name != "" {
+		id, ok, err := im.people.find(name)
+		if err != nil {
+			return 0, fmt.Errorf("owner %w", err)
+		}
+		if ok {
+			im.learnEmail(id, email)
+			return id, nil
+		}
+	}
+	p := sales.Person{Name: strings.TrimPrefix(name, "@"), Email: email, Role: sales.RoleRep}
+	if p.Name == "" {
+		p.Name = email
+	}
+	im.in.People = append(im.in.People, p)
+	id := storage.PersonRef(len(im.in.People) - 1)
+	im.people.add(id, "", p.Name, "")
+	im.people.addEmail(id, email)
+	im.newPeople++
+	return id, nil
+}
+
+// learnEmail records the email a row gives for an owner found by name
+// who has none yet, so Slack links them on first use (storage merges an
+// update that carries only the email).
+func (im *importer) learnEmail(id sales.PersonID, email string) {
+	if email == "" {
+		return
+	}
+	if _, taken := im.people.byEmail[strings.ToLower(email)]; taken {
+		return
+	}
+	im.people.addEmail(id, email)
+	if id&(1<<63) != 0 {
+		if p := &im.in.People[int(id&^(1<<63))]; p.Email == "" {
+			p.Email = email
+		}
+		return
+	}
+	if !im.people.hasEmail[id] {
+		im.in.People = append(im.in.People, sales.Person{ID: id, Email: email})
+	}
+}
+
+// printPresetMapping says how the file was read: which preset and why,
+// which column fills which field, how each stage label maps, and how
+// numeric dates were read.
+func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bool, footer int) {
+	p := d.Preset
+	why := fmt.Sprintf("recognised by its %s columns", strings.Join(p.Signature, ", "))
+	if q, _ := transfer.Detect(d.Header); q != p {
+		have := map[string]bool{}
+		for _, h := range d.Header {
+			have[transfer.NormalizeHeader(h)] = true
+		}
+		var missing []string
+		for _, sig := range p.Signature {
+			if !have[transfer.NormalizeHeader(sig)] {
+				missing = append(missing, sig)
+			}
+		}
+		why = fmt.Sprintf("%d of its columns are this export's, though it has no %s", len(d.Columns), strings.Join(missing, ", "))
+	}
+	if forced {
+		why = "--preset " + p.Name
+	}
+	fmt.Fprintf(w, "reading a %s (%s)\n", p.Title, why)
+	byIndex := map[int]transfer.Field{}
+	for f, i := range d.Columns {
+		byIndex[i] = f
+	}
+	var pairs []string
+	for i, h := range d.Header {
+		if f, ok := byIndex[i]; ok {
+			pairs = append(pairs, fmt.Sprintf("%s → %s", clipText(strings.TrimSpace(strings.TrimPrefix(h, utf8BOM)), 40), fieldLabel(f)))
+		}
+	}
+	fmt.Fprintf(w, "columns: %s\n", strings.Join(pairs, ", "))
+	if len(d.Unused) > 0 {
+		fmt.Fprintf(w, "not read: %s\n", clipList(d.Unused, maxListed))
+	}
+	if !d.Columns.Has(transfer.FieldID) {
+		fmt.Fprintln(w, "no id column: each deal is known by its account, name, created date and owner, so importing the file again changes nothing")
+	}
+	if footer > 0 {
+		fmt.Fprintf(w, "dropped %d report footer %s after the data\n", footer, plural(footer, "line"))
+	}
+	fmt.Fprintf(w, "won and lost: %s\n", p.Outcome)
+	rows := map[string]int{}
+	for _, r := range d.Records {
+		rows[r.StageLabel]++
+	}
+	width := 0
+	for _, m := range d.Stages {
+		width = max(width, len([]rune(m.Label)))
+	}
+	fmt.Fprintln(w, "stages:")
+	for _, m := range d.Stages {
+		label := m.Label
+		if label == "" {
+			label = "(empty)"
+		}
+		fmt.Fprintf(w, "  %-*s → %s (%s; %d %s)\n", width, label, m.Stage.Name, m.How, rows[m.Label], plural(rows[m.Label], "deal"))
+	}
+	var order transfer.DateOrder
+	for _, o := range d.DateOrders {
+		order = max(order, o)
+	}
+	switch {
+	case im.o.dateLayout != "":
+		fmt.Fprintf(w, "dates: read with --date-format %s\n", im.o.dateLayout)
+	case order == transfer.OrderMonthDay:
+		fmt.Fprintln(w, "dates: month first (3/1/2017 is March 1), as the file's own dates show")
+	case order == transfer.OrderDayMonth:
+		fmt.Fprintln(w, "dates: day first (3/1/2017 is 3 January), as the file's own dates show")
+	}
+}
+
+// fieldLabel names a transfer field as --map spells it.
+func fieldLabel(f transfer.Field) string {
+	for k, v := range mapToTransfer {
+		if v == f {
+			return k
+		}
+	}
+	return string(f)
+}
