@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -35,6 +36,36 @@ func RawScan(path string) (n int, err error) {
 		return nil
 	})
 	if bytes < 0 { // keeps the value reads from being optimised away
+		return 0, fmt.Errorf("raw scan: impossible size")
+	}
+	return n, err
+}
+
+// RawScanActivityTimes is the baseline for activity counts: a bare bbolt
+// cursor over the activity time index of the file at path for [from, to),
+// touching each value, with no decoding or counting.
+func RawScanActivityTimes(path string, from, to time.Time) (n int, err error) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: DefaultTimeout})
+	if err != nil {
+		return 0, fmt.Errorf("raw scan: open %s: %w", path, err)
+	}
+	defer func() {
+		if cerr := b.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	var size int
+	err = b.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bActTime) == nil {
+			return nil
+		}
+		return scanActTime(tx, from, to, func(k, v []byte) error {
+			n++
+			size += len(v)
+			return nil
+		})
+	})
+	if size < 0 {
 		return 0, fmt.Errorf("raw scan: impossible size")
 	}
 	return n, err
