@@ -178,6 +178,9 @@ func (db *DB) Activity(ctx context.Context, id sales.ActivityID) (sales.Activity
 func (db *DB) DealActivities(ctx context.Context, deal sales.DealID, limit int) (acts []sales.Activity, total int, err error) {
 	err = db.view(ctx, "deal activities", func(tx *bolt.Tx) error {
 		acts, total = nil, 0
+		if tx.Bucket(bActDeal) == nil {
+			return nil // a file from before activities, opened read-only
+		}
 		prefix := u64key(uint64(deal))
 		c := tx.Bucket(bActDeal).Cursor()
 		var ids []uint64
@@ -236,6 +239,9 @@ func (db *DB) PersonActivities(ctx context.Context, who sales.PersonID, from, to
 	var out []sales.Activity
 	err := db.view(ctx, "person activities", func(tx *bolt.Tx) error {
 		out = nil
+		if tx.Bucket(bActWho) == nil {
+			return nil
+		}
 		prefix := u64key(uint64(who))
 		lo, hi := timeBounds(from, to)
 		c := tx.Bucket(bActWho).Cursor()
@@ -284,6 +290,9 @@ func (db *DB) LastActivities(ctx context.Context, deals []sales.DealID) (map[sal
 	err := db.view(ctx, "last activities", func(tx *bolt.Tx) error {
 		clear(out)
 		b := tx.Bucket(bActLast)
+		if b == nil {
+			return nil
+		}
 		if deals == nil {
 			return b.ForEach(func(k, v []byte) error {
 				if len(k) == 8 && len(v) == 8 {
@@ -432,7 +441,10 @@ func sameActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) 
 }
 
 func getActivity(tx *bolt.Tx, id sales.ActivityID) (sales.Activity, error) {
-	v := tx.Bucket(bActs).Get(u64key(uint64(id)))
+	var v []byte
+	if b := tx.Bucket(bActs); b != nil {
+		v = b.Get(u64key(uint64(id)))
+	}
 	if v == nil {
 		return sales.Activity{}, sales.Errorf(sales.ENOTFOUND, "activity %s not found", id)
 	}
@@ -441,6 +453,9 @@ func getActivity(tx *bolt.Tx, id sales.ActivityID) (sales.Activity, error) {
 
 // scanActTime walks the time index over [from, to).
 func scanActTime(tx *bolt.Tx, from, to time.Time, fn func(k, v []byte) error) error {
+	if tx.Bucket(bActTime) == nil {
+		return nil // a file from before activities, opened read-only
+	}
 	lo, hi := timeBounds(from, to)
 	c := tx.Bucket(bActTime).Cursor()
 	for k, v := c.Seek(lo); k != nil; k, v = c.Next() {
