@@ -233,7 +233,7 @@ func TestActivitiesReadOnlyOldFile(t *testing.T) {
 	path := t.TempDir() + "/old.db"
 	db := storagetest.MustOpenPath(t, path, storage.Options{})
 	err := storage.BoltOf(db).Update(func(tx *bolt.Tx) error {
-		for _, b := range []string{"activities", "idx_act_time", "idx_act_who", "idx_act_deal", "act_last", "idx_act_key"} {
+		for _, b := range []string{"activities", "idx_act_time", "idx_act_deal", "act_last", "idx_act_key"} {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return err
 			}
