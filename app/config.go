@@ -30,9 +30,11 @@ type Config struct {
 	NudgeSchedule  string   `envconfig:"SALESBOT_NUDGE_SCHEDULE" default:"0 9 * * 1-5"`
 	// ForecastSchedule is the weekly forecast call, in each rep's zone.
 	ForecastSchedule string `envconfig:"SALESBOT_FORECAST_SCHEDULE" default:"0 9 * * 1"`
-	Timezone         string `envconfig:"SALESBOT_TIMEZONE" default:"UTC"`
-	Currency         string `envconfig:"SALESBOT_CURRENCY" default:"USD"`
-	HTTPAddr         string `envconfig:"SALESBOT_HTTP_ADDR"`
+	// LeaderboardSchedule is the weekly standings in the wins channel; "" = off.
+	LeaderboardSchedule string `envconfig:"SALESBOT_LEADERBOARD_SCHEDULE"`
+	Timezone            string `envconfig:"SALESBOT_TIMEZONE" default:"UTC"`
+	Currency            string `envconfig:"SALESBOT_CURRENCY" default:"USD"`
+	HTTPAddr            string `envconfig:"SALESBOT_HTTP_ADDR"`
 
 	// Derived by Validate.
 	Loc *time.Location `ignored:"true"`
@@ -63,9 +65,9 @@ func (c *Config) Validate() error {
 	}
 	c.Cur = cur
 	for name, spec := range map[string]string{"SALESBOT_DIGEST_SCHEDULE": c.DigestSchedule, "SALESBOT_NUDGE_SCHEDULE": c.NudgeSchedule,
-		"SALESBOT_FORECAST_SCHEDULE": c.ForecastSchedule} {
-		if name == "SALESBOT_FORECAST_SCHEDULE" && strings.TrimSpace(spec) == "" {
-			continue // empty turns the weekly call off
+		"SALESBOT_FORECAST_SCHEDULE": c.ForecastSchedule, "SALESBOT_LEADERBOARD_SCHEDULE": c.LeaderboardSchedule} {
+		if (name == "SALESBOT_FORECAST_SCHEDULE" || name == "SALESBOT_LEADERBOARD_SCHEDULE") && strings.TrimSpace(spec) == "" {
+			continue // empty turns the weekly call (or standings) off
 		}
 		if err := digest.CheckSpec(spec); err != nil {
 			return fmt.Errorf("%s=%q is not a schedule: use 5 cron fields (\"0 8 * * 1-5\"), a descriptor (@daily, @every 10s or longer), optionally after CRON_TZ=Zone (%v)", name, spec, err)
@@ -100,6 +102,9 @@ func (c *Config) Validate() error {
 	}
 	if c.WinsChannel != "" && !looksLikeChannel(c.WinsChannel) {
 		return fmt.Errorf("SALESBOT_WINS_CHANNEL=%q is not a channel ID such as C012ABCDEF", c.WinsChannel)
+	}
+	if strings.TrimSpace(c.LeaderboardSchedule) != "" && c.WinsChannel == "" {
+		return fmt.Errorf("SALESBOT_LEADERBOARD_SCHEDULE is set but SALESBOT_WINS_CHANNEL is not: the weekly standings go to the wins channel")
 	}
 	return c.checkTokenPrefixes()
 }

@@ -34,6 +34,8 @@ func TestConfigValidate(t *testing.T) {
 		{"schedule too often", func(c *app.Config) { c.DigestSchedule = "@every 1ns" }, "SALESBOT_DIGEST_SCHEDULE"},
 		{"nudges too often", func(c *app.Config) { c.NudgeSchedule = "@every 9s" }, "SALESBOT_NUDGE_SCHEDULE"},
 		{"forecast call schedule", func(c *app.Config) { c.ForecastSchedule = "0 9 * *" }, "SALESBOT_FORECAST_SCHEDULE"},
+		{"standings schedule", func(c *app.Config) { c.LeaderboardSchedule, c.WinsChannel = "0 9 * *", "C0WINS" }, "SALESBOT_LEADERBOARD_SCHEDULE"},
+		{"standings without a wins channel", func(c *app.Config) { c.LeaderboardSchedule = "0 16 * * 5" }, "SALESBOT_WINS_CHANNEL is not"},
 		{"http addr", func(c *app.Config) { c.HTTPAddr = "bad" }, "SALESBOT_HTTP_ADDR"},
 		{"http port", func(c *app.Config) { c.HTTPAddr = ":http-alt" }, "SALESBOT_HTTP_ADDR"},
 		{"api url", func(c *app.Config) { c.APIURL = "slack.com" }, "SLACK_API_URL"},

@@ -16,6 +16,7 @@ import (
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/outbox"
+	"github.com/salesbot/salesbot/report"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/online"
@@ -30,6 +31,26 @@ type Stack struct {
 	Digest *digest.Service
 	Svc    *commands.Service
 	Bot    *bot.Bot
+	// Histories is the forecast cache the digest and commands share;
+	// WarmForecast fills it.
+	Histories *report.HistoryCache
+	Cur       sales.Currency
+}
+
+// WarmForecast reads the forecast's histories in the background so the
+// first /forecast or win post after a start is quick; a failure is only
+// logged, the first projection then reads them itself.
+func (s *Stack) WarmForecast(ctx context.Context, logger *slog.Logger) {
+	go func() {
+		start := time.Now()
+		if err := s.Histories.Warm(ctx, s.DB, s.Cur); err != nil {
+			if ctx.Err() == nil {
+				logger.Warn("forecast histories not read ahead", sales.LogKeyError, err)
+			}
+			return
+		}
+		logger.Info("forecast histories read", sales.LogKeyDuration, time.Since(start).Round(time.Millisecond))
+	}()
 }
 
 // NewStack wires everything on an open database, each part on the ones
@@ -40,9 +61,12 @@ func NewStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger
 	// A digest whose channel refuses it is dropped and its route's
 	// owners told by DM (the team's manager, else the admins).
 	poster := bot.NewDigestPoster(out).WithRouteOwners(db, cfg.Admins)
+	histories := &report.HistoryCache{}
 	dg, err := digest.New(digest.Config{
 		Store: db, Poster: poster, Locale: loc, Channel: cfg.DigestChannel,
 		DigestSpec: cfg.DigestSchedule, NudgeSpec: cfg.NudgeSchedule, ForecastSpec: cfg.ForecastSchedule, Logger: logger,
+		StandingsSpec: cfg.LeaderboardSchedule, WinsChannel: cfg.WinsChannel,
+		Histories: histories,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
@@ -53,9 +77,9 @@ func NewStack(cfg Config, db *storage.DB, clock sales.Clock, logger *slog.Logger
 		Locale: loc, Logger: logger, HTTPClient: &http.Client{Timeout: 30 * time.Second},
 	}
 	chans := bot.NewChannels(botCfg)
-	svc := commands.New(db, commands.Config{Locale: loc, Admins: cfg.Admins, Logger: logger, Digests: dg, Channels: chans})
+	svc := commands.New(db, commands.Config{Locale: loc, Admins: cfg.Admins, Logger: logger, Digests: dg, Channels: chans, Histories: histories})
 	b := bot.New(botCfg, svc, db, out)
-	return &Stack{DB: db, Out: out, Poster: poster, Digest: dg, Svc: svc, Bot: b}, nil
+	return &Stack{DB: db, Out: out, Poster: poster, Digest: dg, Svc: svc, Bot: b, Histories: histories, Cur: loc.Currency}, nil
 }
 
 // Run is `salesbot run`: it serves Slack until ctx is cancelled (SIGTERM),
@@ -111,6 +135,7 @@ func (st *Stack) serve(ctx context.Context, httpAddr string, logger *slog.Logger
 		logger.Info("http listening", "addr", ln.Addr().String())
 	}
 
+	st.WarmForecast(ctx, logger)
 	botDone := make(chan error, 1)
 	go func() { botDone <- st.Bot.Run(ctx) }()
 	digestDone := make(chan error, 1)

@@ -212,6 +212,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(outDone)
 		b.out.Run(outCtx, b.api)
 	}()
+	// Time zones from users.list, daily (zones.go).
+	zonesCtx, stopZones := context.WithCancel(ctx)
+	zonesDone := make(chan struct{})
+	go func() { defer close(zonesDone); b.runZoneRefresh(zonesCtx) }()
+	defer func() { stopZones(); <-zonesDone }()
 	clearCtx, stopClear := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopClear()
 	clearDone := make(chan struct{})

@@ -100,6 +100,15 @@ func (d *directory) lookup(id string) (UserInfo, bool) {
 func (d *directory) fetch(id string, e *dirEntry, done chan struct{}) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Within users.info's tier, shared with the outbox's calls (a
+	// burst of first-time users at 9:00 would otherwise draw 429s).
+	if !d.b.out.Pacer().Wait(ctx, "users.info", "") {
+		d.mu.Lock()
+		e.fetching, e.retryAt = nil, time.Now().Add(dirRetryWait)
+		d.mu.Unlock()
+		close(done)
+		return
+	}
 	u, err := d.b.api.GetUserInfoContext(ctx, id)
 	d.mu.Lock()
 	e.fetching = nil

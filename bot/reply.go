@@ -376,8 +376,10 @@ func (b *Bot) celebrate(ctx context.Context, w *commands.WinNotice) {
 	key := fmt.Sprintf("win:%s:%d", w.Deal.ID, w.Deal.ClosedAt.Unix())
 	j := outbox.Job{Kind: "win", Steps: []outbox.Step{
 		{Op: outbox.OpPost, Channel: b.cfg.WinsChannel, Text: msg.Text, Blocks: outbox.BlocksJSON(msg.Blocks)},
-		{Op: outbox.OpReact, Name: "tada"},
 	}}
+	if !w.Muted { // celebrations off: the win is announced, not cheered
+		j.Steps = append(j.Steps, outbox.Step{Op: outbox.OpReact, Name: "tada"})
+	}
 	if err := b.out.Enqueue(ctx, key, j); err != nil {
 		b.log.Error("queue win post failed", sales.LogKeyDeal, w.Deal.ID.String(), sales.LogKeyError, redact(err))
 	}

@@ -285,6 +285,9 @@ func (r *run) whoami(Cmd) (*Result, error) {
 	} else {
 		res.Lines = append(res.Lines, "Coaching nudges are on.")
 	}
+	if p.CelebrationsOff {
+		res.Lines = append(res.Lines, "Celebrations are off: your wins are announced by name only.")
+	}
 	if sales.Authorize(r.actor, sales.ActPeopleManage, 0) != nil {
 		return res, nil
 	}
@@ -487,6 +490,7 @@ func (r *run) link(c Cmd) (*Result, error) {
 			imported.Territory = existing.Territory
 		}
 		imported.NudgesOff = imported.NudgesOff || existing.NudgesOff
+		imported.CelebrationsOff = imported.CelebrationsOff || existing.CelebrationsOff
 		if imported.TZ == "" {
 			imported.TZ = existing.TZ
 		}

@@ -47,14 +47,23 @@ type Cmd struct {
 	Forecast    sales.ForecastCategory
 	HasForecast bool
 	Text        string // lost reason, note text, imported name
-	Activity    string // /deal activity's type, lower case
-	Outcome     string // an activity's outcome (the activity modal)
-	Period      sales.Period
-	Role        sales.Role
-	Channel     ChannelRef
-	On          bool // /salesbot nudges on|off
-	Page        int  // 0 = first page
-	Topic       string
+	Activity    string // /deal activity's type, lower case; an activity goal's type word
+	// Count is an activity goal's target; Recurs says it was set for every
+	// week or month ("week") rather than one ("2026-W50").
+	Count  int
+	Recurs bool
+	// ActivityGoal selects /goal set's activity-goal form (the same verb as
+	// the quota form; the parser tells them apart by the words).
+	ActivityGoal bool
+	Outcome      string // an activity's outcome (the activity modal)
+	Period       sales.Period
+	Role         sales.Role
+	Channel      ChannelRef
+	On           bool            // /salesbot nudges on|off
+	Board        sales.BoardMode // /leaderboard's ranking, when HasBoard
+	HasBoard     bool
+	Page         int // 0 = first page
+	Topic        string
 
 	// Stage configuration (/salesbot stage add|set).
 	Probability    int    // basis points: 4000 = 40%

@@ -147,6 +147,7 @@ type state struct {
 	Stages   sales.StageSet
 	Acts     []sales.Activity
 	ActCfg   sales.ActivityConfig
+	ActGoals []sales.ActivityGoal
 }
 
 func (e *env) snapshot() state {
@@ -174,6 +175,8 @@ func (e *env) snapshot() state {
 	check(err)
 	check(e.db.ScanActivities(e.ctx, time.Time{}, time.Time{}, func(a sales.Activity) error { s.Acts = append(s.Acts, a); return nil }))
 	s.ActCfg, err = e.db.ActivityConfig(e.ctx)
+	check(err)
+	s.ActGoals, err = e.db.AllActivityGoals(e.ctx)
 	check(err)
 	return s
 }

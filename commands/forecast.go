@@ -18,7 +18,7 @@ func (r *run) forecastRead(c Cmd) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fc, err := report.NewForecasterCached(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur}, &r.histories)
+	fc, err := report.NewForecasterCached(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur}, r.histories)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (s *Service) SubmitForecastForm(ctx context.Context, req Request, commit, b
 
 // forecaster is this command's projection engine over the service's cache.
 func (r *run) forecaster() (*report.Forecaster, error) {
-	return report.NewForecasterCached(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur}, &r.histories)
+	return report.NewForecasterCached(r.ctx, r.store, report.Env{Now: r.now, Loc: r.loc, Cur: r.cur}, r.histories)
 }
 
 // brief is sub's forecast for p in one line; nil (logged) when it cannot

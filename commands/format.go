@@ -19,7 +19,7 @@ func (c Cmd) String() string {
 		}
 		return s + " /" + c.Topic
 	}
-	f := lookupForm(c.Command, c.Verb)
+	f := formOf(c)
 	if f == nil {
 		return strings.TrimSpace("/" + c.Command + " " + c.Verb)
 	}

@@ -66,6 +66,10 @@ type Form struct {
 	rawText bool // the last argument is free text: options are not read
 	handle  handler
 	check   func(f *Form, c *Cmd) error // the rules that span several values, after parsing
+	// activityGoal marks /goal set's activity-goal forms: they share the
+	// quota forms' verbs, and the parser picks them by their words
+	// ("40 calls week"), so verb lookups skip them.
+	activityGoal bool
 }
 
 // handler runs one form's parsed command.
@@ -148,6 +152,9 @@ var (
 	aUsers     = arg{kind: argUsers, label: "@user..."}
 	aTerritory = arg{kind: argTerritory, label: "<territory>"}
 	aPeriod    = arg{kind: argPeriod, opt: true, label: "period"}
+	aCount     = arg{kind: argCount, label: "<N>"}
+	aGoalType  = arg{kind: argGoalType, label: "calls|meetings|emails|activities"}
+	aActPeriod = arg{kind: argActPeriod, label: "week|month"}
 	aChannel   = arg{kind: argChannel, label: "<#channel>|none"}
 )
 
@@ -240,6 +247,14 @@ func formTable() []*Form {
 		{Command: "goal", Verb: "set territory", Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetTerritory, check: positiveQuota, args: []arg{aTerritory, aAmount, aPeriod}, scope: ScopeTerritory,
 			Summary: "Set a territory's quota.", Who: whoManagers,
 			Examples: []string{"/goal set territory EMEA 250k quarter"}},
+		{Command: "goal", Verb: "set", activityGoal: true, Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetActivity, scope: ScopeUser,
+			args:    []arg{aUser, aCount, aGoalType, aActPeriod},
+			Summary: "Set a rep's activity goal: week or month holds from this one on; 2026-W50 or 2026-12 for that one only.", Who: whoManagers,
+			Examples: []string{"/goal set @alice 40 calls week", "/goal set @bob 12 meetings month"}},
+		{Command: "goal", Verb: "set team", activityGoal: true, Action: sales.ActQuotaSet, Writes: true, handle: (*run).goalSetActivity, scope: ScopeTeam,
+			args:    []arg{aCount, aGoalType, aActPeriod},
+			Summary: "Set your team's activity goal (everyone in it together).", Who: whoManagers,
+			Examples: []string{"/goal set team 200 calls week"}},
 
 		// ---- /forecast ----
 		{Command: "forecast", Verb: "", Action: sales.ActDealView, handle: (*run).forecastRead, args: []arg{aOptUser, aPeriod},
@@ -266,6 +281,11 @@ func formTable() []*Form {
 			Summary: "The whole company's funnel.", Who: whoEveryone, Examples: []string{"/pipeline all 2026-Q4"}},
 		{Command: "pipeline", Verb: "territory", Action: sales.ActDealView, handle: (*run).pipeline, args: []arg{aTerritory, aPeriod}, scope: ScopeTerritory,
 			Summary: "A territory's funnel.", Who: whoEveryone, Examples: []string{"/pipeline territory EMEA"}},
+
+		// ---- /leaderboard ----
+		{Command: "leaderboard", Verb: "", Action: sales.ActDealView, handle: (*run).leaderboard, args: []arg{{kind: argBoardPeriod, opt: true, label: "period"}, {kind: argBoard, opt: true, label: "won|deals|attainment|activities"}},
+			Summary: "Who leads: won value, won deals or quota attainment (reps with a quota; managers only with one), this month unless told. Ties share a rank.",
+			Who:     whoEveryone, Examples: []string{"/leaderboard", "/leaderboard deals", "/leaderboard quarter attainment"}},
 
 		// ---- /territory ----
 		{Command: "territory", Verb: "list", handle: (*run).territoryList, Aliases: []string{"ls"}, bare: true,
@@ -312,6 +332,9 @@ func formTable() []*Form {
 			Summary: "Set how many days without an activity make an open deal gone quiet (14 unless set).", Who: whoAdmins, Examples: []string{"/salesbot activity quiet 21"}},
 		{Command: "salesbot", Verb: "nudges", Writes: true, handle: (*run).setNudges, Aliases: []string{"nudge"}, args: []arg{{kind: argOnOff, label: "on|off"}},
 			Summary: "Turn your coaching nudges on or off.", Who: whoEveryone, Examples: []string{"/salesbot nudges off"}},
+		{Command: "salesbot", Verb: "celebrations", Writes: true, handle: (*run).setCelebrations, Aliases: []string{"celebration", "celebrate"}, args: []arg{{kind: argOnOff, label: "on|off"}},
+			Summary: "Celebrate your wins in the wins channel, or not: off announces them by name only, with no mention, reaction or milestone.", Who: whoEveryone,
+			Examples: []string{"/salesbot celebrations off"}},
 		{Command: "salesbot", Verb: "role", Action: sales.ActRoleSet, Writes: true, handle: (*run).setRole, args: []arg{aUser, {kind: argRole, label: "admin|manager|rep"}},
 			Summary: "Set someone's role.", Who: whoAdmins, Examples: []string{"/salesbot role @carol manager"}},
 		{Command: "salesbot", Verb: "manager", Action: sales.ActPeopleManage, Writes: true, handle: (*run).setManager, args: []arg{aUser, {kind: argManager, label: "@manager|none"}},
@@ -332,7 +355,7 @@ func formTable() []*Form {
 }
 
 // Commands are the slash commands, in help order.
-var Commands = []string{"deal", "goal", "pipeline", "forecast", "territory", "salesbot"}
+var Commands = []string{"deal", "goal", "pipeline", "forecast", "leaderboard", "territory", "salesbot"}
 
 // Forms returns the table (shared; do not modify). The bot's tests
 // render every form's help, and manifest/readme_test.go checks the
@@ -351,9 +374,28 @@ func FormsOf(command string) []*Form {
 }
 
 // lookupForm finds the form of a parsed command.
+func formOf(c Cmd) *Form {
+	if c.ActivityGoal {
+		return activityGoalForm(c.Command, c.Verb)
+	}
+	return lookupForm(c.Command, c.Verb)
+}
+
+// activityGoalForm is the activity-goal form sharing verb, or nil.
+func activityGoalForm(command, verb string) *Form {
+	for _, f := range forms {
+		if f.Command == command && f.Verb == verb && f.activityGoal {
+			return f
+		}
+	}
+	return nil
+}
+
+// lookupForm is the form with the verb (the quota form where an
+// activity-goal form shares it; formOf tells them apart).
 func lookupForm(command, verb string) *Form {
 	for _, f := range forms {
-		if f.Command == command && f.Verb == verb {
+		if f.Command == command && f.Verb == verb && !f.activityGoal {
 			return f
 		}
 	}
@@ -381,6 +423,6 @@ func Writes(command, text string) bool {
 
 // Writes reports whether the command's form changes data.
 func (c Cmd) Writes() bool {
-	f := lookupForm(c.Command, c.Verb)
+	f := formOf(c)
 	return f != nil && f.Writes
 }

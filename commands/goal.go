@@ -135,6 +135,11 @@ func (r *run) goal(c Cmd) (*Result, error) {
 	}
 	res := &Result{Kind: KindGoals, Title: s.label + ": " + p.Label()}
 	res.Goals = []GoalView{{Subject: s.label, SlackID: s.slackID, Progress: m.Progress, Currency: r.cur}}
+	acts, err := r.subjectActivity(s, p)
+	if err != nil {
+		return nil, err
+	}
+	res.Goals[0].Activity = acts
 	if m.Past {
 		res.Lines = append(res.Lines, fmt.Sprintf("%s is over: figures as of its end, %s.", p.Label(), p.LastDay().Long()))
 	}
@@ -287,4 +292,20 @@ func possessive(label string) string {
 		return label + "'"
 	}
 	return label + "'s"
+}
+
+// subjectActivity is the activity-goal progress shown beside a rep's or a
+// manager's team's quota; none for a period that is not current (the
+// goals count this week and month) or for the company and territories.
+func (r *run) subjectActivity(s subject, p sales.Period) ([]ActivityLine, error) {
+	if p.PhaseAt(r.now, r.loc) != sales.PhaseCurrent {
+		return nil, nil
+	}
+	switch {
+	case s.sub.Scope == sales.ScopeRep:
+		return r.goalActivity(s.sub.Person, false)
+	case s.sub.Scope == sales.ScopeTeam: // Manager 0: the company
+		return r.goalActivity(s.sub.Manager, true)
+	}
+	return nil, nil
 }

@@ -43,6 +43,9 @@ func (s *Service) Home(ctx context.Context, req Request) (*HomeView, error) {
 		return nil, err
 	}
 	v.Goal = GoalView{Subject: "You", SlackID: me.SlackID, Progress: m.Progress, Currency: s.cur}
+	if v.Goal.Activity, err = r.goalActivity(me.ID, false); err != nil {
+		return nil, fmt.Errorf("home: %w", err)
+	}
 	// The forecast reads every deal's history (cached after the first
 	// time): only for someone with a quota or a team to show it for.
 	var fc *report.Forecaster

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/salesbot/salesbot/sales"
@@ -20,30 +21,35 @@ import (
 type argKind uint8
 
 const (
-	argDeal      argKind = iota + 1 // <deal>: an id, or an account name of any number of words
-	argDealOne                      // <deal> as one word (quote multi-word names): before free text
-	argAccount                      // <account>, any number of words; account: option
-	argAmount                       // <amount>; amount: option
-	argStage                        // <stage>; stage: option
-	argDate                         // <date>, one to three words ("next friday", "end of month"); close: option
-	argUntil                        // snooze length (7d, 2w) or a date
-	argText                         // free text to the end, kept as typed
-	argUser                         // @user
-	argUsers                        // @user @user ...
-	argManager                      // @manager or none
-	argTerritory                    // <territory>, any number of words; territory: option
-	argName                         // "Imported Name", any number of words
-	argChannel                      // <#channel> or none
-	argPeriod                       // month|quarter|year|YYYY-MM|YYYY-Qn|YYYY
-	argRole                         // admin|manager|rep
-	argOnOff                        // on|off
-	argWho                          // @user|all|team
-	argTopic                        // help topic: a command and verb (read by parseHelp)
-	argStageName                    // a new stage's name, any number of words
-	argPercent                      // a win probability: 40%, 12.5%; probability: option
-	argBest                         // "best <amount>": a best-case call after a commit
-	argActType                      // an activity type: one word
-	argDays                         // a number of days: 21 or 21d
+	argDeal        argKind = iota + 1 // <deal>: an id, or an account name of any number of words
+	argDealOne                        // <deal> as one word (quote multi-word names): before free text
+	argAccount                        // <account>, any number of words; account: option
+	argAmount                         // <amount>; amount: option
+	argStage                          // <stage>; stage: option
+	argDate                           // <date>, one to three words ("next friday", "end of month"); close: option
+	argUntil                          // snooze length (7d, 2w) or a date
+	argText                           // free text to the end, kept as typed
+	argUser                           // @user
+	argUsers                          // @user @user ...
+	argManager                        // @manager or none
+	argTerritory                      // <territory>, any number of words; territory: option
+	argName                           // "Imported Name", any number of words
+	argChannel                        // <#channel> or none
+	argPeriod                         // month|quarter|year|YYYY-MM|YYYY-Qn|YYYY
+	argRole                           // admin|manager|rep
+	argOnOff                          // on|off
+	argWho                            // @user|all|team
+	argTopic                          // help topic: a command and verb (read by parseHelp)
+	argStageName                      // a new stage's name, any number of words
+	argPercent                        // a win probability: 40%, 12.5%; probability: option
+	argBest                           // "best <amount>": a best-case call after a commit
+	argBoard                          // won|deals|attainment|activities: what /leaderboard ranks by
+	argBoardPeriod                    // /leaderboard's period: argPeriod's forms plus week and YYYY-Www
+	argActType                        // an activity type: one word
+	argDays                           // a number of days: 21 or 21d
+	argCount                          // an activity goal's count: a whole number
+	argGoalType                       // an activity goal's type: calls, meetings, emails, activities
+	argActPeriod                      // an activity goal's period: week|month|YYYY-Www|YYYY-MM
 
 	// Kinds only options take.
 	kindOwner    // owner:@user
@@ -406,6 +412,46 @@ func kindTable() map[argKind]*valueKind {
 				return c.Period.Key()
 			},
 		},
+		argBoardPeriod: {
+			what: "the period",
+			looks: func(p Parser, span []token) bool {
+				t := span[0]
+				_, err := sales.ParseActivityPeriod(t.text, p.Now, p.Loc)
+				return !t.quoted && (err == nil || len(t.text) > 0 && t.text[0] >= '0' && t.text[0] <= '9')
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				per, err := sales.ParseActivityPeriod(span[0].text, p.Now, p.Loc)
+				if err != nil {
+					return sales.Errorf(sales.EINVALID, "period '%s' is not valid: use %s, week or YYYY-Www — usage: %s", clip(span[0].text, 40), sales.PeriodForms, f.Usage())
+				}
+				c.Period = per
+				return nil
+			},
+			write: func(c Cmd) string {
+				if c.Period.Kind == 0 {
+					return ""
+				}
+				return c.Period.Key()
+			},
+		},
+		argBoard: {
+			what: "the ranking (" + boardModeList() + ")",
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				t := span[0]
+				m, ok := sales.ParseBoardMode(t.text)
+				if !ok || t.quoted {
+					return sales.Errorf(sales.EINVALID, "'%s' is neither a period (%s) nor a ranking (%s) — usage: %s", clip(t.text, 30), sales.PeriodForms, boardModeList(), f.Usage())
+				}
+				c.Board, c.HasBoard = m, true
+				return nil
+			},
+			write: func(c Cmd) string {
+				if !c.HasBoard {
+					return ""
+				}
+				return c.Board.String()
+			},
+		},
 		argRole: {
 			what: "the role",
 			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
@@ -426,6 +472,63 @@ func kindTable() map[argKind]*valueKind {
 				return nil
 			},
 			write: func(c Cmd) string { return c.Activity },
+		},
+		argCount: {
+			what: "the number of activities",
+			looks: func(p Parser, span []token) bool {
+				_, err := strconv.Atoi(span[0].text)
+				return !span[0].quoted && err == nil
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				n, err := sales.ParseActivityGoalTarget(span[0].text)
+				if err != nil {
+					return sales.Errorf(sales.EINVALID, "%s — usage: %s", sales.ErrorMessage(err), f.Usage())
+				}
+				c.Count = n
+				return nil
+			},
+			write: func(c Cmd) string {
+				if c.Count <= 0 {
+					return ""
+				}
+				return strconv.Itoa(c.Count)
+			},
+		},
+		argGoalType: {
+			what: "the activity type (" + sales.ActivityGoalForms + ")",
+			looks: func(p Parser, span []token) bool {
+				_, err := strconv.Atoi(span[0].text)
+				return !span[0].quoted && err != nil
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				c.Activity = strings.ToLower(span[0].text)
+				return nil
+			},
+			write: func(c Cmd) string { return c.Activity },
+		},
+		argActPeriod: {
+			what: "the period (" + sales.ActivityPeriodForms + ")",
+			looks: func(p Parser, span []token) bool {
+				_, err := sales.ParseActivityPeriod(span[0].text, p.Now, p.Loc)
+				return !span[0].quoted && err == nil
+			},
+			read: func(p Parser, f *Form, a arg, span []token, c *Cmd) error {
+				per, err := parseActivityGoalPeriod(span[0].text, p.Now, p.Loc)
+				if err != nil {
+					return sales.Errorf(sales.EINVALID, "%s — usage: %s", sales.ErrorMessage(err), f.Usage())
+				}
+				c.Period, c.Recurs = per, isRecurringWord(span[0].text)
+				return nil
+			},
+			write: func(c Cmd) string {
+				switch {
+				case c.Period.Kind == 0:
+					return ""
+				case c.Recurs:
+					return c.Period.Kind.Noun()
+				}
+				return c.Period.Key()
+			},
 		},
 		argDays: {
 			what: "the number of days",
@@ -738,4 +841,35 @@ func missing(f *Form, a arg) error {
 		verb = "are"
 	}
 	return sales.Errorf(sales.EINVALID, "%s %s missing — usage: %s", kindOf(a.kind).what, verb, f.Usage())
+}
+
+// isRecurringWord reports whether an activity goal's period word means
+// every such period from now on ("week", "month") rather than one.
+func isRecurringWord(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "week", "weekly", "month", "monthly":
+		return true
+	}
+	return false
+}
+
+// parseActivityGoalPeriod reads week|month (this one, recurring) or one
+// named week or month; quarters and years are refused, as goals of
+// activities are counted by the week or month.
+func parseActivityGoalPeriod(s string, now time.Time, loc *time.Location) (sales.Period, error) {
+	w := strings.ToLower(strings.TrimSpace(s))
+	switch w {
+	case "weekly":
+		w = "week"
+	case "monthly":
+		w = "month"
+	}
+	p, err := sales.ParseActivityPeriod(w, now, loc)
+	if err != nil {
+		return sales.Period{}, err
+	}
+	if p.Kind != sales.Week && p.Kind != sales.Month {
+		return sales.Period{}, sales.Errorf(sales.EINVALID, "an activity goal is per week or month, not %s: use %s", p.Label(), sales.ActivityPeriodForms)
+	}
+	return p, nil
 }

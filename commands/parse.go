@@ -2,6 +2,7 @@ package commands
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -53,7 +54,7 @@ func (p Parser) Parse(command, text string) (Cmd, error) {
 	p = p.withDefaults()
 	name := normCommand(command)
 	if !isCommand(name) {
-		return Cmd{}, sales.Errorf(sales.EINVALID, "unknown command '/%s': use /deal, /goal, /pipeline, /territory or /salesbot", clip(name, 30))
+		return Cmd{}, sales.Errorf(sales.EINVALID, "unknown command '/%s': use /deal, /goal, /pipeline, /forecast, /leaderboard, /territory or /salesbot", clip(name, 30))
 	}
 	if err := checkInput(text); err != nil {
 		return Cmd{}, err
@@ -89,6 +90,9 @@ func (p Parser) Parse(command, text string) (Cmd, error) {
 			return Cmd{}, sales.Errorf(sales.EINVALID, "/%s needs an action: try /%s help", name, name)
 		}
 	}
+	if alt := activityGoalForm(name, f.Verb); alt != nil && looksActivityGoal(rest) {
+		f, c.ActivityGoal = alt, true // "/goal set @bob 40 calls week"
+	}
 	c.Verb = f.Verb
 	c.Scope = f.scope
 
@@ -107,7 +111,7 @@ func (p Parser) Parse(command, text string) (Cmd, error) {
 		if err == nil {
 			err = p.match(f, toks, &c)
 		}
-		if err != nil && f.Verb == "" && len(head) > 0 && isPlainWord(head[0]) && !p.fits(head[0]) {
+		if err != nil && f.Verb == "" && takesUser(f) && len(head) > 0 && isPlainWord(head[0]) && !p.fits(head[0]) {
 			// "/goal quartr": say every thing the word could have been.
 			return Cmd{}, sales.Errorf(sales.EINVALID, "'%s' is not a person (@name), a period (%s) or an action (%s) — usage: %s",
 				clip(head[0].text, 30), sales.PeriodForms, strings.Join(verbList(name), ", "), f.Usage())
@@ -193,10 +197,44 @@ func isDealID(t token) bool {
 
 // fits reports whether a bare-form word means something there (a person,
 // a period), so it is not reported as an unknown action.
+// takesUser: the form's first argument may be a person, so an odd first
+// word could have been one (/leaderboard's could not).
+func takesUser(f *Form) bool { return len(f.args) > 0 && f.args[0].kind == argUser }
+
 func (p Parser) fits(t token) bool {
 	if looksLikeUser(t) {
 		return true
 	}
 	_, err := parsePeriod(t.text, p.Now, p.Loc)
 	return err == nil
+}
+
+// goalTypeWords are the words that make /goal set an activity goal
+// whatever follows; any other word does so when an activity period
+// follows it ("/goal set @bob 5 demos week").
+var goalTypeWords = map[string]bool{"calls": true, "meetings": true, "emails": true, "notes": true, "activities": true,
+	"call": true, "meeting": true, "email": true, "note": true, "activity": true}
+
+// looksActivityGoal reports whether /goal set's words name an activity
+// goal ("@bob 40 calls week") rather than a quota ("@bob 50k quarter").
+func looksActivityGoal(rest string) bool {
+	toks, err := tokenize(rest)
+	if err != nil {
+		return false
+	}
+	for i, t := range toks {
+		if i == 0 || t.quoted || t.ref != nil {
+			continue
+		}
+		w := strings.ToLower(t.text)
+		if goalTypeWords[w] {
+			return true
+		}
+		if i+1 < len(toks) && isRecurringWord(toks[i+1].text) && !isRecurringWord(w) {
+			if _, err := strconv.Atoi(toks[i-1].text); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }

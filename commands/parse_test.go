@@ -153,6 +153,12 @@ func TestParseGood(t *testing.T) {
 		{"/goal", `@alice quarter`, `/goal @alice 2026-Q4`, nil},
 		{"/goal", `month`, `/goal 2026-11`, func(c commands.Cmd) bool { return c.Period == sales.Period{Kind: sales.Month, Year: 2026, Index: 11} }},
 		{"/goal", `2027`, `/goal 2027`, nil},
+		{"/leaderboard", ``, `/leaderboard`, func(c commands.Cmd) bool { return !c.HasBoard && c.Period.Kind == 0 }},
+		{"/leaderboard", `deals`, `/leaderboard deals`, func(c commands.Cmd) bool { return c.HasBoard && c.Board == sales.BoardDeals }},
+		{"/leaderboard", `quarter`, `/leaderboard 2026-Q4`, nil},
+		{"/leaderboard", `2026-Q4 Attainment`, `/leaderboard 2026-Q4 attainment`, func(c commands.Cmd) bool { return c.Board == sales.BoardAttainment }},
+		{"/leaderboard", `month won`, `/leaderboard 2026-11 won`, nil},
+		{"/leaderboard", `week activities`, `/leaderboard 2026-W48 activities`, func(c commands.Cmd) bool { return c.Board == sales.BoardActivities && c.Period.Kind == sales.Week }},
 		{"/goal", `team`, `/goal team`, func(c commands.Cmd) bool { return c.Scope == commands.ScopeTeam }},
 		{"/goal", `company year`, `/goal all 2026`, nil},
 		{"/goal", `territory North America 2026-Q4`, `/goal territory "North America" 2026-Q4`, nil},
@@ -301,6 +307,11 @@ func TestParseBad(t *testing.T) {
 		{"/salesbot", `digest later`, "'later' is not something /salesbot digest does: use /salesbot digest, /salesbot digest now or /salesbot digest route [@manager] <#channel>|none"},
 		{"/salesbot", `manager @a`, "the manager (@name or none) is missing"},
 		{"/sales", `help`, "unknown command '/sales'"},
+		{"/leaderboard", `wins2`, "'wins2' is neither a period (month, quarter, year, YYYY-MM (2026-11), YYYY-Qn (2026-Q4) or YYYY) nor a ranking (won, deals, attainment, activities) — usage: /leaderboard [period] [won|deals|attainment|activities]"},
+		{"/leaderboard", `2026-W60 activities`, "period '2026-W60' is not valid"},
+		{"/leaderboard", `2026-13`, "period '2026-13' is not valid"},
+		{"/leaderboard", `won quarter`, "unexpected 'quarter' — usage: /leaderboard [period] [won|deals|attainment|activities]"},
+		{"/leaderboard", `quarter won deals`, "unexpected 'deals'"},
 	}
 	p := parser()
 	for _, tt := range tests {
@@ -438,10 +449,10 @@ func TestHelpFromTable(t *testing.T) {
 		if h.Usage == "" || h.Summary == "" || h.Who == "" || len(h.Examples) == 0 {
 			t.Errorf("%s: incomplete help %+v", f.Name(), h)
 		}
-		if seen[h.Command] {
-			t.Errorf("%s appears twice", h.Command)
+		if seen[h.Usage] {
+			t.Errorf("%s appears twice", h.Usage)
 		}
-		seen[h.Command] = true
+		seen[h.Usage] = true
 		for _, ex := range h.Examples {
 			cmd, text, _ := strings.Cut(ex, " ")
 			c, err := p.Parse(cmd, text)

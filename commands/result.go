@@ -37,6 +37,7 @@ const (
 	KindDealForm                // open the deal modal: Form
 	KindDigest                  // Digest: schedules and routes
 	KindForecast                // Forecast
+	KindLeaderboard             // Leaderboard
 )
 
 // Result is what a handler returns.
@@ -58,6 +59,7 @@ type Result struct {
 	Form        *DealForm
 	Digest      *DigestView
 	Forecast    *ForecastView
+	Leaderboard *LeaderboardView
 
 	// Win is set when the command won a deal: the bot posts a celebration.
 	Win *WinNotice
@@ -168,6 +170,18 @@ type GoalView struct {
 	SlackID  string
 	Progress sales.Progress
 	Currency sales.Currency
+	// NoQuota: the view is about activity only (the reply to setting an
+	// activity goal), so no quota line is shown.
+	NoQuota bool
+	// Activity is the progress of the subject's activity goals this week
+	// and month, beside the quota's.
+	Activity []ActivityLine
+}
+
+// ActivityLine is one activity goal's progress and its wording.
+type ActivityLine struct {
+	Progress sales.ActivityProgress
+	Text     string // "3 of 40 calls this week (8%) · behind pace · …"
 }
 
 // HelpTopic is one command form with examples, generated from the parser's
@@ -226,9 +240,33 @@ type WinNotice struct {
 	Progress     sales.Progress
 	FirstWin     bool // first win of the period for this rep
 	QuotaReached bool // this win took the rep to 100%
+	// PersonalBest: larger than every earlier win of the rep's (there
+	// being one), PreviousBest the largest of those.
+	PersonalBest bool
+	PreviousBest sales.Money
+	// Muted: the owner turned celebrations off (/salesbot celebrations
+	// off): the win is still announced, by name, without a mention, a
+	// reaction or a milestone.
+	Muted bool
 	// Forecast is the rep's projection after the win, with Before the one
 	// just before it; nil when it could not be computed.
 	Forecast *ForecastBrief
+}
+
+// Milestone is the one milestone the win post names (at most one per
+// win, the most notable); none when the owner is muted.
+func (w *WinNotice) Milestone() sales.MilestoneKind {
+	switch {
+	case w.Muted:
+		return sales.MilestoneNone
+	case w.QuotaReached:
+		return sales.MilestoneQuotaReached
+	case w.PersonalBest:
+		return sales.MilestonePersonalBest
+	case w.FirstWin:
+		return sales.MilestoneFirstWin
+	}
+	return sales.MilestoneNone
 }
 
 // ForecastBrief is a one-line forecast: the Home tab's and the win

@@ -49,6 +49,9 @@ type Store interface {
 	DealActivities(ctx context.Context, deal sales.DealID, limit int) ([]sales.Activity, int, error)
 	ActivityConfig(ctx context.Context) (sales.ActivityConfig, error)
 	ModifyActivityConfig(ctx context.Context, fn func(*sales.ActivityConfig) error) (sales.ActivityConfig, error)
+	SetActivityGoal(ctx context.Context, g sales.ActivityGoal) error
+	ActivityGoals(ctx context.Context, person sales.PersonID, team bool, kind sales.PeriodKind) ([]sales.ActivityGoal, error)
+	ActivityCounts(ctx context.Context, from, to time.Time) (sales.ActivityCounts, error)
 
 	SetCompanyDigestChannel(ctx context.Context, channel string) error
 	SetManagerDigestChannel(ctx context.Context, manager sales.PersonID, channel string) error
@@ -83,6 +86,9 @@ type Config struct {
 	// Channels checks routes; nil: no Slack in this process, routes are
 	// taken unchecked.
 	Channels Channels
+	// Histories is the forecast's deal-history cache, shared with the
+	// digest so a million deals are held once; nil: the service's own.
+	Histories *report.HistoryCache
 }
 
 // Service runs commands against the store. It is safe for concurrent use.
@@ -96,7 +102,7 @@ type Service struct {
 	digests Digests
 	chans   Channels
 	// histories keeps /forecast's deal histories between commands.
-	histories report.HistoryCache
+	histories *report.HistoryCache
 }
 
 // New builds the handlers.
@@ -105,6 +111,9 @@ func New(store Store, cfg Config) *Service {
 	s := &Service{store: store, clock: l.Clock, loc: l.Loc, cur: l.Currency, admins: map[string]bool{}, log: cfg.Logger, digests: cfg.Digests, chans: cfg.Channels}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.histories = cfg.Histories; s.histories == nil {
+		s.histories = &report.HistoryCache{}
 	}
 	for _, id := range cfg.Admins {
 		if id = strings.TrimSpace(id); id != "" {
@@ -225,7 +234,7 @@ func (s *Service) newRun(ctx context.Context, actor sales.Actor, stages sales.St
 }
 
 func (s *Service) exec(ctx context.Context, actor sales.Actor, c Cmd, stages sales.StageSet) (*Result, error) {
-	f := lookupForm(c.Command, c.Verb)
+	f := formOf(c)
 	if f == nil {
 		if c.Verb == "help" { // "/deal help": every command takes help
 			return helpResult(c), nil
@@ -542,6 +551,13 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 	w.FirstWin = inPeriod && m.Sum.Won == 1
 	pr := m.Progress
 	w.QuotaReached = inPeriod && pr.HasQuota && pr.Won >= pr.Quota && pr.Won-d.Amount < pr.Quota
+	w.Muted = owner.CelebrationsOff
+	if facts, err := r.store.OwnerFacts(r.ctx, d.Owner); err != nil {
+		r.log.Error("win personal best", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
+	} else {
+		best, n := sales.PriorBest(facts, r.stages, d.ID, d.ClosedAt.Unix())
+		w.PersonalBest, w.PreviousBest = sales.IsPersonalBest(d.Amount, best, n), best
+	}
 	if inPeriod && pr.HasQuota {
 		// What the win does to the rep's forecast: the projection just
 		// before it and now.

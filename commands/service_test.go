@@ -695,7 +695,9 @@ func TestHelpResult(t *testing.T) {
 		t.Errorf("deal help: %d topics", len(res.Help))
 	}
 	res = e.must(carol, "/salesbot", "help goal set")
-	if len(res.Help) != 1 || res.Help[0].Who != "managers and admins" || res.Help[0].Usage != "/goal set @user <amount> [period]" {
+	// The quota form and the activity-goal form share the verb.
+	if len(res.Help) != 2 || res.Help[0].Who != "managers and admins" || res.Help[0].Usage != "/goal set @user <amount> [period]" ||
+		res.Help[1].Usage != "/goal set @user <N> calls|meetings|emails|activities week|month" {
 		t.Errorf("goal set help: %+v", res.Help)
 	}
 	res = e.must(carol, "/salesbot", "")

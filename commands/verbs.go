@@ -30,7 +30,7 @@ func matchVerb(command string, head []token) (*Form, int) {
 	var best *Form
 	bestN := 0
 	for _, f := range forms {
-		if f.Command != command || f.Verb == "" {
+		if f.Command != command || f.Verb == "" || f.activityGoal {
 			continue
 		}
 		for _, v := range append([]string{f.Verb}, f.Aliases...) {

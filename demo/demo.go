@@ -154,7 +154,7 @@ func (d *demo) start(ctx context.Context, seedIt bool, dbPath string) error {
 	cfg.AppToken, cfg.BotToken, cfg.APIURL = d.emu.AppToken(), d.emu.BotToken(), d.emu.APIURL()
 	cfg.Admins = []string{"U0ERIN"}
 	cfg.WinsChannel, cfg.DigestChannel = demoWins, demoDigest
-	cfg.DigestSchedule, cfg.NudgeSchedule, cfg.ForecastSchedule, cfg.HTTPAddr = "", "", "", ""
+	cfg.DigestSchedule, cfg.NudgeSchedule, cfg.ForecastSchedule, cfg.LeaderboardSchedule, cfg.HTTPAddr = "", "", "", "", ""
 	d.st, err = app.NewStack(cfg, d.db, nil, logger)
 	if err != nil {
 		return err
@@ -422,7 +422,7 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 			d.modal = ""
 			fmt.Fprintln(d.out, "  form closed")
 		}
-	case "/deal", "/goal", "/pipeline", "/forecast", "/territory", "/salesbot":
+	case "/deal", "/goal", "/pipeline", "/forecast", "/leaderboard", "/territory", "/salesbot":
 		d.run(ctx, func() string {
 			return d.emu.SlashCommand(d.user, demoGeneral, strings.ToLower(cmd), d.escapeMentions(rest))
 		})

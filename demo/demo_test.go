@@ -100,7 +100,7 @@ func TestDemoFlows(t *testing.T) {
 }
 
 func TestDemoSeed(t *testing.T) {
-	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/invite @salesbot #sales-emea\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n", "--seed")
+	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/invite @salesbot #sales-emea\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n/leaderboard quarter\n", "--seed")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -109,7 +109,8 @@ func TestDemoSeed(t *testing.T) {
 		"Company digest → #sales-digest", "EMEA digest → #sales-emea",
 		// #sales-emea exists, but the bot is not in it until invited.
 		"salesbot is not in #sales-emea: invite it with /invite @salesbot, then run this again",
-		"salesbot was added to #sales-emea", "Logged: EMEA's digest goes to #sales-emea."} {
+		"salesbot was added to #sales-emea", "Logged: EMEA's digest goes to #sales-emea.",
+		"── Leaderboard · Q"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}

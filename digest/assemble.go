@@ -342,7 +342,8 @@ func (b *builder) moved(a *scopeAcc, d *Digest) error {
 func (b *builder) reps(a *scopeAcc, d *Digest) error {
 	s := b.s
 	pi := slices.Index(b.periods, a.period)
-	var lines, board []RepLine
+	var lines []RepLine
+	var board []sales.Contender
 	for i := range b.people {
 		p := &b.people[i]
 		if !a.repsOf(*p) {
@@ -372,9 +373,12 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 			Stale: stale, Overdue: overdue,
 			Progress: rm.Progress,
 		}
-		if line.Progress.Won > 0 {
-			board = append(board, line)
-		}
+		// The leaderboard ranks every win of the rep's, inside a quota
+		// or not: the numbers report.Contenders gives /leaderboard.
+		board = append(board, sales.Contender{
+			Person: p.ID, Name: line.Name, SlackID: p.SlackID, Role: p.Role, Muted: p.CelebrationsOff,
+			Won: rm.Sum.WonValue, Deals: rm.Sum.Won, Quota: rm.Progress.Quota, HasQuota: has,
+		})
 		// /goal shows a rep the period they have a quota for; when that is
 		// not the digest's, show theirs too so the numbers agree.
 		if !(has && a.period.Kind == sales.Month) {
@@ -393,19 +397,8 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 		lines = append(lines, line)
 	}
 	slices.SortStableFunc(lines, compareReps)
-	slices.SortStableFunc(board, func(x, y RepLine) int {
-		if c := cmp.Compare(y.Progress.Won, x.Progress.Won); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(y.WonCount, x.WonCount); c != 0 {
-			return c
-		}
-		return cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name))
-	})
-	if len(board) > LeaderboardSize {
-		board = board[:LeaderboardSize]
-	}
-	d.Reps, d.Leaderboard = lines, board
+	d.Reps = lines
+	d.Leaderboard, d.LeaderboardTied = sales.RankBoard(board, sales.BoardWon, a.period).Top(LeaderboardSize)
 	return nil
 }
 

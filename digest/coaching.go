@@ -157,9 +157,14 @@ func (b *builder) coaching(a *scopeAcc, d *Digest) error {
 		return err
 	}
 
-	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin) + len(slipping) + len(quiet)
+	activity, err := b.activityCoaching(d.Reps, behindL)
+	if err != nil {
+		return err
+	}
+
+	d.CoachingTotal = len(behindL) + len(lowWin) + len(stuck) + len(thin) + len(slipping) + len(quiet) + len(activity)
 	// Mix the kinds so one long list does not hide the others.
-	kinds := [][]Coaching{behindL, lowWin, stuck, thin, slipping, quiet}
+	kinds := [][]Coaching{behindL, lowWin, stuck, thin, slipping, quiet, activity}
 	for len(d.Coaching) < min(CoachingSize, d.CoachingTotal) {
 		for k := range kinds {
 			if len(kinds[k]) > 0 && len(d.Coaching) < CoachingSize {

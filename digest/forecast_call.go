@@ -68,7 +68,7 @@ const RollupChanges = 15
 // and, from the team-zone job, the managers' roll-ups.
 func (s *Service) forecastSlot(ctx context.Context, j *schedule, slot, last time.Time) error {
 	now := s.now()
-	fc, err := report.NewForecasterCached(ctx, s.store, report.Env{Now: now, Loc: s.loc, Cur: s.cur}, &s.histories)
+	fc, err := report.NewForecasterCached(ctx, s.store, report.Env{Now: now, Loc: s.loc, Cur: s.cur}, s.histories)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (s *Service) forecastSlot(ctx context.Context, j *schedule, slot, last time
 // ForecastCallFor is p's weekly call as of now; false when p has no quota
 // for a period that is running (nothing to call).
 func (s *Service) ForecastCallFor(ctx context.Context, p sales.Person, now time.Time) (*ForecastCall, bool, error) {
-	fc, err := report.NewForecasterCached(ctx, s.store, report.Env{Now: now, Loc: s.loc, Cur: s.cur}, &s.histories)
+	fc, err := report.NewForecasterCached(ctx, s.store, report.Env{Now: now, Loc: s.loc, Cur: s.cur}, s.histories)
 	if err != nil {
 		return nil, false, err
 	}
@@ -191,7 +191,7 @@ func (s *Service) forecastCall(ctx context.Context, fc *report.Forecaster, p sal
 // ForecastRollupFor is manager m's roll-up as of now, changes counted from
 // since; false when nobody in the team has a quota for the period.
 func (s *Service) ForecastRollupFor(ctx context.Context, m sales.Person, since, now time.Time) (*ForecastRollup, bool, error) {
-	fc, err := report.NewForecasterCached(ctx, s.store, report.Env{Now: now, Loc: s.loc, Cur: s.cur}, &s.histories)
+	fc, err := report.NewForecasterCached(ctx, s.store, report.Env{Now: now, Loc: s.loc, Cur: s.cur}, s.histories)
 	if err != nil {
 		return nil, false, err
 	}

@@ -56,7 +56,7 @@ const AccuracyDays = 7
 // forecaster is the digest run's one read of deals and history.
 func (b *builder) forecaster() (*report.Forecaster, error) {
 	if b.fc == nil {
-		fc, err := report.NewForecasterCached(b.ctx, b.s.store, report.Env{Now: b.now, Loc: b.s.loc, Cur: b.s.cur}, &b.s.histories)
+		fc, err := report.NewForecasterCached(b.ctx, b.s.store, report.Env{Now: b.now, Loc: b.s.loc, Cur: b.s.cur}, b.s.histories)
 		if err != nil {
 			return nil, fmt.Errorf("digest: %w", err)
 		}

@@ -165,6 +165,11 @@ func (s *Service) refreshJobs(ctx context.Context, jobs map[string]*schedule, no
 			return err
 		}
 	}
+	if s.standings != nil {
+		if err := add(JobStandings, "", *s.standings); err != nil {
+			return err
+		}
+	}
 	var people []sales.Person
 	for _, zj := range []struct {
 		job string
@@ -278,6 +283,8 @@ func (s *Service) runSlot(ctx context.Context, j *schedule, slot time.Time) erro
 	switch {
 	case j.job == JobDigest:
 		err = s.digestSlot(ctx, slot, last)
+	case j.job == JobStandings:
+		err = s.standingsSlot(ctx, slot)
 	case j.job == JobForecast || strings.HasPrefix(j.job, JobForecast+"/"):
 		err = s.forecastSlot(ctx, j, slot, last)
 	default:

@@ -73,8 +73,15 @@ type Config struct {
 	NudgeSpec  string // SALESBOT_NUDGE_SCHEDULE; "" = no nudges
 	// ForecastSpec is SALESBOT_FORECAST_SCHEDULE; "" = no forecast call.
 	ForecastSpec string
-	Grace        time.Duration
-	Logger       *slog.Logger
+	// StandingsSpec is SALESBOT_LEADERBOARD_SCHEDULE, the weekly standings
+	// in WinsChannel (SALESBOT_WINS_CHANNEL); "" = off.
+	StandingsSpec string
+	WinsChannel   string
+	Grace         time.Duration
+	Logger        *slog.Logger
+	// Histories is the forecast's deal-history cache, shared with the
+	// commands; nil: the service's own.
+	Histories *report.HistoryCache
 }
 
 // Service builds and schedules digests and nudges.
@@ -89,8 +96,11 @@ type Service struct {
 	nudge  *spec     // nil when off
 	// forecast is the weekly call's schedule; nil when off.
 	forecast *spec
+	// standings is the weekly standings' schedule; nil when off.
+	standings *spec
+	winsChan  string
 	// histories keeps the forecast's deal histories between runs.
-	histories report.HistoryCache
+	histories *report.HistoryCache
 	grace     time.Duration
 	log       *slog.Logger
 }
@@ -105,7 +115,10 @@ func New(cfg Config) (*Service, error) {
 		return nil, sales.Errorf(sales.EINVALID, "digest: no store")
 	}
 	s := &Service{
-		store: cfg.Store, poster: cfg.Poster, chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger,
+		store: cfg.Store, poster: cfg.Poster, chan0: cfg.Channel, grace: cfg.Grace, log: cfg.Logger, histories: cfg.Histories,
+	}
+	if s.histories == nil {
+		s.histories = &report.HistoryCache{}
 	}
 	l := cfg.Locale.WithDefaults()
 	s.clock, s.loc, s.cur = l.Clock, l.Loc, l.Currency
@@ -132,6 +145,13 @@ func New(cfg Config) (*Service, error) {
 			return nil, sales.Errorf(sales.EINVALID, "forecast schedule %q: %v", cfg.ForecastSpec, err)
 		}
 		s.forecast = &sp
+	}
+	if strings.TrimSpace(cfg.StandingsSpec) != "" {
+		sp, err := parseSpec(cfg.StandingsSpec, s.loc)
+		if err != nil {
+			return nil, sales.Errorf(sales.EINVALID, "leaderboard schedule %q: %v", cfg.StandingsSpec, err)
+		}
+		s.standings, s.winsChan = &sp, cfg.WinsChannel
 	}
 	return s, nil
 }

@@ -104,8 +104,11 @@ func Text(d *Digest) string {
 	if len(d.Leaderboard) > 0 {
 		line("")
 		line("LEADERBOARD: %s", strings.ToUpper(d.Period.Label()))
-		for i, r := range d.Leaderboard {
-			line("  %d. %s  %s (%s)", i+1, r.Name, c.Abbrev(r.Progress.Won), plural(int(r.WonCount), "deal"))
+		for _, r := range d.Leaderboard {
+			line("  %d. %s  %s (%s)", r.Rank, r.Name, c.Abbrev(r.Won), plural(int(r.Deals), "deal"))
+		}
+		if d.LeaderboardTied > 0 {
+			line("  and %d more at #%d", d.LeaderboardTied, d.Leaderboard[len(d.Leaderboard)-1].Rank)
 		}
 	}
 

@@ -17,6 +17,7 @@ type Poster interface {
 	SendNudgeSummary(ctx context.Context, s *NudgeSummary, key string) error
 	SendForecastCall(ctx context.Context, c *ForecastCall, key string) error
 	SendForecastRollup(ctx context.Context, r *ForecastRollup, key string) error
+	PostStandings(ctx context.Context, channel string, s *Standings, key string) error
 }
 
 // ScopeKind says which deals and reps a digest covers.
@@ -70,9 +71,13 @@ type Digest struct {
 	Moved   Moved
 	Metrics []Metric // open deals, win rate, avg deal size, sales cycle, velocity
 
-	Reps        []RepLine // every rep in scope, best attainment first
-	Team        RepLine   // the scope's total (Name "Team")
-	Leaderboard []RepLine // top reps by won value in the period (≤ LeaderboardSize)
+	Reps []RepLine // every rep in scope, best attainment first
+	Team RepLine   // the scope's total (Name "Team")
+	// Leaderboard is the top of sales.RankBoard by won value in the
+	// period (≤ LeaderboardSize, ties sharing a rank), /leaderboard won's
+	// ranking; LeaderboardTied counts those cut off who tie with the last.
+	Leaderboard     []sales.Standing
+	LeaderboardTied int
 
 	Stale    DealList // in their stage longer than its threshold, not snoozed (sales.IsStale)
 	Overdue  DealList // open past the expected close date

@@ -47,12 +47,15 @@ func Histories(deals []sales.Deal, events []sales.Event, ss sales.StageSet, cur 
 			next[d]++
 		}
 	}
-	out := make([]Deal, 0, len(deals))
-	for i := range deals {
-		evs := grouped[off[i]:off[i+1]]
-		slices.SortStableFunc(evs, func(a, b sales.Event) int { return a.At.Compare(b.At) })
-		out = append(out, history(&deals[i], evs, ss, cur))
-	}
+	// Each deal's history is its own, so the deals are rebuilt on every core.
+	out := make([]Deal, len(deals))
+	eachChunk(len(deals), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			evs := grouped[off[i]:off[i+1]]
+			slices.SortStableFunc(evs, func(a, b sales.Event) int { return a.At.Compare(b.At) })
+			out[i] = history(&deals[i], evs, ss, cur)
+		}
+	})
 	return out
 }
 
@@ -96,20 +99,6 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 		h.Outcome, h.ClosedAt = Lost, d.ClosedAt
 	}
 
-	var stages, amounts, closes, cats []sales.Event
-	for _, e := range evs {
-		switch e.Field {
-		case sales.FieldStage:
-			stages = append(stages, e)
-		case sales.FieldAmount:
-			amounts = append(amounts, e)
-		case sales.FieldClose:
-			closes = append(closes, e)
-		case sales.FieldForecast:
-			cats = append(cats, e)
-		}
-	}
-
 	stageOf := func(name string) (sales.StageID, bool) {
 		for _, s := range ss.Stages {
 			if strings.EqualFold(s.Name, strings.TrimSpace(name)) {
@@ -118,25 +107,6 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 		}
 		return 0, false
 	}
-	if len(stages) == 0 {
-		if h.Outcome != Open && h.ClosedAt.After(known) && len(ss.Open()) > 0 {
-			h.Stages = []StageChange{{At: known, Stage: ss.Open()[0].ID}, {At: h.ClosedAt, Stage: d.Stage}}
-		} else {
-			h.Stages = []StageChange{{At: known, Stage: d.Stage}}
-		}
-	} else {
-		first, ok := stageOf(stages[0].From)
-		if !ok {
-			first = d.Stage
-		}
-		h.Stages = []StageChange{{At: known, Stage: first}}
-		for _, e := range stages {
-			if id, ok := stageOf(e.To); ok {
-				h.Stages = append(h.Stages, StageChange{At: e.At, Stage: id})
-			}
-		}
-	}
-
 	money := func(s string) sales.Money {
 		m, err := cur.ParsePlain(strings.TrimSpace(s))
 		if err != nil {
@@ -144,15 +114,6 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 		}
 		return m
 	}
-	if len(amounts) == 0 {
-		h.Amounts = []AmountChange{{At: known, Amount: d.Amount}}
-	} else {
-		h.Amounts = []AmountChange{{At: known, Amount: money(amounts[0].From)}}
-		for _, e := range amounts {
-			h.Amounts = append(h.Amounts, AmountChange{At: e.At, Amount: money(e.To)})
-		}
-	}
-
 	date := func(s string) time.Time {
 		t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 		if err != nil {
@@ -160,27 +121,58 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 		}
 		return t
 	}
-	if len(closes) == 0 {
-		h.CloseDates = []CloseDateChange{{At: known, Date: d.CloseDate}}
-	} else {
-		h.CloseDates = []CloseDateChange{{At: known, Date: date(closes[0].From)}}
-		for _, e := range closes {
-			h.CloseDates = append(h.CloseDates, CloseDateChange{At: e.At, Date: date(e.To)})
-		}
-	}
 	category := func(s string) Category {
 		c, _ := sales.ParseForecastText(strings.TrimSpace(s))
 		return c
 	}
-	if len(cats) == 0 {
-		if d.Forecast != 0 {
-			h.Categories = []CategoryChange{{At: known, Category: d.Forecast}}
-		}
-	} else {
-		h.Categories = []CategoryChange{{At: known, Category: category(cats[0].From)}}
-		for _, e := range cats {
+	// One pass over the events, in time order: each timeline starts at
+	// known with the value its first change came from.
+	for i := range evs {
+		e := &evs[i]
+		switch e.Field {
+		case sales.FieldStage:
+			if h.Stages == nil {
+				first, ok := stageOf(e.From)
+				if !ok {
+					first = d.Stage
+				}
+				h.Stages = []StageChange{{At: known, Stage: first}}
+			}
+			if id, ok := stageOf(e.To); ok {
+				h.Stages = append(h.Stages, StageChange{At: e.At, Stage: id})
+			}
+		case sales.FieldAmount:
+			if h.Amounts == nil {
+				h.Amounts = []AmountChange{{At: known, Amount: money(e.From)}}
+			}
+			h.Amounts = append(h.Amounts, AmountChange{At: e.At, Amount: money(e.To)})
+		case sales.FieldClose:
+			if h.CloseDates == nil {
+				h.CloseDates = []CloseDateChange{{At: known, Date: date(e.From)}}
+			}
+			h.CloseDates = append(h.CloseDates, CloseDateChange{At: e.At, Date: date(e.To)})
+		case sales.FieldForecast:
+			if h.Categories == nil {
+				h.Categories = []CategoryChange{{At: known, Category: category(e.From)}}
+			}
 			h.Categories = append(h.Categories, CategoryChange{At: e.At, Category: category(e.To)})
 		}
+	}
+	switch {
+	case h.Stages != nil:
+	case h.Outcome != Open && h.ClosedAt.After(known) && len(ss.Open()) > 0:
+		h.Stages = []StageChange{{At: known, Stage: ss.Open()[0].ID}, {At: h.ClosedAt, Stage: d.Stage}}
+	default:
+		h.Stages = []StageChange{{At: known, Stage: d.Stage}}
+	}
+	if h.Amounts == nil {
+		h.Amounts = []AmountChange{{At: known, Amount: d.Amount}}
+	}
+	if h.CloseDates == nil {
+		h.CloseDates = []CloseDateChange{{At: known, Date: d.CloseDate}}
+	}
+	if h.Categories == nil && d.Forecast != 0 {
+		h.Categories = []CategoryChange{{At: known, Category: d.Forecast}}
 	}
 	slices.SortStableFunc(h.Stages, func(a, b StageChange) int { return cmp.Compare(a.At.UnixNano(), b.At.UnixNano()) })
 	return h

@@ -17,6 +17,29 @@ type fact struct {
 	known, created, closed int64 // created 0 = unknown; closed 0 = open
 	won                    sales.Money
 	outcome                Outcome
+	// lastAmount is the deal's latest amount, in force from lastAmountAt
+	// (whole seconds, rounded up; math.MaxInt64 when it never had one), so
+	// the hot loops read most amounts without visiting the timeline.
+	lastAmount   sales.Money
+	lastAmountAt int64
+}
+
+// amountAt is m.h[f.i].AmountAt(time.Unix(t, 0)).
+func (m *Model) amountAt(f *fact, t int64) sales.Money {
+	if t >= f.lastAmountAt {
+		return f.lastAmount
+	}
+	return m.h[f.i].AmountAt(time.Unix(t, 0))
+}
+
+// ceilUnix is t in whole seconds rounded up: t <= time.Unix(s, 0) exactly
+// when ceilUnix(t) <= s.
+func ceilUnix(t time.Time) int64 {
+	s := t.Unix()
+	if t.Nanosecond() > 0 {
+		s++
+	}
+	return s
 }
 
 // openAt reports whether the deal was known and open at t.
@@ -70,6 +93,12 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 	// rate of its first units.
 	keepFrom := lbStart.Add(-recentDays * day)
 	maxAge := int(lookback/day) + 1
+	// The deals are read in fixed chunks on every core and the parts added
+	// in chunk order, so the sums do not depend on the machine.
+	parts := make([]*learnPart, chunks(len(h)))
+	eachChunk(len(h), func(c, lo, hi int) {
+		parts[c] = m.learnChunk(h, lo, hi, asOf, lbStart, keepFrom, maxAge)
+	})
 	won := make([]float64, maxAge+1)
 	lost := make([]float64, maxAge+1)
 	gone := make([]float64, maxAge+1) // censored
@@ -78,60 +107,27 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 	var stWon, stClosed [256]float64
 	var firstClose time.Time
 	var ages []int
-	for i := range h {
-		d := &h[i]
-		closedByAsOf := d.Outcome != Open && !d.ClosedAt.After(asOf)
-		if closedByAsOf && d.ClosedAt.Before(keepFrom) || !d.KnownAt(asOf) {
-			continue
+	for _, pt := range parts {
+		m.facts = append(m.facts, pt.facts...)
+		m.closed += pt.closed
+		if !pt.firstClose.IsZero() && (firstClose.IsZero() || pt.firstClose.Before(firstClose)) {
+			firstClose = pt.firstClose
 		}
-		f := fact{i: i, known: d.Stages[0].At.Unix(), outcome: d.Outcome}
-		if !d.Created.IsZero() {
-			f.created = d.Created.Unix()
+		if pt.firstBirth != 0 && (m.firstBirth == 0 || pt.firstBirth < m.firstBirth) {
+			m.firstBirth = pt.firstBirth
 		}
-		if d.Outcome != Open {
-			f.closed = d.ClosedAt.Unix()
-			f.won = d.WonAmount()
+		wonN += pt.wonN
+		wonSum += pt.wonSum
+		births = append(births, pt.births...)
+		ages = append(ages, pt.ages...)
+		for k := range won {
+			won[k] += pt.won[k]
+			lost[k] += pt.lost[k]
+			gone[k] += pt.gone[k]
 		}
-		m.facts = append(m.facts, f)
-		if closedByAsOf && !d.ClosedAt.Before(lbStart) {
-			m.closed++
-			if firstClose.IsZero() || d.ClosedAt.Before(firstClose) {
-				firstClose = d.ClosedAt
-			}
-			isWon := d.Outcome == Won
-			if isWon && f.won > 0 {
-				wonN++
-				wonSum += float64(f.won)
-			}
-			var seen [256]bool
-			for _, sc := range d.Stages {
-				if sc.At.After(d.ClosedAt) || m.table[sc.Stage].Kind != sales.StageOpen || seen[sc.Stage] {
-					continue
-				}
-				seen[sc.Stage] = true
-				stClosed[sc.Stage]++
-				if isWon {
-					stWon[sc.Stage]++
-				}
-			}
-		}
-		if !closedByAsOf && !d.Created.IsZero() && !d.Created.After(asOf) {
-			ages = append(ages, int(asOf.Sub(d.Created)/day))
-		}
-		if d.Created.IsZero() || d.Created.Before(lbStart) || d.Created.After(asOf) {
-			continue
-		}
-		births = append(births, f.created)
-		if m.firstBirth == 0 || f.created < m.firstBirth {
-			m.firstBirth = f.created
-		}
-		switch {
-		case closedByAsOf && d.Outcome == Won:
-			won[clampAge(d.ClosedAt.Sub(d.Created), maxAge)]++
-		case closedByAsOf:
-			lost[clampAge(d.ClosedAt.Sub(d.Created), maxAge)]++
-		default:
-			gone[clampAge(asOf.Sub(d.Created), maxAge)]++
+		for s := range stWon {
+			stWon[s] += pt.stWon[s]
+			stClosed[s] += pt.stClosed[s]
 		}
 	}
 	if wonN > 0 {
@@ -198,6 +194,84 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 		m.reason = fmt.Sprintf("only %d past %ss with closed deals to learn from (need %d): the projection uses stage probabilities", len(m.units), m.unit, minUnits(o))
 	}
 	return m
+}
+
+// learnPart is what Learn reads from one chunk of the deals.
+type learnPart struct {
+	facts           []fact
+	closed          int
+	firstClose      time.Time
+	firstBirth      int64
+	wonN, wonSum    float64
+	births          []int64
+	ages            []int
+	won, lost, gone []float64
+	stWon, stClosed [256]float64
+}
+
+func (m *Model) learnChunk(h []Deal, lo, hi int, asOf, lbStart, keepFrom time.Time, maxAge int) *learnPart {
+	pt := &learnPart{facts: make([]fact, 0, hi-lo),
+		won: make([]float64, maxAge+1), lost: make([]float64, maxAge+1), gone: make([]float64, maxAge+1)}
+	for i := lo; i < hi; i++ {
+		d := &h[i]
+		closedByAsOf := d.Outcome != Open && !d.ClosedAt.After(asOf)
+		if closedByAsOf && d.ClosedAt.Before(keepFrom) || !d.KnownAt(asOf) {
+			continue
+		}
+		f := fact{i: i, known: d.Stages[0].At.Unix(), outcome: d.Outcome, lastAmountAt: math.MaxInt64}
+		if n := len(d.Amounts); n > 0 {
+			f.lastAmount, f.lastAmountAt = d.Amounts[n-1].Amount, ceilUnix(d.Amounts[n-1].At)
+		}
+		if !d.Created.IsZero() {
+			f.created = d.Created.Unix()
+		}
+		if d.Outcome != Open {
+			f.closed = d.ClosedAt.Unix()
+			f.won = d.WonAmount()
+		}
+		pt.facts = append(pt.facts, f)
+		if closedByAsOf && !d.ClosedAt.Before(lbStart) {
+			pt.closed++
+			if pt.firstClose.IsZero() || d.ClosedAt.Before(pt.firstClose) {
+				pt.firstClose = d.ClosedAt
+			}
+			isWon := d.Outcome == Won
+			if isWon && f.won > 0 {
+				pt.wonN++
+				pt.wonSum += float64(f.won)
+			}
+			var seen [256]bool
+			for _, sc := range d.Stages {
+				if sc.At.After(d.ClosedAt) || m.table[sc.Stage].Kind != sales.StageOpen || seen[sc.Stage] {
+					continue
+				}
+				seen[sc.Stage] = true
+				pt.stClosed[sc.Stage]++
+				if isWon {
+					pt.stWon[sc.Stage]++
+				}
+			}
+		}
+		if !closedByAsOf && !d.Created.IsZero() && !d.Created.After(asOf) {
+			pt.ages = append(pt.ages, int(asOf.Sub(d.Created)/day))
+		}
+		if d.Created.IsZero() || d.Created.Before(lbStart) || d.Created.After(asOf) {
+			continue
+		}
+		pt.births = append(pt.births, f.created)
+		if pt.firstBirth == 0 || f.created < pt.firstBirth {
+			pt.firstBirth = f.created
+		}
+		switch {
+		case closedByAsOf && d.Outcome == Won:
+			pt.won[clampAge(d.ClosedAt.Sub(d.Created), maxAge)]++
+		case closedByAsOf:
+			pt.lost[clampAge(d.ClosedAt.Sub(d.Created), maxAge)]++
+		default:
+			pt.gone[clampAge(asOf.Sub(d.Created), maxAge)]++
+		}
+	}
+	return pt
 }
 
 // pickUnits chooses the past sub-periods to resample: calendar months when

@@ -2,7 +2,9 @@ package forecast
 
 import (
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -87,15 +89,14 @@ func Project(h []Deal, p sales.Period, asOf time.Time, o Options) Projection {
 
 // Project forecasts the deals sel picks (nil = all) from what m learned.
 func (m *Model) Project(sel func(*Deal) bool) Projection {
-	rest, group := m.newAcc(), m.newAcc()
+	group, rest := m.newAcc(), m.newAcc()
+	gidx := make([]int32, len(m.facts))
 	for i := range m.facts {
-		f := &m.facts[i]
-		if sel == nil || sel(&m.h[f.i]) {
-			m.add(group, f)
-		} else {
-			m.addUnits(rest, f)
+		if sel != nil && !sel(&m.h[m.facts[i].i]) {
+			gidx[i] = 1
 		}
 	}
+	m.sum(gidx, []*acc{group, rest}, []bool{true, false})
 	rest.merge(group)
 	return m.finish(group, rest)
 }
@@ -121,33 +122,94 @@ func ProjectBy[K comparable](m *Model, key func(*Deal) K) map[K]Projection {
 // Every key in keys gets a projection, an empty group its own (no deals:
 // only what deals not yet created may bring).
 func ProjectByQuota[K comparable](m *Model, key func(*Deal) K, keys []K, quota func(K) (sales.Money, bool)) map[K]Projection {
-	groups := map[K]*acc{}
+	index := map[K]int32{}
+	var order []K
+	gidx := make([]int32, len(m.facts))
 	for i := range m.facts {
-		f := &m.facts[i]
-		k := key(&m.h[f.i])
-		g := groups[k]
-		if g == nil {
-			g = m.newAcc()
-			groups[k] = g
+		k := key(&m.h[m.facts[i].i])
+		g, ok := index[k]
+		if !ok {
+			g = int32(len(order))
+			index[k] = g
+			order = append(order, k)
 		}
-		m.add(g, f)
+		gidx[i] = g
 	}
+	accs := make([]*acc, len(order))
+	full := make([]bool, len(order))
+	for g := range accs {
+		accs[g], full[g] = m.newAcc(), true
+	}
+	m.sum(gidx, accs, full)
+	// Merged in the order the groups were met, so the team's sums are the
+	// same on every run.
 	all := m.newAcc()
-	for _, g := range groups {
+	for _, g := range accs {
 		all.merge(g)
 	}
+	out := make(map[K]Projection, len(order)+len(keys))
 	for _, k := range keys {
-		if groups[k] == nil {
-			groups[k] = m.newAcc()
+		if _, ok := index[k]; !ok {
+			q := *m
+			q.o.Quota, q.o.HasQuota = quota(k)
+			out[k] = q.finish(m.newAcc(), all)
 		}
 	}
-	out := make(map[K]Projection, len(groups))
-	for k, g := range groups {
+	for g, k := range order {
 		q := *m // shares what was learned; only the quota differs
 		q.o.Quota, q.o.HasQuota = quota(k)
-		out[k] = q.finish(g, all)
+		out[k] = q.finish(accs[g], all)
 	}
 	return out
+}
+
+// sum adds every fact to its group's acc (gidx[i] is fact i's group; full
+// says whether a group takes the whole deal or only its past units). Each
+// sum is added in fact order by a single goroutine (one adds the current
+// terms of every group, the others a past unit each), so the result does
+// not depend on the number of cores.
+func (m *Model) sum(gidx []int32, accs []*acc, full []bool) {
+	jobs := 1
+	if !m.fallback {
+		jobs += len(m.units)
+	}
+	run := func(job int) {
+		if job == 0 {
+			for i := range m.facts {
+				if g := gidx[i]; full[g] {
+					m.addNow(accs[g], &m.facts[i])
+				}
+			}
+			return
+		}
+		u := job - 1
+		for i := range m.facts {
+			m.addUnit(accs[gidx[i]], &m.facts[i], u)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), jobs)
+	if workers <= 1 || len(m.facts) < chunkSize {
+		for j := range jobs {
+			run(j)
+		}
+		return
+	}
+	next := make(chan int, jobs)
+	for j := range jobs {
+		next <- j
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				run(j)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // acc gathers one group's sums in the single pass over the deals.
@@ -178,31 +240,24 @@ func (a *acc) merge(o *acc) {
 	}
 }
 
-// addUnits counts f in the past units: the same rates replayed at the
-// start of each.
-func (m *Model) addUnits(a *acc, f *fact) {
-	if m.fallback {
-		return
+// addUnit counts f in past unit u: the same rates replayed at its start.
+func (m *Model) addUnit(a *acc, f *fact, u int) {
+	su, eu := m.units[u][0], m.units[u][1]
+	if f.outcome == Won && f.closed >= su && f.closed < eu {
+		a.actual[u] += float64(f.won)
 	}
-	d := &m.h[f.i]
-	for u, w := range m.units {
-		su, eu := w[0], w[1]
-		if f.outcome == Won && f.closed >= su && f.closed < eu {
-			a.actual[u] += float64(f.won)
-		}
-		if f.created != 0 && f.created < su && f.created >= m.rateFrom(su) {
-			a.createdBefore[u]++
-		}
-		if f.openAt(su) {
-			a.expected[u] += m.winWithin(f.created, su, m.unitDays[u]) * m.value(d.AmountAt(time.Unix(su, 0)))
-		}
+	if f.created != 0 && f.created < su && f.created >= m.rateFrom(su) {
+		a.createdBefore[u]++
+	}
+	if f.openAt(su) {
+		a.expected[u] += m.winWithin(f.created, su, m.unitDays[u]) * m.value(m.amountAt(f, su))
 	}
 }
 
-func (m *Model) add(a *acc, f *fact) {
+// addNow counts f in the period's own terms as of m.asOf.
+func (m *Model) addNow(a *acc, f *fact) {
 	d := &m.h[f.i]
 	asOf := m.asOf.Unix()
-	m.addUnits(a, f)
 	if !m.fallback {
 		if f.created != 0 && f.created < asOf && f.created >= m.rateFrom(asOf) {
 			a.recent++

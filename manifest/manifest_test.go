@@ -162,7 +162,7 @@ func TestManifestDeclaresWhatTheBotUses(t *testing.T) {
 			t.Errorf("bot_events lacks %s", ev)
 		}
 	}
-	want := []string{"/deal", "/goal", "/pipeline", "/forecast", "/territory", "/salesbot"}
+	want := []string{"/deal", "/goal", "/pipeline", "/forecast", "/leaderboard", "/territory", "/salesbot"}
 	var got []string
 	for _, c := range m.Features.SlashCommands {
 		got = append(got, c.Command)

@@ -127,13 +127,16 @@ type API interface {
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
-	GetUsersContext(ctx context.Context, options ...slack.GetUsersOption) ([]slack.User, error)
+	GetUsersPaginated(options ...slack.GetUsersOption) slack.UserPagination
 }
 
 // Config configures an Outbox.
 type Config struct {
 	Locale sales.Locale
 	Logger *slog.Logger // default: discard
+	// Pacer keeps each Web API method within its rate tier; nil: a pacer
+	// on the wall clock and real timers.
+	Pacer *Pacer
 }
 
 // Outbox queues jobs durably and delivers them while Run runs. Create it
@@ -144,11 +147,9 @@ type Outbox struct {
 	outcomes *prometheus.CounterVec // posted|retry|rate_limited|dropped|found_posted|auth_refused
 	kick     chan struct{}
 	clock    sales.Clock
-	// histNext is when the worker may next read conversations.history or
-	// .replies: both are Tier 3 (50+ per minute) for internal apps
-	// (https://docs.slack.dev/reference/methods/conversations.history).
-	// Worker-only.
-	histNext time.Time
+	// pacer spaces every Web API call the worker makes (see Pacer); all
+	// the worker's waits go through its sleep.
+	pacer *Pacer
 	// dms caches the DM channel opened with each user (user id → D…): a
 	// DM channel does not change, so the 9:00 nudge fan-out opens each
 	// once per process, not once per message. Worker-only.
@@ -181,8 +182,14 @@ func New(cfg Config, store Store) *Outbox {
 	}
 	// dirty until the first listing: items left by an earlier run may be
 	// waiting, and WaitIdle must not report idle before they are seen.
+	clock := cfg.Locale.WithDefaults().Clock
+	if cfg.Pacer == nil {
+		// The wall clock, not Locale's: the pacer's waits are real, and a
+		// test's frozen clock would never let them end.
+		cfg.Pacer = NewPacer(nil, nil)
+	}
 	o := &Outbox{store: store, log: cfg.Logger, kick: make(chan struct{}, 1), dirty: true,
-		clock: cfg.Locale.WithDefaults().Clock, dms: map[string]string{},
+		clock: clock, dms: map[string]string{}, pacer: cfg.Pacer,
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salesbot_outbox_total", Help: "Outbox deliveries by outcome.",
 		}, []string{"outcome"})}
@@ -337,7 +344,7 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 				return
 			}
 			o.log.Error("outbox: list pending", sales.LogKeyError, err.Error())
-			if !sleep(ctx, time.Second) {
+			if !o.pacer.sleep(ctx, time.Second) {
 				return
 			}
 			continue
@@ -412,7 +419,7 @@ func (o *Outbox) Run(ctx context.Context, api API) {
 				wait = backoff
 				o.log.Warn("outbox: post failed; will retry", "kind", it.Kind, "tries", it.Tries+1, "wait", wait, sales.LogKeyError, sales.Redact(err))
 			}
-			if !sleep(ctx, wait) {
+			if !o.pacer.sleep(ctx, wait) {
 				return
 			}
 			break // re-list: keep order, pick up new items
@@ -474,7 +481,7 @@ func (o *Outbox) personSkip(ctx context.Context, api API, user string) string {
 	now := time.Now()
 	if (o.members == nil || now.Sub(o.membersAt) > membersMaxAge) && now.Sub(o.listTry) > time.Minute {
 		o.listTry = now
-		us, err := api.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
+		us, err := ListUsers(ctx, api, o.pacer)
 		if err != nil {
 			o.log.Warn("outbox: users.list failed; DMs go out unchecked", sales.LogKeyError, sales.Redact(err))
 		} else {
@@ -496,15 +503,20 @@ func (o *Outbox) personSkip(ctx context.Context, api API, user string) string {
 	return o.members[user]
 }
 
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
+// Pacer is the outbox's pacer, for the bot's own background calls.
+func (o *Outbox) Pacer() *Pacer { return o.pacer }
+
+// call makes one Web API call of method (in channel) within its tier,
+// and holds the method for Retry-After when Slack answers 429 anyway.
+func (o *Outbox) call(ctx context.Context, method, channel string, fn func() error) error {
+	if !o.pacer.Wait(ctx, method, channel) {
+		return ctx.Err()
 	}
+	err := fn()
+	if kind, wait := Classify(err); kind == RateLimited {
+		o.pacer.Hold(method, channel, wait)
+	}
+	return err
 }
 
 // deliver runs a job's remaining steps and marks it done.
@@ -609,22 +621,24 @@ func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key 
 	oldest := strconv.FormatInt(since.Add(-5*time.Minute).Unix(), 10)
 	cursor := ""
 	for page := 0; page < 10; page++ {
-		if !o.paceHistory(ctx) {
-			return "", false, ctx.Err()
-		}
 		var msgs []slack.Message
 		var next string
 		var err error
 		if thread != "" {
-			msgs, _, next, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-				ChannelID: channel, Timestamp: thread, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+			err = o.call(ctx, "conversations.replies", channel, func() (err error) {
+				msgs, _, next, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+					ChannelID: channel, Timestamp: thread, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+				return err
+			})
 		} else {
-			var h *slack.GetConversationHistoryResponse
-			h, err = api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-				ChannelID: channel, Oldest: oldest, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
-			if h != nil {
-				msgs, next = h.Messages, h.ResponseMetaData.NextCursor
-			}
+			err = o.call(ctx, "conversations.history", channel, func() error {
+				h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+					ChannelID: channel, Oldest: oldest, Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+				if h != nil {
+					msgs, next = h.Messages, h.ResponseMetaData.NextCursor
+				}
+				return err
+			})
 		}
 		if err != nil {
 			if kind, _ := Classify(err); kind != Permanent {
@@ -645,21 +659,6 @@ func (o *Outbox) findMessage(ctx context.Context, api API, channel, thread, key 
 		cursor = next
 	}
 	return "", false, nil
-}
-
-// historyInterval spaces the worker's conversations.history and
-// .replies calls to stay within Tier 3 (50 a minute) however many checks
-// pile up; a 429 still waits out its Retry-After (the worker re-lists).
-const historyInterval = time.Minute / 50
-
-// paceHistory waits until the next history call is due; false when ctx
-// ended first.
-func (o *Outbox) paceHistory(ctx context.Context) bool {
-	if d := time.Until(o.histNext); d > 0 && !sleep(ctx, d) {
-		return false
-	}
-	o.histNext = time.Now().Add(historyInterval)
-	return true
 }
 
 // step performs step i of it; it returns the channel and ts of a post.
@@ -684,7 +683,11 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 			}
 			channel = o.dms[s.Channel]
 			if channel == "" {
-				ch, _, _, err := api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
+				var ch *slack.Channel
+				err := o.call(cctx, "conversations.open", "", func() (err error) {
+					ch, _, _, err = api.OpenConversationContext(cctx, &slack.OpenConversationParameters{Users: []string{s.Channel}})
+					return err
+				})
 				var se slack.SlackErrorResponse
 				if errors.As(err, &se) && (se.Err == "user_disabled" || se.Err == "user_not_found") {
 					// conversations.open's answers for an account that is
@@ -721,7 +724,11 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 		if thread != "" {
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
-		ch, ts, err := api.PostMessageContext(cctx, channel, opts...)
+		var ch, ts string
+		err := o.call(cctx, "chat.postMessage", channel, func() (err error) {
+			ch, ts, err = api.PostMessageContext(cctx, channel, opts...)
+			return err
+		})
 		if s.Op == OpDM && channelRefusal(err) != "" {
 			delete(o.dms, s.Channel) // stale: open it again next time
 		}
@@ -730,7 +737,9 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 		if pr.TS == "" {
 			return "", "", nil
 		}
-		err := api.AddReactionContext(cctx, s.Name, slack.ItemRef{Channel: pr.Channel, Timestamp: pr.TS})
+		err := o.call(cctx, "reactions.add", "", func() error {
+			return api.AddReactionContext(cctx, s.Name, slack.ItemRef{Channel: pr.Channel, Timestamp: pr.TS})
+		})
 		var se slack.SlackErrorResponse
 		if errors.As(err, &se) && se.Err == "already_reacted" {
 			err = nil
@@ -758,9 +767,17 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 		if err := o.markPosting(ctx, it, i, pr); err != nil {
 			return "", "", err
 		}
-		_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
-			Reader: bytes.NewReader(s.Data), FileSize: len(s.Data), Filename: s.Name, Title: s.Title,
-			AltTxt: s.Alt, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text,
+		// One share is two tiered calls (the upload itself goes to the URL
+		// Slack hands out): pace the first here, the second just before.
+		if !o.pacer.Wait(cctx, "files.completeUploadExternal", "") {
+			return "", "", cctx.Err()
+		}
+		err := o.call(cctx, "files.getUploadURLExternal", "", func() error {
+			_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
+				Reader: bytes.NewReader(s.Data), FileSize: len(s.Data), Filename: s.Name, Title: s.Title,
+				AltTxt: s.Alt, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text,
+			})
+			return err
 		})
 		return "", "", err
 	}

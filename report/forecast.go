@@ -66,6 +66,16 @@ type HistoryCache struct {
 	full, partial int
 }
 
+// Warm reads src's histories into the cache now, so the first /forecast
+// after a start does not wait for a million deals to be read (on such a
+// file that takes seconds; later projections read only what changed).
+func (c *HistoryCache) Warm(ctx context.Context, src ForecastSource, cur sales.Currency) error {
+	if _, err := c.current(ctx, src, cur); err != nil {
+		return fmt.Errorf("forecast histories: %w", err)
+	}
+	return nil
+}
+
 // Reads says how many projections read everything and how many only what
 // had changed (for tests and the load tool).
 func (c *HistoryCache) Reads() (full, partial int) {

@@ -120,3 +120,27 @@ func TestProjectRepsMatchesProject(t *testing.T) {
 		}
 	}
 }
+
+// Warm reads everything once; the projection after it reads nothing again.
+func TestHistoryCacheWarm(t *testing.T) {
+	ctx := context.Background()
+	w := digesttest.RandomWorld(t, rand.New(rand.NewPCG(7, 11)), time.UTC)
+	db := w.DB
+	cache := &report.HistoryCache{}
+	if err := cache.Warm(ctx, db, sales.DefaultCurrency); err != nil {
+		t.Fatal(err)
+	}
+	if full, partial := cache.Reads(); full != 1 || partial != 0 {
+		t.Fatalf("after Warm: %d full reads, %d partial", full, partial)
+	}
+	fc, err := report.NewForecasterCached(ctx, db, report.Env{Now: w.Clock.Now(), Loc: time.UTC, Cur: sales.DefaultCurrency}, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fc.Project(ctx, report.Subject{Scope: sales.ScopeTeam}, sales.PeriodOf(sales.Month, w.Clock.Now(), time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if full, partial := cache.Reads(); full != 1 || partial != 0 {
+		t.Fatalf("projection after Warm read again: %d full, %d partial", full, partial)
+	}
+}

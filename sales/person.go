@@ -64,6 +64,10 @@ type Person struct {
 	Territory TerritoryID // 0 = none
 	TZ        string      // IANA zone from Slack; "" = team zone
 	NudgesOff bool
+	// CelebrationsOff: the person muted recognition of themselves
+	// (/salesbot celebrations off): their wins are announced without a
+	// mention, reaction or milestone, and standings name them plainly.
+	CelebrationsOff bool
 	// PendingRole is the role an imported record had when it was linked
 	// to Slack automatically (by a confirmed email). An automatic link
 	// never grants more than rep: Role is rep and this waits for an admin

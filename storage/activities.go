@@ -218,11 +218,19 @@ func (db *DB) ActivityCounts(ctx context.Context, from, to time.Time) (sales.Act
 			typ string
 		}
 		n := map[key]int{}
+		// A handful of type names repeat a million times: look each up
+		// without allocating (m[string(b)] does not copy) and keep one copy.
+		types := map[string]string{}
 		err := scanActTime(tx, from, to, func(k, v []byte) error {
 			if len(v) < 8 {
 				return errCorrupt
 			}
-			n[key{binary.BigEndian.Uint64(v), string(v[8:])}]++
+			typ, ok := types[string(v[8:])]
+			if !ok {
+				typ = string(v[8:])
+				types[typ] = typ
+			}
+			n[key{binary.BigEndian.Uint64(v), typ}]++
 			return nil
 		})
 		for k, c := range n {

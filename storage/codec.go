@@ -267,6 +267,9 @@ func encodePerson(p *sales.Person) []byte {
 	// Bits 1-2: PendingRole (0 = rep = none), so records written before it
 	// existed read as nothing pending.
 	flags |= uint8(p.PendingRole&3) << 1
+	if p.CelebrationsOff {
+		flags |= 1 << 3 // bit 3: records written before it read as on
+	}
 	w := writer(make([]byte, 0, 40+len(p.SlackID)+len(p.Name)+len(p.RealName)+len(p.Email)+len(p.TZ)))
 	w = w.u8(recV1).u64(uint64(p.ID)).u8(uint8(p.Role)).u64(uint64(p.Manager)).u64(uint64(p.Territory)).u8(flags)
 	return w.str(p.SlackID).str(p.Name).str(p.RealName).str(p.Email).str(p.TZ)
@@ -282,6 +285,7 @@ func decodePerson(v []byte) (sales.Person, error) {
 	flags := r.u8()
 	p.NudgesOff = flags&1 != 0
 	p.PendingRole = sales.Role(flags >> 1 & 3)
+	p.CelebrationsOff = flags&(1<<3) != 0
 	p.SlackID = r.str()
 	p.Name = r.str()
 	p.RealName = r.str()

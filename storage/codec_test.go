@@ -36,7 +36,7 @@ func FuzzDealRecord(f *testing.F) {
 
 // FuzzRecords covers the other decoders: no panics on any input.
 func FuzzRecords(f *testing.F) {
-	p := sales.Person{ID: 1, SlackID: "U1", Name: "a", Role: sales.RoleAdmin, NudgesOff: true, PendingRole: sales.RoleManager}
+	p := sales.Person{ID: 1, SlackID: "U1", Name: "a", Role: sales.RoleAdmin, NudgesOff: true, CelebrationsOff: true, PendingRole: sales.RoleManager}
 	e := sales.Event{ID: 1, DealID: 2, At: time.Unix(0, 5).UTC(), Field: "stage", From: "a", To: "b"}
 	f.Add(encodePerson(&p))
 	f.Add(encodeEvent(&e))

@@ -217,6 +217,10 @@ func Render(res *commands.Result, o RenderOptions) Message {
 		if res.Forecast != nil {
 			return renderForecast(res, o)
 		}
+	case commands.KindLeaderboard:
+		if res.Leaderboard != nil {
+			return renderLeaderboard(res, o)
+		}
 	case commands.KindHelp:
 		return renderHelp(res)
 	case commands.KindTerritories:
@@ -386,26 +390,31 @@ func RenderWin(w *commands.WinNotice, cur sales.Currency) Message {
 		cur = sales.DefaultCurrency
 	}
 	who := Mention(w.OwnerSlackID, w.OwnerName)
+	if w.Muted {
+		who = "*" + EscClipMd(nameOnly(w), 80) + "*" // celebrations off: named, not pinged
+	}
 	account := EscClipMd(OrText(w.Deal.Account, "a deal"), 200)
 	amount := Escape(w.Amount)
 	head := fmt.Sprintf(":tada: %s just won *%s*", who, account)
+	if w.Muted {
+		head = fmt.Sprintf("%s won *%s*", who, account)
+	}
 	if amount != "" {
 		head += " — *" + amount + "*"
 	}
 	head += "!"
 	bs := []slack.Block{Section("win.head", head)}
-	var flourish []string
-	if w.QuotaReached {
-		flourish = append(flourish, ":trophy: *Quota reached* for "+w.Progress.Period.Label()+"! Take a bow.")
-	}
-	if w.FirstWin {
-		flourish = append(flourish, ":first_place_medal: First win of "+w.Progress.Period.Label()+" — the board is open!")
-	}
-	if len(flourish) > 0 {
-		bs = append(bs, Section("win.flourish", strings.Join(flourish, "\n")))
+	// One milestone at most, the most notable: recognition, not noise.
+	switch w.Milestone() {
+	case sales.MilestoneQuotaReached:
+		bs = append(bs, Section("win.flourish", ":trophy: *Quota reached* for "+w.Progress.Period.Label()+"! Take a bow."))
+	case sales.MilestonePersonalBest:
+		bs = append(bs, Section("win.flourish", ":chart_with_upwards_trend: *A new personal best*, up from "+Escape(cur.Format(w.PreviousBest))+"!"))
+	case sales.MilestoneFirstWin:
+		bs = append(bs, Section("win.flourish", ":first_place_medal: First win of "+w.Progress.Period.Label()+" — the board is open!"))
 	}
 	progress := progressText(w.Progress, cur)
-	if w.QuotaReached {
+	if w.Milestone() == sales.MilestoneQuotaReached {
 		// The flourish already says "Quota reached"; say it once.
 		progress, _ = progressParts(w.Progress, cur)
 	}

@@ -323,13 +323,15 @@ func RenderDigest(d *digest.Digest) DigestPost {
 
 	if len(d.Leaderboard) > 0 {
 		var lines []string
-		medals := []string{":first_place_medal:", ":second_place_medal:", ":third_place_medal:"}
-		for i, r := range d.Leaderboard {
-			rank := fmt.Sprintf("%d.", i+1)
-			if i < len(medals) {
-				rank = medals[i]
+		for _, r := range d.Leaderboard {
+			rank := fmt.Sprintf("%d.", r.Rank)
+			if r.Rank <= len(medals) {
+				rank = medals[r.Rank-1] // tied: the same medal
 			}
-			lines = append(lines, fmt.Sprintf("%s *%s* %s (%s)", rank, escDigestMd(dgClip(r.Name, 40)), c.Abbrev(r.Progress.Won), dgPlural(int(r.WonCount), "deal")))
+			lines = append(lines, fmt.Sprintf("%s *%s* %s (%s)", rank, escDigestMd(dgClip(r.Name, 40)), c.Abbrev(r.Won), dgPlural(int(r.Deals), "deal")))
+		}
+		if d.LeaderboardTied > 0 {
+			lines = append(lines, fmt.Sprintf("_and %d more at #%d_", d.LeaderboardTied, d.Leaderboard[len(d.Leaderboard)-1].Rank))
 		}
 		main = append(main, dgSections(fmt.Sprintf(":trophy: *Leaderboard · %s*", escDigestMd(d.Period.Label())), lines, false)...)
 	}

@@ -270,7 +270,7 @@ func TestRenderDigestNeutralisesMarkup(t *testing.T) {
 	d := &digest.Digest{Title: "Digest", Now: digesttest.FixedNow, Currency: sales.DefaultCurrency,
 		Moved: digest.Moved{NewCount: 1, New: []digest.Move{mv}, ChangedCount: 1, Changed: []digest.Move{mv},
 			LostCount: 1, Lost: []digest.Move{mv}},
-		Leaderboard: []digest.RepLine{{Name: mk}},
+		Leaderboard: []sales.Standing{{Contender: sales.Contender{Name: mk}, Rank: 1}},
 		Stale:       digest.DealList{Count: 1, Deals: []digest.DealLine{dl}},
 		Overdue:     digest.DealList{Count: 1, Deals: []digest.DealLine{dl}},
 		Coaching:    []digest.Coaching{{Problem: mk, Next: mk}}, CoachingTotal: 1,

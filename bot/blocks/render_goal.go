@@ -132,7 +132,30 @@ func goalLine(g *commands.GoalView, cur sales.Currency) string {
 	if isSlackID(g.SlackID) {
 		who = "<@" + g.SlackID + ">"
 	}
-	return "*" + who + "*  " + progressText(g.Progress, cur)
+	line := "*" + who + "*"
+	if !g.NoQuota {
+		line += "  " + progressText(g.Progress, cur)
+	}
+	if a := goalActivityText(g.Activity); a != "" {
+		line += "\n" + a
+	}
+	return line
+}
+
+// goalActivityText is one line per activity goal, under the quota's progress.
+func goalActivityText(acts []commands.ActivityLine) string {
+	lines := make([]string, 0, len(acts))
+	for _, a := range acts {
+		icon := ":white_check_mark:"
+		switch {
+		case a.Progress.Behind():
+			icon = ":warning:"
+		case a.Progress.Verdict != sales.PaceQuotaReached:
+			icon = ":chart_with_upwards_trend:"
+		}
+		lines = append(lines, icon+" "+EscClipMd(a.Text, 300))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func renderGoals(res *commands.Result, o RenderOptions) Message {

@@ -25,6 +25,9 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 	b := &budget{max: MaxViewBlocks}
 	b.add(header("Hi " + OrText(h.Name, "there") + " 👋"))
 	b.add(Section("home.goal", "*Your quota*\n"+progressText(h.Goal.Progress, cur)))
+	if a := goalActivityText(h.Goal.Activity); a != "" {
+		b.add(Section("home.activity", "*Your activity goals*\n"+a))
+	}
 	if h.Forecast != nil {
 		b.add(ContextBlock("home.forecast", ":crystal_ball: *Forecast, "+EscapeMd(h.Forecast.Period.Label())+":* "+EscapeMd(BriefText(h.Forecast, cur))))
 	}

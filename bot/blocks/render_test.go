@@ -103,27 +103,66 @@ func cases() map[string]any {
 	young := *fc
 	young.Projection.Fallback, young.Projection.Reason = true, "only 16 closed deals in the last year to learn from (need 150): the projection uses stage probabilities"
 	young.Quota = sales.ComposeQuota(month, 0, false, nil, nil)
+	board := func(m sales.BoardMode, me sales.PersonID, noQuota bool) *commands.Result {
+		var cs []sales.Contender
+		for i := 1; i <= 500; i++ {
+			c := sales.Contender{Person: sales.PersonID(i), Name: fmt.Sprintf("rep%03d", i), SlackID: fmt.Sprintf("U%05d", i),
+				Won: sales.Money((i % 37) * 250000), Deals: int64(i%7 + 1)}
+			if i%5 != 0 && !noQuota {
+				c.Quota, c.HasQuota = sales.Money(((i%4)+1)*1000000), true
+			}
+			switch i {
+			case 1:
+				c.Name, c.Won = hostile, 36*250000 // ties with 36, 73, ...
+			case 2:
+				c.Name, c.Won, c.Role = markup, 99*250000, sales.RoleManager // no quota for a manager here: not ranked
+				c.HasQuota = false
+			}
+			cs = append(cs, c)
+		}
+		v := &commands.LeaderboardView{Board: sales.RankBoard(cs, m, month), Currency: usd, NoQuotaAnywhere: noQuota}
+		if s, ok := v.Board.Find(me); ok {
+			v.You = &s
+		} else {
+			_, v.YouWhy = sales.Eligible(cs[me-1], m, month)
+		}
+		return &commands.Result{Kind: commands.KindLeaderboard, Title: "Leaderboard · " + month.Label() + " · " + m.String(), Leaderboard: v}
+	}
 	return map[string]any{
-		"forecast":       blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: fc}, o),
-		"forecast_young": blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &young}, o),
-		"message":        blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
-		"error":          blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
-		"error_intern":   blocks.RenderError(errors.New("bolt: disk on fire")),
-		"deal_show":      blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
-		"deal_lost":      blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
-		"deal_view":      blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
-		"deal_list":      blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
-		"deal_empty":     blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
+		"leaderboard_won":        blocks.Render(board(sales.BoardWon, 250, false), o),
+		"leaderboard_deals":      blocks.Render(board(sales.BoardDeals, 6, false), o),
+		"leaderboard_attainment": blocks.Render(board(sales.BoardAttainment, 5, false), o),
+		"leaderboard_noquota":    blocks.Render(board(sales.BoardAttainment, 7, true), o),
+		"leaderboard_activities": blocks.Render(board(sales.BoardActivities, 8, false), o),
+		"standings": blocks.RenderStandings(&digest.Standings{Title: "Weekly standings · November 2026", Board: board(sales.BoardWon, 1, false).Leaderboard.Board, Currency: usd,
+			Milestones: append([]sales.Milestone{
+				{Kind: sales.MilestoneQuotaReached, Person: 3, Name: "rep003", SlackID: "U00003", Period: month, Amount: 4000000},
+				{Kind: sales.MilestonePersonalBest, Person: 1, Name: hostile, Period: month, Amount: 9000000, Before: 4000000},
+				{Kind: sales.MilestoneFirstWin, Person: 4, Name: markup, SlackID: "U00004", Period: month, Amount: 250000},
+			}, firstWins(9)...)}),
+		"leaderboard_empty": blocks.Render(&commands.Result{Kind: commands.KindLeaderboard, Title: "Leaderboard · December 2026 · won", Leaderboard: &commands.LeaderboardView{Board: sales.Board{Period: sales.Period{Kind: sales.Month, Year: 2026, Index: 12}}, YouWhy: "no wins in December 2026 yet"}}, o),
+		"forecast":          blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: fc}, o),
+		"forecast_young":    blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &young}, o),
+		"message":           blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
+		"error":             blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
+		"error_intern":      blocks.RenderError(errors.New("bolt: disk on fire")),
+		"deal_show":         blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-42 for " + hostile}, Deal: &show}, o),
+		"deal_lost":         blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(7, "Initech", sales.StageLost, true))}, o),
+		"deal_view":         blocks.Render(&commands.Result{Kind: commands.KindDeal, Deal: ptr(card(8, "Umbrella", sales.StageOpen, false))}, o),
+		"deal_list":         blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob", Lines: []string{"60 open · $1.8M"}, Deals: many, NextPage: "/deal list all page:2"}, o),
+		"deal_empty":        blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals"}, o),
 		"list_past_end": blocks.Render(&commands.Result{Kind: commands.KindDealList, Title: "Open deals · bob",
 			Lines: []string{"Page 9 is past the end: bob has 2 open deals on 1 page."}}, o),
 		"deal_markup": blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
 			Deal: ptr(commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, Product: markup}, StageName: markup,
 				StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true})}, o),
-		"pipeline":   blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
-		"goals_one":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
-		"goals_none": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
-		"goals_500":  blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
-		"help":       blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
+		"pipeline":       blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		"goals_one":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
+		"goals_none":     blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
+		"goals_500":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
+		"goals_activity": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{activityGoals(goals[0])}}, o),
+		"home_activity":  blocks.RenderHome(&commands.HomeView{Name: "alice", Goal: activityGoals(goals[0])}, o),
+		"help":           blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
 		"territories": blocks.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
 			{Name: "EMEA", Members: []string{"alice", "bob"}, Open: 3, Value: 3000000, Channel: "C0EMEA1"}, {Name: hostile, Open: 0, Channel: "<!channel>"}}}, o),
 		"digest_status": blocks.Render(&commands.Result{Kind: commands.KindDigest, Title: "Digests", Digest: &commands.DigestView{
@@ -137,6 +176,10 @@ func cases() map[string]any {
 			Routes: []commands.DigestRoute{{Kind: "company"}}}}, o),
 		"win": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 42, Account: hostile}, Amount: "$12,000.00", OwnerName: "bob",
 			OwnerSlackID: "U0BOB", Progress: progress(1000000, 1200000, 0), FirstWin: true, QuotaReached: true}, usd),
+		"win_best": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 43, Account: "Initech"}, Amount: "$48,000.00", OwnerName: "carol",
+			OwnerSlackID: "U0CAROL", Progress: progress(10000000, 6000000, 0), FirstWin: true, PersonalBest: true, PreviousBest: 3000000}, usd),
+		"win_muted": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 44, Account: "Hooli"}, Amount: "$9,000.00", OwnerName: markup,
+			OwnerSlackID: "U0DAN", Progress: progress(1000000, 1200000, 0), QuotaReached: true, PersonalBest: true, Muted: true}, usd),
 		"win_noquota": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 3, Account: "Globex"}, Amount: "$5.00", OwnerName: "dan",
 			Progress: progress(0, 500, 0)}, usd),
 		"home":       blocks.RenderHome(home, o),
@@ -152,6 +195,16 @@ func cases() map[string]any {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// firstWins is n first-win milestones, more than a standings post lists.
+func firstWins(n int) []sales.Milestone {
+	var ms []sales.Milestone
+	for i := 0; i < n; i++ {
+		ms = append(ms, sales.Milestone{Kind: sales.MilestoneFirstWin, Person: sales.PersonID(20 + i), Name: fmt.Sprintf("rep%03d", 20+i),
+			SlackID: fmt.Sprintf("U%05d", 20+i), Period: month, Amount: sales.Money(100000 * (i + 1))})
+	}
+	return ms
+}
 
 func TestRenderGolden(t *testing.T) {
 	for name, v := range cases() {
@@ -425,4 +478,23 @@ func plainBlocks(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// activityGoals gives g a weekly call goal behind pace, a monthly meeting
+// goal reached and a user-text type that must be escaped.
+func activityGoals(g commands.GoalView) commands.GoalView {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	week := sales.PeriodOf(sales.Week, now, time.UTC)
+	month := sales.PeriodOf(sales.Month, now, time.UTC)
+	for _, a := range []struct {
+		typ    string
+		p      sales.Period
+		target int
+		done   int
+	}{{"call", week, 40, 3}, {"meeting", month, 8, 9}, {"<!channel>", week, 5, 3}} {
+		goal := sales.ActivityGoal{Person: 1, Type: a.typ, Kind: a.p.Kind, From: a.p, Recurs: true, Target: a.target}
+		pr := sales.NewActivityProgress(goal, a.p, a.done, now, time.UTC)
+		g.Activity = append(g.Activity, commands.ActivityLine{Progress: pr, Text: pr.Line(now, time.UTC)})
+	}
+	return g
 }

@@ -133,13 +133,15 @@ type Server struct {
 	faults   map[string][]fault
 	holds    map[string]*hold
 	calls    map[string][]time.Time // per rate-tiered method: recent calls (tierLimited)
-	triggers map[string]*trigger
-	views    map[string]*View
-	homes    map[string]*View
-	files    map[string]*File
-	resps    map[string]*respURL
-	history  map[string][]*Msg // channel → messages (posts and updates)
-	channels map[string]channel
+	// tierRefused counts the calls of each method refused for its tier.
+	tierRefused map[string]int
+	triggers    map[string]*trigger
+	views       map[string]*View
+	homes       map[string]*View
+	files       map[string]*File
+	resps       map[string]*respURL
+	history     map[string][]*Msg // channel → messages (posts and updates)
+	channels    map[string]channel
 }
 
 // channel is a workspace channel and whether the bot is in it.
@@ -209,15 +211,15 @@ func New(opts Options) *Server {
 		opts.Scopes = DefaultScopes
 	}
 	s := &Server{
-		tag:      newTag(),
-		opts:     opts,
-		logger:   opts.Logger,
-		users:    map[string]User{},
-		conns:    map[int]*conn{},
-		envs:     map[string]*envelope{},
-		faults:   map[string][]fault{},
-		holds:    map[string]*hold{},
-		calls:    map[string][]time.Time{},
+		tag:    newTag(),
+		opts:   opts,
+		logger: opts.Logger,
+		users:  map[string]User{},
+		conns:  map[int]*conn{},
+		envs:   map[string]*envelope{},
+		faults: map[string][]fault{},
+		holds:  map[string]*hold{},
+		calls:  map[string][]time.Time{}, tierRefused: map[string]int{},
 		triggers: map[string]*trigger{},
 		views:    map[string]*View{},
 		homes:    map[string]*View{},
@@ -270,6 +272,15 @@ func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.skew += d
+}
+
+// Now is the emulator's clock: the wall clock plus every Advance. A
+// pacer on it whose sleep is Advance lives a minute of rate tiers in no
+// time.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now()
 }
 
 // now is the emulator's clock; caller holds mu.

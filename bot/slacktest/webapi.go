@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -92,7 +93,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f, faulted := s.takeFault(method)
 	if !faulted {
-		if wait := s.tierLimited(method); wait > 0 {
+		if wait := s.tierLimited(method, callChannel(form, js)); wait > 0 {
 			f, faulted = fault{status: http.StatusTooManyRequests, retryAfter: wait}, true
 		}
 	}
@@ -174,34 +175,72 @@ var methodScopes = map[string]string{
 	"reactions.add": "reactions:write", "files.getUploadURLExternal": "files:write", "files.completeUploadExternal": "files:write",
 }
 
-// methodTiers are per-minute limits of the methods whose tier the
-// emulator enforces, per app and workspace: conversations.history and
-// .replies are Tier 3, 50+ a minute, for internal apps
-// (https://docs.slack.dev/reference/methods/conversations.history;
-// tiers: https://api.slack.com/apis/rate-limits). Past it Slack answers
-// HTTP 429 with Retry-After.
-var methodTiers = map[string]int{"conversations.history": 50, "conversations.replies": 50}
+// methodTiers are the per-minute limits of the methods whose tier the
+// emulator enforces, per app and workspace, from Slack's tiers
+// (https://docs.slack.dev/apis/web-api/rate-limits: Tier 2 20+, Tier 3
+// 50+, Tier 4 100+ a minute) and each method's page (e.g.
+// https://api.slack.com/methods/conversations.open: Tier 3;
+// conversations.history and .replies are Tier 3 for internal apps,
+// https://docs.slack.dev/reference/methods/conversations.history). The
+// emulator allows the number, not the "+". Past it Slack answers HTTP 429
+// with Retry-After.
+var methodTiers = map[string]int{
+	"conversations.history": 50, "conversations.replies": 50, "conversations.open": 50, "reactions.add": 50,
+	"users.list": 20,
+	"users.info": 100, "chat.postEphemeral": 100, "views.publish": 100,
+	"files.getUploadURLExternal": 100, "files.completeUploadExternal": 100,
+}
 
-// tierLimited counts a call of method against its tier and returns the
-// Retry-After in seconds when it is over (0: within it); caller holds mu.
-func (s *Server) tierLimited(method string) int {
-	limit, ok := methodTiers[method]
-	if !ok {
+// postsPerChannel is chat.postMessage's special tier, "1 per second" per
+// channel with short bursts allowed (the rate-limits page above, "Posting
+// messages"): 60 in any minute per channel. Slack's workspace-wide limit
+// on posts is not published, so the emulator has none.
+const postsPerChannel = 60
+
+// tierLimited counts a call of method (chat.postMessage: in channel)
+// against its tier and returns the Retry-After in seconds when it is over
+// (0: within it); caller holds mu.
+func (s *Server) tierLimited(method, channel string) int {
+	key, limit := method, methodTiers[method]
+	if method == "chat.postMessage" {
+		key, limit = method+":"+channel, postsPerChannel
+	}
+	if limit == 0 {
 		return 0
 	}
 	now := s.now()
-	recent := s.calls[method][:0]
-	for _, t := range s.calls[method] {
+	recent := s.calls[key][:0]
+	for _, t := range s.calls[key] {
 		if now.Sub(t) < time.Minute {
 			recent = append(recent, t)
 		}
 	}
 	if len(recent) >= limit {
-		s.calls[method] = recent
+		s.calls[key] = recent
+		s.tierRefused[method]++
 		return max(1, int((recent[0].Add(time.Minute).Sub(now)+time.Second-1)/time.Second))
 	}
-	s.calls[method] = append(recent, now)
+	s.calls[key] = append(recent, now)
 	return 0
+}
+
+// callChannel is the channel argument of a call, form or JSON.
+func callChannel(form url.Values, js map[string]json.RawMessage) string {
+	if ch := form.Get("channel"); ch != "" {
+		return ch
+	}
+	var ch string
+	_ = json.Unmarshal(js["channel"], &ch)
+	return ch
+}
+
+// TierRefusals reports how many calls of each method the emulator refused
+// with 429 for going over its rate tier (faults injected with RateLimit
+// are not counted).
+func (s *Server) TierRefusals() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.tierRefused)
 }
 
 // historyScope is the scope conversations.history and .replies need for a

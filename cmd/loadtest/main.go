@@ -1,16 +1,22 @@
 // Command loadtest drives salesbot through the Slack emulator and reports
 // its figures beside two baselines measured in the same run:
 //
-//   - salesbot: N "/deal add" slash commands, K in flight, over real Socket
-//     Mode to the real bot on a real bbolt file; ack latency (envelope
+//   - salesbot: N "/deal add" slash commands over real Socket Mode to the
+//     real bot on a real bbolt file, paced three ways: closed loop (K
+//     senders, each waiting for its reply), flood (sent as fast as the
+//     acks come back, K unacked at most, no waiting for replies) and a
+//     fixed rate (open loop, -rate a second); ack latency (envelope
 //     written → ack read), reply latency (command → the "Logged" reply,
-//     which comes only after the commit) and durable replies per second;
+//     which comes only after the commit) and durable replies per second,
+//     with the deals counted in the file afterwards;
 //   - a bare slack-go Socket Mode client that only acks, through the same
-//     emulator: the ack-latency baseline;
+//     emulator under the same three pacings: the ack-latency baseline;
 //   - raw bbolt Batch writes with K writers: the durability baseline.
 //
-// Goals: ack p99 ≤ 1.5× the bare bot's, no ack slower than 3 s, replies/s
-// ≥ 80% of raw Batch writes/s. The exit status is 1 when a goal is missed.
+// Goals: closed-loop ack p99 ≤ 1.5× the bare bot's, no ack slower than
+// 3 s, closed-loop replies/s ≥ 80% of raw Batch writes/s, flood replies/s
+// ≥ 80% of closed-loop replies/s, every command answered and stored. The
+// exit status is 1 when a goal is missed.
 package main
 
 import (
@@ -28,6 +34,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -53,6 +60,8 @@ type options struct {
 	JSON               bool
 	CPUProfile         string
 	InProcess          bool
+	Rate               float64 // commands a second in the fixed-rate mode; 0 skips it
+	Modes              []mode  // default: all three
 }
 
 // Child processes: the bots run in their own processes, as they would in
@@ -77,11 +86,37 @@ func main() {
 	flag.IntVar(&o.Rounds, "rounds", 3, "interleaved rounds of all three measurements; the ratios reported are the medians")
 	flag.StringVar(&o.Dir, "dir", "", "directory for the database files (default: a temporary directory)")
 	flag.BoolVar(&o.JSON, "json", false, "print the report as JSON")
-	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the salesbot process to this file")
+	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write CPU profiles of the salesbot process (first round) to this file name plus .closed, .flood and .rate")
+	flag.Float64Var(&o.Rate, "rate", 400, "commands a second in the fixed-rate (open-loop) mode")
+	emuProfile := flag.String("emuprofile", "", "write a CPU profile of this process (the emulator and the driver) to this file")
+	modes := flag.String("modes", "closed,flood,rate", "which pacings to run, comma-separated")
 	flag.BoolVar(&o.InProcess, "inprocess", false, "run the bots inside this process instead of child processes")
 	flag.Parse()
+	for _, m := range strings.Split(*modes, ",") {
+		switch m := mode(strings.TrimSpace(m)); m {
+		case modeClosed, modeFlood, modeRate:
+			o.Modes = append(o.Modes, m)
+		default:
+			fmt.Fprintf(os.Stderr, "loadtest: unknown mode %q (closed, flood, rate)\n", m)
+			os.Exit(2)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *emuProfile != "" {
+		// The emulator's own cost: it answers every ack and reply the
+		// bots send, in this process.
+		f, err := os.Create(*emuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := run(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -95,6 +130,7 @@ func main() {
 		rep.print(os.Stdout)
 	}
 	if !rep.Pass {
+		pprof.StopCPUProfile() // os.Exit skips the deferred stop
 		os.Exit(1)
 	}
 }
@@ -120,9 +156,11 @@ func summarize(ds []time.Duration) Latency {
 
 func ms(d time.Duration) float64 { return math.Round(float64(d)/1e4) / 100 }
 
-// Report is the run's figures.
+// Report is the run's figures. The Bot*, Bare* and Raw* fields are the
+// closed loop's (the median round's); Modes has every pacing run.
 type Report struct {
 	Commands, InFlight int
+	Rate               float64
 
 	BotAck        Latency
 	BotReply      Latency
@@ -137,41 +175,77 @@ type Report struct {
 	RawWrite      Latency
 	RawElapsedSec float64
 
-	AckP99Ratio  float64 // bot p99 / bare p99, goal ≤ 1.5 (median of rounds)
-	DurableRatio float64 // bot replies/s / raw writes/s, goal ≥ 0.8 (median of rounds)
-	AcksOver3s   int     // over all rounds
+	Modes []Mode
+
+	AckP99Ratio  float64 // closed loop: bot p99 / bare p99, goal ≤ 1.5 (median of rounds)
+	DurableRatio float64 // closed loop: bot replies/s / raw writes/s, goal ≥ 0.8 (median of rounds)
+	FloodRatio   float64 // flood replies/s / closed-loop replies/s, goal ≥ 0.8 (median of rounds)
+	AcksOver3s   int     // over all rounds and modes
 	Rounds       []Round // each round's own figures; the latencies above are the median round's
 	Pass         bool
 	Failures     []string
 }
 
-// Round is one pass of the three measurements, back to back, so that each
+// Mode is one pacing's figures: salesbot's and the bare bot's under the
+// same load.
+type Mode struct {
+	Name          string
+	BotAck        Latency
+	BotReply      Latency
+	BotRepliesSec float64 // replies / (first command → last reply)
+	BotElapsedSec float64
+	DealsStored   int
+	BareAck       Latency
+	BareAcksSec   float64
+}
+
+// Round is one pass of all the measurements, back to back, so that each
 // ratio compares figures taken under the same machine load.
 type Round struct {
-	BotRepliesSec, RawWritesSec float64
-	BotAckP99, BareAckP99       float64
+	BotRepliesSec, RawWritesSec float64 // closed loop
+	FloodRepliesSec             float64
+	RateReplyP99                float64
+	BotAckP99, BareAckP99       float64 // closed loop
 	AckP99Ratio, DurableRatio   float64
+	FloodRatio                  float64
+}
+
+func (r Report) mode(m mode) *Mode {
+	for i := range r.Modes {
+		if r.Modes[i].Name == string(m) {
+			return &r.Modes[i]
+		}
+	}
+	return nil
 }
 
 func (r Report) print(w io.Writer) {
-	fmt.Fprintf(w, "salesbot load test: %d × /deal add, %d in flight\n\n", r.Commands, r.InFlight)
-	fmt.Fprintf(w, "%-34s %9s %9s %9s\n", "", "p50 ms", "p99 ms", "max ms")
-	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "ack latency, salesbot", r.BotAck.P50, r.BotAck.P99, r.BotAck.Max)
-	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "ack latency, bare ack-only bot", r.BareAck.P50, r.BareAck.P99, r.BareAck.Max)
-	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "reply latency (command → Logged)", r.BotReply.P50, r.BotReply.P99, r.BotReply.Max)
-	fmt.Fprintf(w, "%-34s %9.2f %9.2f %9.2f\n", "raw bbolt Batch write", r.RawWrite.P50, r.RawWrite.P99, r.RawWrite.Max)
-	fmt.Fprintf(w, "\ndurable replies/s   %8.0f  (%d deals stored in %.2fs)\n", r.BotRepliesSec, r.DealsStored, r.BotElapsedSec)
-	fmt.Fprintf(w, "raw Batch writes/s  %8.0f  (%d writers)\n", r.RawWritesSec, r.InFlight)
-	if len(r.Rounds) > 1 {
-		fmt.Fprintf(w, "\n%-7s %14s %14s %14s %14s\n", "round", "replies/s", "raw writes/s", "durable ratio", "ack p99 ratio")
-		for i, rd := range r.Rounds {
-			fmt.Fprintf(w, "%-7d %14.0f %14.0f %13.0f%% %13.2f×\n", i+1, rd.BotRepliesSec, rd.RawWritesSec, 100*rd.DurableRatio, rd.AckP99Ratio)
-		}
-		fmt.Fprintf(w, "(the table above is the median round; the ratios below are the medians of %d rounds)\n", len(r.Rounds))
+	fmt.Fprintf(w, "salesbot load test: %d × /deal add, %d in flight (closed, flood), %.0f/s (rate)\n\n", r.Commands, r.InFlight, r.Rate)
+	fmt.Fprintf(w, "%-8s %-9s %10s %9s %9s %9s %9s %9s %7s\n", "mode", "bot", "replies/s", "ack p50", "ack p99", "ack max", "reply p50", "reply p99", "stored")
+	for _, m := range r.Modes {
+		fmt.Fprintf(w, "%-8s %-9s %10.0f %9.2f %9.2f %9.2f %9.2f %9.2f %7d\n", m.Name, "salesbot", m.BotRepliesSec,
+			m.BotAck.P50, m.BotAck.P99, m.BotAck.Max, m.BotReply.P50, m.BotReply.P99, m.DealsStored)
+		fmt.Fprintf(w, "%-8s %-9s %10.0f %9.2f %9.2f %9.2f %9s %9s %7s\n", "", "bare", m.BareAcksSec,
+			m.BareAck.P50, m.BareAck.P99, m.BareAck.Max, "", "", "")
 	}
-	fmt.Fprintf(w, "\nack p99 ratio    %.2f× the bare bot   (goal ≤ 1.5×)\n", r.AckP99Ratio)
+	fmt.Fprintf(w, "(latencies in ms; the bare bot's replies/s are its acks/s)\n")
+	fmt.Fprintf(w, "\nraw Batch writes/s  %8.0f  (%d writers; write p50 %.2f ms, p99 %.2f ms)\n", r.RawWritesSec, r.InFlight, r.RawWrite.P50, r.RawWrite.P99)
+	if len(r.Rounds) > 1 {
+		fmt.Fprintf(w, "\n%-6s %10s %10s %10s %9s %9s %9s %11s\n", "round", "closed/s", "flood/s", "raw/s", "durable", "flood", "ack p99", "rate r.p99")
+		for i, rd := range r.Rounds {
+			fmt.Fprintf(w, "%-6d %10.0f %10.0f %10.0f %8.0f%% %8.0f%% %8.2f× %9.2fms\n", i+1, rd.BotRepliesSec, rd.FloodRepliesSec, rd.RawWritesSec,
+				100*rd.DurableRatio, 100*rd.FloodRatio, rd.AckP99Ratio, rd.RateReplyP99)
+		}
+		fmt.Fprintf(w, "(the tables above are the median round; the ratios below are the medians of %d rounds)\n", len(r.Rounds))
+	}
+	if r.mode(modeClosed) != nil {
+		fmt.Fprintf(w, "\nack p99 ratio    %.2f× the bare bot   (closed loop; goal ≤ 1.5×)\n", r.AckP99Ratio)
+		fmt.Fprintf(w, "durable ratio    %.0f%% of raw writes/s  (closed loop; goal ≥ 80%%)\n", 100*r.DurableRatio)
+	}
+	if r.mode(modeClosed) != nil && r.mode(modeFlood) != nil {
+		fmt.Fprintf(w, "flood ratio      %.0f%% of closed loop   (goal ≥ 80%%)\n", 100*r.FloodRatio)
+	}
 	fmt.Fprintf(w, "acks over 3 s    %d                    (goal 0)\n", r.AcksOver3s)
-	fmt.Fprintf(w, "durable ratio    %.0f%% of raw writes/s  (goal ≥ 80%%)\n", 100*r.DurableRatio)
 	if r.Pass {
 		fmt.Fprintln(w, "\nPASS")
 	} else {
@@ -189,6 +263,12 @@ var team = []slacktest.User{
 func run(ctx context.Context, o options) (Report, error) {
 	if o.Users < 1 || o.Users > len(team) {
 		o.Users = len(team)
+	}
+	if len(o.Modes) == 0 {
+		o.Modes = []mode{modeClosed, modeFlood, modeRate}
+	}
+	if o.Rate <= 0 {
+		o.Modes = slices.DeleteFunc(o.Modes, func(m mode) bool { return m == modeRate })
 	}
 	if o.Dir == "" {
 		dir, err := os.MkdirTemp("", "salesbot-load-")
@@ -209,7 +289,7 @@ func run(ctx context.Context, o options) (Report, error) {
 			return Report{}, err
 		}
 		if i > 0 {
-			ro.CPUProfile = "" // one profile, of the first round
+			ro.CPUProfile = "" // one profile per mode, of the first round
 		}
 		r, err := runRound(ctx, ro)
 		if err != nil {
@@ -220,75 +300,106 @@ func run(ctx context.Context, o options) (Report, error) {
 	return combine(reps), nil
 }
 
+// median returns the middle value of xs (xs is sorted in place).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
 // combine reports the median round's figures with the median ratios, and
 // fails when the medians miss a goal or any round lost a reply or a deal.
 func combine(reps []Report) Report {
 	byDurable := append([]Report(nil), reps...)
-	sort.Slice(byDurable, func(i, j int) bool { return byDurable[i].DurableRatio < byDurable[j].DurableRatio })
+	sort.SliceStable(byDurable, func(i, j int) bool { return byDurable[i].DurableRatio < byDurable[j].DurableRatio })
 	rep := byDurable[len(byDurable)/2]
-	acks := make([]float64, len(reps))
+	var acks, durable, flood []float64
 	rep.AcksOver3s, rep.Rounds, rep.Failures = 0, nil, nil
 	for i, r := range reps {
-		acks[i] = r.AckP99Ratio
+		acks, durable, flood = append(acks, r.AckP99Ratio), append(durable, r.DurableRatio), append(flood, r.FloodRatio)
 		rep.AcksOver3s += r.AcksOver3s
-		rep.Rounds = append(rep.Rounds, Round{BotRepliesSec: r.BotRepliesSec, RawWritesSec: r.RawWritesSec,
-			BotAckP99: r.BotAck.P99, BareAckP99: r.BareAck.P99, AckP99Ratio: r.AckP99Ratio, DurableRatio: r.DurableRatio})
-		if r.DealsStored != r.Commands || r.BotReply.N != r.Commands {
-			rep.Failures = append(rep.Failures, fmt.Sprintf("round %d: %d replies, %d deals stored for %d commands", i+1, r.BotReply.N, r.DealsStored, r.Commands))
+		rd := Round{BotRepliesSec: r.BotRepliesSec, RawWritesSec: r.RawWritesSec, BotAckP99: r.BotAck.P99, BareAckP99: r.BareAck.P99,
+			AckP99Ratio: r.AckP99Ratio, DurableRatio: r.DurableRatio, FloodRatio: r.FloodRatio}
+		if m := r.mode(modeFlood); m != nil {
+			rd.FloodRepliesSec = m.BotRepliesSec
+		}
+		if m := r.mode(modeRate); m != nil {
+			rd.RateReplyP99 = m.BotReply.P99
+		}
+		rep.Rounds = append(rep.Rounds, rd)
+		for _, m := range r.Modes {
+			if m.DealsStored != r.Commands || m.BotReply.N != r.Commands || m.BareAck.N != r.Commands {
+				rep.Failures = append(rep.Failures, fmt.Sprintf("round %d, %s: %d replies, %d deals stored, %d bare acks for %d commands",
+					i+1, m.Name, m.BotReply.N, m.DealsStored, m.BareAck.N, r.Commands))
+			}
 		}
 	}
-	sort.Float64s(acks)
-	rep.AckP99Ratio = acks[len(acks)/2]
-	if rep.AckP99Ratio > 1.5 {
-		rep.Failures = append(rep.Failures, fmt.Sprintf("ack p99 %.2f× the bare bot", rep.AckP99Ratio))
+	rep.AckP99Ratio, rep.DurableRatio, rep.FloodRatio = median(acks), median(durable), median(flood)
+	if rep.mode(modeClosed) != nil {
+		if rep.AckP99Ratio > 1.5 {
+			rep.Failures = append(rep.Failures, fmt.Sprintf("ack p99 %.2f× the bare bot", rep.AckP99Ratio))
+		}
+		if rep.DurableRatio < 0.8 {
+			rep.Failures = append(rep.Failures, fmt.Sprintf("durable replies/s only %.0f%% of raw writes/s", 100*rep.DurableRatio))
+		}
+		if rep.mode(modeFlood) != nil && rep.FloodRatio < 0.8 {
+			rep.Failures = append(rep.Failures, fmt.Sprintf("flood replies/s only %.0f%% of the closed loop's", 100*rep.FloodRatio))
+		}
 	}
 	if rep.AcksOver3s > 0 {
 		rep.Failures = append(rep.Failures, fmt.Sprintf("%d acks over 3 s", rep.AcksOver3s))
-	}
-	if rep.DurableRatio < 0.8 {
-		rep.Failures = append(rep.Failures, fmt.Sprintf("durable replies/s only %.0f%% of raw writes/s", 100*rep.DurableRatio))
 	}
 	rep.Pass = len(rep.Failures) == 0
 	return rep
 }
 
-// runRound measures the raw baseline, the bare bot and salesbot once.
+// runRound measures the raw baseline, then the bare bot and salesbot
+// under each pacing.
 func runRound(ctx context.Context, o options) (Report, error) {
-	rep := Report{Commands: o.N, InFlight: o.InFlight}
+	rep := Report{Commands: o.N, InFlight: o.InFlight, Rate: o.Rate}
 
-	// 1. Raw bbolt Batch writes, K writers.
+	// Raw bbolt Batch writes, K writers.
 	raw, err := storage.RunBatchBaseline(ctx, filepath.Join(o.Dir, "raw.db"), o.N, o.InFlight, 256)
 	if err != nil {
 		return rep, fmt.Errorf("raw baseline: %w", err)
 	}
 	rep.RawWritesSec, rep.RawElapsedSec, rep.RawWrite = raw.PerSecond(), raw.Elapsed.Seconds(), summarize(raw.PerWrite)
 
-	// 2. The bare ack-only slack-go bot.
-	bare, err := runBare(ctx, o)
-	if err != nil {
-		return rep, fmt.Errorf("bare bot: %w", err)
-	}
-	rep.BareAck, rep.BareElapsedSec = summarize(bare.acks), bare.elapsed.Seconds()
-
-	// 3. salesbot.
-	sb, err := runSalesbot(ctx, o)
-	if err != nil {
-		return rep, fmt.Errorf("salesbot: %w", err)
-	}
-	rep.BotAck, rep.BotReply = summarize(sb.acks), summarize(sb.replies)
-	rep.BotElapsedSec, rep.DealsStored = sb.elapsed.Seconds(), sb.stored
-	rep.BotRepliesSec = float64(len(sb.replies)) / sb.elapsed.Seconds()
-	for _, a := range append(append([]time.Duration(nil), sb.acks...), bare.acks...) {
-		if a > 3*time.Second {
-			rep.AcksOver3s++
+	for _, m := range o.Modes {
+		bare, err := runBare(ctx, o, m)
+		if err != nil {
+			return rep, fmt.Errorf("bare bot, %s: %w", m, err)
+		}
+		sb, err := runSalesbot(ctx, o, m)
+		if err != nil {
+			return rep, fmt.Errorf("salesbot, %s: %w", m, err)
+		}
+		fig := Mode{Name: string(m), BotAck: summarize(sb.acks), BotReply: summarize(sb.replies),
+			BotElapsedSec: sb.elapsed.Seconds(), DealsStored: sb.stored, BareAck: summarize(bare.acks)}
+		fig.BotRepliesSec = float64(len(sb.replies)) / sb.elapsed.Seconds()
+		fig.BareAcksSec = float64(len(bare.acks)) / bare.elapsed.Seconds()
+		for _, a := range append(append([]time.Duration(nil), sb.acks...), bare.acks...) {
+			if a > 3*time.Second {
+				rep.AcksOver3s++
+			}
+		}
+		rep.Modes = append(rep.Modes, fig)
+		if m == modeClosed {
+			rep.BotAck, rep.BotReply, rep.BotRepliesSec = fig.BotAck, fig.BotReply, fig.BotRepliesSec
+			rep.BotElapsedSec, rep.DealsStored = fig.BotElapsedSec, fig.DealsStored
+			rep.BareAck, rep.BareElapsedSec = fig.BareAck, bare.elapsed.Seconds()
 		}
 	}
-
 	if rep.BareAck.P99 > 0 {
 		rep.AckP99Ratio = rep.BotAck.P99 / rep.BareAck.P99
 	}
 	if rep.RawWritesSec > 0 {
 		rep.DurableRatio = rep.BotRepliesSec / rep.RawWritesSec
+	}
+	if f := rep.mode(modeFlood); f != nil && rep.BotRepliesSec > 0 {
+		rep.FloodRatio = f.BotRepliesSec / rep.BotRepliesSec
 	}
 	return rep, nil
 }
@@ -299,13 +410,29 @@ type result struct {
 	stored        int
 }
 
-// drive pushes n slash commands keeping k in flight. done reports whether a
-// record completes an envelope (its reply arrived); the caller's await
-// loop sees every record once, in order.
-func drive(ctx context.Context, emu *slacktest.Server, o options, text func(i int) string,
+// mode is how the driver paces its commands.
+type mode string
+
+const (
+	// closed: each of K senders waits for its command's reply before the
+	// next (the load a team of people waiting on the bot makes).
+	modeClosed mode = "closed"
+	// flood: K commands may be unacked at once; a command is sent as soon
+	// as an earlier one is acked, without waiting for any reply, so
+	// commands arrive faster than they can be committed.
+	modeFlood mode = "flood"
+	// rate: open loop, one command every 1/rate seconds whatever the
+	// bot does.
+	modeRate mode = "rate"
+)
+
+// drive pushes o.N slash commands paced by m. done reports whether a
+// record answers an envelope (its reply arrived); the reader loop sees
+// every record once, in order.
+func drive(ctx context.Context, emu *slacktest.Server, o options, m mode, text func(i int) string,
 	complete func(r *slacktest.Record) (envelope string, ok bool)) (result, error) {
 	var res result
-	slots := make(chan struct{}, o.InFlight)
+	slots := make(chan struct{}, max(1, o.InFlight))
 	var mu sync.Mutex
 	pushed := make(map[string]time.Time, o.N)
 	doneAt := make(map[string]time.Time, o.N)
@@ -327,24 +454,49 @@ func drive(ctx context.Context, emu *slacktest.Server, o options, text func(i in
 				mu.Lock()
 				res.acks = append(res.acks, rec.Ack.Latency)
 				mu.Unlock()
+				if m == modeFlood {
+					<-slots
+				}
 			}
 			if id, ok := complete(&rec); ok {
 				mu.Lock()
 				doneAt[id] = rec.At
 				mu.Unlock()
 				got++
-				<-slots
+				if m == modeClosed {
+					<-slots
+				}
 			}
 		}
 		finished <- nil
 	}()
+	interval := time.Duration(0)
+	if m == modeRate {
+		interval = time.Duration(float64(time.Second) / o.Rate)
+	}
 	for i := 0; i < o.N; i++ {
-		select {
-		case slots <- struct{}{}:
-		case err := <-finished:
-			return res, fmt.Errorf("stopped early: %v", err)
-		case <-ctx.Done():
-			return res, ctx.Err()
+		if m == modeRate {
+			// Open loop: due at start + i/rate, late or not.
+			if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+				t := time.NewTimer(d)
+				select {
+				case <-t.C:
+				case err := <-finished:
+					t.Stop()
+					return res, fmt.Errorf("stopped early: %v", err)
+				case <-ctx.Done():
+					t.Stop()
+					return res, ctx.Err()
+				}
+			}
+		} else {
+			select {
+			case slots <- struct{}{}:
+			case err := <-finished:
+				return res, fmt.Errorf("stopped early: %v", err)
+			case <-ctx.Done():
+				return res, ctx.Err()
+			}
 		}
 		user := team[i%o.Users].ID
 		t0 := time.Now()
@@ -488,7 +640,7 @@ func startBot(ctx context.Context, o options, kind string, emu *slacktest.Server
 	}, nil
 }
 
-func runBare(ctx context.Context, o options) (result, error) {
+func runBare(ctx context.Context, o options, m mode) (result, error) {
 	emu := slacktest.New(slacktest.Options{Users: team})
 	defer emu.Close()
 	stop, err := startBot(ctx, o, "bare", emu, "")
@@ -501,7 +653,7 @@ func runBare(ctx context.Context, o options) (result, error) {
 	if err := emu.AwaitConnections(wctx, 1); err != nil {
 		return result{}, fmt.Errorf("bare bot did not connect: %w", err)
 	}
-	return drive(ctx, emu, o, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
+	return drive(ctx, emu, o, m, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
 		func(r *slacktest.Record) (string, bool) {
 			if r.Kind == slacktest.KindAck {
 				return r.Ack.EnvelopeID, true
@@ -510,10 +662,13 @@ func runBare(ctx context.Context, o options) (result, error) {
 		})
 }
 
-func runSalesbot(ctx context.Context, o options) (result, error) {
+func runSalesbot(ctx context.Context, o options, m mode) (result, error) {
 	emu := slacktest.New(slacktest.Options{Users: team})
 	defer emu.Close()
-	dbPath := filepath.Join(o.Dir, "salesbot.db")
+	dbPath := filepath.Join(o.Dir, "salesbot-"+string(m)+".db")
+	if o.CPUProfile != "" {
+		o.CPUProfile += "." + string(m)
+	}
 	stop, err := startBot(ctx, o, "salesbot", emu, dbPath)
 	if err != nil {
 		return result{}, err
@@ -529,7 +684,7 @@ func runSalesbot(ctx context.Context, o options) (result, error) {
 	if err := emu.AwaitConnections(wctx, 1); err != nil {
 		return result{}, fmt.Errorf("salesbot did not connect: %w", err)
 	}
-	res, err := drive(ctx, emu, o, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
+	res, err := drive(ctx, emu, o, m, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
 		func(r *slacktest.Record) (string, bool) {
 			// The "Logged" reply rides in the ack or comes by response_url.
 			switch {

@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-// TestSmallRun drives a small load through every phase. The goals are
-// checked by the real run (go run ./cmd/loadtest); here only that every
-// command was answered and stored.
+// TestSmallRun drives a small load through every phase and pacing. The
+// goals are checked by the real run (go run ./cmd/loadtest); here only
+// that every command was answered and stored.
 func TestSmallRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	rep, err := run(ctx, options{N: 300, InFlight: 16, Users: 4, Dir: t.TempDir(), InProcess: true})
+	rep, err := run(ctx, options{N: 300, InFlight: 16, Users: 4, Rate: 2000, Dir: t.TempDir(), InProcess: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,5 +21,13 @@ func TestSmallRun(t *testing.T) {
 	}
 	if rep.RawWritesSec <= 0 || rep.BotRepliesSec <= 0 {
 		t.Fatalf("rates = %+v", rep)
+	}
+	if len(rep.Modes) != 3 || rep.FloodRatio <= 0 {
+		t.Fatalf("modes = %+v, failures %q", rep.Modes, rep.Failures)
+	}
+	for _, m := range rep.Modes {
+		if m.DealsStored != 300 || m.BotReply.N != 300 || m.BareAck.N != 300 || m.BotRepliesSec <= 0 {
+			t.Errorf("%s: %+v", m.Name, m)
+		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // Post is one recorded call.
 type Post struct {
-	Kind     string // "digest", "nudge", "summary", "forecast", "rollup"
+	Kind     string // "digest", "nudge", "summary", "forecast", "rollup", "standings"
 	Key      string
 	Channel  string
 	Digest   *digest.Digest
@@ -17,6 +17,7 @@ type Post struct {
 	Summary  *digest.NudgeSummary
 	Forecast *digest.ForecastCall
 	Rollup   *digest.ForecastRollup
+	Standing *digest.Standings
 }
 
 // Poster records posts. Like the bot's outbox it keeps one post per key:
@@ -82,6 +83,11 @@ func (p *Poster) SendForecastCall(_ context.Context, c *digest.ForecastCall, key
 // SendForecastRollup records a manager's forecast roll-up.
 func (p *Poster) SendForecastRollup(_ context.Context, r *digest.ForecastRollup, key string) error {
 	return p.add(Post{Kind: "rollup", Key: key, Rollup: r})
+}
+
+// PostStandings records the weekly standings.
+func (p *Poster) PostStandings(_ context.Context, channel string, s *digest.Standings, key string) error {
+	return p.add(Post{Kind: "standings", Key: key, Channel: channel, Standing: s})
 }
 
 // Posts returns a copy of the distinct posts so far.

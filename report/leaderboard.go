@@ -1,0 +1,192 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/salesbot/salesbot/sales"
+)
+
+// Contenders is every person's numbers for period p, what a leaderboard
+// ranks (sales.RankBoard): won value and won deals in the period (every
+// win of theirs, with or without a quota, through the one WindowFunnel),
+// their own quota for exactly p (Basis), and activities from the given
+// counts (nil: none known). One scan of the deals.
+func Contenders(ctx context.Context, src Source, p sales.Period, env Env, activities map[sales.PersonID]int64) ([]sales.Contender, error) {
+	stages, err := src.Stages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
+	wf, err := NewWindowFunnel(ctx, src, stages, sales.WindowOf(p, env.Loc), env)
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
+	type won struct {
+		value sales.Money
+		n     int64
+	}
+	byOwner := map[sales.PersonID]won{}
+	err = src.ScanFacts(ctx, func(f *sales.Facts) error {
+		if stages.Kind(f.Stage) != sales.StageWon {
+			return nil // only wins count, and a deal won now is the only kind won in p
+		}
+		c, err := wf.Count(f)
+		if err != nil {
+			return err
+		}
+		if c.Closed == sales.StageWon {
+			w := byOwner[f.Owner]
+			w.value += c.ClosedAmount
+			w.n++
+			byOwner[f.Owner] = w
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
+	people, err := src.People(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
+	out := make([]sales.Contender, 0, len(people))
+	for _, person := range people {
+		b, _, err := Basis(ctx, src, Subject{Scope: sales.ScopeRep, Person: person.ID}, p)
+		if err != nil {
+			return nil, fmt.Errorf("leaderboard: %w", err)
+		}
+		w := byOwner[person.ID]
+		out = append(out, sales.Contender{
+			Person: person.ID, Name: person.Label(), SlackID: person.SlackID, Role: person.Role, Muted: person.CelebrationsOff,
+			Won: w.value, Deals: w.n, Quota: b.Amount, HasQuota: b.Has, Activities: activities[person.ID],
+		})
+	}
+	return out, nil
+}
+
+// ActivityContenders is Contenders for sales.BoardActivities: everyone's
+// count of activities of every type in counts (the store's
+// ActivityCounts for p) and their quota for p, which decides whether a
+// manager is ranked. Wins are not read, so a million deals cost nothing
+// here; ties are broken by name.
+func ActivityContenders(ctx context.Context, src Source, p sales.Period, counts sales.ActivityCounts) ([]sales.Contender, error) {
+	people, err := src.People(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard: %w", err)
+	}
+	out := make([]sales.Contender, 0, len(people))
+	for _, person := range people {
+		b, _, err := Basis(ctx, src, Subject{Scope: sales.ScopeRep, Person: person.ID}, p)
+		if err != nil {
+			return nil, fmt.Errorf("leaderboard: %w", err)
+		}
+		out = append(out, sales.Contender{
+			Person: person.ID, Name: person.Label(), SlackID: person.SlackID, Role: person.Role, Muted: person.CelebrationsOff,
+			Quota: b.Amount, HasQuota: b.Has, Activities: int64(counts.Of(person.ID, "")),
+		})
+	}
+	return out, nil
+}
+
+// Leaderboard ranks everyone on mode for period p (Contenders, then
+// sales.RankBoard).
+func Leaderboard(ctx context.Context, src Source, p sales.Period, mode sales.BoardMode, env Env, activities map[sales.PersonID]int64) (sales.Board, []sales.Contender, error) {
+	cs, err := Contenders(ctx, src, p, env, activities)
+	if err != nil {
+		return sales.Board{}, nil, err
+	}
+	return sales.RankBoard(cs, mode, p), cs, nil
+}
+
+// Milestones are the moments of [from, to) worth recognising in the
+// weekly standings for period p, one per person (the most notable), none
+// for people who muted celebrations: quota reached (their wins in p
+// crossed their quota within the window), a new personal best (a win in
+// the window larger than every earlier win of theirs), and the first win
+// of p. cs are Contenders for p. The win post decides the same moments
+// one win at a time (commands' winNotice), with sales.PriorBest too.
+func Milestones(ctx context.Context, src Source, p sales.Period, from, to time.Time, env Env, cs []sales.Contender) ([]sales.Milestone, error) {
+	stages, err := src.Stages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("milestones: %w", err)
+	}
+	wf, err := NewWindowFunnel(ctx, src, stages, sales.WindowOf(p, env.Loc), env)
+	if err != nil {
+		return nil, fmt.Errorf("milestones: %w", err)
+	}
+	type owned struct {
+		all            []sales.Facts // every win, any period
+		firstInP       int64         // earliest close instant of a win in p
+		week           []sales.Facts // wins in p closed within [from, to)
+		weekValue      sales.Money
+		hasFirstInP    bool
+		firstInPAmount sales.Money
+	}
+	byOwner := map[sales.PersonID]*owned{}
+	lo, hi := from.Unix(), to.Unix()
+	err = src.ScanFacts(ctx, func(f *sales.Facts) error {
+		if stages.Kind(f.Stage) != sales.StageWon {
+			return nil
+		}
+		o := byOwner[f.Owner]
+		if o == nil {
+			o = &owned{}
+			byOwner[f.Owner] = o
+		}
+		o.all = append(o.all, *f)
+		c, err := wf.Count(f)
+		if err != nil || c.Closed != sales.StageWon {
+			return err
+		}
+		if !o.hasFirstInP || f.Closed < o.firstInP {
+			o.firstInP, o.firstInPAmount, o.hasFirstInP = f.Closed, f.Amount, true
+		}
+		if f.Closed >= lo && f.Closed < hi {
+			o.week = append(o.week, *f)
+			o.weekValue += f.Amount
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("milestones: %w", err)
+	}
+	var out []sales.Milestone
+	for _, c := range cs {
+		o := byOwner[c.Person]
+		if c.Muted || o == nil || len(o.week) == 0 {
+			continue
+		}
+		if ok, _ := sales.Eligible(c, sales.BoardWon, p); !ok {
+			continue // not on the board (a manager without a quota)
+		}
+		m := sales.Milestone{Person: c.Person, Name: c.Name, SlackID: c.SlackID, Period: p}
+		switch {
+		case c.HasQuota && c.Won >= c.Quota && c.Won-o.weekValue < c.Quota:
+			m.Kind, m.Amount = sales.MilestoneQuotaReached, c.Quota
+		default:
+			for _, w := range o.week {
+				best, n := sales.PriorBest(o.all, stages, w.ID, w.Closed)
+				if sales.IsPersonalBest(w.Amount, best, n) && w.Amount > m.Amount {
+					m.Kind, m.Amount, m.Before = sales.MilestonePersonalBest, w.Amount, best
+				}
+			}
+			if m.Kind == sales.MilestoneNone && o.firstInP >= lo && o.firstInP < hi {
+				m.Kind, m.Amount = sales.MilestoneFirstWin, o.firstInPAmount
+			}
+		}
+		if m.Kind != sales.MilestoneNone {
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y sales.Milestone) int {
+		if c := cmp.Compare(y.Kind, x.Kind); c != 0 {
+			return c
+		}
+		return cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name))
+	})
+	return out, nil
+}
