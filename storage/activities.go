@@ -71,29 +71,36 @@ func (db *DB) LogActivity(ctx context.Context, a sales.Activity, edit func(*sale
 		if err != nil {
 			return err
 		}
-		if prev, ok, err := sameActivity(tx, &na); ok || err != nil {
+		ck := activityKey(&na)
+		if prev, ok, err := sameActivity(tx, ck); ok || err != nil {
 			out = prev // a double tap: its edit is done already
 			return err
 		}
-		if na.Deal != 0 {
+		switch {
+		case na.Deal != 0 && edit == nil:
+			// Only the account is needed: no decoding of the whole deal
+			// (notes and all) inside the shared transaction.
+			v := tx.Bucket(bDeals).Get(u64key(uint64(na.Deal)))
+			if v == nil {
+				return sales.Errorf(sales.ENOTFOUND, "deal %s not found", na.Deal)
+			}
+			na.Account = string(dealAccount(v))
+		case na.Deal != 0:
 			d, err := getDeal(tx, na.Deal)
 			if err != nil {
 				return err
 			}
-			if edit != nil {
-				nd := d
-				if err := edit(&nd); err != nil {
-					fnErr = err
-					return err
-				}
-				if err := storeDealEdit(tx, &d, &nd, na.Who, now, db.cur); err != nil {
-					return err
-				}
-				d = nd
+			nd := d
+			if err := edit(&nd); err != nil {
+				fnErr = err
+				return err
 			}
-			na.Account = d.Account
+			if err := storeDealEdit(tx, &d, &nd, na.Who, now, db.cur); err != nil {
+				return err
+			}
+			na.Account = nd.Account
 		}
-		stored, _, err := putActivity(tx, &na)
+		stored, err := putActivity(tx, &na, ck)
 		if err != nil {
 			return err
 		}
@@ -150,16 +157,22 @@ func (db *DB) ImportActivities(ctx context.Context, acts []sales.Activity) (Acti
 			if tx.Bucket(bPeople).Get(u64key(uint64(na.Who))) == nil {
 				return sales.Errorf(sales.EINVALID, "activity %d: person %s is not known", i+1, na.Who)
 			}
-			stored, added, err := putActivity(tx, &na)
+			ck := activityKey(&na)
+			prev, same, err := sameActivity(tx, ck)
+			if err != nil {
+				return err
+			}
+			if same {
+				res.IDs[i] = prev.ID
+				res.Unchanged++
+				continue
+			}
+			stored, err := putActivity(tx, &na, ck)
 			if err != nil {
 				return err
 			}
 			res.IDs[i] = stored.ID
-			if added {
-				res.Created++
-			} else {
-				res.Unchanged++
-			}
+			res.Created++
 		}
 		return nil
 	})
@@ -387,18 +400,13 @@ func storeDealEdit(tx *bolt.Tx, old, nd *sales.Deal, actor sales.PersonID, now t
 	return storeChange(directWriter(tx), old, nd, &st, actor, now, cur)
 }
 
-// putActivity numbers and stores a normalized activity with its indexes,
-// unless an identical one is stored: then it returns that one, added
-// false.
-func putActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) {
-	if prev, ok, err := sameActivity(tx, a); ok || err != nil {
-		return prev, false, err
-	}
-	ck := activityKey(a)
+// putActivity numbers and stores a normalized activity, whose content
+// key ck is not stored yet (sameActivity), with its indexes.
+func putActivity(tx *bolt.Tx, a *sales.Activity, ck []byte) (sales.Activity, error) {
 	b := tx.Bucket(bActs)
 	seq, err := b.NextSequence()
 	if err != nil {
-		return sales.Activity{}, false, err
+		return sales.Activity{}, err
 	}
 	a.ID = sales.ActivityID(seq)
 	id := u64key(seq)
@@ -414,27 +422,27 @@ func putActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) {
 	}
 	for _, p := range puts {
 		if err := tx.Bucket(p.b).Put(p.k, p.v); err != nil {
-			return sales.Activity{}, false, err
+			return sales.Activity{}, err
 		}
 	}
 	if a.Deal != 0 {
 		dk := u64key(uint64(a.Deal))
 		if err := tx.Bucket(bActDeal).Put(cat(dk, at, id), empty); err != nil {
-			return sales.Activity{}, false, err
+			return sales.Activity{}, err
 		}
 		last := tx.Bucket(bActLast)
 		if v := last.Get(dk); len(v) != 8 || bytes.Compare(v, at) < 0 {
 			if err := last.Put(dk, at); err != nil {
-				return sales.Activity{}, false, err
+				return sales.Activity{}, err
 			}
 		}
 	}
-	return *a, true, nil
+	return *a, nil
 }
 
-// sameActivity finds a stored activity identical to a.
-func sameActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) {
-	v := tx.Bucket(bActKey).Get(activityKey(a))
+// sameActivity finds the stored activity with content key ck.
+func sameActivity(tx *bolt.Tx, ck []byte) (sales.Activity, bool, error) {
+	v := tx.Bucket(bActKey).Get(ck)
 	if len(v) != 8 {
 		return sales.Activity{}, false, nil
 	}
