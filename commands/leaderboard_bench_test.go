@@ -27,7 +27,7 @@ var benchActNow = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
 // year to benchActNow.
 func activityBenchFile(b *testing.B) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("salesbot-activity-bench-v1-%dx%d.db", benchActivities, benchActReps))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("salesbot-activity-bench-v2-%dx%d.db", benchActivities, benchActReps))
 	if _, err := os.Stat(path); err == nil {
 		db, err := storage.Open(path, storage.Options{}) // migrates a file from an older schema
 		if err == nil {

@@ -225,12 +225,18 @@ func (d *demo) seed(ctx context.Context, loc *time.Location) error {
 		fmt.Fprintf(d.errw, "demo: %s already has %d deals; not seeding again\n", d.db.Path, n)
 		return nil
 	}
-	res, err := d.db.Import(ctx, seed.DemoTeam(time.Now().In(loc)), 0)
+	now := time.Now().In(loc)
+	in := seed.DemoTeam(now)
+	res, err := d.db.Import(ctx, in, 0)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
+	acts, err := d.db.ImportActivities(ctx, seed.DemoActivities(in, res, now))
+	if err != nil {
+		return fmt.Errorf("seed activities: %w", err)
+	}
 	if d.interactive {
-		fmt.Fprintf(d.out, "Seeded the demo team: %d people, %d deals.\n", res.PeopleCreated, res.DealsCreated)
+		fmt.Fprintf(d.out, "Seeded the demo team: %d people, %d deals, %d activities.\n", res.PeopleCreated, res.DealsCreated, acts.Created)
 	}
 	return nil
 }

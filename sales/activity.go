@@ -167,3 +167,12 @@ func (c ActivityCounts) Add(who PersonID, typ string, n int) {
 	}
 	m[typ] += n
 }
+
+// ActivityPerWon is activities / won deals of the same group and window;
+// n/a (with the reason) without a won deal.
+func ActivityPerWon(activities int, won int64) Num {
+	if won == 0 {
+		return NumWhy("no won deals")
+	}
+	return Div(float64(activities), float64(won))
+}

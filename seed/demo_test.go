@@ -8,6 +8,8 @@ import (
 	"github.com/salesbot/salesbot/report"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/seed"
+	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/storage/storagetest"
 )
 
 func TestDemoTeam(t *testing.T) {
@@ -97,5 +99,37 @@ func checkDemo(t *testing.T, at time.Time) {
 	hist, err := db.DealHistory(ctx, res.DealIDs[0])
 	if err != nil || len(hist) < 2 {
 		t.Errorf("first demo deal history: %v, %v", hist, err)
+	}
+}
+
+// The demo's activities import cleanly, and dan's open deals older than
+// the quiet days have gone quiet while the others' have not.
+func TestDemoActivities(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
+	db := storagetest.MustOpen(t)
+	in := seed.DemoTeam(now)
+	res, err := db.Import(ctx, in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := seed.DemoActivities(in, res, now)
+	got, err := db.ImportActivities(ctx, acts)
+	if err != nil || got.Created != len(acts) || len(acts) < 40 {
+		t.Fatalf("imported %+v of %d: %v", got, len(acts), err)
+	}
+	last, err := db.LastActivities(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range in.Deals {
+		if !d.ClosedAt.IsZero() {
+			continue
+		}
+		quiet := sales.GoneQuiet(sales.StageOpen, last[res.DealIDs[i]], d.CreatedAt, now, time.UTC, 0)
+		old := now.Sub(d.CreatedAt) >= sales.DefaultQuietDays*24*time.Hour
+		if quiet != (d.Owner == storage.PersonRef(seed.DemoDan) && old) {
+			t.Errorf("deal %d (%s): gone quiet %v", i, d.Account, quiet)
+		}
 	}
 }

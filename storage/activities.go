@@ -16,17 +16,17 @@ import (
 //
 //	activities     id → record
 //	idx_act_time   at secs (sortable)|id → who(8)|type: counts of a period
-//	               read the index alone
-//	idx_act_who    who|at|id → nil: a person's activities of a period
+//	               read the index alone, and a person's activities of a
+//	               period are a filtered range of it (a per-person index
+//	               cost more at write, 64 in flight, than it saved)
 //	idx_act_deal   deal|at|id → nil: a deal's activities in order
 //	act_last       deal → at secs (sortable) of its latest activity
-//	idx_act_key    content hash → id: the same activity (who, when, deal or
+//	idx_act_key    at|content hash → id: the same activity (who, when, deal or
 //	               account, type, outcome, text) is stored once, so a
 //	               re-imported export changes nothing
 var (
 	bActs     = []byte("activities")
 	bActTime  = []byte("idx_act_time")
-	bActWho   = []byte("idx_act_who")
 	bActDeal  = []byte("idx_act_deal")
 	bActLast  = []byte("act_last")
 	bActKey   = []byte("idx_act_key")
@@ -71,29 +71,36 @@ func (db *DB) LogActivity(ctx context.Context, a sales.Activity, edit func(*sale
 		if err != nil {
 			return err
 		}
-		if prev, ok, err := sameActivity(tx, &na); ok || err != nil {
+		ck := activityKey(&na)
+		if prev, ok, err := sameActivity(tx, ck); ok || err != nil {
 			out = prev // a double tap: its edit is done already
 			return err
 		}
-		if na.Deal != 0 {
+		switch {
+		case na.Deal != 0 && edit == nil:
+			// Only the account is needed: no decoding of the whole deal
+			// (notes and all) inside the shared transaction.
+			v := tx.Bucket(bDeals).Get(u64key(uint64(na.Deal)))
+			if v == nil {
+				return sales.Errorf(sales.ENOTFOUND, "deal %s not found", na.Deal)
+			}
+			na.Account = string(dealAccount(v))
+		case na.Deal != 0:
 			d, err := getDeal(tx, na.Deal)
 			if err != nil {
 				return err
 			}
-			if edit != nil {
-				nd := d
-				if err := edit(&nd); err != nil {
-					fnErr = err
-					return err
-				}
-				if err := storeDealEdit(tx, &d, &nd, na.Who, now, db.cur); err != nil {
-					return err
-				}
-				d = nd
+			nd := d
+			if err := edit(&nd); err != nil {
+				fnErr = err
+				return err
 			}
-			na.Account = d.Account
+			if err := storeDealEdit(tx, &d, &nd, na.Who, now, db.cur); err != nil {
+				return err
+			}
+			na.Account = nd.Account
 		}
-		stored, _, err := putActivity(tx, &na)
+		stored, err := putActivity(tx, &na, ck)
 		if err != nil {
 			return err
 		}
@@ -150,16 +157,22 @@ func (db *DB) ImportActivities(ctx context.Context, acts []sales.Activity) (Acti
 			if tx.Bucket(bPeople).Get(u64key(uint64(na.Who))) == nil {
 				return sales.Errorf(sales.EINVALID, "activity %d: person %s is not known", i+1, na.Who)
 			}
-			stored, added, err := putActivity(tx, &na)
+			ck := activityKey(&na)
+			prev, same, err := sameActivity(tx, ck)
+			if err != nil {
+				return err
+			}
+			if same {
+				res.IDs[i] = prev.ID
+				res.Unchanged++
+				continue
+			}
+			stored, err := putActivity(tx, &na, ck)
 			if err != nil {
 				return err
 			}
 			res.IDs[i] = stored.ID
-			if added {
-				res.Created++
-			} else {
-				res.Unchanged++
-			}
+			res.Created++
 		}
 		return nil
 	})
@@ -178,6 +191,9 @@ func (db *DB) Activity(ctx context.Context, id sales.ActivityID) (sales.Activity
 func (db *DB) DealActivities(ctx context.Context, deal sales.DealID, limit int) (acts []sales.Activity, total int, err error) {
 	err = db.view(ctx, "deal activities", func(tx *bolt.Tx) error {
 		acts, total = nil, 0
+		if tx.Bucket(bActDeal) == nil {
+			return nil // a file from before activities, opened read-only
+		}
 		prefix := u64key(uint64(deal))
 		c := tx.Bucket(bActDeal).Cursor()
 		var ids []uint64
@@ -244,20 +260,18 @@ func (db *DB) PersonActivities(ctx context.Context, who sales.PersonID, from, to
 	var out []sales.Activity
 	err := db.view(ctx, "person activities", func(tx *bolt.Tx) error {
 		out = nil
-		prefix := u64key(uint64(who))
-		lo, hi := timeBounds(from, to)
-		c := tx.Bucket(bActWho).Cursor()
-		for k, _ := c.Seek(cat(prefix, lo)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(k) != 24 || bytes.Compare(k[8:16], hi) >= 0 {
-				break
+		acts := tx.Bucket(bActs)
+		return scanActTime(tx, from, to, func(k, v []byte) error {
+			if len(v) < 8 || binary.BigEndian.Uint64(v) != uint64(who) {
+				return nil
 			}
-			a, err := getActivity(tx, sales.ActivityID(binary.BigEndian.Uint64(k[16:])))
+			a, err := decodeActivity(acts.Get(k[8:]))
 			if err != nil {
 				return err
 			}
 			out = append(out, a)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }
@@ -292,6 +306,9 @@ func (db *DB) LastActivities(ctx context.Context, deals []sales.DealID) (map[sal
 	err := db.view(ctx, "last activities", func(tx *bolt.Tx) error {
 		clear(out)
 		b := tx.Bucket(bActLast)
+		if b == nil {
+			return nil
+		}
 		if deals == nil {
 			return b.ForEach(func(k, v []byte) error {
 				if len(k) == 8 && len(v) == 8 {
@@ -383,18 +400,13 @@ func storeDealEdit(tx *bolt.Tx, old, nd *sales.Deal, actor sales.PersonID, now t
 	return storeChange(directWriter(tx), old, nd, &st, actor, now, cur)
 }
 
-// putActivity numbers and stores a normalized activity with its indexes,
-// unless an identical one is stored: then it returns that one, added
-// false.
-func putActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) {
-	if prev, ok, err := sameActivity(tx, a); ok || err != nil {
-		return prev, false, err
-	}
-	ck := activityKey(a)
+// putActivity numbers and stores a normalized activity, whose content
+// key ck is not stored yet (sameActivity), with its indexes.
+func putActivity(tx *bolt.Tx, a *sales.Activity, ck []byte) (sales.Activity, error) {
 	b := tx.Bucket(bActs)
 	seq, err := b.NextSequence()
 	if err != nil {
-		return sales.Activity{}, false, err
+		return sales.Activity{}, err
 	}
 	a.ID = sales.ActivityID(seq)
 	id := u64key(seq)
@@ -406,32 +418,31 @@ func putActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) {
 	}{
 		{bActs, id, encodeActivity(a)},
 		{bActTime, cat(at, id), cat(who, []byte(a.Type))},
-		{bActWho, cat(who, at, id), empty},
 		{bActKey, ck, id},
 	}
 	for _, p := range puts {
 		if err := tx.Bucket(p.b).Put(p.k, p.v); err != nil {
-			return sales.Activity{}, false, err
+			return sales.Activity{}, err
 		}
 	}
 	if a.Deal != 0 {
 		dk := u64key(uint64(a.Deal))
 		if err := tx.Bucket(bActDeal).Put(cat(dk, at, id), empty); err != nil {
-			return sales.Activity{}, false, err
+			return sales.Activity{}, err
 		}
 		last := tx.Bucket(bActLast)
 		if v := last.Get(dk); len(v) != 8 || bytes.Compare(v, at) < 0 {
 			if err := last.Put(dk, at); err != nil {
-				return sales.Activity{}, false, err
+				return sales.Activity{}, err
 			}
 		}
 	}
-	return *a, true, nil
+	return *a, nil
 }
 
-// sameActivity finds a stored activity identical to a.
-func sameActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) {
-	v := tx.Bucket(bActKey).Get(activityKey(a))
+// sameActivity finds the stored activity with content key ck.
+func sameActivity(tx *bolt.Tx, ck []byte) (sales.Activity, bool, error) {
+	v := tx.Bucket(bActKey).Get(ck)
 	if len(v) != 8 {
 		return sales.Activity{}, false, nil
 	}
@@ -440,7 +451,10 @@ func sameActivity(tx *bolt.Tx, a *sales.Activity) (sales.Activity, bool, error) 
 }
 
 func getActivity(tx *bolt.Tx, id sales.ActivityID) (sales.Activity, error) {
-	v := tx.Bucket(bActs).Get(u64key(uint64(id)))
+	var v []byte
+	if b := tx.Bucket(bActs); b != nil {
+		v = b.Get(u64key(uint64(id)))
+	}
 	if v == nil {
 		return sales.Activity{}, sales.Errorf(sales.ENOTFOUND, "activity %s not found", id)
 	}
@@ -449,6 +463,9 @@ func getActivity(tx *bolt.Tx, id sales.ActivityID) (sales.Activity, error) {
 
 // scanActTime walks the time index over [from, to).
 func scanActTime(tx *bolt.Tx, from, to time.Time, fn func(k, v []byte) error) error {
+	if tx.Bucket(bActTime) == nil {
+		return nil // a file from before activities, opened read-only
+	}
 	lo, hi := timeBounds(from, to)
 	c := tx.Bucket(bActTime).Cursor()
 	for k, v := c.Seek(lo); k != nil; k, v = c.Next() {
@@ -483,15 +500,17 @@ func timeBounds(from, to time.Time) (lo, hi []byte) {
 	return lo, hi
 }
 
-// activityKey is the content hash that makes an activity unique.
+// activityKey makes an activity unique: its time, then a hash of the
+// rest. The time first keeps new keys at the end of the index, so a batch
+// of live logs dirties a page or two instead of one per random hash.
 func activityKey(a *sales.Activity) []byte {
 	h := sha256.New()
-	w := writer(nil).u64(uint64(a.Deal)).u64(uint64(a.Who)).i64(secs(a.At)).str(a.Type).str(a.Outcome).str(a.Text)
+	w := writer(nil).u64(uint64(a.Deal)).u64(uint64(a.Who)).str(a.Type).str(a.Outcome).str(a.Text)
 	if a.Deal == 0 {
 		w = w.str(normAccount(a.Account))
 	}
 	h.Write(w)
-	return h.Sum(nil)[:16]
+	return h.Sum(u64key(sortable(secs(a.At))))[:24]
 }
 
 func encodeActivity(a *sales.Activity) []byte {

@@ -12,6 +12,7 @@ import (
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/storagetest"
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestLogActivity(t *testing.T) {
@@ -222,5 +223,37 @@ func TestActivityConfig(t *testing.T) {
 	wantCode(t, err, sales.EINVALID, "not valid")
 	if got := must[sales.ActivityConfig](t)(db.ActivityConfig(ctx)); !reflect.DeepEqual(got, cfg) {
 		t.Fatalf("refused change stored: %+v", got)
+	}
+}
+
+// A file written before activities existed, opened read-only (report,
+// export), reads as having none.
+func TestActivitiesReadOnlyOldFile(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/old.db"
+	db := storagetest.MustOpenPath(t, path, storage.Options{})
+	err := storage.BoltOf(db).Update(func(tx *bolt.Tx) error {
+		for _, b := range []string{"activities", "idx_act_time", "idx_act_deal", "act_last", "idx_act_key"} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db = storagetest.Reopen(t, db, storage.Options{ReadOnly: true})
+	if c, err := db.ActivityCounts(ctx, time.Time{}, time.Time{}); err != nil || len(c) != 0 {
+		t.Fatalf("ActivityCounts = %v, %v", c, err)
+	}
+	if l, err := db.LastActivities(ctx, nil); err != nil || len(l) != 0 {
+		t.Fatalf("LastActivities = %v, %v", l, err)
+	}
+	if a, n, err := db.DealActivities(ctx, 1, 0); err != nil || n != 0 || len(a) != 0 {
+		t.Fatalf("DealActivities = %v %d %v", a, n, err)
+	}
+	if err := db.ScanActivities(ctx, time.Time{}, time.Time{}, func(sales.Activity) error { return nil }); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -36,3 +36,6 @@ var (
 	BucketIdxAccount = bIdxAcct
 	AccountKey       = accountKey
 )
+
+// EncodeActivity is the activity record encoder, for the raw-put baseline.
+var EncodeActivity = encodeActivity

@@ -47,7 +47,7 @@ var allBuckets = [][]byte{
 	bDeals, bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt, bIdxAcct,
 	bEvents, bIdxDealEvts, bQuotas, bIdem, bIdemTime, bEnv, bEnvTime,
 	bOutbox, bOutKeys, bSlots, bSettings, bJournal,
-	bActs, bActTime, bActWho, bActDeal, bActLast, bActKey, bActGoals,
+	bActs, bActTime, bActDeal, bActLast, bActKey, bActGoals,
 }
 
 // Deal index buckets, rebuilt together.

@@ -17,7 +17,7 @@ import (
 	"github.com/salesbot/salesbot/storage"
 )
 
-// ExportCmd is `salesbot export [deals|events|quotas|team] [--format csv|json]`.
+// ExportCmd is `salesbot export [deals|events|quotas|team|activities] [--format csv|json]`.
 // Its output is what `salesbot import` reads back.
 func ExportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCommand("export", stdout, stderr)
@@ -33,10 +33,10 @@ func ExportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	case 1:
 		kind = strings.ToLower(pos[0])
 	default:
-		return c.fail(usagef("export takes one kind: deals, events, quotas or team"))
+		return c.fail(usagef("export takes one kind: deals, events, quotas, team or activities"))
 	}
 	if _, ok := exporters[kind]; !ok {
-		return c.fail(usagef("cannot export %q: use deals, events, quotas or team", pos[0]))
+		return c.fail(usagef("cannot export %q: use deals, events, quotas, team or activities", pos[0]))
 	}
 	if *format != "csv" && *format != "json" {
 		return c.fail(usagef("--format %q: use csv or json", *format))

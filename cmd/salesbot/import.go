@@ -30,6 +30,9 @@ const maxListed = 20
 
 // ImportCmd is `salesbot import deals|team|quotas|events --file F.csv ...`.
 func ImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && strings.EqualFold(args[0], "activities") { // import_activities.go
+		return importActivitiesCmd(ctx, args[1:], stdin, stdout, stderr)
+	}
 	c := newCommand("import", stdout, stderr)
 	var o importOptions
 	var maps, stageMap, preset string

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,6 +20,10 @@ import (
 // ReportColumns are the fields of `report --format csv|json`, in the
 // order interface.md fixes.
 var ReportColumns = []string{"key", "open", "won", "lost", "win_rate", "avg_deal_size", "avg_cycle_days", "velocity", "pipeline_value", "won_value"}
+
+// ReportActivityColumns follow the fixed ones: activities logged in the
+// window by the row's people (report.ActivityRollup).
+var ReportActivityColumns = []string{"calls", "meetings", "emails", "activities", "activities_per_won"}
 
 // ReportCmd is `salesbot report --by ... [--from D] [--to D] [--format ...]`.
 func ReportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -84,14 +89,18 @@ func runReport(ctx context.Context, c *command, by report.By, win sales.Window, 
 	if err != nil {
 		return err
 	}
+	acts, actTotal, err := report.ActivityRollup(ctx, db, db, t, by, win)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(c.stdout)
 	switch format {
 	case "csv":
-		err = writeReportCSV(bw, t.Rows, c.cfg.Cur, raw)
+		err = writeReportCSV(bw, t.Rows, acts, c.cfg.Cur, raw)
 	case "json":
-		err = writeReportJSON(bw, t.Rows, c.cfg.Cur)
+		err = writeReportJSON(bw, t.Rows, acts, c.cfg.Cur)
 	default:
-		err = writeReportTable(bw, t, by, c.cfg.Cur, c.cfg.Loc)
+		err = writeReportTable(bw, t, acts, actTotal, by, c.cfg.Cur, c.cfg.Loc)
 	}
 	if err != nil {
 		return err
@@ -99,7 +108,7 @@ func runReport(ctx context.Context, c *command, by report.By, win sales.Window, 
 	if format != "table" {
 		// csv and json keep their fixed columns; what a number leaves out
 		// goes beside them.
-		for _, n := range reportNotes(t) {
+		for _, n := range reportNotes(t, acts) {
 			fmt.Fprintf(c.stderr, "note: %s\n", n)
 		}
 	}
@@ -109,8 +118,11 @@ func runReport(ctx context.Context, c *command, by report.By, win sales.Window, 
 // reportNotes says what the numbers leave out or could not compute, once
 // per row that has something to say: "alice: sales cycle leaves out no
 // created date on 12 deals".
-func reportNotes(t report.Table) []string {
+func reportNotes(t report.Table, acts []report.ActivityRow) []string {
 	var out []string
+	if len(acts) > 0 && acts[0].Why != "" {
+		out = append(out, "activity columns are empty: "+acts[0].Why)
+	}
 	for _, r := range append(append([]report.Row{}, t.Rows...), t.Total) {
 		f := r.Funnel
 		if f.AvgCycleDays.Why != "" && (r.Sum.NoCreated > 0 || r.Sum.ClosedBeforeCreated > 0) {
@@ -145,43 +157,51 @@ func fullMoney(n sales.Num, cur sales.Currency) string {
 	return strconv.FormatFloat(n.V/float64(cur.Unit()), 'f', -1, 64)
 }
 
-// reportFields renders one row in ReportColumns order; every field but
-// the key is a number ("" = n/a).
-func reportFields(r report.Row, cur sales.Currency) []string {
+// reportFields renders one row in ReportColumns then
+// ReportActivityColumns order; every field but the key is a number ("" =
+// n/a).
+func reportFields(r report.Row, a report.ActivityRow, cur sales.Currency) []string {
 	f := r.Funnel
-	return []string{
+	act := []string{"", "", "", "", ""}
+	if a.Why == "" {
+		act = []string{strconv.Itoa(a.Calls), strconv.Itoa(a.Meetings), strconv.Itoa(a.Emails), strconv.Itoa(a.All), full(a.PerWon)}
+	}
+	return append([]string{
 		r.Key,
 		strconv.FormatInt(f.Open, 10), strconv.FormatInt(f.Won, 10), strconv.FormatInt(f.Lost, 10),
 		full(f.WinRate), fullMoney(f.AvgDealSize, cur), full(f.AvgCycleDays), fullMoney(f.Velocity, cur),
 		cur.Plain(f.PipelineValue), cur.Plain(f.WonValue),
-	}
+	}, act...)
 }
+
+func reportHeader() []string { return append(slices.Clone(ReportColumns), ReportActivityColumns...) }
 
 // writeReportCSV neutralizes the key (a name users typed); every other
 // column is a number we computed.
-func writeReportCSV(w io.Writer, rows []report.Row, cur sales.Currency, raw bool) error {
-	numeric := make([]int, 0, len(ReportColumns)-1)
-	for i := 1; i < len(ReportColumns); i++ {
+func writeReportCSV(w io.Writer, rows []report.Row, acts []report.ActivityRow, cur sales.Currency, raw bool) error {
+	head := reportHeader()
+	numeric := make([]int, 0, len(head)-1)
+	for i := 1; i < len(head); i++ {
 		numeric = append(numeric, i)
 	}
 	cw := csvsafe.NewWriter(w, raw, numeric...)
-	cw.Write(ReportColumns)
-	for _, r := range rows {
-		cw.Write(reportFields(r, cur))
+	cw.Write(head)
+	for i, r := range rows {
+		cw.Write(reportFields(r, acts[i], cur))
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-func writeReportJSON(w *bufio.Writer, rows []report.Row, cur sales.Currency) error {
+func writeReportJSON(w *bufio.Writer, rows []report.Row, acts []report.ActivityRow, cur sales.Currency) error {
 	out := make([][]string, len(rows))
 	for i, r := range rows {
-		out[i] = reportFields(r, cur)
+		out[i] = reportFields(r, acts[i], cur)
 	}
-	return writeRowsJSON(w, ReportColumns, out, 1)
+	return writeRowsJSON(w, reportHeader(), out, 1)
 }
 
-func writeReportTable(w io.Writer, t report.Table, by report.By, cur sales.Currency, loc *time.Location) error {
+func writeReportTable(w io.Writer, t report.Table, acts []report.ActivityRow, actTotal report.ActivityRow, by report.By, cur sales.Currency, loc *time.Location) error {
 	if t.Past {
 		fmt.Fprintf(w, "Open deals and pipeline as of %s (the window's end).\n", t.AsOf.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
 	}
@@ -199,29 +219,33 @@ func writeReportTable(w io.Writer, t report.Table, by report.By, cur sales.Curre
 		width = max(width, utf8.RuneCountInString(tabSafe(r.Key)))
 	}
 	pad := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
-	fmt.Fprintf(tw, "%s\tOpen\tWon\tLost\tWin rate\tAvg deal\tCycle (days)\tVelocity/day\tPipeline\tWon value\t\n", pad(head))
-	for _, r := range t.Rows {
-		reportTableRow(tw, pad(tabSafe(r.Key)), r.Funnel, cur)
+	fmt.Fprintf(tw, "%s\tOpen\tWon\tLost\tWin rate\tAvg deal\tCycle (days)\tVelocity/day\tPipeline\tWon value\tCalls\tMeetings\tEmails\tActivities/won\t\n", pad(head))
+	for i, r := range t.Rows {
+		reportTableRow(tw, pad(tabSafe(r.Key)), r.Funnel, acts[i], cur)
 	}
 	if len(t.Rows) > 1 && by != report.ByAll || by == report.ByManager && len(t.Rows) > 0 {
-		reportTableRow(tw, pad(total.Key), total.Funnel, cur)
+		reportTableRow(tw, pad(total.Key), total.Funnel, actTotal, cur)
 	}
 	if len(t.Rows) == 0 {
-		fmt.Fprintln(tw, "(no deals)\t\t\t\t\t\t\t\t\t\t")
+		fmt.Fprintln(tw, "(no deals)\t\t\t\t\t\t\t\t\t\t\t\t\t\t")
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, n := range reportNotes(t) {
+	for _, n := range reportNotes(t, acts) {
 		fmt.Fprintf(w, "Note: %s\n", n)
 	}
 	return nil
 }
 
-func reportTableRow(w io.Writer, key string, f sales.Funnel, cur sales.Currency) {
-	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", key, f.Open, f.Won, f.Lost,
+func reportTableRow(w io.Writer, key string, f sales.Funnel, a report.ActivityRow, cur sales.Currency) {
+	calls, meetings, emails := sales.NA, sales.NA, sales.NA
+	if a.Why == "" {
+		calls, meetings, emails = strconv.Itoa(a.Calls), strconv.Itoa(a.Meetings), strconv.Itoa(a.Emails)
+	}
+	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", key, f.Open, f.Won, f.Lost,
 		f.WinRate.Percent(), shortMoney(f.AvgDealSize, cur), f.AvgCycleDays.Fixed(1), shortMoney(f.Velocity, cur),
-		cur.Abbrev(f.PipelineValue), cur.Abbrev(f.WonValue))
+		cur.Abbrev(f.PipelineValue), cur.Abbrev(f.WonValue), calls, meetings, emails, a.PerWon.Fixed(1))
 }
 
 func shortMoney(n sales.Num, cur sales.Currency) string {

@@ -45,7 +45,7 @@ func TestReportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "key,open,won,lost,win_rate,avg_deal_size,avg_cycle_days,velocity,pipeline_value,won_value" {
+	if got := strings.Join(recs[0], ","); got != "key,open,won,lost,win_rate,avg_deal_size,avg_cycle_days,velocity,pipeline_value,won_value,calls,meetings,emails,activities,activities_per_won" {
 		t.Fatalf("header %s", got)
 	}
 	if len(recs) != 3 || recs[1][0] != "alice" || recs[2][0] != "bob" {
@@ -59,7 +59,7 @@ func TestReportCSV(t *testing.T) {
 		checkFull(t, recs[0][i], alice[i], want)
 	}
 	// bob has nothing closed: rates and averages are n/a, empty in CSV.
-	if got := strings.Join(bob, ","); got != "bob,1,0,0,,,,,300.00,0.00" {
+	if got := strings.Join(bob, ","); got != "bob,1,0,0,,,,,300.00,0.00,0,0,0,0," {
 		t.Errorf("bob = %s", got)
 	}
 }
@@ -134,8 +134,8 @@ func TestReportWindowAndGroupings(t *testing.T) {
 	// Open deals are those open at the end of March: O1, O3 and W3 (won
 	// the day after), not O2 (created in June). Velocity 3 × 2000 × 0.5 / 20.
 	r := e.must(ReportCmd, "--by", "all", "--from", "2026-02-01", "--to", "2026-03-31", "--format", "csv")
-	want := "key,open,won,lost,win_rate,avg_deal_size,avg_cycle_days,velocity,pipeline_value,won_value\n" +
-		"all,3,1,1,0.5,2000,20,150,9300.01,2000.00\n"
+	want := "key,open,won,lost,win_rate,avg_deal_size,avg_cycle_days,velocity,pipeline_value,won_value,calls,meetings,emails,activities,activities_per_won\n" +
+		"all,3,1,1,0.5,2000,20,150,9300.01,2000.00,0,0,0,0,0\n"
 	if r.stdout != want {
 		t.Errorf("windowed report:\n%s\nwant:\n%s", r.stdout, want)
 	}
