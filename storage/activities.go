@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"slices"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -226,27 +227,64 @@ func (db *DB) ActivityCounts(ctx context.Context, from, to time.Time) (sales.Act
 	out := sales.ActivityCounts{}
 	err := db.view(ctx, "activity counts", func(tx *bolt.Tx) error {
 		clear(out)
+		// A million entries name a thousand people and a handful of types:
+		// each type gets a slot (looked up without allocating: m[string(b)]
+		// does not copy) and each person a fixed row of slots.
+		const slots = 32
+		var names []string
+		// Person ids are small and dense (NextSequence): rows by index,
+		// with a map for any id too large to index.
+		const dense = 1 << 20
+		var rows []*[slots]int
+		far := map[uint64]*[slots]int{}
 		type key struct {
 			who uint64
 			typ string
 		}
-		n := map[key]int{}
-		// A handful of type names repeat a million times: look each up
-		// without allocating (m[string(b)] does not copy) and keep one copy.
-		types := map[string]string{}
+		spill := map[key]int{} // beyond the slots: more types than ever configured at once
 		err := scanActTime(tx, from, to, func(k, v []byte) error {
 			if len(v) < 8 {
 				return errCorrupt
 			}
-			typ, ok := types[string(v[8:])]
-			if !ok {
-				typ = string(v[8:])
-				types[typ] = typ
+			who := binary.BigEndian.Uint64(v)
+			ti := slices.IndexFunc(names, func(n string) bool { return n == string(v[8:]) })
+			if ti < 0 {
+				ti = len(names)
+				names = append(names, string(v[8:]))
 			}
-			n[key{binary.BigEndian.Uint64(v), typ}]++
+			if ti >= slots {
+				spill[key{who, names[ti]}]++
+				return nil
+			}
+			var row *[slots]int
+			if who < dense {
+				if int(who) >= len(rows) {
+					rows = append(rows, make([]*[slots]int, int(who)+1-len(rows))...)
+				}
+				if row = rows[who]; row == nil {
+					row = new([slots]int)
+					rows[who] = row
+				}
+			} else if row = far[who]; row == nil {
+				row = new([slots]int)
+				far[who] = row
+			}
+			row[ti]++
 			return nil
 		})
-		for k, c := range n {
+		for who, row := range rows {
+			if row != nil {
+				far[uint64(who)] = row
+			}
+		}
+		for who, row := range far {
+			for ti, c := range row {
+				if c > 0 {
+					out.Add(sales.PersonID(who), names[ti], c)
+				}
+			}
+		}
+		for k, c := range spill {
 			out.Add(sales.PersonID(k.who), k.typ, c)
 		}
 		return err
