@@ -105,7 +105,7 @@ type DealCard struct {
 	// NextOverdue: the deal's next step (Deal.NextStep) is past its due
 	// date.
 	NextOverdue bool
-	History  []HistoryLine
+	History     []HistoryLine
 	// CanLog: the viewer may log activities on the deal (its buttons).
 	CanLog bool
 	// Activities are the latest of the deal's ActivityTotal activities,
