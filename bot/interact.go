@@ -90,6 +90,20 @@ func (b *Bot) actionCommand(ctx context.Context, a *slack.BlockAction) (cmd *com
 			return built(commands.NextDoneCmd(id))
 		}
 		return built(commands.NextPushCmd(id, 7))
+	case blocks.ActForecast:
+		id, cat, ok := strings.Cut(a.SelectedOption.Value, "|")
+		if !ok {
+			return nil, "", "", sales.Errorf(sales.EINVALID, "that forecast choice is malformed (%q)", a.SelectedOption.Value)
+		}
+		deal, err := dealArg(id)
+		if err != nil {
+			return nil, "", "", err
+		}
+		c, err := sales.ParseForecastCategory(cat)
+		if err != nil {
+			return nil, "", "", err
+		}
+		return built(commands.ForecastCmd(deal, c))
 	case blocks.ActStage:
 		v := a.SelectedOption.Value
 		i := strings.IndexByte(v, '|')

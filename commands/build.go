@@ -36,6 +36,14 @@ func StageCmd(id sales.DealID, stage string) Cmd {
 	return c
 }
 
+// ForecastCmd is /deal set D-n forecast:<category> (the card's forecast
+// menu); category 0 puts the deal back on its stage's default.
+func ForecastCmd(id sales.DealID, category sales.ForecastCategory) Cmd {
+	c := DealCmd("set", id)
+	c.Forecast, c.HasForecast = category, true
+	return c
+}
+
 // LostCmd is /deal lost D-n <reason> (the lost-reason modal). Line breaks
 // in the reason become spaces, as the one-line command has none.
 func LostCmd(id sales.DealID, reason string) Cmd {

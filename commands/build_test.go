@@ -26,6 +26,8 @@ func TestBuiltCommands(t *testing.T) {
 		{"snooze", func(s *commands.Service) commands.Cmd { return s.SnoozeCmd(id, 7) }, "snooze D-40 7d"},
 		{"push", func(s *commands.Service) commands.Cmd { return s.PushCmd(id, 7) }, "close D-40 +7d"},
 		{"stage", func(*commands.Service) commands.Cmd { return commands.StageCmd(id, "proposal") }, "stage D-40 proposal"},
+		{"forecast", func(*commands.Service) commands.Cmd { return commands.ForecastCmd(id, sales.ForecastCommit) }, "set D-40 forecast:commit"},
+		{"forecast default", func(*commands.Service) commands.Cmd { return commands.ForecastCmd(id, 0) }, "set D-40 forecast:default"},
 		{"stage unknown", func(*commands.Service) commands.Cmd { return commands.StageCmd(id, "Pitch") }, "stage D-40 Pitch"},
 		{"lost", func(*commands.Service) commands.Cmd { return commands.LostCmd(id, " no budget\nthis year ") }, "lost D-40 no budget this year"},
 		{"lost no reason", func(*commands.Service) commands.Cmd { return commands.LostCmd(id, "\n") }, "lost D-40"},

@@ -70,10 +70,50 @@ func dealButtons(c *commands.DealCard, blockID string) slack.Block {
 	if c.CanEdit {
 		els = append(els, button(ActEdit, id, "Edit", ""))
 	}
+	if el := forecastPicker(c); el != nil {
+		els = append(els, el)
+	}
 	if c.CanLog {
 		els = append(els, button(ActLogCall, id, "Log call", ""), button(ActLogActivity, id, "Log activity…", ""))
 	}
 	return slack.NewActionBlock(blockID, els...)
+}
+
+// forecastChoices are the card's forecast menu, in the order a manager
+// reads a forecast; "default" puts the deal back on its stage's category.
+var forecastChoices = []struct {
+	cat   sales.ForecastCategory
+	value string
+	label string
+}{
+	{sales.ForecastCommit, "commit", "Commit"},
+	{sales.ForecastBestCase, "best", "Best case"},
+	{sales.ForecastPipeline, "pipeline", "Pipeline"},
+	{sales.ForecastOmitted, "omitted", "Omitted"},
+	{0, "default", "Stage default"},
+}
+
+// forecastPicker is the deal.forecast select for editable open deals,
+// showing the override in force (or the stage default).
+func forecastPicker(c *commands.DealCard) slack.BlockElement {
+	if !c.CanEdit || c.StageKind != sales.StageOpen {
+		return nil
+	}
+	id := c.Deal.ID.String()
+	opts := make([]*slack.OptionBlockObject, 0, len(forecastChoices))
+	var initial *slack.OptionBlockObject
+	for _, ch := range forecastChoices {
+		o := slack.NewOptionBlockObject(id+"|"+ch.value, plain(ch.label), nil)
+		if ch.cat == c.Deal.Forecast {
+			initial = o
+		}
+		opts = append(opts, o)
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Forecast…"), ActForecast, opts...)
+	if initial != nil {
+		sel = sel.WithInitialOption(initial)
+	}
+	return sel
 }
 
 // stagePicker is a deal.stage select over stages, for editable open deals.
