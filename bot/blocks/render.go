@@ -32,9 +32,9 @@ const (
 	ActPage    = "list.page"
 	// ActLogCall logs a call on the deal in one tap; ActLogActivity opens
 	// the activity modal (value: the deal id, "" from the Home tab).
-	ActLogCall     = "deal.logcall"
+	ActLogCall = "deal.logcall"
 	// ActForecast is the card's forecast-category menu (value: "D-n|commit").
-	ActForecast = "deal.forecast"
+	ActForecast    = "deal.forecast"
 	ActLogActivity = "deal.activity"
 )
 
