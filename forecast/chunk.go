@@ -16,17 +16,22 @@ func chunks(n int) int { return (n + chunkSize - 1) / chunkSize }
 // eachChunk calls fn for each chunk [lo, hi) of n items, on up to
 // GOMAXPROCS goroutines; fn writes only its own chunk's result.
 func eachChunk(n int, fn func(c, lo, hi int)) {
-	k := chunks(n)
-	if k <= 1 {
-		if n > 0 {
-			fn(0, 0, n)
+	eachJob(chunks(n), func(c int) { fn(c, c*chunkSize, min(n, (c+1)*chunkSize)) })
+}
+
+// eachJob runs fn(0) … fn(jobs-1) on up to GOMAXPROCS goroutines (in
+// this goroutine when there is one job or one core).
+func eachJob(jobs int, fn func(job int)) {
+	workers := min(runtime.GOMAXPROCS(0), jobs)
+	if workers <= 1 {
+		for j := range jobs {
+			fn(j)
 		}
 		return
 	}
-	workers := min(runtime.GOMAXPROCS(0), k)
-	next := make(chan int, k)
-	for c := range k {
-		next <- c
+	next := make(chan int, jobs)
+	for j := range jobs {
+		next <- j
 	}
 	close(next)
 	var wg sync.WaitGroup
@@ -34,8 +39,8 @@ func eachChunk(n int, fn func(c, lo, hi int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range next {
-				fn(c, c*chunkSize, min(n, (c+1)*chunkSize))
+			for j := range next {
+				fn(j)
 			}
 		}()
 	}

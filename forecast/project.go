@@ -2,9 +2,7 @@ package forecast
 
 import (
 	"math"
-	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -187,29 +185,13 @@ func (m *Model) sum(gidx []int32, accs []*acc, full []bool) {
 			m.addUnit(accs[gidx[i]], &m.facts[i], u)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), jobs)
-	if workers <= 1 || len(m.facts) < chunkSize {
+	if len(m.facts) < chunkSize {
 		for j := range jobs {
 			run(j)
 		}
 		return
 	}
-	next := make(chan int, jobs)
-	for j := range jobs {
-		next <- j
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				run(j)
-			}
-		}()
-	}
-	wg.Wait()
+	eachJob(jobs, run)
 }
 
 // acc gathers one group's sums in the single pass over the deals.

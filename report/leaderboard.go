@@ -49,21 +49,29 @@ func Contenders(ctx context.Context, src Source, p sales.Period, env Env, activi
 	if err != nil {
 		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
-	people, err := src.People(ctx)
+	return people(ctx, src, p, func(c *sales.Contender) {
+		w := byOwner[c.Person]
+		c.Won, c.Deals, c.Activities = w.value, w.n, activities[c.Person]
+	})
+}
+
+// people is a Contender for everyone with their quota basis for p, the
+// numbers filled in by fill.
+func people(ctx context.Context, src Source, p sales.Period, fill func(*sales.Contender)) ([]sales.Contender, error) {
+	ps, err := src.People(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
-	out := make([]sales.Contender, 0, len(people))
-	for _, person := range people {
+	out := make([]sales.Contender, 0, len(ps))
+	for _, person := range ps {
 		b, _, err := Basis(ctx, src, Subject{Scope: sales.ScopeRep, Person: person.ID}, p)
 		if err != nil {
 			return nil, fmt.Errorf("leaderboard: %w", err)
 		}
-		w := byOwner[person.ID]
-		out = append(out, sales.Contender{
-			Person: person.ID, Name: person.Label(), SlackID: person.SlackID, Role: person.Role, Muted: person.CelebrationsOff,
-			Won: w.value, Deals: w.n, Quota: b.Amount, HasQuota: b.Has, Activities: activities[person.ID],
-		})
+		c := sales.Contender{Person: person.ID, Name: person.Label(), SlackID: person.SlackID, Role: person.Role, Muted: person.CelebrationsOff,
+			Quota: b.Amount, HasQuota: b.Has}
+		fill(&c)
+		out = append(out, c)
 	}
 	return out, nil
 }
@@ -74,22 +82,7 @@ func Contenders(ctx context.Context, src Source, p sales.Period, env Env, activi
 // manager is ranked. Wins are not read, so a million deals cost nothing
 // here; ties are broken by name.
 func ActivityContenders(ctx context.Context, src Source, p sales.Period, counts sales.ActivityCounts) ([]sales.Contender, error) {
-	people, err := src.People(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("leaderboard: %w", err)
-	}
-	out := make([]sales.Contender, 0, len(people))
-	for _, person := range people {
-		b, _, err := Basis(ctx, src, Subject{Scope: sales.ScopeRep, Person: person.ID}, p)
-		if err != nil {
-			return nil, fmt.Errorf("leaderboard: %w", err)
-		}
-		out = append(out, sales.Contender{
-			Person: person.ID, Name: person.Label(), SlackID: person.SlackID, Role: person.Role, Muted: person.CelebrationsOff,
-			Quota: b.Amount, HasQuota: b.Has, Activities: int64(counts.Of(person.ID, "")),
-		})
-	}
-	return out, nil
+	return people(ctx, src, p, func(c *sales.Contender) { c.Activities = int64(counts.Of(c.Person, "")) })
 }
 
 // Leaderboard ranks everyone on mode for period p (Contenders, then

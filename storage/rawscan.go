@@ -12,18 +12,23 @@ import (
 // decoding. Only storage may import bbolt, so benchmarks elsewhere (the
 // digest's) call this. The file is opened read-only, which shares the lock
 // with another read-only handle.
-func RawScan(path string) (n int, err error) {
+// rawView runs fn in one read transaction of a bare bbolt handle on path.
+func rawView(path string, fn func(tx *bolt.Tx) error) (err error) {
 	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: DefaultTimeout})
 	if err != nil {
-		return 0, fmt.Errorf("raw scan: open %s: %w", path, err)
+		return fmt.Errorf("raw scan: open %s: %w", path, err)
 	}
 	defer func() {
 		if cerr := b.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
 	}()
+	return b.View(fn)
+}
+
+func RawScan(path string) (n int, err error) {
 	var bytes int
-	err = b.View(func(tx *bolt.Tx) error {
+	err = rawView(path, func(tx *bolt.Tx) error {
 		bk := tx.Bucket(bDeals)
 		if bk == nil {
 			return nil
@@ -45,17 +50,8 @@ func RawScan(path string) (n int, err error) {
 // cursor over the activity time index of the file at path for [from, to),
 // touching each value, with no decoding or counting.
 func RawScanActivityTimes(path string, from, to time.Time) (n int, err error) {
-	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: DefaultTimeout})
-	if err != nil {
-		return 0, fmt.Errorf("raw scan: open %s: %w", path, err)
-	}
-	defer func() {
-		if cerr := b.Close(); err == nil && cerr != nil {
-			err = cerr
-		}
-	}()
 	var size int
-	err = b.View(func(tx *bolt.Tx) error {
+	err = rawView(path, func(tx *bolt.Tx) error {
 		if tx.Bucket(bActTime) == nil {
 			return nil
 		}
