@@ -14,6 +14,12 @@ type StreakSource interface {
 	ActivityCounts(ctx context.Context, from, to time.Time) (sales.ActivityCounts, error)
 }
 
+// personActivities is the optional per-person read a StreakSource may
+// have (*storage.DB does): one person's activities in [from, to).
+type personActivities interface {
+	PersonActivities(ctx context.Context, who sales.PersonID, from, to time.Time) ([]sales.Activity, error)
+}
+
 // StreaksSource is what everyone's streaks read.
 type StreaksSource interface {
 	AllActivityGoals(ctx context.Context) ([]sales.ActivityGoal, error)
@@ -22,13 +28,29 @@ type StreaksSource interface {
 
 // StreakOf is a person's streak on their weekly activity goals as of at
 // (weeks completed by then, in loc; sales.Streak); a person with no
-// weekly goal has none (Weeks 0) and nothing is counted.
+// weekly goal has none (Weeks 0) and nothing is counted. A source with
+// PersonActivities is read for that person only.
 func StreakOf(ctx context.Context, src StreakSource, person sales.PersonID, at time.Time, loc *time.Location) (sales.Streak, error) {
 	goals, err := src.ActivityGoals(ctx, person, false, sales.Week)
 	if err != nil {
 		return sales.Streak{}, fmt.Errorf("streak: %w", err)
 	}
-	ss, err := countStreaks(ctx, src.ActivityCounts, goals, at, loc)
+	count := src.ActivityCounts
+	if pa, ok := src.(personActivities); ok {
+		// The store's per-person index: only their own activities are read.
+		count = func(ctx context.Context, from, to time.Time) (sales.ActivityCounts, error) {
+			acts, err := pa.PersonActivities(ctx, person, from, to)
+			if err != nil {
+				return nil, err
+			}
+			counts := sales.ActivityCounts{}
+			for _, a := range acts {
+				counts.Add(a.Who, a.Type, 1)
+			}
+			return counts, nil
+		}
+	}
+	ss, err := countStreaks(ctx, count, goals, at, loc)
 	if err != nil {
 		return sales.Streak{}, err
 	}
