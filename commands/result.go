@@ -179,6 +179,9 @@ type GoalView struct {
 	// Activity is the progress of the subject's activity goals this week
 	// and month, beside the quota's.
 	Activity []ActivityLine
+	// Streak is a rep's streak on their weekly activity goals, worded
+	// ("4-week streak on your weekly activity goals"); "" under 2 weeks.
+	Streak string
 }
 
 // ActivityLine is one activity goal's progress and its wording.

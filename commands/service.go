@@ -615,3 +615,33 @@ func (r *run) winStreak(d sales.Deal, facts []sales.Facts) int {
 	}
 	return s.Weeks
 }
+
+// streakText words a rep's streak for /goal, under their activity lines:
+// read only when a weekly goal holds now (acts), shown from 2 weeks on.
+// A failure is logged and the line left out: the goals still show.
+func (r *run) streakText(person sales.PersonID, self bool, acts []ActivityLine) string {
+	weekly := false
+	for _, a := range acts {
+		weekly = weekly || a.Progress.Period.Kind == sales.Week
+	}
+	if !weekly {
+		return ""
+	}
+	s, err := report.StreakOf(r.ctx, r.store, person, r.now, r.loc)
+	if err != nil {
+		r.log.Error("goal streak", sales.LogKeyError, err.Error())
+		return ""
+	}
+	if s.Weeks < 2 {
+		return ""
+	}
+	whose := "their"
+	if self {
+		whose = "your"
+	}
+	n := fmt.Sprintf("%d-week", s.Weeks)
+	if s.Capped {
+		n = fmt.Sprintf("%d+ week", s.Weeks)
+	}
+	return fmt.Sprintf("%s streak on %s weekly activity goals (through the %s)", n, whose, s.Through.Label())
+}

@@ -68,4 +68,22 @@ func TestWinStreak(t *testing.T) {
 	if n, m := win(carol, "C1"); n != 0 || m != sales.MilestoneNone {
 		t.Errorf("carol (4 weeks): streak %d, milestone %v; want none", n, m)
 	}
+
+	// /goal says it under the activity lines, from 2 weeks on.
+	for _, c := range []struct{ user, text, want string }{
+		{alice, "", "3-week streak on your weekly activity goals (through the week of 16 Nov 2026)"},
+		{manager, "<@UCAROL|carol>", "4-week streak on their weekly activity goals (through the week of 16 Nov 2026)"},
+	} {
+		res := e.must(c.user, "/goal", c.text)
+		if len(res.Goals) == 0 || res.Goals[0].Streak != c.want {
+			t.Errorf("%s /goal %s: %+v, want streak %q", c.user, c.text, res.Goals, c.want)
+		}
+	}
+	// A week with one call short ends it: no line.
+	if err := e.db.SetActivityGoal(e.ctx, sales.ActivityGoal{Person: e.person(alice).ID, Type: "call", Kind: sales.Week, From: wk(47), Recurs: true, Target: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.must(alice, "/goal", ""); res.Goals[0].Streak != "" {
+		t.Errorf("alice after W47 fell short: %q", res.Goals[0].Streak)
+	}
 }

@@ -169,6 +169,7 @@ func cases() map[string]any {
 		"goals_none":     blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
 		"goals_500":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
 		"goals_activity": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{activityGoals(goals[0])}}, o),
+		"goals_streak":   blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{withStreak(activityGoals(goals[0]))}}, o),
 		"home_activity":  blocks.RenderHome(&commands.HomeView{Name: "alice", Goal: activityGoals(goals[0])}, o),
 		"help":           blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
 		"territories": blocks.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
@@ -507,5 +508,10 @@ func activityGoals(g commands.GoalView) commands.GoalView {
 		pr := sales.NewActivityProgress(goal, a.p, a.done, now, time.UTC)
 		g.Activity = append(g.Activity, commands.ActivityLine{Progress: pr, Text: pr.Line(now, time.UTC)})
 	}
+	return g
+}
+
+func withStreak(g commands.GoalView) commands.GoalView {
+	g.Streak = "4-week streak on your weekly activity goals (through the week of 16 Nov 2026)"
 	return g
 }
