@@ -140,6 +140,9 @@ func (r *run) goal(c Cmd) (*Result, error) {
 		return nil, err
 	}
 	res.Goals[0].Activity = acts
+	if s.sub.Scope == sales.ScopeRep {
+		res.Goals[0].Streak = r.streakText(s.sub.Person, s.label == "You", acts)
+	}
 	if m.Past {
 		res.Lines = append(res.Lines, fmt.Sprintf("%s is over: figures as of its end, %s.", p.Label(), p.LastDay().Long()))
 	}

@@ -179,6 +179,9 @@ type GoalView struct {
 	// Activity is the progress of the subject's activity goals this week
 	// and month, beside the quota's.
 	Activity []ActivityLine
+	// Streak is a rep's streak on their weekly activity goals, worded
+	// ("4-week streak on your weekly activity goals"); "" under 2 weeks.
+	Streak string
 }
 
 // ActivityLine is one activity goal's progress and its wording.
@@ -251,6 +254,10 @@ type WinNotice struct {
 	// being one), PreviousBest the largest of those.
 	PersonalBest bool
 	PreviousBest sales.Money
+	// Streak is the owner's streak of weeks on their activity goals, set
+	// (3, 5, 10, 20, …) on their first win of the week it reached that
+	// length, when no bigger milestone applies; 0 otherwise.
+	Streak int
 	// Muted: the owner turned celebrations off (/salesbot celebrations
 	// off): the win is still announced, by name, without a mention, a
 	// reaction or a milestone.
@@ -261,7 +268,8 @@ type WinNotice struct {
 }
 
 // Milestone is the one milestone the win post names (at most one per
-// win, the most notable); none when the owner is muted.
+// win, the most notable in sales.MilestoneKind's order: quota reached,
+// personal best, first win, streak); none when the owner is muted.
 func (w *WinNotice) Milestone() sales.MilestoneKind {
 	switch {
 	case w.Muted:
@@ -272,6 +280,8 @@ func (w *WinNotice) Milestone() sales.MilestoneKind {
 		return sales.MilestonePersonalBest
 	case w.FirstWin:
 		return sales.MilestoneFirstWin
+	case w.Streak > 0:
+		return sales.MilestoneStreak
 	}
 	return sales.MilestoneNone
 }

@@ -563,11 +563,15 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 	pr := m.Progress
 	w.QuotaReached = inPeriod && pr.HasQuota && pr.Won >= pr.Quota && pr.Won-d.Amount < pr.Quota
 	w.Muted = owner.CelebrationsOff
-	if facts, err := r.store.OwnerFacts(r.ctx, d.Owner); err != nil {
+	facts, err := r.store.OwnerFacts(r.ctx, d.Owner)
+	if err != nil {
 		r.log.Error("win personal best", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
 	} else {
 		best, n := sales.PriorBest(facts, r.stages, d.ID, d.ClosedAt.Unix())
 		w.PersonalBest, w.PreviousBest = sales.IsPersonalBest(d.Amount, best, n), best
+		if !w.Muted && !w.QuotaReached && !w.PersonalBest && !w.FirstWin {
+			w.Streak = r.winStreak(d, facts)
+		}
 	}
 	if inPeriod && pr.HasQuota {
 		// What the win does to the rep's forecast: the projection just
@@ -582,4 +586,62 @@ func (r *run) winNotice(d sales.Deal) *WinNotice {
 		}
 	}
 	return w
+}
+
+// winStreak is the owner's streak on their weekly activity goals when it
+// is a milestone length and d is their first win of this week (the streak
+// grew when the week began, so later wins that week would repeat it); 0
+// otherwise. Counted only then, so most wins read no activities.
+func (r *run) winStreak(d sales.Deal, facts []sales.Facts) int {
+	week := sales.PeriodOf(sales.Week, r.now, r.loc)
+	if !week.Contains(d.ClosedAt, r.loc) {
+		return 0
+	}
+	from, at := week.Start(r.loc).Unix(), d.ClosedAt.Unix()
+	for i := range facts {
+		f := &facts[i]
+		if f.ID != d.ID && r.stages.Kind(f.Stage) == sales.StageWon && f.Closed >= from &&
+			(f.Closed < at || f.Closed == at && f.ID < d.ID) {
+			return 0 // an earlier win this week carried it, or had a bigger milestone
+		}
+	}
+	s, err := report.StreakOf(r.ctx, r.store, d.Owner, r.now, r.loc)
+	if err != nil {
+		r.log.Error("win streak", sales.LogKeyDeal, d.ID.String(), sales.LogKeyError, err.Error())
+		return 0
+	}
+	if !s.IsMilestone() {
+		return 0
+	}
+	return s.Weeks
+}
+
+// streakText words a rep's streak for /goal, under their activity lines:
+// read only when a weekly goal holds now (acts), shown from 2 weeks on.
+// A failure is logged and the line left out: the goals still show.
+func (r *run) streakText(person sales.PersonID, self bool, acts []ActivityLine) string {
+	weekly := false
+	for _, a := range acts {
+		weekly = weekly || a.Progress.Period.Kind == sales.Week
+	}
+	if !weekly {
+		return ""
+	}
+	s, err := report.StreakOf(r.ctx, r.store, person, r.now, r.loc)
+	if err != nil {
+		r.log.Error("goal streak", sales.LogKeyError, err.Error())
+		return ""
+	}
+	if s.Weeks < 2 {
+		return ""
+	}
+	whose := "their"
+	if self {
+		whose = "your"
+	}
+	n := fmt.Sprintf("%d-week", s.Weeks)
+	if s.Capped {
+		n = fmt.Sprintf("%d+ week", s.Weeks)
+	}
+	return fmt.Sprintf("%s streak on %s weekly activity goals (through the %s)", n, whose, s.Through.Label())
 }

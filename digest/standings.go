@@ -28,7 +28,8 @@ type Standings struct {
 
 // StandingsAt builds the standings a slot at `at` posts: for the month
 // the day before `at` falls in (so a Monday 1st posts the month just
-// ended, final), with the milestones of the seven days before `at`.
+// ended, final), with the milestones of the seven days before `at`
+// (a streak counts the weeks completed by `at`).
 func (s *Service) StandingsAt(ctx context.Context, at time.Time) (*Standings, error) {
 	now := s.now()
 	p := sales.PeriodOf(sales.Month, at.In(s.loc).AddDate(0, 0, -1), s.loc)
@@ -38,7 +39,14 @@ func (s *Service) StandingsAt(ctx context.Context, at time.Time) (*Standings, er
 		return nil, fmt.Errorf("standings: %w", err)
 	}
 	from := at.AddDate(0, 0, -7)
-	ms, err := report.Milestones(ctx, s.store, p, from, at, env, cs)
+	// Streaks as of the slot; a store without activity goals has none.
+	var streaks map[sales.PersonID]sales.Streak
+	if src, ok := s.store.(report.StreaksSource); ok {
+		if streaks, err = report.Streaks(ctx, src, at, s.loc); err != nil {
+			return nil, fmt.Errorf("standings: %w", err)
+		}
+	}
+	ms, err := report.Milestones(ctx, s.store, p, from, at, env, cs, streaks)
 	if err != nil {
 		return nil, fmt.Errorf("standings: %w", err)
 	}

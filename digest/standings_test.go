@@ -93,3 +93,49 @@ func TestStandingsOnTheFirstAreFinal(t *testing.T) {
 		t.Errorf("standings on 1 Dec: %q, period %v, final %v", st.Title, st.Board.Period, st.Final)
 	}
 }
+
+// The standings name a rep whose streak on weekly activity goals reached
+// a milestone length in their week, even without a win that week.
+func TestStandingsStreak(t *testing.T) {
+	s, db, _ := digesttest.Setup(t, fx3(), nil)
+	ctx := context.Background()
+	people, err := db.People(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	carol := person(t, people, "Carol")
+	// 1 call a week from W45: met in W45, W46, W47 (16–22 Nov).
+	wk := func(i int) sales.Period { return sales.Period{Kind: sales.Week, Year: 2026, Index: i} }
+	if err := db.SetActivityGoal(ctx, sales.ActivityGoal{Person: carol.ID, Type: "call", Kind: sales.Week, From: wk(45), Recurs: true, Target: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var acts []sales.Activity
+	for w := 45; w <= 47; w++ {
+		acts = append(acts, sales.Activity{Who: carol.ID, Account: "acct", Type: "call", At: wk(w).Start(time.UTC).Add(10 * time.Hour)})
+	}
+	if _, err := db.ImportActivities(ctx, acts); err != nil {
+		t.Fatal(err)
+	}
+	streakOf := func(at time.Time) int {
+		t.Helper()
+		st, err := s.StandingsAt(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range st.Milestones {
+			if m.Kind == sales.MilestoneStreak {
+				if m.Person != carol.ID {
+					t.Errorf("streak for %s", m.Name)
+				}
+				return m.Weeks
+			}
+		}
+		return 0
+	}
+	if n := streakOf(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC)); n != 3 {
+		t.Errorf("Friday 27 Nov: streak %d, want 3 (W47 ended in the week)", n)
+	}
+	if n := streakOf(time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)); n != 0 {
+		t.Errorf("Friday 20 Nov: streak %d, want none (2 weeks)", n)
+	}
+}

@@ -103,21 +103,7 @@ func (t *ActivityTracker) team(ctx context.Context, manager sales.PersonID) (map
 }
 
 // holding is, for each type with a goal, the one goal that holds in p,
-// in type order ("" = every type, first).
+// in the order the store lists the types ("" = every type, first).
 func holding(goals []sales.ActivityGoal, p sales.Period) []sales.ActivityGoal {
-	byType := map[string][]sales.ActivityGoal{}
-	var types []string
-	for _, g := range goals {
-		if _, ok := byType[g.Type]; !ok {
-			types = append(types, g.Type)
-		}
-		byType[g.Type] = append(byType[g.Type], g)
-	}
-	var out []sales.ActivityGoal
-	for _, t := range types { // in the order the store lists them
-		if g, ok := sales.GoalFor(byType[t], p); ok {
-			out = append(out, g)
-		}
-	}
-	return out
+	return sales.GoalsHeld(goals, p)
 }

@@ -96,13 +96,16 @@ func Leaderboard(ctx context.Context, src Source, p sales.Period, mode sales.Boa
 }
 
 // Milestones are the moments of [from, to) worth recognising in the
-// weekly standings for period p, one per person (the most notable), none
-// for people who muted celebrations: quota reached (their wins in p
-// crossed their quota within the window), a new personal best (a win in
-// the window larger than every earlier win of theirs), and the first win
-// of p. cs are Contenders for p. The win post decides the same moments
-// one win at a time (commands' winNotice), with sales.PriorBest too.
-func Milestones(ctx context.Context, src Source, p sales.Period, from, to time.Time, env Env, cs []sales.Contender) ([]sales.Milestone, error) {
+// weekly standings for period p, one per person (the most notable, in
+// sales.MilestoneKind's order), none for people who muted celebrations:
+// quota reached (their wins in p crossed their quota within the window),
+// a new personal best (a win in the window larger than every earlier win
+// of theirs), the first win of p, and a streak on weekly activity goals
+// (streaks: Streaks as of to) that reached a milestone length with a week
+// that ended within the window. cs are Contenders for p. The win post
+// decides the same moments one win at a time (commands' winNotice), with
+// sales.PriorBest too.
+func Milestones(ctx context.Context, src Source, p sales.Period, from, to time.Time, env Env, cs []sales.Contender, streaks map[sales.PersonID]sales.Streak) ([]sales.Milestone, error) {
 	stages, err := src.Stages(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("milestones: %w", err)
@@ -149,27 +152,18 @@ func Milestones(ctx context.Context, src Source, p sales.Period, from, to time.T
 	}
 	var out []sales.Milestone
 	for _, c := range cs {
-		o := byOwner[c.Person]
-		if c.Muted || o == nil || len(o.week) == 0 {
+		if c.Muted {
 			continue
 		}
-		if ok, _ := sales.Eligible(c, sales.BoardWon, p); !ok {
-			continue // not on the board (a manager without a quota)
-		}
 		m := sales.Milestone{Person: c.Person, Name: c.Name, SlackID: c.SlackID, Period: p}
-		switch {
-		case c.HasQuota && c.Won >= c.Quota && c.Won-o.weekValue < c.Quota:
-			m.Kind, m.Amount = sales.MilestoneQuotaReached, c.Quota
-		default:
-			for _, w := range o.week {
-				best, n := sales.PriorBest(o.all, stages, w.ID, w.Closed)
-				if sales.IsPersonalBest(w.Amount, best, n) && w.Amount > m.Amount {
-					m.Kind, m.Amount, m.Before = sales.MilestonePersonalBest, w.Amount, best
-				}
+		// Wins count for people on the board (not a manager without a quota).
+		if o := byOwner[c.Person]; o != nil && len(o.week) > 0 {
+			if ok, _ := sales.Eligible(c, sales.BoardWon, p); ok {
+				winMilestone(&m, c, o.all, o.week, o.weekValue, o.hasFirstInP && o.firstInP >= lo && o.firstInP < hi, o.firstInPAmount, stages)
 			}
-			if m.Kind == sales.MilestoneNone && o.firstInP >= lo && o.firstInP < hi {
-				m.Kind, m.Amount = sales.MilestoneFirstWin, o.firstInPAmount
-			}
+		}
+		if s, ok := streaks[c.Person]; ok && m.Kind == sales.MilestoneNone && s.IsMilestone() && s.Through.End(env.Loc).After(from) {
+			m.Kind, m.Weeks, m.Period = sales.MilestoneStreak, s.Weeks, s.Through
 		}
 		if m.Kind != sales.MilestoneNone {
 			out = append(out, m)
@@ -182,4 +176,23 @@ func Milestones(ctx context.Context, src Source, p sales.Period, from, to time.T
 		return cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name))
 	})
 	return out, nil
+}
+
+// winMilestone is the most notable milestone of a person's wins in the
+// window (week, worth weekValue): quota reached, else the largest new
+// personal best, else the first win of the period (firstInWindow).
+func winMilestone(m *sales.Milestone, c sales.Contender, all, week []sales.Facts, weekValue sales.Money, firstInWindow bool, firstAmount sales.Money, stages sales.StageSet) {
+	if c.HasQuota && c.Won >= c.Quota && c.Won-weekValue < c.Quota {
+		m.Kind, m.Amount = sales.MilestoneQuotaReached, c.Quota
+		return
+	}
+	for _, w := range week {
+		best, n := sales.PriorBest(all, stages, w.ID, w.Closed)
+		if sales.IsPersonalBest(w.Amount, best, n) && w.Amount > m.Amount {
+			m.Kind, m.Amount, m.Before = sales.MilestonePersonalBest, w.Amount, best
+		}
+	}
+	if m.Kind == sales.MilestoneNone && firstInWindow {
+		m.Kind, m.Amount = sales.MilestoneFirstWin, firstAmount
+	}
 }

@@ -70,7 +70,7 @@ func TestContendersAndMilestones(t *testing.T) {
 				}
 			}
 			from, to := week(tt.from, tt.to)
-			ms, err := report.Milestones(ctx, f.db, nov, from, to, env, cs)
+			ms, err := report.Milestones(ctx, f.db, nov, from, to, env, cs, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

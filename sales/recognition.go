@@ -1,11 +1,15 @@
 package sales
 
 // MilestoneKind is a moment worth recognising, least notable first, so a
-// post that shows one shows the most notable (Milestone ordering).
+// post that shows one shows the most notable (Milestone ordering): quota
+// reached, then a new personal best, then the first win of the period,
+// then a streak on activity goals (effort ranks below the outcomes the
+// wins channel is for). Kinds are never stored, so the order may change.
 type MilestoneKind uint8
 
 const (
 	MilestoneNone         MilestoneKind = iota
+	MilestoneStreak                     // a streak of weeks on activity goals reached 3, 5, 10, 20, … (Streak.IsMilestone)
 	MilestoneFirstWin                   // the first win of the period
 	MilestonePersonalBest               // a won deal larger than every earlier win of theirs
 	MilestoneQuotaReached               // the win took them to 100% of their quota
@@ -20,6 +24,7 @@ type Milestone struct {
 	Period  Period
 	Amount  Money // the deal (personal best, first win) or the quota (quota reached)
 	Before  Money // personal best: the previous best
+	Weeks   int   // streak: its length in weeks
 }
 
 // PriorBest is the largest of a person's wins closed before closedAt

@@ -414,6 +414,8 @@ func RenderWin(w *commands.WinNotice, cur sales.Currency) Message {
 		bs = append(bs, Section("win.flourish", ":chart_with_upwards_trend: *A new personal best*, up from "+Escape(cur.Format(w.PreviousBest))+"!"))
 	case sales.MilestoneFirstWin:
 		bs = append(bs, Section("win.flourish", ":first_place_medal: First win of "+w.Progress.Period.Label()+" — the board is open!"))
+	case sales.MilestoneStreak:
+		bs = append(bs, Section("win.flourish", fmt.Sprintf(":fire: %d weeks in a row on every weekly activity goal!", w.Streak)))
 	}
 	progress := progressText(w.Progress, cur)
 	if w.Milestone() == sales.MilestoneQuotaReached {

@@ -139,6 +139,9 @@ func goalLine(g *commands.GoalView, cur sales.Currency) string {
 	if a := goalActivityText(g.Activity); a != "" {
 		line += "\n" + a
 	}
+	if g.Streak != "" {
+		line += "\n:fire: " + EscClipMd(g.Streak, 200)
+	}
 	return line
 }
 

@@ -189,6 +189,8 @@ func milestoneLine(m sales.Milestone, cur sales.Currency) string {
 		return fmt.Sprintf(":trophy: %s reached their %s quota (%s)", who, m.Period.Label(), cur.Abbrev(m.Amount))
 	case sales.MilestonePersonalBest:
 		return fmt.Sprintf(":chart_with_upwards_trend: %s set a new personal best: %s (up from %s)", who, cur.Abbrev(m.Amount), cur.Abbrev(m.Before))
+	case sales.MilestoneStreak:
+		return fmt.Sprintf(":fire: %s met every weekly activity goal %d weeks in a row", who, m.Weeks)
 	}
 	return fmt.Sprintf(":first_place_medal: %s won their first deal of %s (%s)", who, m.Period.Label(), cur.Abbrev(m.Amount))
 }

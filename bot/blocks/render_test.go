@@ -141,6 +141,13 @@ func cases() map[string]any {
 				{Kind: sales.MilestonePersonalBest, Person: 1, Name: hostile, Period: month, Amount: 9000000, Before: 4000000},
 				{Kind: sales.MilestoneFirstWin, Person: 4, Name: markup, SlackID: "U00004", Period: month, Amount: 250000},
 			}, firstWins(9)...)}),
+		// A streak ranks below every win's milestone (sales.MilestoneKind).
+		"standings_streak": blocks.RenderStandings(&digest.Standings{Title: "Weekly standings · November 2026", Board: board(sales.BoardWon, 1, false).Leaderboard.Board, Currency: usd,
+			Milestones: []sales.Milestone{
+				{Kind: sales.MilestoneFirstWin, Person: 4, Name: "rep004", SlackID: "U00004", Period: month, Amount: 250000},
+				{Kind: sales.MilestoneStreak, Person: 2, Name: "rep002", SlackID: "U00002", Period: sales.Period{Kind: sales.Week, Year: 2026, Index: 48}, Weeks: 10},
+				{Kind: sales.MilestoneStreak, Person: 1, Name: hostile, Period: sales.Period{Kind: sales.Week, Year: 2026, Index: 48}, Weeks: 3},
+			}}),
 		"leaderboard_empty": blocks.Render(&commands.Result{Kind: commands.KindLeaderboard, Title: "Leaderboard · December 2026 · won", Leaderboard: &commands.LeaderboardView{Board: sales.Board{Period: sales.Period{Kind: sales.Month, Year: 2026, Index: 12}}, YouWhy: "no wins in December 2026 yet"}}, o),
 		"forecast":          blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: fc}, o),
 		"forecast_young":    blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &young}, o),
@@ -162,6 +169,7 @@ func cases() map[string]any {
 		"goals_none":     blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
 		"goals_500":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
 		"goals_activity": blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{activityGoals(goals[0])}}, o),
+		"goals_streak":   blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{withStreak(activityGoals(goals[0]))}}, o),
 		"home_activity":  blocks.RenderHome(&commands.HomeView{Name: "alice", Goal: activityGoals(goals[0])}, o),
 		"help":           blocks.Render(&commands.Result{Kind: commands.KindHelp, Help: help}, o),
 		"territories": blocks.Render(&commands.Result{Kind: commands.KindTerritories, Territories: []commands.TerritoryView{
@@ -181,6 +189,8 @@ func cases() map[string]any {
 			OwnerSlackID: "U0CAROL", Progress: progress(10000000, 6000000, 0), FirstWin: true, PersonalBest: true, PreviousBest: 3000000}, usd),
 		"win_muted": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 44, Account: "Hooli"}, Amount: "$9,000.00", OwnerName: markup,
 			OwnerSlackID: "U0DAN", Progress: progress(1000000, 1200000, 0), QuotaReached: true, PersonalBest: true, Muted: true}, usd),
+		"win_streak": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 45, Account: "Umbrella"}, Amount: "$2,000.00", OwnerName: "erin",
+			OwnerSlackID: "U0ERIN", Progress: progress(10000000, 3000000, 0), Streak: 5}, usd),
 		"win_noquota": blocks.RenderWin(&commands.WinNotice{Deal: sales.Deal{ID: 3, Account: "Globex"}, Amount: "$5.00", OwnerName: "dan",
 			Progress: progress(0, 500, 0)}, usd),
 		"home":       blocks.RenderHome(home, o),
@@ -498,5 +508,10 @@ func activityGoals(g commands.GoalView) commands.GoalView {
 		pr := sales.NewActivityProgress(goal, a.p, a.done, now, time.UTC)
 		g.Activity = append(g.Activity, commands.ActivityLine{Progress: pr, Text: pr.Line(now, time.UTC)})
 	}
+	return g
+}
+
+func withStreak(g commands.GoalView) commands.GoalView {
+	g.Streak = "4-week streak on your weekly activity goals (through the week of 16 Nov 2026)"
 	return g
 }
