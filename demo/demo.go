@@ -235,6 +235,11 @@ func (d *demo) seed(ctx context.Context, loc *time.Location) error {
 	if err != nil {
 		return fmt.Errorf("seed activities: %w", err)
 	}
+	for _, g := range seed.DemoActivityGoals(res, now, loc) {
+		if err := d.db.SetActivityGoal(ctx, g); err != nil {
+			return fmt.Errorf("seed activity goals: %w", err)
+		}
+	}
 	if d.interactive {
 		fmt.Fprintf(d.out, "Seeded the demo team: %d people, %d deals, %d activities.\n", res.PeopleCreated, res.DealsCreated, acts.Created)
 	}

@@ -52,3 +52,20 @@ func DemoActivities(in storage.Import, res storage.ImportResult, now time.Time) 
 	}
 	return out
 }
+
+// DemoActivityGoals are the demo team's weekly activity goals, set four
+// weeks ago by the manager so /goal and the Home tab show activity beside
+// quota (and dan, whose deals have gone quiet, is behind on his).
+func DemoActivityGoals(res storage.ImportResult, now time.Time, loc *time.Location) []sales.ActivityGoal {
+	from := sales.PeriodOf(sales.Week, now.AddDate(0, 0, -28), loc)
+	alice := res.PersonIDs[DemoAlice]
+	goal := func(who sales.PersonID, team bool, typ string, n int) sales.ActivityGoal {
+		return sales.ActivityGoal{Person: who, Team: team, Type: typ, Kind: sales.Week, From: from, Recurs: true, Target: n, SetBy: alice}
+	}
+	return []sales.ActivityGoal{
+		goal(res.PersonIDs[DemoBob], false, sales.ActivityCall, 6),
+		goal(res.PersonIDs[DemoCarol], false, sales.ActivityCall, 6),
+		goal(res.PersonIDs[DemoDan], false, sales.ActivityCall, 6),
+		goal(alice, true, "", 30),
+	}
+}
