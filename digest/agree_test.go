@@ -23,8 +23,11 @@ import (
 func TestDigestAgreesWithReportProperty(t *testing.T) {
 	zones := []string{"UTC", "America/Los_Angeles", "Asia/Kolkata", "Europe/Berlin", "Australia/Sydney"}
 	runs := 30
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		runs = 8
+	case raceEnabled:
+		runs = 12
 	}
 	for i := 0; i < runs; i++ {
 		seed := uint64(i + 1)
