@@ -162,15 +162,19 @@ func ProjectByQuota[K comparable](m *Model, key func(*Deal) K, keys []K, quota f
 }
 
 // sum adds every fact to its group's acc (gidx[i] is fact i's group; full
-// says whether a group takes the whole deal or only its past units). Each
-// sum is added in fact order by a single goroutine (one adds the current
-// terms of every group, the others a past unit each), so the result does
-// not depend on the number of cores.
+// says whether a group takes the whole deal or only its past units). One
+// goroutine adds the current terms of every group in fact order; the past
+// units are summed per fixed chunk of facts (each fact read once for all
+// units) and the chunks' sums added in chunk order. So the result does not
+// depend on the number of cores, and one chunk (most tests) is exactly a
+// plain loop.
 func (m *Model) sum(gidx []int32, accs []*acc, full []bool) {
-	jobs := 1
-	if !m.fallback {
-		jobs += len(m.units)
+	nu := len(m.units)
+	if m.fallback {
+		nu = 0
 	}
+	nc := chunks(len(m.facts))
+	parts := make([][3][]float64, nc) // per chunk: actual, expected, createdBefore by group*nu+u
 	run := func(job int) {
 		if job == 0 {
 			for i := range m.facts {
@@ -180,18 +184,41 @@ func (m *Model) sum(gidx []int32, accs []*acc, full []bool) {
 			}
 			return
 		}
-		u := job - 1
-		for i := range m.facts {
-			m.addUnit(accs[gidx[i]], &m.facts[i], u)
+		if nu == 0 {
+			return
 		}
+		c := job - 1
+		lo, hi := c*chunkSize, min(len(m.facts), (c+1)*chunkSize)
+		var pt [3][]float64
+		for k := range pt {
+			pt[k] = make([]float64, len(accs)*nu)
+		}
+		for i := lo; i < hi; i++ {
+			off := int(gidx[i]) * nu
+			m.addUnits(pt[0][off:off+nu], pt[1][off:off+nu], pt[2][off:off+nu], &m.facts[i])
+		}
+		parts[c] = pt
 	}
-	if len(m.facts) < chunkSize {
-		for j := range jobs {
+	if nc <= 1 {
+		for j := range 1 + nc {
 			run(j)
 		}
+	} else {
+		eachJob(1+nc, run)
+	}
+	if nu == 0 {
 		return
 	}
-	eachJob(jobs, run)
+	for _, pt := range parts {
+		for g, a := range accs {
+			off := g * nu
+			for u := range nu {
+				a.actual[u] += pt[0][off+u]
+				a.expected[u] += pt[1][off+u]
+				a.createdBefore[u] += pt[2][off+u]
+			}
+		}
+	}
 }
 
 // acc gathers one group's sums in the single pass over the deals.
@@ -222,17 +249,21 @@ func (a *acc) merge(o *acc) {
 	}
 }
 
-// addUnit counts f in past unit u: the same rates replayed at its start.
-func (m *Model) addUnit(a *acc, f *fact, u int) {
-	su, eu := m.units[u][0], m.units[u][1]
-	if f.outcome == Won && f.closed >= su && f.closed < eu {
-		a.actual[u] += float64(f.won)
-	}
-	if f.created != 0 && f.created < su && f.created >= m.rateFrom(su) {
-		a.createdBefore[u]++
-	}
-	if f.openAt(su) {
-		a.expected[u] += m.winWithin(f.created, su, m.unitDays[u]) * m.value(m.amountAt(f, su))
+// addUnits counts f in every past unit (actual, expected and
+// createdBefore are indexed by unit): the same rates replayed at the
+// start of each.
+func (m *Model) addUnits(actual, expected, createdBefore []float64, f *fact) {
+	for u, w := range m.units {
+		su, eu := w[0], w[1]
+		if f.outcome == Won && f.closed >= su && f.closed < eu {
+			actual[u] += float64(f.won)
+		}
+		if f.created != 0 && f.created < su && f.created >= m.rateFrom(su) {
+			createdBefore[u]++
+		}
+		if f.openAt(su) {
+			expected[u] += m.winWithin(f.created, su, m.unitDays[u]) * m.value(m.amountAt(f, su))
+		}
 	}
 }
 
