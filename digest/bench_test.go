@@ -173,4 +173,5 @@ func BenchmarkForecast(b *testing.B) {
 	b.ReportMetric(ms(all), "reps-warm-ms/op")
 	b.ReportMetric(float64(len(ids)), "reps")
 	b.ReportMetric(float64(warm)/float64(scan), "warm/scan")
+	b.ReportMetric(float64(all)/float64(scan), "reps/scan")
 }
