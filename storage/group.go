@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -11,7 +12,8 @@ import (
 // committer is a group commit: concurrent writes share one transaction
 // and one fsync. A write that finds no commit running commits at once,
 // with whatever queued; writes that arrive meanwhile queue, and the next
-// commit takes them all. bbolt's Batch instead closes a batch on a 10ms
+// commit takes them all (after a short gather once there is load, see
+// gatherMax). bbolt's Batch instead closes a batch on a 10ms
 // timer whether or not the write lock is free, so under load its batches
 // queued one behind another for the lock, each small, and a command
 // waited for several commits (the load tool's closed loop spent 50ms of
@@ -27,6 +29,9 @@ type committer struct {
 	mu      sync.Mutex
 	leading bool
 	queue   []*groupCall
+	last    int           // writes in the last round
+	want    int           // a gathering leader waits until this many are queued
+	full    chan struct{} // closed when they are
 }
 
 type groupCall struct {
@@ -36,6 +41,15 @@ type groupCall struct {
 
 // maxGroup bounds one transaction's writes (bbolt's MaxBatchSize).
 const maxGroup = 1000
+
+// gatherMax bounds how long a round waits for company (bbolt's
+// MaxBatchDelay). A commit costs about the same CPU whether it carries
+// one write or sixty (the same few leaf pages take the new keys, then two
+// fdatasyncs, whose kernel time was the largest part), and under load the
+// bot is short of CPU, not disk. So once the last round was shared, the
+// next waits, at most this long, until as many writes as that one had are
+// queued. A lone writer (the last round held one write) never waits.
+const gatherMax = 10 * time.Millisecond
 
 var (
 	errLead = errors.New("storage: lead the next group commit")
@@ -50,6 +64,10 @@ func (c *committer) do(db *bolt.DB, fn func(*bolt.Tx) error) error {
 	call := &groupCall{fn: fn, done: make(chan error, 1)}
 	c.mu.Lock()
 	c.queue = append(c.queue, call)
+	if c.full != nil && len(c.queue) >= c.want {
+		close(c.full)
+		c.full = nil
+	}
 	lead := !c.leading
 	c.leading = true
 	c.mu.Unlock()
@@ -72,9 +90,23 @@ func (c *committer) do(db *bolt.DB, fn func(*bolt.Tx) error) error {
 // passes the lead on.
 func (c *committer) round(db *bolt.DB) {
 	c.mu.Lock()
+	if c.last > 1 && len(c.queue) < c.last {
+		c.want, c.full = c.last, make(chan struct{})
+		full := c.full
+		c.mu.Unlock()
+		t := time.NewTimer(gatherMax)
+		select {
+		case <-full:
+		case <-t.C:
+		}
+		t.Stop()
+		c.mu.Lock()
+		c.full = nil
+	}
 	n := min(len(c.queue), maxGroup)
 	calls := c.queue[:n:n]
 	c.queue = c.queue[n:]
+	c.last = n
 	c.mu.Unlock()
 	defer func() {
 		if r := recover(); r != nil {
