@@ -77,6 +77,7 @@ type Bot struct {
 	svc   *commands.Service
 	store Store
 	api   *slack.Client
+	http  *http.Client // the api's client, for response_url posts (reply.go)
 	sm    *socketmode.Client
 	log   *slog.Logger
 	m     *metrics
@@ -144,6 +145,7 @@ func New(cfg Config, svc *commands.Service, store Store, out *outbox.Outbox) *Bo
 		base = t
 	}
 	counted.Transport = countingTransport{next: base, m: b.m}
+	b.http = &counted
 	quiet := slogOutput{log: cfg.Logger}
 	b.api = slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionHTTPClient(&counted), slack.OptionLog(quiet))

@@ -38,7 +38,7 @@ type DB struct {
 	cur      sales.Currency
 	log      *slog.Logger
 	zone     *time.Location
-	writers  atomic.Int32 // write calls in flight; decides Batch vs Update
+	group    committer // write's group commit
 	bulkBusy atomic.Bool
 }
 
@@ -107,6 +107,7 @@ func Open(path string, opts Options) (*DB, error) {
 		opts.Zone = time.UTC
 	}
 	db := &DB{Path: path, Now: time.Now, bolt: bdb, cur: opts.Currency, log: opts.Logger, zone: opts.Zone}
+	db.group.path = path
 	if opts.Clock != nil {
 		db.Now = opts.Clock.Now
 	}
@@ -164,23 +165,16 @@ func viewValue[T any](ctx context.Context, db *DB, op string, fn func(tx *bolt.T
 }
 
 // write runs fn in a write transaction that is committed (fsynced) when it
-// returns. Concurrent writers share transactions through bbolt's Batch, so
-// fn may run more than once and must only set its results, never append to
-// state outside the transaction. A lone writer goes straight to Update:
-// Batch would make it wait out MaxBatchDelay for company that never comes.
+// returns. Concurrent writers share transactions through a group commit
+// (group.go), so fn may run more than once and must only set its results,
+// never append to state outside the transaction. A lone writer commits at
+// once.
 func (db *DB) write(ctx context.Context, op string, fn func(tx *bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	defer guard(db.Path, &err)()
-	fn = journaled(ctx, fn)
-	defer db.writers.Add(-1)
-	if db.writers.Add(1) == 1 {
-		err = db.bolt.Update(fn)
-	} else {
-		err = db.bolt.Batch(fn)
-	}
-	return wrap(op, err)
+	return wrap(op, db.group.do(db.bolt, journaled(ctx, fn)))
 }
 
 // update is a plain, unbatched write transaction (imports, settings).
