@@ -59,7 +59,8 @@ func importErr(kind string, i int, err error) error {
 //     with that ID when missing (export → import keeps ids).
 //   - Deals: a non-zero ID updates or creates that deal likewise; ID 0
 //     with a stored ExternalID updates it; otherwise a deal is created with
-//     a "created" event at its CreatedAt, naming the stage its imported
+//     a "created" event at its CreatedAt (the import instant when it has
+//     none, which it then keeps: see deal), naming the stage its imported
 //     history starts from (the From of its earliest stage event) or, with
 //     no stage events, its stage. Updates record events like UpdateDeal.
 //   - Each bucket's writes are applied in key order when the deals are
@@ -661,7 +662,17 @@ func (im *importer) deal(i int) error {
 			d.Territory = sales.DealTerritory(d.Territory, owner.Territory)
 		}
 	}
+	// A record without a created date was created before, in the system
+	// it comes from, at a time nobody knows: it keeps no created date, so
+	// the digest never lists it as new (interface.md "new"). Its stage
+	// entry, closing and "created" event are at the import instant, the
+	// earliest time salesbot knows it existed.
+	undated := d.CreatedAt.IsZero()
 	normalizeNew(&d, &im.st, im.now)
+	at := d.CreatedAt
+	if undated {
+		d.CreatedAt = time.Time{}
+	}
 	if err := validateDeal(tx, &d, &im.st); err != nil {
 		return err
 	}
@@ -678,7 +689,7 @@ func (im *importer) deal(i int) error {
 		}
 		d.ID = sales.DealID(seq)
 	}
-	if err := insertDeal(im.w, &d, &im.st, im.actor, d.CreatedAt, im.first[i]); err != nil {
+	if err := insertDeal(im.w, &d, &im.st, im.actor, at, im.first[i]); err != nil {
 		return err
 	}
 	im.res.DealIDs[i] = d.ID
