@@ -517,7 +517,7 @@ func (im *importer) summary(w io.Writer, res storage.ImportResult) {
 		fmt.Fprintf(w, "%s %d %s\n", imported, len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
 	}
 	if im.o.kind != "team" && res.PeopleCreated > 0 {
-		fmt.Fprintf(w, "%s %d %s by name, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
+		fmt.Fprintf(w, "%s %d %s from the file's owners, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
 			added, res.PeopleCreated, plural(res.PeopleCreated, "person"))
 	}
 	if n := len(res.RolesPending); n > 0 {

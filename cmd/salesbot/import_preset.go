@@ -258,8 +258,10 @@ func (im *importer) midnight(d transfer.Date) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, im.cfg.Loc)
 }
 
-// ownerRef resolves a deal owner by email, then name, adding an unlinked
-// person when new; an email links them to Slack on first use.
+// ownerRef resolves a deal owner by email (the team file's or a stored
+// person's), then name, adding an unlinked person when new, named from the
+// email when the file gives only that; an email links them to the Slack
+// user with it on first use.
 func (im *importer) ownerRef(name, email string) (sales.PersonID, error) {
 	if email != "" {
 		if id, ok := im.people.byEmail[strings.ToLower(email)]; ok {
@@ -281,7 +283,7 @@ func (im *importer) ownerRef(name, email string) (sales.PersonID, error) {
 	}
 	p := sales.Person{Name: strings.TrimPrefix(name, "@"), Email: email, Role: sales.RoleRep}
 	if p.Name == "" {
-		p.Name = email
+		p.Name = im.emailName(email)
 	}
 	im.in.People = append(im.in.People, p)
 	id := storage.PersonRef(len(im.in.People) - 1)
