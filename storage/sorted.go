@@ -27,20 +27,33 @@ type kv interface {
 // the same of values).
 type sortedWrites struct {
 	b   *bolt.Bucket
-	pos map[string]int // key → index into ops
 	ops []sortedOp
+	// pos maps a key to its latest op, for Get. It is built on the first
+	// Get: most buckets are only written during an import, and a map entry
+	// per write cost more than the writes' sort.
+	pos map[string]int
 }
 
 type sortedOp struct {
 	k, v []byte
+	seq  int // order of arrival: the last write of a key wins at flush
 	del  bool
 }
 
 func newSortedWrites(b *bolt.Bucket) *sortedWrites {
-	return &sortedWrites{b: b, pos: map[string]int{}}
+	return &sortedWrites{b: b}
 }
 
 func (w *sortedWrites) Get(k []byte) []byte {
+	if len(w.ops) == 0 {
+		return w.b.Get(k)
+	}
+	if w.pos == nil {
+		w.pos = make(map[string]int, len(w.ops))
+		for i, o := range w.ops {
+			w.pos[string(o.k)] = i
+		}
+	}
 	if i, ok := w.pos[string(k)]; ok {
 		if w.ops[i].del {
 			return nil
@@ -74,18 +87,25 @@ func (w *sortedWrites) Delete(k []byte) error {
 }
 
 func (w *sortedWrites) set(k, v []byte, del bool) {
-	if i, ok := w.pos[string(k)]; ok {
-		w.ops[i].v, w.ops[i].del = v, del
-		return
+	if w.pos != nil {
+		w.pos[string(k)] = len(w.ops)
 	}
-	w.pos[string(k)] = len(w.ops)
-	w.ops = append(w.ops, sortedOp{k: k, v: v, del: del})
+	w.ops = append(w.ops, sortedOp{k: k, v: v, seq: len(w.ops), del: del})
 }
 
-// flush writes the pending operations in key order and empties the buffer.
+// flush writes the pending operations in key order, a key's last write
+// only, and empties the buffer.
 func (w *sortedWrites) flush() error {
-	slices.SortFunc(w.ops, func(a, b sortedOp) int { return bytes.Compare(a.k, b.k) })
-	for _, o := range w.ops {
+	slices.SortFunc(w.ops, func(a, b sortedOp) int {
+		if c := bytes.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
+	for i, o := range w.ops {
+		if i+1 < len(w.ops) && bytes.Equal(o.k, w.ops[i+1].k) {
+			continue // a later write of the key replaces this one
+		}
 		var err error
 		if o.del {
 			err = w.b.Delete(o.k)
@@ -96,7 +116,7 @@ func (w *sortedWrites) flush() error {
 			return err
 		}
 	}
-	w.pos, w.ops = map[string]int{}, nil
+	w.pos, w.ops = nil, nil
 	return nil
 }
 
