@@ -2,6 +2,8 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,8 +38,16 @@ type sortedWrites struct {
 
 type sortedOp struct {
 	k, v []byte
-	seq  int // order of arrival: the last write of a key wins at flush
 	del  bool
+}
+
+// sortKey orders ops at flush: hi, lo are the key's first 16 bytes,
+// big-endian and zero-padded, which settle almost every pair of index keys
+// (ids and times lead them) without bytes.Compare; i is the op, so equal
+// keys keep their order of arrival. Small, so the sort moves little.
+type sortKey struct {
+	hi, lo uint64
+	i      int
 }
 
 func newSortedWrites(b *bolt.Bucket) *sortedWrites {
@@ -90,20 +100,33 @@ func (w *sortedWrites) set(k, v []byte, del bool) {
 	if w.pos != nil {
 		w.pos[string(k)] = len(w.ops)
 	}
-	w.ops = append(w.ops, sortedOp{k: k, v: v, seq: len(w.ops), del: del})
+	w.ops = append(w.ops, sortedOp{k: k, v: v, del: del})
 }
 
 // flush writes the pending operations in key order, a key's last write
 // only, and empties the buffer.
 func (w *sortedWrites) flush() error {
-	slices.SortFunc(w.ops, func(a, b sortedOp) int {
-		if c := bytes.Compare(a.k, b.k); c != 0 {
+	order := make([]sortKey, len(w.ops))
+	for i, o := range w.ops {
+		var b [16]byte
+		copy(b[:], o.k)
+		order[i] = sortKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), i}
+	}
+	slices.SortFunc(order, func(a, b sortKey) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
 			return c
 		}
-		return a.seq - b.seq
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		if c := bytes.Compare(w.ops[a.i].k, w.ops[b.i].k); c != 0 { // longer keys, or "a" and "a\x00"
+			return c
+		}
+		return a.i - b.i
 	})
-	for i, o := range w.ops {
-		if i+1 < len(w.ops) && bytes.Equal(o.k, w.ops[i+1].k) {
+	for j, s := range order {
+		o := w.ops[s.i]
+		if j+1 < len(order) && bytes.Equal(o.k, w.ops[order[j+1].i].k) {
 			continue // a later write of the key replaces this one
 		}
 		var err error
