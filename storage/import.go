@@ -601,7 +601,7 @@ func (im *importer) deals(ctx context.Context, lo, hi int) error {
 	// full instead of leaving bbolt's default half-empty splits.
 	im.tx.Bucket(bDeals).FillPercent = 0.95
 	im.tx.Bucket(bIdxDealEvts).FillPercent = 0.95
-	im.w = sortedWriter(im.tx)
+	im.w = sortedWriterFor(im.tx, hi-lo)
 	for i := lo; i < hi; i++ {
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {

@@ -50,8 +50,8 @@ type sortKey struct {
 	i      int
 }
 
-func newSortedWrites(b *bolt.Bucket) *sortedWrites {
-	return &sortedWrites{b: b}
+func newSortedWrites(b *bolt.Bucket, hint int) *sortedWrites {
+	return &sortedWrites{b: b, ops: make([]sortedOp, 0, hint)}
 }
 
 func (w *sortedWrites) Get(k []byte) []byte {
@@ -159,10 +159,15 @@ func directWriter(tx *bolt.Tx) dealWriter {
 		dealEvts: tx.Bucket(bIdxDealEvts), ix: openIndexes(tx)}
 }
 
-func sortedWriter(tx *bolt.Tx) dealWriter {
+func sortedWriter(tx *bolt.Tx) dealWriter { return sortedWriterFor(tx, 0) }
+
+// sortedWriterFor is sortedWriter for about n deals: each buffer starts
+// with room for n writes, about one per deal, instead of growing to it by
+// doubling (which copied and kept twice the memory).
+func sortedWriterFor(tx *bolt.Tx, n int) dealWriter {
 	w := dealWriter{tx: tx}
 	buf := func(name []byte) kv {
-		s := newSortedWrites(tx.Bucket(name))
+		s := newSortedWrites(tx.Bucket(name), n)
 		w.buffers = append(w.buffers, s)
 		return s
 	}

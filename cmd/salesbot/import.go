@@ -176,6 +176,7 @@ type importer struct {
 	keepIDs       []sales.DealID         // per in.Deals: the id to create it with, 0 = none
 	managers      []pendingManager       // team rows' managers, resolved last
 	openLabels    map[string]sales.Stage // preset files: lower(label) → its open stage
+	firstStage    sales.Stage            // preset files: im.stages.First(), which allocates
 	preset        *transfer.Preset       // the preset the file was read with, nil for salesbot's columns
 	explicitRole  []int                  // team rows (in.People indexes) whose role cell is a salesbot role
 	roleTexts     map[string]sales.Role  // CRM role texts and the role each became
