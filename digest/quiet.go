@@ -52,6 +52,9 @@ func (q *quietness) of(f *sales.Facts, kind sales.StageKind) (int, bool) {
 		return 0, false
 	}
 	created := time.Unix(f.Created, 0)
+	if f.Created == 0 { // imported without a created date: known since its stage entry
+		created = time.Unix(f.StageEntered, 0)
+	}
 	last := q.last[f.ID]
 	if !sales.GoneQuiet(kind, last, created, q.now, q.loc, q.days) {
 		return 0, false

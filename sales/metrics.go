@@ -138,7 +138,7 @@ func (t *Tally) Add(f *Facts, st *StageTable, w Window) {
 		if w.ClosedIn(f.Closed) {
 			t.Won++
 			t.WonValue += f.Amount
-			if c := f.Closed - f.Created; c > 0 {
+			if c := f.Closed - f.Created; c > 0 && f.Created != 0 { // an imported deal may have no created date
 				t.CycleSeconds += c
 			}
 		}

@@ -35,6 +35,7 @@ type DB struct {
 	Now func() time.Time
 
 	bolt     *bolt.DB
+	mmapSize int // Options.MmapSize
 	cur      sales.Currency
 	log      *slog.Logger
 	zone     *time.Location
@@ -59,6 +60,12 @@ type Options struct {
 	// Logger receives migration and maintenance messages; default
 	// slog.Default().
 	Logger *slog.Logger
+	// MmapSize is the memory map to start with, in bytes (bbolt's
+	// InitialMmapSize; address space, not memory). A large import sized
+	// to its data then never outgrows the map mid-transaction, which
+	// makes bbolt copy every page the transaction has dirtied. 0: the
+	// file's size.
+	MmapSize int
 }
 
 // DefaultTimeout is the lock wait when Options.Timeout is zero.
@@ -71,7 +78,8 @@ func boltOptions(o Options) *bolt.Options {
 		Timeout:  o.Timeout,
 		ReadOnly: o.ReadOnly,
 		// The hashmap freelist stays fast on large, fragmented files.
-		FreelistType: bolt.FreelistMapType,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: o.MmapSize,
 	}
 }
 
@@ -106,7 +114,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.Zone == nil {
 		opts.Zone = time.UTC
 	}
-	db := &DB{Path: path, Now: time.Now, bolt: bdb, cur: opts.Currency, log: opts.Logger, zone: opts.Zone}
+	db := &DB{Path: path, Now: time.Now, bolt: bdb, mmapSize: opts.MmapSize, cur: opts.Currency, log: opts.Logger, zone: opts.Zone}
 	db.group.path = path
 	if opts.Clock != nil {
 		db.Now = opts.Clock.Now

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -59,7 +60,8 @@ func importErr(kind string, i int, err error) error {
 //     with that ID when missing (export → import keeps ids).
 //   - Deals: a non-zero ID updates or creates that deal likewise; ID 0
 //     with a stored ExternalID updates it; otherwise a deal is created with
-//     a "created" event at its CreatedAt, naming the stage its imported
+//     a "created" event at its CreatedAt (the import instant when it has
+//     none, which it then keeps: see deal), naming the stage its imported
 //     history starts from (the From of its earliest stage event) or, with
 //     no stage events, its stage. Updates record events like UpdateDeal.
 //   - Each bucket's writes are applied in key order when the deals are
@@ -102,12 +104,17 @@ func (db *DB) Import(ctx context.Context, in Import, actor sales.PersonID) (Impo
 // large import is about to fill (reserve).
 var reserveBucket = []byte("import_reserve")
 
-// bytesPerDeal is about what one imported deal takes in the file: its
-// record, six index entries, its created and stage events and their
-// index entries, at bbolt's page fill.
-const bytesPerDeal = 1200
+// bytesPerDeal is a little over what one imported deal takes in the file:
+// its record, six index entries, its created and stage events and their
+// index entries, at bbolt's page fill (a 100k-row HubSpot export, 40% of
+// its deals with a stage change, makes a 138 MB file: 1,380 bytes a deal).
+// Too little costs more than too much: the import then outgrows the
+// memory map and bbolt re-copies everything it has dirtied.
+const bytesPerDeal = 1500
 
-// reserve grows the file ahead of a large import. bbolt grows its memory
+// reserve grows the file ahead of a large import, unless the database was
+// opened with a memory map the import fits in (Options.MmapSize, as
+// `salesbot import` opens it), which is cheaper. bbolt grows its memory
 // map while committing, and every growth re-copies all the pages the
 // transaction has dirtied: an import of n deals paid that about log2(n)
 // times over (40% of a 100k-row import's CPU, most of a 1M-row one). So a
@@ -141,6 +148,9 @@ func (db *DB) reserve(ctx context.Context, in *Import) error {
 	}
 	drop := func(tx *bolt.Tx) error { return tx.DeleteBucket(reserveBucket) }
 	size := fresh*bytesPerDeal - db.bolt.Stats().FreePageN*db.bolt.Info().PageSize
+	if fi, err := os.Stat(db.Path); err == nil && db.mmapSize >= int(fi.Size())+fresh*bytesPerDeal {
+		size = 0 // opened with a map the import fits in (Options.MmapSize): nothing to grow
+	}
 	if size < minBytes {
 		if leftover {
 			return db.update(ctx, "import reserve", drop)
@@ -591,7 +601,7 @@ func (im *importer) deals(ctx context.Context, lo, hi int) error {
 	// full instead of leaving bbolt's default half-empty splits.
 	im.tx.Bucket(bDeals).FillPercent = 0.95
 	im.tx.Bucket(bIdxDealEvts).FillPercent = 0.95
-	im.w = sortedWriter(im.tx)
+	im.w = sortedWriterFor(im.tx, hi-lo)
 	for i := lo; i < hi; i++ {
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -661,7 +671,17 @@ func (im *importer) deal(i int) error {
 			d.Territory = sales.DealTerritory(d.Territory, owner.Territory)
 		}
 	}
+	// A record without a created date was created before, in the system
+	// it comes from, at a time nobody knows: it keeps no created date, so
+	// the digest never lists it as new (interface.md "new"). Its stage
+	// entry, closing and "created" event are at the import instant, the
+	// earliest time salesbot knows it existed.
+	undated := d.CreatedAt.IsZero()
 	normalizeNew(&d, &im.st, im.now)
+	at := d.CreatedAt
+	if undated {
+		d.CreatedAt = time.Time{}
+	}
 	if err := validateDeal(tx, &d, &im.st); err != nil {
 		return err
 	}
@@ -678,7 +698,7 @@ func (im *importer) deal(i int) error {
 		}
 		d.ID = sales.DealID(seq)
 	}
-	if err := insertDeal(im.w, &d, &im.st, im.actor, d.CreatedAt, im.first[i]); err != nil {
+	if err := insertDeal(im.w, &d, &im.st, im.actor, at, im.first[i]); err != nil {
 		return err
 	}
 	im.res.DealIDs[i] = d.ID

@@ -9,12 +9,17 @@ import (
 )
 
 // RawLoad is the floor an import is measured against: it creates a bbolt
-// file at path (which must not exist) with Open's options and puts each
-// row, as it is, under a sequential key in one transaction: no parsing, no
-// indexes, no history. Only storage may import bbolt, so the import
-// benchmark of cmd/salesbot calls this.
+// file at path (which must not exist) with the options `salesbot import`
+// opens with (its memory map sized to the input, as importMmap does) and
+// puts each row, as it is, under a sequential key in one transaction: no
+// parsing, no indexes, no history. Only storage may import bbolt, so the
+// import benchmark of cmd/salesbot calls this.
 func RawLoad(ctx context.Context, path string, rows [][]byte) error {
-	b, err := bolt.Open(path, 0o600, boltOptions(Options{Timeout: DefaultTimeout}))
+	n := 0
+	for _, r := range rows {
+		n += len(r) + 2 // and its line break
+	}
+	b, err := bolt.Open(path, 0o600, boltOptions(Options{Timeout: DefaultTimeout, MmapSize: 32 * n}))
 	if err != nil {
 		return fmt.Errorf("raw load: open %s: %w", path, err)
 	}

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -27,8 +29,11 @@ type kv interface {
 // the same of values).
 type sortedWrites struct {
 	b   *bolt.Bucket
-	pos map[string]int // key → index into ops
 	ops []sortedOp
+	// pos maps a key to its latest op, for Get. It is built on the first
+	// Get: most buckets are only written during an import, and a map entry
+	// per write cost more than the writes' sort.
+	pos map[string]int
 }
 
 type sortedOp struct {
@@ -36,11 +41,29 @@ type sortedOp struct {
 	del  bool
 }
 
-func newSortedWrites(b *bolt.Bucket) *sortedWrites {
-	return &sortedWrites{b: b, pos: map[string]int{}}
+// sortKey orders ops at flush: hi, lo are the key's first 16 bytes,
+// big-endian and zero-padded, which settle almost every pair of index keys
+// (ids and times lead them) without bytes.Compare; i is the op, so equal
+// keys keep their order of arrival. Small, so the sort moves little.
+type sortKey struct {
+	hi, lo uint64
+	i      int
+}
+
+func newSortedWrites(b *bolt.Bucket, hint int) *sortedWrites {
+	return &sortedWrites{b: b, ops: make([]sortedOp, 0, hint)}
 }
 
 func (w *sortedWrites) Get(k []byte) []byte {
+	if len(w.ops) == 0 {
+		return w.b.Get(k)
+	}
+	if w.pos == nil {
+		w.pos = make(map[string]int, len(w.ops))
+		for i, o := range w.ops {
+			w.pos[string(o.k)] = i
+		}
+	}
 	if i, ok := w.pos[string(k)]; ok {
 		if w.ops[i].del {
 			return nil
@@ -74,18 +97,38 @@ func (w *sortedWrites) Delete(k []byte) error {
 }
 
 func (w *sortedWrites) set(k, v []byte, del bool) {
-	if i, ok := w.pos[string(k)]; ok {
-		w.ops[i].v, w.ops[i].del = v, del
-		return
+	if w.pos != nil {
+		w.pos[string(k)] = len(w.ops)
 	}
-	w.pos[string(k)] = len(w.ops)
 	w.ops = append(w.ops, sortedOp{k: k, v: v, del: del})
 }
 
-// flush writes the pending operations in key order and empties the buffer.
+// flush writes the pending operations in key order, a key's last write
+// only, and empties the buffer.
 func (w *sortedWrites) flush() error {
-	slices.SortFunc(w.ops, func(a, b sortedOp) int { return bytes.Compare(a.k, b.k) })
-	for _, o := range w.ops {
+	order := make([]sortKey, len(w.ops))
+	for i, o := range w.ops {
+		var b [16]byte
+		copy(b[:], o.k)
+		order[i] = sortKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), i}
+	}
+	slices.SortFunc(order, func(a, b sortKey) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		if c := bytes.Compare(w.ops[a.i].k, w.ops[b.i].k); c != 0 { // longer keys, or "a" and "a\x00"
+			return c
+		}
+		return a.i - b.i
+	})
+	for j, s := range order {
+		o := w.ops[s.i]
+		if j+1 < len(order) && bytes.Equal(o.k, w.ops[order[j+1].i].k) {
+			continue // a later write of the key replaces this one
+		}
 		var err error
 		if o.del {
 			err = w.b.Delete(o.k)
@@ -96,7 +139,7 @@ func (w *sortedWrites) flush() error {
 			return err
 		}
 	}
-	w.pos, w.ops = map[string]int{}, nil
+	w.pos, w.ops = nil, nil
 	return nil
 }
 
@@ -116,10 +159,15 @@ func directWriter(tx *bolt.Tx) dealWriter {
 		dealEvts: tx.Bucket(bIdxDealEvts), ix: openIndexes(tx)}
 }
 
-func sortedWriter(tx *bolt.Tx) dealWriter {
+func sortedWriter(tx *bolt.Tx) dealWriter { return sortedWriterFor(tx, 0) }
+
+// sortedWriterFor is sortedWriter for about n deals: each buffer starts
+// with room for n writes, about one per deal, instead of growing to it by
+// doubling (which copied and kept twice the memory).
+func sortedWriterFor(tx *bolt.Tx, n int) dealWriter {
 	w := dealWriter{tx: tx}
 	buf := func(name []byte) kv {
-		s := newSortedWrites(tx.Bucket(name))
+		s := newSortedWrites(tx.Bucket(name), n)
 		w.buffers = append(w.buffers, s)
 		return s
 	}

@@ -72,6 +72,8 @@ type command struct {
 	stdout io.Writer
 	stderr io.Writer
 	cfg    app.Config
+	// mmapSize is storage.Options.MmapSize for open; import sets it.
+	mmapSize int
 }
 
 func newCommand(name string, stdout, stderr io.Writer) *command {
@@ -180,7 +182,7 @@ var commandUsage = map[string]string{
 // gets storage's clear "database is in use" error after the timeout.
 func (c *command) open(readOnly bool) (*storage.DB, error) {
 	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	db, err := storage.Open(c.cfg.DB, storage.Options{Timeout: 2 * time.Second, ReadOnly: readOnly, Currency: c.cfg.Cur, Zone: c.cfg.Loc, Logger: logger})
+	db, err := storage.Open(c.cfg.DB, storage.Options{Timeout: 2 * time.Second, ReadOnly: readOnly, Currency: c.cfg.Cur, Zone: c.cfg.Loc, Logger: logger, MmapSize: c.mmapSize})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", c.cfg.DB, err)
 	}

@@ -17,12 +17,14 @@ import (
 	"github.com/salesbot/salesbot/storage"
 )
 
-// ExportCmd is `salesbot export [deals|events|quotas|team|activities] [--format csv|json]`.
+// ExportCmd is `salesbot export [deals|events|quotas|team|activities] [--format csv|json]`
+// or `salesbot export deals --preset hubspot`.
 // Its output is what `salesbot import` reads back.
 func ExportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := newCommand("export", stdout, stderr)
 	format := c.fs.String("format", "csv", "csv or json")
 	raw := c.fs.Bool("raw", false, "csv: write cells verbatim, without the quote that keeps a spreadsheet from running =, +, -, @ as formulas")
+	preset := c.fs.String("preset", "", "deals: write the columns another CRM's importer reads (hubspot)")
 	pos, err := c.parse(args)
 	if err != nil {
 		return c.fail(err)
@@ -41,7 +43,17 @@ func ExportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *format != "csv" && *format != "json" {
 		return c.fail(usagef("--format %q: use csv or json", *format))
 	}
-	return c.fail(runExport(ctx, c, kind, *format, *raw))
+	exp := exporters[kind]
+	if *preset != "" {
+		if kind != "deals" || !strings.EqualFold(*preset, "hubspot") {
+			return c.fail(usagef("--preset %q: only `export deals --preset hubspot` is supported", *preset))
+		}
+		if *format != "csv" {
+			return c.fail(usagef("--preset hubspot writes CSV, the file HubSpot's importer reads: drop --format %s", *format))
+		}
+		exp = exportHubSpotDeals
+	}
+	return c.fail(runExport(ctx, c, exp, *format, *raw))
 }
 
 // exportTable is a header and rows of text; num marks columns written as
@@ -59,13 +71,13 @@ var exporters = map[string]func(ctx context.Context, db *storage.DB, cfg app.Con
 	"team":   exportTeam,
 }
 
-func runExport(ctx context.Context, c *command, kind, format string, raw bool) (err error) {
+func runExport(ctx context.Context, c *command, exp func(context.Context, *storage.DB, app.Config) (*exportTable, error), format string, raw bool) (err error) {
 	db, err := c.openForRead(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeDB(db, &err)
-	t, err := exporters[kind](ctx, db, c.cfg)
+	t, err := exp(ctx, db, c.cfg)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -178,6 +179,7 @@ type importer struct {
 	keepIDs       []sales.DealID         // per in.Deals: the id to create it with, 0 = none
 	managers      []pendingManager       // team rows' managers, resolved last
 	openLabels    map[string]sales.Stage // preset files: lower(label) → its open stage
+	firstStage    sales.Stage            // preset files: im.stages.First(), which allocates
 	preset        *transfer.Preset       // the preset the file was read with, nil for salesbot's columns
 	explicitRole  []int                  // team rows (in.People indexes) whose role cell is a salesbot role
 	roleTexts     map[string]sales.Role  // CRM role texts and the role each became
@@ -232,6 +234,7 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		return fmt.Errorf("%s is a %s, not a %s file: import it with salesbot import deals --file %s", name, p.Title, o.kind, o.file)
 	}
 
+	c.mmapSize = importMmap(c.cfg.DB, len(data))
 	db, cleanup, err := openForImport(ctx, c, o.dryRun)
 	if err != nil {
 		return err
@@ -297,6 +300,22 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 	}
 	im.summary(c.stdout, res)
 	return nil
+}
+
+// importMmap sizes the memory map of a database about to import a file of
+// n bytes so the import never outgrows it mid-transaction: the file's size
+// plus 32 bytes per byte of input (a 100k-row HubSpot export of 13 MB adds
+// 138 MB). It is address space, not memory; 0 (bbolt's default) below
+// 2 MB of input, where growing costs little, and on 32-bit systems.
+func importMmap(path string, n int) int {
+	if n < 2<<20 || strconv.IntSize < 64 {
+		return 0
+	}
+	size := 0
+	if fi, err := os.Stat(path); err == nil {
+		size = int(fi.Size())
+	}
+	return size + 32*n
 }
 
 // openForImport opens the database. A dry run works on a copy in a
@@ -520,7 +539,7 @@ func (im *importer) summary(w io.Writer, res storage.ImportResult) {
 		fmt.Fprintf(w, "%s %d %s\n", imported, len(im.in.Quotas), plural(len(im.in.Quotas), "quota"))
 	}
 	if im.o.kind != "team" && res.PeopleCreated > 0 {
-		fmt.Fprintf(w, "%s %d %s by name, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
+		fmt.Fprintf(w, "%s %d %s from the file's owners, not yet linked to Slack: each is linked when a Slack user with the same confirmed email first uses salesbot, or by /salesbot link\n",
 			added, res.PeopleCreated, plural(res.PeopleCreated, "person"))
 	}
 	if n := len(res.RolesPending); n > 0 {

@@ -30,16 +30,22 @@ import (
 //	go test ./cmd/salesbot -run '^$' -bench ImportDeals -benchtime 1x
 //
 // The 1M size is skipped with -short. Measured on a shared 2-CPU machine
-// (load 8-12), Dec 2026:
+// (load 6), Dec 2026, main before and after the import-polish branch:
 //
-//	rows  import: cpu-s  wall   peak heap   raw: cpu-s  wall   peak heap
-//	100k         5.4     4.9 s  0.46 GB          0.53   0.34 s 0.09 GB
-//	1M          65.8     101 s  5.6 GB           6.7    16.7 s 0.81 GB
+//	rows  import: cpu-s  peak heap   raw: cpu-s  peak heap
+//	100k  before  5.6    0.49 GB          0.48   0.11 GB
+//	      after   3.0-3.7 0.36-0.39 GB    0.14   0.08 GB
+//	1M    before  73.2   5.5 GB           6.4    0.86 GB
+//	      after   42.8   3.6 GB           1.5    0.64 GB
 //
-// about 10× the raw load's CPU and 5-7× its memory, short of the 3× goal:
-// the cost is storage.Import's indexes, events and sorted writes. Before
-// storage reserved the file space (reserve), 100k took 7.6 cpu-s and 1M
-// 139 s of wall time.
+// The raw load got faster too: both now open bbolt with a memory map sized
+// to the input (importMmap), and before, most of the raw load's CPU was
+// bbolt re-mapping a growing file. Against the old raw figures the import
+// went from about 11× to 7×; against the raw load with the same map it is
+// about 25× at 100k and 28× at 1M, far from the 3× goal. What is left is
+// the work a raw load skips: parsing and checking each row (a quarter),
+// bbolt puts of six index entries and two events per deal in key order,
+// their sort, and the garbage collector.
 func BenchmarkImportDeals(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		if n > 100_000 && testing.Short() {

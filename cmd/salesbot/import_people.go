@@ -8,6 +8,7 @@ import (
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
+	"github.com/salesbot/salesbot/transfer"
 )
 
 // People and quotas in an import: finding owners and managers by name or
@@ -116,6 +117,20 @@ func (im *importer) owner(name, slackID string) (sales.PersonID, error) {
 	return id, nil
 }
 
+// emailName names a person a file gives only by email: readable from the
+// email (transfer.NameFromEmail), unless someone already has that name,
+// when the email itself keeps them apart.
+func (im *importer) emailName(email string) string {
+	n := transfer.NameFromEmail(email)
+	if n == "" {
+		return email
+	}
+	if _, ok, err := im.people.find(n); ok || err != nil {
+		return email
+	}
+	return n
+}
+
 // ---- team ----
 
 type pendingManager struct {
@@ -140,8 +155,8 @@ func (im *importer) person(row tableRow) error {
 			p.RealName = full
 		}
 	}
-	if p.Name == "" && p.RealName == "" && p.SlackID == "" {
-		p.Name = p.Email
+	if p.Name == "" && p.RealName == "" && p.SlackID == "" && p.Email != "" {
+		p.Name = im.emailName(p.Email)
 	}
 	if p.Name == "" && p.RealName == "" && p.SlackID == "" {
 		return fmt.Errorf("name is empty: every person needs a name, an email or a slack_id")
@@ -203,7 +218,7 @@ func (im *importer) resolveManagers() error {
 			// column (Maven's sales_teams.csv): they are people too.
 			mp := sales.Person{Name: pm.name, Role: sales.RoleManager}
 			if strings.Contains(pm.name, "@") {
-				mp.Email = pm.name
+				mp.Name, mp.Email = im.emailName(pm.name), pm.name
 			}
 			im.in.People = append(im.in.People, mp)
 			id = storage.PersonRef(len(im.in.People) - 1)

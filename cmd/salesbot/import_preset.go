@@ -146,6 +146,10 @@ func (im *importer) readPreset(data []byte, name string, p *transfer.Preset, for
 		}
 		return string(f)
 	}
+	im.firstStage = im.stages.First()
+	im.in.Deals = slices.Grow(im.in.Deals, len(deals.Records))
+	im.keepIDs = slices.Grow(im.keepIDs, len(deals.Records))
+	im.rowLines = slices.Grow(im.rowLines, len(deals.Records))
 	bar = newProgress(im.stderr, "checking rows", int64(len(deals.Records)))
 	for i, rec := range deals.Records {
 		if err := im.presetDeal(rec, colOf); err != nil {
@@ -165,7 +169,7 @@ func (im *importer) readPreset(data []byte, name string, p *transfer.Preset, for
 // presetDeal turns one record into a deal of the import, with the stage
 // history its time columns give.
 func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) string) error {
-	for _, c := range []struct {
+	for _, c := range [...]struct {
 		f     transfer.Field
 		v     string
 		limit int
@@ -178,7 +182,7 @@ func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) s
 		if f == transfer.FieldAccount && rec.Account == rec.Title {
 			f = transfer.FieldTitle
 		}
-		if err := sales.CheckText(strings.ReplaceAll(string(f), "_", " "), c.v, c.limit); err != nil {
+		if err := sales.CheckText(textFieldNames[f], c.v, c.limit); err != nil {
 			return fmt.Errorf("column %q: %s", colOf(f), sales.ErrorMessage(err))
 		}
 	}
@@ -223,6 +227,14 @@ func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) s
 	return nil
 }
 
+// textFieldNames name the text fields presetDeal checks, as CheckText's
+// messages say them ("lost reason").
+var textFieldNames = map[transfer.Field]string{
+	transfer.FieldAccount: "account", transfer.FieldTitle: "title", transfer.FieldProduct: "product",
+	transfer.FieldLostReason: "lost reason", transfer.FieldOwner: "owner", transfer.FieldOwnerEmail: "owner email",
+	transfer.FieldTerritory: "territory",
+}
+
 // fromStage is the open stage a closed deal left: the stage a Pipedrive
 // deal reached (its stage column next to a won/lost status), else the
 // team's first stage, as nothing in the file says otherwise.
@@ -232,7 +244,7 @@ func (im *importer) fromStage(rec transfer.Record) sales.Stage {
 			return m
 		}
 	}
-	return im.stages.First()
+	return im.firstStage
 }
 
 // history adds the stage change a deal file's time columns show, so as-of
@@ -258,8 +270,10 @@ func (im *importer) midnight(d transfer.Date) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, im.cfg.Loc)
 }
 
-// ownerRef resolves a deal owner by email, then name, adding an unlinked
-// person when new; an email links them to Slack on first use.
+// ownerRef resolves a deal owner by email (the team file's or a stored
+// person's), then name, adding an unlinked person when new, named from the
+// email when the file gives only that; an email links them to the Slack
+// user with it on first use.
 func (im *importer) ownerRef(name, email string) (sales.PersonID, error) {
 	if email != "" {
 		if id, ok := im.people.byEmail[strings.ToLower(email)]; ok {
@@ -281,7 +295,7 @@ func (im *importer) ownerRef(name, email string) (sales.PersonID, error) {
 	}
 	p := sales.Person{Name: strings.TrimPrefix(name, "@"), Email: email, Role: sales.RoleRep}
 	if p.Name == "" {
-		p.Name = email
+		p.Name = im.emailName(email)
 	}
 	im.in.People = append(im.in.People, p)
 	id := storage.PersonRef(len(im.in.People) - 1)

@@ -85,7 +85,7 @@ func storedTruth(t *testing.T, e *env) transfertest.Truth {
 			got.Lost++
 		}
 		if p, ok := byID[d.Owner]; ok {
-			if p.Email != "" && p.Name == p.Email {
+			if p.Email != "" { // NameOf spells it by name
 				got.Owners[p.Email] = true
 			} else {
 				got.Owners[p.Name] = true

@@ -26,7 +26,7 @@ func TestImportDeals(t *testing.T) {
 		{
 			name:  "BOM, CRLF and quoted commas",
 			csv:   "\ufeffexternal_id,account,amount,stage,owner,close_date\r\nX1,\"Acme, Inc.\",\"$12,000\",Proposal,alice,2026-12-01\r\nX2,\"Say \"\"hi\"\" Ltd\",12.5k,negotiation,bob,2026-12-02\r\n",
-			deals: 2, out: []string{"imported 2 deals: 2 new", "added 2 people by name"},
+			deals: 2, out: []string{"imported 2 deals: 2 new", "added 2 people from the file's owners"},
 		},
 		{
 			name:  "missing optional fields",
