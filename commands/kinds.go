@@ -407,12 +407,7 @@ func kindTable() map[argKind]*valueKind {
 				c.Period = per
 				return nil
 			},
-			write: func(c Cmd) string {
-				if c.Period.Kind == 0 {
-					return ""
-				}
-				return c.Period.Key()
-			},
+			write: writePeriod,
 		},
 		argBoardPeriod: {
 			what: "the period",
@@ -429,12 +424,7 @@ func kindTable() map[argKind]*valueKind {
 				c.Period = per
 				return nil
 			},
-			write: func(c Cmd) string {
-				if c.Period.Kind == 0 {
-					return ""
-				}
-				return c.Period.Key()
-			},
+			write: writePeriod,
 		},
 		argBoard: {
 			what: "the ranking (" + boardModeList() + ")",
@@ -876,4 +866,12 @@ func parseActivityGoalPeriod(s string, now time.Time, loc *time.Location) (sales
 		return sales.Period{}, sales.Errorf(sales.EINVALID, "an activity goal is per week or month, not %s: use %s", p.Label(), sales.ActivityPeriodForms)
 	}
 	return p, nil
+}
+
+// writePeriod writes a period argument back as its key ("" when none).
+func writePeriod(c Cmd) string {
+	if c.Period.Kind == 0 {
+		return ""
+	}
+	return c.Period.Key()
 }
