@@ -220,20 +220,30 @@ func amount(cur sales.Currency, m sales.Money) string {
 var DealColumns = []string{"id", "external_id", "account", "amount", "stage", "owner", "owner_slack_id", "territory",
 	"product", "close_date", "created", "updated", "closed", "stage_entered", "snoozed_until", "lost_reason", "notes"}
 
-func exportDeals(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTable, error) {
+// exportInputs are what every deal export reads: names, stages and every
+// deal in id order.
+func exportInputs(ctx context.Context, db *storage.DB) (*names, sales.StageSet, []sales.Deal, error) {
 	n, err := loadNames(ctx, db)
 	if err != nil {
-		return nil, err
+		return n, sales.StageSet{}, nil, err
 	}
 	stages, err := db.Stages(ctx)
 	if err != nil {
-		return nil, err
+		return n, stages, nil, err
 	}
 	deals, err := db.FindDeals(ctx, sales.DealFilter{})
 	if err != nil {
-		return nil, err
+		return n, stages, nil, err
 	}
 	slices.SortFunc(deals, func(a, b sales.Deal) int { return cmp.Compare(a.ID, b.ID) })
+	return n, stages, deals, nil
+}
+
+func exportDeals(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTable, error) {
+	n, stages, deals, err := exportInputs(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	t := &exportTable{header: DealColumns, num: map[string]bool{"amount": true}}
 	for _, d := range deals {
 		owner, slack := n.person(d.Owner)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"time"
 
 	"github.com/salesbot/salesbot/app"
@@ -18,19 +16,10 @@ import (
 // by email. A closed deal's Close Date is when it closed, as in HubSpot;
 // salesbot's own import reads the file back with no flags.
 func exportHubSpotDeals(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTable, error) {
-	n, err := loadNames(ctx, db)
+	n, stages, deals, err := exportInputs(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	stages, err := db.Stages(ctx)
-	if err != nil {
-		return nil, err
-	}
-	deals, err := db.FindDeals(ctx, sales.DealFilter{})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(deals, func(a, b sales.Deal) int { return cmp.Compare(a.ID, b.ID) })
 	labels := transfer.HubSpotStages(stages)
 	date := func(t time.Time) string {
 		if t.IsZero() {
