@@ -744,6 +744,13 @@ func mergeDeal(old, in sales.Deal) sales.Deal {
 	str(&d.Product, in.Product)
 	str(&d.LostReason, in.LostReason)
 	str(&d.Notes, in.Notes)
+	str(&d.NextStep, in.NextStep)
+	if !in.NextDue.IsZero() {
+		d.NextDue = in.NextDue
+	}
+	if in.Forecast != 0 {
+		d.Forecast = in.Forecast
+	}
 	if in.Amount != 0 {
 		d.Amount = in.Amount
 	}

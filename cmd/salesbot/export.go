@@ -218,7 +218,8 @@ func amount(cur sales.Currency, m sales.Money) string {
 
 // DealColumns are the columns of `export deals`, in order.
 var DealColumns = []string{"id", "external_id", "account", "amount", "stage", "owner", "owner_slack_id", "territory",
-	"product", "close_date", "created", "updated", "closed", "stage_entered", "snoozed_until", "lost_reason", "notes"}
+	"product", "close_date", "created", "updated", "closed", "stage_entered", "snoozed_until", "lost_reason", "notes",
+	"forecast", "next_step", "next_due"}
 
 // exportInputs are what every deal export reads: names, stages and every
 // deal in id order.
@@ -251,9 +252,27 @@ func exportDeals(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTa
 			d.ID.String(), d.ExternalID, d.Account, amount(cfg.Cur, d.Amount), stages.Name(d.Stage), owner, slack,
 			n.terrs[d.Territory], d.Product, civilDate(d.CloseDate), stamp(d.CreatedAt), stamp(d.UpdatedAt),
 			stamp(d.ClosedAt), stamp(d.StageEnteredAt), stamp(d.SnoozedUntil), d.LostReason, d.Notes,
+			forecastOverride(d.Forecast), d.NextStep, civilDay(d.NextDue),
 		})
 	}
 	return t, nil
+}
+
+// forecastOverride is a deal's forecast-category override as import reads
+// it back ("" = the stage's default).
+func forecastOverride(c sales.ForecastCategory) string {
+	if c == 0 {
+		return ""
+	}
+	return c.String()
+}
+
+// civilDay is a civil date as YYYY-MM-DD ("" = none).
+func civilDay(d sales.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }
 
 func exportEvents(ctx context.Context, db *storage.DB, _ app.Config) (*exportTable, error) {

@@ -429,6 +429,7 @@ func (im *importer) readGeneric(data []byte, name string) error {
 // same way (sales.CheckText); other fields get sales.MaxName.
 var fieldLimits = map[string]int{
 	"account": sales.MaxAccount, "lost_reason": sales.MaxText, "notes": sales.MaxNotes, "email": sales.MaxText,
+	"next_step": sales.MaxText,
 }
 
 // checkCells holds every imported cell to the rules slash commands use:
@@ -635,6 +636,24 @@ func (im *importer) deal(row tableRow) error {
 		ext = c.get(r, "id")
 	}
 	d.ExternalID = ext
+	if s := c.get(r, "forecast"); s != "" {
+		cat, err := sales.ParseForecastCategory(s)
+		if err != nil {
+			return err
+		}
+		d.Forecast = cat
+	}
+	if d.NextStep = c.get(r, "next_step"); d.NextStep != "" {
+		if s := c.get(r, "next_due"); s != "" {
+			due, err := sales.ParseDate(s)
+			if err != nil {
+				return fmt.Errorf("next_due %q is not a date: use YYYY-MM-DD", s)
+			}
+			d.NextDue = due
+		}
+	} else if s := c.get(r, "next_due"); s != "" {
+		return fmt.Errorf("next_due %s is set but next_step is empty: a due date belongs to a next step", s)
+	}
 
 	if s := c.get(r, "amount"); s != "" {
 		m, err := commands.ParseAmount(s, im.cfg.Cur)

@@ -69,6 +69,9 @@ var importFields = map[string]fieldSet{
 		{"snoozed_until", nil},
 		{"lost_reason", []string{"loss_reason", "reason_lost"}},
 		{"notes", []string{"note", "description"}},
+		{"forecast", []string{"forecast_category"}},
+		{"next_step", []string{"next_action"}},
+		{"next_due", []string{"next_step_due", "next_action_date"}},
 	},
 	"team": {
 		{"name", []string{"display_name", "rep", "person", "sales_agent", "agent", "sales_rep"}},

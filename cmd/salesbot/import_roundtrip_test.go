@@ -58,6 +58,17 @@ func TestExportImportExportIdentical(t *testing.T) {
 		roundTrip(t, e, "csv")
 		roundTrip(t, e, "json")
 	})
+	t.Run("forecast and next steps", func(t *testing.T) {
+		e := newEnv(t)
+		e.must(ImportCmd, "deals", "--file", e.file("d.csv", "external_id,account,stage,amount,forecast,next_step,next_due\n"+
+			"X1,Acme,Proposal,5000,commit,\"send the proposal, then call\",2030-01-10\nX2,Globex,Qualified,7000,,,\n"))
+		out := e.must(ExportCmd, "deals").stdout
+		if !strings.Contains(out, `,commit,"send the proposal, then call",2030-01-10`) {
+			t.Fatalf("export lacks the forecast and next step:\n%s", out)
+		}
+		roundTrip(t, e, "csv")
+		roundTrip(t, e, "json")
+	})
 	t.Run("presets", func(t *testing.T) {
 		e := newEnv(t)
 		// One seed: Pipedrive's rows then have Salesforce's identities, so
@@ -89,5 +100,24 @@ func TestImportEventsErrors(t *testing.T) {
 	}
 	if ev := e.must(ExportCmd, "events").stdout; strings.Count(ev, "\n") != 2 {
 		t.Errorf("refused files wrote events:\n%s", ev)
+	}
+}
+
+// A forecast or next-step column with a bad value is refused naming the
+// line, and nothing is written.
+func TestImportForecastAndNextStepErrors(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ csv, want string }{
+		{"external_id,account,stage,forecast\nX1,Acme,Proposal,maybe\n", `forecast category "maybe" is not valid`},
+		{"external_id,account,stage,next_step,next_due\nX1,Acme,Proposal,,2030-01-10\n", "next_due 2030-01-10 is set but next_step is empty"},
+		{"external_id,account,stage,next_step,next_due\nX1,Acme,Proposal,call,soon\n", `next_due "soon" is not a date`},
+	} {
+		r := e.run(ImportCmd, "deals", "--file", e.file("d.csv", tc.csv))
+		if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%q: want %q\n%s", tc.csv, tc.want, r)
+		}
+	}
+	if out := e.must(ExportCmd, "deals").stdout; strings.Count(out, "\n") != 1 {
+		t.Errorf("refused files wrote deals:\n%s", out)
 	}
 }
