@@ -13,6 +13,13 @@
 //     emulator under the same three pacings: the ack-latency baseline;
 //   - raw bbolt Batch writes with K writers: the durability baseline.
 //
+// Each measurement follows a warm-up of -warmup commands (or raw writes)
+// with the same pacing, so none pays for a cold start. Beside the rates it
+// reports the CPU each command costs the bot's process and this one (the
+// emulator standing in for Slack, and the driver): on a machine of C
+// cores replies/s cannot pass C / (bot + emulator), which is where a
+// closed loop short of its goal is asked to look.
+//
 // Goals: closed-loop ack p99 ≤ 1.5× the bare bot's, no ack slower than
 // 3 s, closed-loop replies/s ≥ 80% of raw Batch writes/s, flood replies/s
 // ≥ 80% of closed-loop replies/s, every command answered and stored. The
@@ -33,6 +40,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"sort"
@@ -55,6 +63,7 @@ import (
 
 type options struct {
 	N, InFlight, Users int
+	Warmup             int // commands (and raw writes) before each measurement, not counted
 	Rounds             int
 	Dir                string
 	JSON               bool
@@ -81,6 +90,7 @@ func main() {
 	}
 	var o options
 	flag.IntVar(&o.N, "n", 2000, "commands to send")
+	flag.IntVar(&o.Warmup, "warmup", 500, "commands sent (and raw writes made) before each measurement, with the same pacing, not counted")
 	flag.IntVar(&o.InFlight, "inflight", 64, "commands in flight (and raw bbolt writers)")
 	flag.IntVar(&o.Users, "users", 8, "distinct Slack users sending")
 	flag.IntVar(&o.Rounds, "rounds", 3, "interleaved rounds of all three measurements; the ratios reported are the medians")
@@ -156,11 +166,16 @@ func summarize(ds []time.Duration) Latency {
 
 func ms(d time.Duration) float64 { return math.Round(float64(d)/1e4) / 100 }
 
+// msCPU is a CPU time per command in milliseconds, to the microsecond.
+func msCPU(d time.Duration) float64 { return math.Round(float64(d)/1e3) / 1000 }
+
 // Report is the run's figures. The Bot*, Bare* and Raw* fields are the
 // closed loop's (the median round's); Modes has every pacing run.
 type Report struct {
 	Commands, InFlight int
+	Warmup             int
 	Rate               float64
+	CPUs               int // runtime.NumCPU: the ceiling's cores
 
 	BotAck        Latency
 	BotReply      Latency
@@ -197,6 +212,11 @@ type Mode struct {
 	DealsStored   int
 	BareAck       Latency
 	BareAcksSec   float64
+	// CPU per command in milliseconds (user+system): the bot's process
+	// and the emulator's with the driver. Replies/s cannot pass
+	// cores / (bot + emulator), whatever else the bot does.
+	BotCPUms, BotHarnessCPUms   float64
+	BareCPUms, BareHarnessCPUms float64
 }
 
 // Round is one pass of all the measurements, back to back, so that each
@@ -228,7 +248,21 @@ func (r Report) print(w io.Writer) {
 		fmt.Fprintf(w, "%-8s %-9s %10.0f %9.2f %9.2f %9.2f %9s %9s %7s\n", "", "bare", m.BareAcksSec,
 			m.BareAck.P50, m.BareAck.P99, m.BareAck.Max, "", "", "")
 	}
-	fmt.Fprintf(w, "(latencies in ms; the bare bot's replies/s are its acks/s)\n")
+	fmt.Fprintf(w, "(latencies in ms; the bare bot's replies/s are its acks/s; after %d warm-up commands)\n", r.Warmup)
+	if len(r.Modes) > 0 && r.Modes[0].BotCPUms > 0 {
+		// Where the time goes: every command costs the bot's process and
+		// the emulator's (standing in for Slack, on the same cores), so
+		// replies/s cannot pass the cores over their sum.
+		fmt.Fprintf(w, "\nCPU per command (ms, user+system)\n%-8s %9s %9s %9s %9s %12s\n", "mode", "salesbot", "emulator", "bare bot", "emulator", "ceiling/s")
+		for _, m := range r.Modes {
+			ceiling := 0.0
+			if sum := m.BotCPUms + m.BotHarnessCPUms; sum > 0 {
+				ceiling = float64(r.CPUs) * 1000 / sum
+			}
+			fmt.Fprintf(w, "%-8s %9.3f %9.3f %9.3f %9.3f %12.0f\n", m.Name, m.BotCPUms, m.BotHarnessCPUms, m.BareCPUms, m.BareHarnessCPUms, ceiling)
+		}
+		fmt.Fprintf(w, "(emulator: this process, the Slack emulator and the driver; ceiling: %d cores / (salesbot + emulator))\n", r.CPUs)
+	}
 	fmt.Fprintf(w, "\nraw Batch writes/s  %8.0f  (%d writers; write p50 %.2f ms, p99 %.2f ms)\n", r.RawWritesSec, r.InFlight, r.RawWrite.P50, r.RawWrite.P99)
 	if len(r.Rounds) > 1 {
 		fmt.Fprintf(w, "\n%-6s %10s %10s %10s %9s %9s %9s %11s\n", "round", "closed/s", "flood/s", "raw/s", "durable", "flood", "ack p99", "rate r.p99")
@@ -358,10 +392,17 @@ func combine(reps []Report) Report {
 // runRound measures the raw baseline, then the bare bot and salesbot
 // under each pacing.
 func runRound(ctx context.Context, o options) (Report, error) {
-	rep := Report{Commands: o.N, InFlight: o.InFlight, Rate: o.Rate}
+	rep := Report{Commands: o.N, InFlight: o.InFlight, Warmup: o.Warmup, Rate: o.Rate, CPUs: runtime.NumCPU()}
 
-	// Raw bbolt Batch writes, K writers.
-	raw, err := storage.RunBatchBaseline(ctx, filepath.Join(o.Dir, "raw.db"), o.N, o.InFlight, 256)
+	// Raw bbolt Batch writes, K writers, on a file warmed as the bots'
+	// are.
+	rawPath := filepath.Join(o.Dir, "raw.db")
+	if o.Warmup > 0 {
+		if _, err := storage.RunBatchBaseline(ctx, rawPath, o.Warmup, o.InFlight, 256); err != nil {
+			return rep, fmt.Errorf("raw baseline warm-up: %w", err)
+		}
+	}
+	raw, err := storage.RunBatchBaseline(ctx, rawPath, o.N, o.InFlight, 256)
 	if err != nil {
 		return rep, fmt.Errorf("raw baseline: %w", err)
 	}
@@ -380,6 +421,8 @@ func runRound(ctx context.Context, o options) (Report, error) {
 			BotElapsedSec: sb.elapsed.Seconds(), DealsStored: sb.stored, BareAck: summarize(bare.acks)}
 		fig.BotRepliesSec = float64(len(sb.replies)) / sb.elapsed.Seconds()
 		fig.BareAcksSec = float64(len(bare.acks)) / bare.elapsed.Seconds()
+		fig.BotCPUms, fig.BotHarnessCPUms = msCPU(sb.botCPU), msCPU(sb.harnessCPU)
+		fig.BareCPUms, fig.BareHarnessCPUms = msCPU(bare.botCPU), msCPU(bare.harnessCPU)
 		for _, a := range append(append([]time.Duration(nil), sb.acks...), bare.acks...) {
 			if a > 3*time.Second {
 				rep.AcksOver3s++
@@ -408,6 +451,10 @@ type result struct {
 	acks, replies []time.Duration
 	elapsed       time.Duration
 	stored        int
+	// CPU (user+system) per measured command: the bot's process, and
+	// this one's (the emulator and the driver). botCPU is 0 when the
+	// bots run in this process (-inprocess).
+	botCPU, harnessCPU time.Duration
 }
 
 // mode is how the driver paces its commands.
@@ -606,8 +653,9 @@ func runSalesbotBot(ctx context.Context, apiURL, appToken, botToken, dbPath, pro
 }
 
 // startBot runs kind in a child process (or a goroutine with -inprocess)
-// against emu and returns a stop function that waits for it to exit.
-func startBot(ctx context.Context, o options, kind string, emu *slacktest.Server, dbPath string) (stop func() error, err error) {
+// against emu and returns a stop function that waits for it to exit and
+// reports the CPU the child used (0 in-process).
+func startBot(ctx context.Context, o options, kind string, emu *slacktest.Server, dbPath string) (stop func() (time.Duration, error), err error) {
 	if o.InProcess {
 		bctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
@@ -618,7 +666,7 @@ func startBot(ctx context.Context, o options, kind string, emu *slacktest.Server
 				done <- runSalesbotBot(bctx, emu.APIURL(), emu.AppToken(), emu.BotToken(), dbPath, o.CPUProfile, nil)
 			}
 		}()
-		return func() error { cancel(); return <-done }, nil
+		return func() (time.Duration, error) { cancel(); return 0, <-done }, nil
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -634,9 +682,13 @@ func startBot(ctx context.Context, o options, kind string, emu *slacktest.Server
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	return func() error {
+	return func() (time.Duration, error) {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
-		return cmd.Wait()
+		err := cmd.Wait()
+		if cmd.ProcessState == nil {
+			return 0, err
+		}
+		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), err
 	}, nil
 }
 
@@ -647,19 +699,56 @@ func runBare(ctx context.Context, o options, m mode) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	defer stop()
+	stopped := false
+	defer func() {
+		if !stopped {
+			_, _ = stop()
+		}
+	}()
 	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
 	defer wcancel()
 	if err := emu.AwaitConnections(wctx, 1); err != nil {
 		return result{}, fmt.Errorf("bare bot did not connect: %w", err)
 	}
-	return drive(ctx, emu, o, m, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
-		func(r *slacktest.Record) (string, bool) {
-			if r.Kind == slacktest.KindAck {
-				return r.Ack.EnvelopeID, true
-			}
-			return "", false
-		})
+	res, err := measure(ctx, emu, o, m, func(r *slacktest.Record) (string, bool) {
+		if r.Kind == slacktest.KindAck {
+			return r.Ack.EnvelopeID, true
+		}
+		return "", false
+	})
+	if err != nil {
+		return res, err
+	}
+	stopped = true
+	cpu, err := stop()
+	res.botCPU = perCommand(cpu, o.N+o.Warmup)
+	return res, err
+}
+
+// measure sends o.Warmup commands with m's pacing and waits for them
+// (the first connections, the file's first pages, the runtime's first
+// heap: a cold start the measured commands should not pay), then
+// measures o.N more.
+func measure(ctx context.Context, emu *slacktest.Server, o options, m mode, complete func(r *slacktest.Record) (string, bool)) (result, error) {
+	if o.Warmup > 0 {
+		wo := o
+		wo.N = o.Warmup
+		if _, err := drive(ctx, emu, wo, m, func(i int) string { return fmt.Sprintf("add Warm%05d %dk", i, i%500+1) }, complete); err != nil {
+			return result{}, fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	cpu := cpuTime()
+	res, err := drive(ctx, emu, o, m, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) }, complete)
+	res.harnessCPU = perCommand(cpuTime()-cpu, o.N)
+	return res, err
+}
+
+// perCommand spreads cpu over n commands (0 when it was not measured).
+func perCommand(cpu time.Duration, n int) time.Duration {
+	if cpu <= 0 || n <= 0 {
+		return 0
+	}
+	return cpu / time.Duration(n)
 }
 
 func runSalesbot(ctx context.Context, o options, m mode) (result, error) {
@@ -676,7 +765,7 @@ func runSalesbot(ctx context.Context, o options, m mode) (result, error) {
 	stopped := false
 	defer func() {
 		if !stopped {
-			_ = stop()
+			_, _ = stop()
 		}
 	}()
 	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
@@ -684,7 +773,7 @@ func runSalesbot(ctx context.Context, o options, m mode) (result, error) {
 	if err := emu.AwaitConnections(wctx, 1); err != nil {
 		return result{}, fmt.Errorf("salesbot did not connect: %w", err)
 	}
-	res, err := drive(ctx, emu, o, m, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) },
+	res, err := measure(ctx, emu, o, m,
 		func(r *slacktest.Record) (string, bool) {
 			// The "Logged" reply rides in the ack or comes by response_url.
 			switch {
@@ -701,15 +790,17 @@ func runSalesbot(ctx context.Context, o options, m mode) (result, error) {
 	// Stop the bot (SIGTERM: it drains and closes the file), then count
 	// what is on disk.
 	stopped = true
-	if err := stop(); err != nil {
+	cpu, err := stop()
+	if err != nil {
 		return res, fmt.Errorf("salesbot exit: %w", err)
 	}
+	res.botCPU = perCommand(cpu, o.N+o.Warmup)
 	db, err := storage.Open(dbPath, storage.Options{ReadOnly: true})
 	if err != nil {
 		return res, err
 	}
 	defer db.Close()
 	n, err := db.CountDeals(ctx)
-	res.stored = n
+	res.stored = n - o.Warmup // the warm-up's deals are in the file too
 	return res, err
 }

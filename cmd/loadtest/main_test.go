@@ -8,11 +8,11 @@ import (
 
 // TestSmallRun drives a small load through every phase and pacing. The
 // goals are checked by the real run (go run ./cmd/loadtest); here only
-// that every command was answered and stored.
+// that every command was answered and stored, the warm-up not counted.
 func TestSmallRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	rep, err := run(ctx, options{N: 300, InFlight: 16, Users: 4, Rate: 2000, Dir: t.TempDir(), InProcess: true})
+	rep, err := run(ctx, options{N: 300, Warmup: 40, InFlight: 16, Users: 4, Rate: 2000, Dir: t.TempDir(), InProcess: true})
 	if err != nil {
 		t.Fatal(err)
 	}
