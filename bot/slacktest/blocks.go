@@ -76,7 +76,7 @@ type blockJSON struct {
 func validateBlocks(raw json.RawMessage, sf surface) []string {
 	var blocks []blockJSON
 	c := &checker{}
-	if err := json.Unmarshal(raw, &blocks); err != nil {
+	if err := decode(raw, &blocks); err != nil {
 		c.errf("/blocks", "blocks must be an array of block objects (%v)", err)
 		return c.probs
 	}
@@ -141,7 +141,7 @@ func (c *checker) block(p string, b *blockJSON) {
 			}
 			// A context text element is a text object: its "text" is a string.
 			var t string
-			if err := json.Unmarshal(e.Text, &t); err != nil {
+			if err := decode(e.Text, &t); err != nil {
 				c.errf(ep, "must be a text object")
 				continue
 			}
@@ -175,7 +175,7 @@ func (c *checker) block(p string, b *blockJSON) {
 		c.image(p, b.ImageURL, b.SlackFile, b.AltText)
 	case "markdown":
 		var t string
-		_ = json.Unmarshal(b.Text, &t)
+		_ = decode(b.Text, &t)
 		if t == "" || utf8.RuneCountInString(t) > MaxMarkdownBlock {
 			c.errf(p+"/text", "must be 1 to %d characters", MaxMarkdownBlock)
 		}
@@ -192,7 +192,7 @@ func (c *checker) textRaw(p string, raw json.RawMessage, max int, plainOnly bool
 		return
 	}
 	var t textObj
-	if err := json.Unmarshal(raw, &t); err != nil {
+	if err := decode(raw, &t); err != nil {
 		c.errf(p, "must be a text object")
 		return
 	}

@@ -179,7 +179,7 @@ func Fields(v View) []Field {
 		Optional bool            `json:"optional"`
 		Element  json.RawMessage `json:"element"`
 	}
-	_ = json.Unmarshal(v.Blocks, &blocks)
+	_ = decode(v.Blocks, &blocks)
 	var out []Field
 	for _, b := range blocks {
 		if b.Type != "input" {
@@ -194,7 +194,7 @@ func Fields(v View) []Field {
 			InitialDate   string   `json:"initial_date"`
 			InitialUser   string   `json:"initial_user"`
 		}
-		_ = json.Unmarshal(b.Element, &e)
+		_ = decode(b.Element, &e)
 		f := Field{BlockID: b.BlockID, ActionID: e.ActionID, Type: e.Type, Label: b.Label.Text, Optional: b.Optional}
 		for _, o := range e.Options {
 			f.Options = append(f.Options, Option{Text: o.Text.Text, Value: o.Value})

@@ -1,7 +1,6 @@
 package slacktest
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,7 +13,7 @@ func (s *Server) completeUpload(c *Call, form url.Values) (result, string) {
 		ID    string `json:"id"`
 		Title string `json:"title"`
 	}
-	if err := json.Unmarshal([]byte(form.Get("files")), &files); err != nil || len(files) == 0 {
+	if err := decode([]byte(form.Get("files")), &files); err != nil || len(files) == 0 {
 		return nil, "invalid_arguments"
 	}
 	ch := form.Get("channel_id")

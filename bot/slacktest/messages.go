@@ -35,7 +35,7 @@ func (s *Server) postMessage(c *Call, form url.Values, ephemeral bool) (result, 
 			EventType    string         `json:"event_type"`
 			EventPayload map[string]any `json:"event_payload"`
 		}
-		if err := json.Unmarshal([]byte(md), &meta); err != nil || meta.EventType == "" {
+		if err := decode([]byte(md), &meta); err != nil || meta.EventType == "" {
 			c.Invalid = append(c.Invalid, "metadata must be JSON with an event_type and an event_payload")
 			return nil, "invalid_metadata_format"
 		}
@@ -296,7 +296,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var m wireMsg
-	if err := json.Unmarshal(body, &m); err != nil {
+	if err := decode(body, &m); err != nil {
 		answer(http.StatusBadRequest, result{"ok": false, "error": "invalid_json"})
 		return
 	}

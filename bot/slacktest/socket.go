@@ -292,7 +292,7 @@ func (s *Server) failCommandsLocked() {
 			Text    string `json:"text"`
 			Channel string `json:"channel_id"`
 		}
-		_ = json.Unmarshal(e.payload, &p)
+		_ = decode(e.payload, &p)
 		s.add(Record{Kind: KindDispatchFailed, Dispatch: &DispatchFailure{
 			EnvelopeID: e.id, User: p.User, Channel: p.Channel, Command: p.Command, Text: p.Text,
 		}})
@@ -471,7 +471,7 @@ type ackFrame struct {
 func (s *Server) handleAck(c *conn, data []byte) {
 	var a ackFrame
 	now := time.Now()
-	if err := json.Unmarshal(data, &a); err != nil || a.EnvelopeID == "" {
+	if err := decode(data, &a); err != nil || a.EnvelopeID == "" {
 		s.mu.Lock()
 		s.add(Record{Kind: KindAck, Ack: &Ack{Conn: c.id, Payload: data, Unknown: true, Invalid: []string{"ack without envelope_id"}}})
 		s.mu.Unlock()
@@ -504,7 +504,7 @@ func (s *Server) handleAck(c *conn, data []byte) {
 		switch e.typ {
 		case "slash_commands":
 			var m wireMsg
-			if err := json.Unmarshal(ack.Payload, &m); err != nil {
+			if err := decode(ack.Payload, &m); err != nil {
 				ack.Invalid = append(ack.Invalid, "ack payload is not a message: "+err.Error())
 			} else {
 				msg := m.msg("ack")
@@ -532,7 +532,7 @@ func (s *Server) applyViewResponse(e *envelope, ack *Ack) {
 		Errors         map[string]string `json:"errors"`
 		View           json.RawMessage   `json:"view"`
 	}
-	if err := json.Unmarshal(ack.Payload, &r); err != nil {
+	if err := decode(ack.Payload, &r); err != nil {
 		ack.Invalid = append(ack.Invalid, "interactive ack payload: "+err.Error())
 		return
 	}

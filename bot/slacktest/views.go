@@ -22,7 +22,7 @@ func (s *Server) parseView(raw json.RawMessage, want string) (*View, []string) {
 	if len(raw) == 0 {
 		return nil, []string{"view is missing"}
 	}
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := decode(raw, &v); err != nil {
 		return nil, []string{"view is not an object: " + err.Error()}
 	}
 	var probs []string
@@ -67,7 +67,7 @@ func (s *Server) parseView(raw json.RawMessage, want string) (*View, []string) {
 func (s *Server) viewsCall(c *Call, js map[string]json.RawMessage) (result, string) {
 	str := func(k string) string {
 		var v string
-		_ = json.Unmarshal(js[k], &v)
+		_ = decode(js[k], &v)
 		return v
 	}
 	want := "modal"

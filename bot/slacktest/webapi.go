@@ -44,7 +44,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		c.JSON = body
 		if len(body) > 0 {
-			if err := json.Unmarshal(body, &js); err != nil {
+			if err := decode(body, &js); err != nil {
 				s.finish(w, c, nil, "invalid_json")
 				return
 			}
@@ -230,7 +230,7 @@ func callChannel(form url.Values, js map[string]json.RawMessage) string {
 		return ch
 	}
 	var ch string
-	_ = json.Unmarshal(js["channel"], &ch)
+	_ = decode(js["channel"], &ch)
 	return ch
 }
 
