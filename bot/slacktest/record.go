@@ -43,8 +43,12 @@ type DispatchFailure struct {
 	EnvelopeID string // the id it would have had; never delivered
 	User       string
 	Channel    string
-	Command    string
-	Text       string
+	Command    string // a slash command's name, "" for an interaction
+	// Interaction is an interactive payload's type (block_actions,
+	// view_submission, …), "" for a command; Text is then its action_id
+	// or the view's callback_id.
+	Interaction string
+	Text        string
 }
 
 // ConnEvent is a socket coming or going.

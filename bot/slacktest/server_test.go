@@ -231,7 +231,9 @@ func TestSlashCommandAckAndLatency(t *testing.T) {
 // TestDisconnectedCommandsFailEventsWait: Slack holds no slash command
 // for an app without a socket; the user sees dispatch_failed
 // (github.com/slackapi/bolt-js/issues/2216). Events wait and come as
-// retries (github.com/slackapi/bolt-python/issues/1071).
+// retries (github.com/slackapi/bolt-python/issues/1071: Slack "does
+// retries for Events API messages"); a button click is not an event, and
+// fails as a command does.
 func TestDisconnectedCommandsFailEventsWait(t *testing.T) {
 	s := newServer(t)
 	runClient(t, s, func(sm *socketmode.Client, ev socketmode.Event) {
@@ -244,6 +246,7 @@ func TestDisconnectedCommandsFailEventsWait(t *testing.T) {
 		fail()
 		cmd := s.SlashCommand("U0BOB", "", "/deal", fmt.Sprint("after failure ", i))
 		ev := s.AppMention("U0BOB", "C1", fmt.Sprint("after failure ", i))
+		click := s.BlockAction("U0BOB", slacktest.Container{}, slacktest.Action{ActionID: "deal.won", BlockID: "deal:D-1", Value: "D-1"})
 		release()
 		if err := s.AwaitConnections(ctx, i+2); err != nil {
 			t.Fatalf("no reconnect after failure %d: %v", i, err)
@@ -252,15 +255,19 @@ func TestDisconnectedCommandsFailEventsWait(t *testing.T) {
 			t.Fatalf("queued event %d never acked: %v", i, err)
 		}
 		for _, r := range s.Since(0) {
-			if r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == cmd {
-				t.Fatalf("the command typed while disconnected was delivered later")
+			if r.Kind == slacktest.KindEnvelope && (r.Envelope.EnvelopeID == cmd || r.Envelope.EnvelopeID == click) {
+				t.Fatalf("the command or click made while disconnected was delivered later")
 			}
 			if r.Kind == slacktest.KindEnvelope && r.Envelope.EnvelopeID == ev && r.Envelope.RetryAttempt != 1 {
 				t.Fatalf("the event that waited went out as attempt %d, want retry 1", r.Envelope.RetryAttempt)
 			}
 		}
-		if f := s.DispatchFailures(); len(f) != i+1 || f[i].EnvelopeID != cmd || f[i].Command != "/deal" || f[i].User != "U0BOB" {
+		f := s.DispatchFailures()
+		if len(f) != 2*(i+1) || f[2*i].EnvelopeID != cmd || f[2*i].Command != "/deal" || f[2*i].User != "U0BOB" {
 			t.Fatalf("dispatch failures = %+v", f)
+		}
+		if c := f[2*i+1]; c.EnvelopeID != click || c.Interaction != "block_actions" || c.Text != "deal.won" || c.User != "U0BOB" || c.Command != "" {
+			t.Fatalf("click's dispatch failure = %+v", c)
 		}
 	}
 	if s.Pending() != 0 {

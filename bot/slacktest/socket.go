@@ -244,7 +244,8 @@ func (s *Server) deliverLocked(e *envelope) {
 // failed delivery (retry_attempt one higher, retry_reason "timeout";
 // bolt-python #1071: "Slack's API server ... does retries for Events API
 // messages", github.com/slackapi/bolt-python/issues/1071). Interactive
-// payloads still wait for the next socket.
+// payloads (clicks, submissions) are not Events API deliveries: they fail
+// as commands do, recorded with their payload type.
 func (s *Server) flushQueueLocked() {
 	for len(s.queue) > 0 {
 		var best *conn
@@ -273,29 +274,57 @@ func (s *Server) flushQueueLocked() {
 	}
 }
 
-// failCommandsLocked takes the slash commands out of the queue, each
-// recorded as dispatch_failed, and marks the waiting events as missed:
+// failCommandsLocked takes the slash commands and interactions out of the
+// queue, each recorded as dispatch_failed, and marks the waiting events as missed:
 // they go out later as retries; caller holds mu with no socket live.
 func (s *Server) failCommandsLocked() {
 	kept := s.queue[:0]
 	for _, e := range s.queue {
-		if e.typ != "slash_commands" {
+		switch e.typ {
+		case "slash_commands":
+			var p struct {
+				User    string `json:"user_id"`
+				Command string `json:"command"`
+				Text    string `json:"text"`
+				Channel string `json:"channel_id"`
+			}
+			_ = decode(e.payload, &p)
+			s.add(Record{Kind: KindDispatchFailed, Dispatch: &DispatchFailure{
+				EnvelopeID: e.id, User: p.User, Channel: p.Channel, Command: p.Command, Text: p.Text,
+			}})
+		case "interactive":
+			// A click or a submission has no one to go to either: Slack
+			// retries only Events API deliveries, so the user sees the
+			// click or the submit fail.
+			var p struct {
+				Type string `json:"type"`
+				User struct {
+					ID string `json:"id"`
+				} `json:"user"`
+				Channel struct {
+					ID string `json:"id"`
+				} `json:"channel"`
+				Actions []struct {
+					ActionID string `json:"action_id"`
+				} `json:"actions"`
+				View struct {
+					CallbackID string `json:"callback_id"`
+				} `json:"view"`
+			}
+			_ = decode(e.payload, &p)
+			what := p.View.CallbackID
+			if len(p.Actions) > 0 {
+				what = p.Actions[0].ActionID
+			}
+			s.add(Record{Kind: KindDispatchFailed, Dispatch: &DispatchFailure{
+				EnvelopeID: e.id, User: p.User.ID, Channel: p.Channel.ID, Interaction: p.Type, Text: what,
+			}})
+		default:
 			if e.typ == "events_api" {
 				e.missed = true
 			}
 			kept = append(kept, e)
-			continue
 		}
-		var p struct {
-			User    string `json:"user_id"`
-			Command string `json:"command"`
-			Text    string `json:"text"`
-			Channel string `json:"channel_id"`
-		}
-		_ = decode(e.payload, &p)
-		s.add(Record{Kind: KindDispatchFailed, Dispatch: &DispatchFailure{
-			EnvelopeID: e.id, User: p.User, Channel: p.Channel, Command: p.Command, Text: p.Text,
-		}})
 	}
 	for i := len(kept); i < len(s.queue); i++ {
 		s.queue[i] = nil
@@ -312,7 +341,7 @@ func (s *Server) Connected() bool {
 
 // DropSockets closes every live socket without a close frame, as a network
 // failure would. Events pushed afterwards wait for the reconnect; slash
-// commands fail with dispatch_failed, as in Slack.
+// commands and interactions fail with dispatch_failed, as in Slack.
 func (s *Server) DropSockets() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
