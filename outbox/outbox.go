@@ -124,7 +124,9 @@ type API interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
 	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
 	AddReactionContext(ctx context.Context, name string, item slack.ItemRef) error
-	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
+	GetUploadURLExternalContext(ctx context.Context, params slack.GetUploadURLExternalParameters) (*slack.GetUploadURLExternalResponse, error)
+	UploadToURL(ctx context.Context, params slack.UploadToURLParameters) error
+	CompleteUploadExternalContext(ctx context.Context, params slack.CompleteUploadExternalParameters) (*slack.CompleteUploadExternalResponse, error)
 	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
 	GetUsersPaginated(options ...slack.GetUsersOption) slack.UserPagination
@@ -540,7 +542,7 @@ func (o *Outbox) deliver(ctx context.Context, api API, it sales.OutboxItem) erro
 			pr.Channel, pr.TS = ch, ts
 		}
 		pr.Next = i + 1
-		pr.Posting, pr.PostingAt = 0, 0 // saved with the next step's marker
+		pr.Posting, pr.PostingAt, pr.Sharing = 0, 0, false // saved with the next step's marker
 	}
 	if err := o.store.Done(ctx, it.ID); err != nil {
 		return fmt.Errorf("outbox: done: %w", err)
@@ -563,7 +565,7 @@ func (o *Outbox) clearProgress(ctx context.Context, it sales.OutboxItem) {
 // step of every job queued before the process started. It saves the
 // steps done so far with it.
 func (o *Outbox) markPosting(ctx context.Context, it sales.OutboxItem, i int, pr *sales.OutboxProgress) error {
-	pr.Posting, pr.PostingAt = i+1, o.clock.Now().Unix()
+	pr.Posting, pr.PostingAt, pr.Sharing = i+1, o.clock.Now().Unix(), false
 	if err := o.store.SetOutboxProgress(ctx, it.ID, *pr); err != nil {
 		return fmt.Errorf("outbox: mark step in flight: %w", err)
 	}
@@ -593,6 +595,27 @@ func (o *Outbox) findPosted(ctx context.Context, api API, channel, thread, key s
 	return o.findMessage(ctx, api, channel, thread, key, since, func(m slack.Message) bool {
 		return m.Metadata.EventType == postEventType && m.Metadata.EventPayload["key"] == key
 	})
+}
+
+// shareSettle is how long after an upload step went out its file may
+// still be missing from the channel. Slack "asynchronously completes the
+// sharing of uploaded files because there are a few time-consuming tasks
+// on the server side (e.g., security scans on the files)" (Slack's SDK
+// maintainer, github.com/slackapi/bolt-js/issues/2115): an upload whose
+// answer was lost is looked for until then before it is made again.
+const shareSettle = time.Minute
+
+// shareSettling is the answer of an upload step whose earlier try may
+// still be being shared: retried, like an outage, until found or
+// shareSettle has passed.
+type shareSettling struct {
+	key  string
+	left time.Duration
+}
+
+func (e *shareSettling) Error() string {
+	return fmt.Sprintf("outbox: the file of %s is not in its channel yet; an earlier upload may still be being shared (looking again for up to %s)",
+		e.key, e.left.Round(time.Second))
 }
 
 // findUploaded looks for the share of a file an upload step already made:
@@ -763,20 +786,40 @@ func (o *Outbox) step(ctx context.Context, api API, it sales.OutboxItem, i int, 
 				o.log.Info("outbox: the file was already shared; not uploading again", "key", key)
 				return "", "", nil
 			}
+			if age := o.clock.Now().Sub(since); pr.Sharing && age < shareSettle {
+				// The last try asked Slack to share the file, and Slack
+				// shares after answering: not in the history yet is not
+				// "not shared".
+				return "", "", &shareSettling{key: key, left: shareSettle - age}
+			}
 		}
 		if err := o.markPosting(ctx, it, i, pr); err != nil {
 			return "", "", err
 		}
-		// One share is two tiered calls (the upload itself goes to the URL
-		// Slack hands out): pace the first here, the second just before.
-		if !o.pacer.Wait(cctx, "files.completeUploadExternal", "") {
-			return "", "", cctx.Err()
+		// One share is two tiered calls, and the file itself goes to the
+		// URL the first hands out (files v2,
+		// docs.slack.dev/messaging/working-with-files). Before the second
+		// the step is marked sharing: from then on the file may show in
+		// its channel, late, so a retry looks for it before uploading again.
+		var up *slack.GetUploadURLExternalResponse
+		err := o.call(cctx, "files.getUploadURLExternal", "", func() (err error) {
+			up, err = api.GetUploadURLExternalContext(cctx, slack.GetUploadURLExternalParameters{
+				FileName: s.Name, FileSize: len(s.Data), AltTxt: s.Alt})
+			return err
+		})
+		if err != nil {
+			return "", "", err
 		}
-		err := o.call(cctx, "files.getUploadURLExternal", "", func() error {
-			_, err := api.UploadFileContext(cctx, slack.UploadFileParameters{
-				Reader: bytes.NewReader(s.Data), FileSize: len(s.Data), Filename: s.Name, Title: s.Title,
-				AltTxt: s.Alt, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text,
-			})
+		if err := api.UploadToURL(cctx, slack.UploadToURLParameters{UploadURL: up.UploadURL, Reader: bytes.NewReader(s.Data), Filename: s.Name}); err != nil {
+			return "", "", err
+		}
+		pr.Sharing = true
+		if err := o.store.SetOutboxProgress(ctx, it.ID, *pr); err != nil {
+			return "", "", fmt.Errorf("outbox: mark the share in flight: %w", err)
+		}
+		err = o.call(cctx, "files.completeUploadExternal", "", func() error {
+			_, err := api.CompleteUploadExternalContext(cctx, slack.CompleteUploadExternalParameters{
+				Files: []slack.FileSummary{{ID: up.FileID, Title: s.Title}}, Channel: channel, ThreadTimestamp: thread, InitialComment: s.Text})
 			return err
 		})
 		return "", "", err

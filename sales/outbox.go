@@ -45,6 +45,10 @@ type OutboxProgress struct {
 	// have posted; 0 when no step is in flight.
 	Posting   int   `json:"posting,omitempty"`
 	PostingAt int64 `json:"posting_at,omitempty"`
+	// Sharing says the in-flight step is an upload that got as far as
+	// asking Slack to share its file, which Slack does after answering:
+	// the file may still show in its channel.
+	Sharing bool `json:"sharing,omitempty"`
 }
 
 // DigestChannels are the digest routes set from Slack ("/salesbot digest
