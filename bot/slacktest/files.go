@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 func (s *Server) completeUpload(c *Call, form url.Values) (result, string) {
@@ -43,11 +44,36 @@ func (s *Server) completeUpload(c *Call, form url.Values) (result, string) {
 		ids = append(ids, f.ID)
 	}
 	if ch != "" {
-		// Sharing posts a message that shows the files, as in Slack.
-		s.history[dmChannel(ch)] = append(s.history[dmChannel(ch)], &Msg{Source: c.Method, Channel: dmChannel(ch),
-			TS: s.nextTS(), ThreadTS: form.Get("thread_ts"), Text: form.Get("initial_comment"), FileIDs: ids})
+		// Sharing posts a message that shows the files, as in Slack: a
+		// while after this answer (Options.ShareDelay).
+		m := &Msg{Source: c.Method, Channel: dmChannel(ch), ThreadTS: form.Get("thread_ts"), Text: form.Get("initial_comment"), FileIDs: ids}
+		s.shares = append(s.shares, pendingShare{due: s.now().Add(max(s.opts.ShareDelay, 0)), msg: m})
+		s.settleSharesLocked()
 	}
 	return result{"files": out}, ""
+}
+
+// pendingShare is a file message that shows in its channel at due.
+type pendingShare struct {
+	due time.Time
+	msg *Msg
+}
+
+// settleSharesLocked puts the file messages that are due into their
+// channels' history, stamped as they appear; caller holds mu.
+func (s *Server) settleSharesLocked() {
+	now := s.now()
+	kept := s.shares[:0]
+	for _, p := range s.shares {
+		if now.Before(p.due) {
+			kept = append(kept, p)
+			continue
+		}
+		p.msg.TS = s.nextTS()
+		s.history[p.msg.Channel] = append(s.history[p.msg.Channel], p.msg)
+	}
+	clear(s.shares[len(kept):])
+	s.shares = kept
 }
 
 // serveUpload is the upload_url of files v2: same host:port as the API so

@@ -181,6 +181,7 @@ func (s *Server) updateMessage(c *Call, form url.Values) (result, string) {
 // the oldest/latest/limit/cursor paging and include_all_metadata of the
 // real methods.
 func (s *Server) conversationHistory(form url.Values, replies bool) (result, string) {
+	s.settleSharesLocked()
 	ch := dmChannel(form.Get("channel"))
 	if ch == "" {
 		return nil, "channel_not_found"

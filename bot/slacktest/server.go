@@ -83,6 +83,14 @@ type Options struct {
 	// ResponseURLTTL is how long a response_url takes posts (default 30
 	// minutes as in Slack; negative disables expiry). See Advance.
 	ResponseURLTTL time.Duration
+	// ShareDelay is how long after files.completeUploadExternal answers
+	// the file's message shows in its channel (default 2s; negative: at
+	// once). Slack "asynchronously completes the sharing of uploaded
+	// files ... in many cases, the API response does not yet have
+	// complete shares in it" (Slack's SDK maintainer,
+	// github.com/slackapi/bolt-js/issues/2115), so a history read just
+	// after an upload may not find it. See Advance.
+	ShareDelay time.Duration
 	// AckTimeout is how long an events_api envelope may go unacked before
 	// Slack retries it (default 3s; negative: never retried on its own).
 	// Retries follow Slack's schedule: after the timeout, then a minute,
@@ -141,6 +149,7 @@ type Server struct {
 	files       map[string]*File
 	resps       map[string]*respURL
 	history     map[string][]*Msg // channel → messages (posts and updates)
+	shares      []pendingShare    // file messages not yet in history (ShareDelay)
 	channels    map[string]channel
 }
 
@@ -200,6 +209,9 @@ func New(opts Options) *Server {
 	}
 	if opts.AckTimeout == 0 {
 		opts.AckTimeout = 3 * time.Second
+	}
+	if opts.ShareDelay == 0 {
+		opts.ShareDelay = 2 * time.Second
 	}
 	if opts.ResponseURLTTL == 0 {
 		opts.ResponseURLTTL = 30 * time.Minute
@@ -598,6 +610,7 @@ func (s *Server) Files() []File {
 func (s *Server) History(channel string) []Msg {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleSharesLocked()
 	var out []Msg
 	for _, m := range s.history[dmChannel(channel)] {
 		out = append(out, *m)

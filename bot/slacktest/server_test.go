@@ -606,6 +606,27 @@ func TestFileUploadV2(t *testing.T) {
 		files[0].AltText != "Funnel by stage" || files[0].ThreadTS != ts || files[0].Channel != "C1" {
 		t.Fatalf("files = %+v", files)
 	}
+	// Slack shares after answering (bolt-js #2115): the thread shows the
+	// file only once the share completes.
+	shared := func() bool {
+		msgs, _, _, err := c.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: ts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			if len(m.Files) == 1 && m.Files[0].ID == f.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if shared() {
+		t.Fatal("the file's message was in the thread as soon as the upload answered")
+	}
+	s.Advance(2 * time.Second)
+	if !shared() {
+		t.Fatal("the file's message never showed in the thread")
+	}
 }
 
 func TestAwaitHonoursContext(t *testing.T) {
