@@ -34,7 +34,11 @@ func printPresets(w io.Writer) {
 				open = append(open, s.Label)
 			}
 		}
-		fmt.Fprintf(w, "  open stages it knows: %s (others: by probability, else by their order)\n", strings.Join(open, ", "))
+		how := "others: by probability, else by their order"
+		if p.Exported {
+			how = "back to the stages export --preset " + p.Name + " writes them from; " + how
+		}
+		fmt.Fprintf(w, "  open stages it knows: %s (%s)\n", strings.Join(open, ", "), how)
 	}
 	fmt.Fprintln(w, "\nA file matching none of these is read by salesbot's own column names (see --map); force a preset with --preset NAME.")
 }
