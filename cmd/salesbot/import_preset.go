@@ -224,6 +224,7 @@ func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) s
 		return fmt.Errorf("column %q: %w", colOf(transfer.FieldOwner), err)
 	}
 	d.Territory = im.territory(rec.Territory)
+	im.noteClose(d, rec.Stage.Kind)
 	im.in.Deals = append(im.in.Deals, d)
 	im.keepIDs = append(im.keepIDs, 0)
 	im.rowLines = append(im.rowLines, rec.Line)
@@ -413,4 +414,42 @@ func fieldLabel(f transfer.Field) string {
 		}
 	}
 	return string(f)
+}
+
+// noteClose counts a won or lost row with nothing saying when it closed:
+// no close date, closed, won or lost time, or stage entry. Storage keeps
+// such a deal closed with no close time (sales.CloseUnknown), so it counts
+// in no period rather than in the one the import ran in.
+func (im *importer) noteClose(d sales.Deal, kind sales.StageKind) {
+	if kind == sales.StageOpen || !d.ClosedAt.IsZero() || !d.CloseDate.IsZero() || !d.StageEnteredAt.IsZero() {
+		return
+	}
+	if im.closeUnknown == nil {
+		im.closeUnknown = map[sales.StageKind]int{}
+	}
+	im.closeUnknown[kind]++
+}
+
+// printCloseUnknown says which rows count in no period, and how to place
+// them: "2 won rows have no date of their close: imported as won, counted
+// in no period's won, lost, win rate or attainment (add a close date
+// column to place them)".
+func (im *importer) printCloseUnknown(w io.Writer) {
+	won, lost := im.closeUnknown[sales.StageWon], im.closeUnknown[sales.StageLost]
+	if won+lost == 0 {
+		return
+	}
+	var rows, as []string
+	if won > 0 {
+		rows, as = append(rows, fmt.Sprintf("%d won %s", won, plural(won, "row"))), append(as, "won")
+	}
+	if lost > 0 {
+		rows, as = append(rows, fmt.Sprintf("%d lost %s", lost, plural(lost, "row"))), append(as, "lost")
+	}
+	have := "have"
+	if won+lost == 1 {
+		have = "has"
+	}
+	fmt.Fprintf(w, "%s %s no date of their close: imported as %s, counted in no period's won, lost, win rate or attainment (add a close date column to place them)\n",
+		strings.Join(rows, " and "), have, strings.Join(as, " and "))
 }
