@@ -58,6 +58,9 @@ func TestImportCloseUnknownCountsInNoPeriod(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t)
 			path := e.file("deals.csv", file)
+			if r := e.must(ImportCmd, "deals", "--file", path, "--dry-run"); !strings.Contains(r.stdout, "3 won rows and 1 lost row have no date of their close: would be imported as won and lost") {
+				t.Errorf("the dry run does not say which rows would count in no period:\n%s", r)
+			}
 			r := e.must(ImportCmd, "deals", "--file", path)
 			if !strings.Contains(r.stdout, "3 won rows and 1 lost row have no date of their close: imported as won and lost, counted in no period") {
 				t.Errorf("the import does not say which rows count in no period:\n%s", r)

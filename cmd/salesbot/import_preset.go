@@ -432,8 +432,8 @@ func (im *importer) noteClose(d sales.Deal, kind sales.StageKind) {
 
 // printCloseUnknown says which rows count in no period, and how to place
 // them: "2 won rows have no date of their close: imported as won, counted
-// in no period's won, lost, win rate or attainment (add a close date
-// column to place them)".
+// in no period's won, lost, win rate or attainment (give them a close
+// date to place them)".
 func (im *importer) printCloseUnknown(w io.Writer) {
 	won, lost := im.closeUnknown[sales.StageWon], im.closeUnknown[sales.StageLost]
 	if won+lost == 0 {
@@ -446,10 +446,13 @@ func (im *importer) printCloseUnknown(w io.Writer) {
 	if lost > 0 {
 		rows, as = append(rows, fmt.Sprintf("%d lost %s", lost, plural(lost, "row"))), append(as, "lost")
 	}
-	have := "have"
+	have, imported := "have", "imported"
 	if won+lost == 1 {
 		have = "has"
 	}
-	fmt.Fprintf(w, "%s %s no date of their close: imported as %s, counted in no period's won, lost, win rate or attainment (add a close date column to place them)\n",
-		strings.Join(rows, " and "), have, strings.Join(as, " and "))
+	if im.o.dryRun {
+		imported = "would be imported"
+	}
+	fmt.Fprintf(w, "%s %s no date of their close: %s as %s, counted in no period's won, lost, win rate or attainment (give them a close date to place them)\n",
+		strings.Join(rows, " and "), have, imported, strings.Join(as, " and "))
 }
