@@ -156,3 +156,32 @@ func moveSome(t *testing.T, e *env) {
 		}
 	}
 }
+
+// Text a spreadsheet would run as a formula is written with a quote
+// (csvsafe) in the preset's file too, and the import takes it off: the
+// account and lost reason come back as they were, not with a quote more
+// on each trip.
+func TestExportPresetKeepsFormulaLikeText(t *testing.T) {
+	e := newEnv(t)
+	e.must(ImportCmd, "deals", "--file", e.file("plain.csv",
+		"account,amount,stage,owner,lost_reason,close_date\n+Plus Corp,100,Lost,alice,-price,2026-11-02\n@home,200,Proposal,bob,,\n=SUM(1),300,Won,alice,,2026-11-03\n"))
+	file := e.file("hubspot.csv", e.must(ExportCmd, "deals", "--preset", "hubspot").stdout)
+	other := filepath.Join(e.dir, "other.db")
+	for range 2 { // the second trip adds nothing either
+		e.must(ImportCmd, "deals", "--file", file, "--db", other)
+	}
+	db, done := e.open(other)
+	defer done()
+	deals, err := db.FindDeals(context.Background(), sales.DealFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range deals {
+		got = append(got, d.Account+"|"+d.LostReason)
+	}
+	slices.Sort(got)
+	if want := []string{"+Plus Corp|-price", "=SUM(1)|", "@home|"}; !slices.Equal(got, want) {
+		t.Errorf("accounts|lost reasons %q, want %q", got, want)
+	}
+}

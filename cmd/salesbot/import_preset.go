@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot/salesbot/csvsafe"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/transfer"
@@ -173,6 +174,14 @@ func (im *importer) readPreset(data []byte, name string, p *transfer.Preset, for
 // presetDeal turns one record into a deal of the import, with the stage
 // history its time columns give.
 func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) string) error {
+	if !im.o.raw {
+		// export (--preset too) puts a quote before a cell starting with
+		// =, +, -, @ (csvsafe); take it off, as for salesbot's own columns,
+		// so "+Plus Corp" comes back as itself.
+		for _, s := range []*string{&rec.Account, &rec.Title, &rec.Product, &rec.LostReason, &rec.Owner, &rec.Territory} {
+			*s = csvsafe.Restore(*s)
+		}
+	}
 	for _, c := range [...]struct {
 		f     transfer.Field
 		v     string
