@@ -12,6 +12,9 @@ import "time"
 //     the close date the day it closed in loc ("deals closed in the
 //     window" are counted by that civil date);
 //   - reopening clears ClosedAt;
+//   - a deal imported closed with no date of its close keeps no ClosedAt
+//     through edits that leave its stage (CloseUnknown), so it never
+//     counts as closed in the period it was edited in;
 //   - entering Won needs an amount greater than zero (ValidateWon).
 func ApplyStageChange(old, nd *Deal, ss StageSet, now time.Time, loc *time.Location) error {
 	kind := ss.Kind(nd.Stage)
@@ -37,11 +40,20 @@ func ApplyStageChange(old, nd *Deal, ss StageSet, now time.Time, loc *time.Locat
 	switch {
 	case kind == StageOpen:
 		nd.ClosedAt = time.Time{}
-	case nd.ClosedAt.IsZero():
+	case nd.ClosedAt.IsZero() && !CloseUnknown(*old, *nd):
 		nd.ClosedAt = now
 	}
 	if nd.CreatedAt.IsZero() {
 		nd.CreatedAt = old.CreatedAt
 	}
 	return nil
+}
+
+// CloseUnknown reports whether nd, an edit of old, is a deal closed at a
+// time nobody knows: imported won or lost with no close date, closed time
+// or stage entry, so it has no ClosedAt and no close date and counts in no
+// period's won, lost, win rate, attainment or sales cycle. It stays so
+// until its stage or close date changes.
+func CloseUnknown(old, nd Deal) bool {
+	return old.ID != 0 && old.Stage == nd.Stage && old.ClosedAt.IsZero() && old.CloseDate.IsZero() && nd.CloseDate.IsZero()
 }

@@ -272,7 +272,7 @@ func normalizeChange(old, nd *sales.Deal, st *sales.StageSet, now time.Time) {
 	}
 	if !closed {
 		nd.ClosedAt = time.Time{}
-	} else if nd.ClosedAt.IsZero() {
+	} else if nd.ClosedAt.IsZero() && !sales.CloseUnknown(*old, *nd) {
 		nd.ClosedAt = now
 	}
 	if nd.CreatedAt.IsZero() {

@@ -677,10 +677,18 @@ func (im *importer) deal(i int) error {
 	// entry, closing and "created" event are at the import instant, the
 	// earliest time salesbot knows it existed.
 	undated := d.CreatedAt.IsZero()
+	// Likewise a won or lost record with nothing saying when it closed (no
+	// closed time, close date or stage entry): it keeps no close time, so
+	// it is closed but counts in no period (sales.CloseDay is zero).
+	closeUnknown := d.Stage != 0 && im.st.Kind(d.Stage) != sales.StageOpen &&
+		d.ClosedAt.IsZero() && d.CloseDate.IsZero() && d.StageEnteredAt.IsZero()
 	normalizeNew(&d, &im.st, im.now)
 	at := d.CreatedAt
 	if undated {
 		d.CreatedAt = time.Time{}
+	}
+	if closeUnknown {
+		d.ClosedAt, d.StageEnteredAt = time.Time{}, time.Time{}
 	}
 	if err := validateDeal(tx, &d, &im.st); err != nil {
 		return err

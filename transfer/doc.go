@@ -51,6 +51,12 @@
 // "01/02/2006 15:04". The default pipeline is Appointment Scheduled 20%,
 // Qualified To Buy 40%, Presentation Scheduled 60%, Decision Maker
 // Bought-In 80%, Contract Sent 90%, Closed Won 100%, Closed Lost 0%.
+// salesbot exports to HubSpot (HubSpotStages), so these default labels
+// read back to the team's stages they are written from (PipelineLabels),
+// not by probability. HubSpot's importer takes a "Deal Stage" only when it
+// is a stage (label or internal id) of the row's Pipeline, and requires
+// Deal Name, Pipeline and Deal Stage (knowledge.hubspot.com, "Set up your
+// import files").
 // Sources: https://www.skills.sh/pfoy/growth-skills/hubspot-deal-stages,
 // https://developers.hubspot.com/docs/methods/pipelines/pipelines_overview,
 // https://hub.steampipe.io/plugins/turbot/hubspot/tables/hubspot_deal.

@@ -18,46 +18,17 @@ var HubSpotColumns = []string{"Deal Name", "Pipeline", "Deal Stage", "Amount", "
 // with; its stages are the preset's.
 const HubSpotPipeline = "Sales Pipeline"
 
-// HubSpotStages names each of the team's stages by a stage of HubSpot's
-// default pipeline, which is all its importer accepts there: Won and Lost
-// as Closed Won and Closed Lost, an open stage named like a HubSpot one
-// keeps it, and the rest follow pipeline order (salesbot's defaults become
-// Appointment Scheduled, Qualified To Buy, Presentation Scheduled and
-// Decision Maker Bought-In). Reading the file back maps those labels by
-// HubSpot's probabilities, so open stages may not come back the same.
-func HubSpotStages(set sales.StageSet) map[sales.StageID]string {
+// HubSpotStages names each of the team's stages as `export deals --preset
+// hubspot` writes them (PipelineLabels of the hubspot preset): the labels
+// of HubSpot's default pipeline, which is all its importer accepts there
+// ("Deal Stage" must be a stage of the file's Pipeline), and which
+// salesbot's import reads back to the same stages. fits is false when the
+// team has more open stages than that pipeline; the labels are then the
+// team's own stage names, which HubSpot accepts once its pipeline has
+// stages of those names.
+func HubSpotStages(set sales.StageSet) (labels map[sales.StageID]string, fits bool) {
 	p, _ := Lookup("hubspot")
-	var open []sales.Stage // HubSpot's open stages as sales.Stage for spread
-	out := map[sales.StageID]string{}
-	for _, h := range p.Stages {
-		switch h.Kind {
-		case sales.StageOpen:
-			open = append(open, sales.Stage{Name: h.Label, Probability: h.Probability})
-		case sales.StageWon:
-			out[set.Won().ID] = h.Label
-		case sales.StageLost:
-			out[set.Lost().ID] = h.Label
-		}
-	}
-	team := set.Open()
-	for i, s := range team {
-		if h, ok := sameName(open, s.Name); ok {
-			out[s.ID] = h.Name
-			continue
-		}
-		out[s.ID] = spread(open, i, len(team)).Name
-	}
-	for _, s := range set.Stages {
-		if _, ok := out[s.ID]; !ok { // a second won or lost stage
-			switch s.Kind {
-			case sales.StageWon:
-				out[s.ID] = "Closed Won"
-			case sales.StageLost:
-				out[s.ID] = "Closed Lost"
-			}
-		}
-	}
-	return out
+	return PipelineLabels(p, set)
 }
 
 // HubSpotOwner is the Deal owner cell: the email when salesbot knows one

@@ -63,6 +63,10 @@ type Preset struct {
 	Stages []StageHint
 	// ProbabilityFraction: the probability column holds 0..1, not percent.
 	ProbabilityFraction bool
+	// Exported: `export deals --preset NAME` writes this CRM's file, so
+	// its default stage labels read back to the stages they were written
+	// from (PipelineLabels).
+	Exported bool
 	// Outcome explains, for --list-presets and the dry run, how won and
 	// lost are decided.
 	Outcome string
@@ -128,6 +132,7 @@ var presets = []*Preset{
 			{"Closed Lost", sales.StageLost, 0},
 		},
 		ProbabilityFraction: true,
+		Exported:            true,
 		Outcome:             `"Is Closed Won" when exported, else the stage label (Closed Won / Closed Lost), else a probability of 100% or 0% on a closed deal`,
 	},
 	{

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,14 +34,17 @@ type StageMap struct {
 // MapStages maps a file's stage labels onto the team's stages by meaning.
 // Won and lost labels (by the CRM's convention or the file's outcome
 // columns) go to the Won and Lost stages. An open label the team has
-// configured under the same name keeps it. Any other open label goes to
-// the open stage with the nearest probability — the file's, else the
-// CRM's default for that label — and, when neither has one, by its place
-// in the pipeline: the preset's order for known labels, then the file's
-// order, spread evenly over the team's open stages.
+// configured under the same name keeps it. A default label of a CRM that
+// salesbot exports to (Preset.Exported) goes to the stage PipelineLabels
+// gives it, so export → import gives every deal its stage back. Any other
+// open label goes to the open stage with the nearest probability — the
+// file's, else the CRM's default for that label — and, when neither has
+// one, by its place in the pipeline: the preset's order for known labels,
+// then the file's order, spread evenly over the team's open stages.
 func MapStages(p *Preset, labels []StageLabel, set sales.StageSet) []StageMap {
 	hints := map[string]StageHint{}
 	var order []string
+	back := exportedStages(p, set)
 	if p != nil {
 		for _, h := range p.Stages {
 			hints[strings.ToLower(h.Label)] = h
@@ -80,6 +84,11 @@ func MapStages(p *Preset, labels []StageLabel, set sales.StageSet) []StageMap {
 			out[i].Stage, out[i].How = s, "same name"
 			continue
 		}
+		if b, ok := back[key]; ok {
+			out[i].Stage = b.stage
+			out[i].How = fmt.Sprintf("pipeline order %d of %d → %s, as export --preset %s writes it", b.pos+1, b.of, b.stage.Name, p.Name)
+			continue
+		}
 		prob := l.Probability
 		if prob < 0 && known {
 			prob = h.Probability
@@ -106,6 +115,98 @@ func MapStages(p *Preset, labels []StageLabel, set sales.StageSet) []StageMap {
 		out[i].How = fmt.Sprintf("order %d of %d → %s", pos+1, len(present), s.Name)
 	}
 	return out
+}
+
+// PipelineLabels is the one correspondence between the team's stages and
+// the labels of p's default pipeline, used both ways: `export deals
+// --preset` writes it, and MapStages reads a file of those labels back
+// through it. Won and Lost get p's first won and lost labels. An open
+// stage named like one of p's open stages keeps that label; the other
+// open stages take p's remaining open labels in pipeline order, one each.
+// With more open stages than p's pipeline has, no labelling is one to one:
+// fits is false and every open stage keeps its own name, which MapStages
+// keeps by name.
+func PipelineLabels(p *Preset, set sales.StageSet) (labels map[sales.StageID]string, fits bool) {
+	var open []string
+	var won, lost string
+	for _, h := range p.Stages {
+		switch {
+		case h.Kind == sales.StageOpen:
+			open = append(open, h.Label)
+		case h.Kind == sales.StageWon && won == "":
+			won = h.Label
+		case h.Kind == sales.StageLost && lost == "":
+			lost = h.Label
+		}
+	}
+	labels = map[sales.StageID]string{}
+	for _, s := range set.Stages {
+		switch s.Kind {
+		case sales.StageWon:
+			labels[s.ID] = cmp.Or(won, s.Name)
+		case sales.StageLost:
+			labels[s.ID] = cmp.Or(lost, s.Name)
+		}
+	}
+	team := set.Open()
+	if len(team) > len(open) {
+		for _, s := range team {
+			labels[s.ID] = s.Name
+		}
+		return labels, false
+	}
+	taken := map[string]bool{}
+	for _, s := range team {
+		for _, l := range open {
+			if strings.EqualFold(l, strings.TrimSpace(s.Name)) && !taken[l] {
+				labels[s.ID], taken[l] = l, true
+				break
+			}
+		}
+	}
+	var rest []string
+	for _, l := range open {
+		if !taken[l] {
+			rest = append(rest, l)
+		}
+	}
+	for _, s := range team {
+		if _, ok := labels[s.ID]; !ok {
+			labels[s.ID], rest = rest[0], rest[1:]
+		}
+	}
+	return labels, true
+}
+
+// exported is where a default label of an exported preset goes back to.
+type exported struct {
+	stage   sales.Stage
+	pos, of int // the label's place among the preset's open stages
+}
+
+// exportedStages inverts PipelineLabels for the team's open stages, keyed
+// by lower-case label; nil when p is not exported to or the team's stages
+// do not fit its pipeline.
+func exportedStages(p *Preset, set sales.StageSet) map[string]exported {
+	if p == nil || !p.Exported {
+		return nil
+	}
+	labels, fits := PipelineLabels(p, set)
+	if !fits {
+		return nil
+	}
+	var open []string
+	for _, h := range p.Stages {
+		if h.Kind == sales.StageOpen {
+			open = append(open, strings.ToLower(h.Label))
+		}
+	}
+	back := map[string]exported{}
+	for _, s := range set.Open() {
+		k := strings.ToLower(labels[s.ID])
+		back[k] = exported{stage: s, pos: slices.Index(open, k), of: len(open)}
+	}
+	return back
 }
 
 // conventionalKind reads won and lost from labels every CRM uses.

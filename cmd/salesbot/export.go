@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -62,6 +63,9 @@ type exportTable struct {
 	header []string
 	num    map[string]bool
 	rows   [][]string
+	// note is said on stderr: what the user must do for the file to be
+	// read as meant.
+	note string
 }
 
 var exporters = map[string]func(ctx context.Context, db *storage.DB, cfg app.Config) (*exportTable, error){
@@ -80,6 +84,9 @@ func runExport(ctx context.Context, c *command, exp func(context.Context, *stora
 	t, err := exp(ctx, db, c.cfg)
 	if err != nil {
 		return err
+	}
+	if t.note != "" {
+		fmt.Fprintln(c.stderr, "note: "+t.note)
 	}
 	w := bufio.NewWriterSize(c.stdout, 64<<10)
 	if format == "json" {

@@ -187,6 +187,7 @@ type importer struct {
 	evs           []sales.Event          // events files
 	dealByExt     map[string]sales.DealID
 	dealIDs       map[sales.DealID]bool
+	closeUnknown  map[sales.StageKind]int // won and lost rows with no date of their close (noteClose)
 }
 
 // readInput reads the whole file: presets are detected from its header
@@ -553,6 +554,7 @@ func (im *importer) summary(w io.Writer, res storage.ImportResult) {
 	if im.o.skipInvalid && len(im.errs) > 0 {
 		fmt.Fprintf(w, "skipped %d invalid %s (listed above)\n", len(im.errs), plural(len(im.errs), im.t.where))
 	}
+	im.printCloseUnknown(w)
 	if n := len(im.in.Events); n > 0 && im.o.kind == "deals" && res.DealsCreated > 0 {
 		fmt.Fprintf(w, "history: %d stage %s from the file's time columns, for the deals this import creates\n", n, plural(n, "change"))
 	}
@@ -718,6 +720,7 @@ func (im *importer) deal(row tableRow) error {
 		return err
 	}
 	d.Territory = im.territory(c.get(r, "territory"))
+	im.noteClose(d, stage.Kind)
 	im.in.Deals = append(im.in.Deals, d)
 	im.keepIDs = append(im.keepIDs, keep)
 	im.rowLines = append(im.rowLines, row.line)

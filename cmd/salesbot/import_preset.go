@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot/salesbot/csvsafe"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/transfer"
@@ -34,7 +35,11 @@ func printPresets(w io.Writer) {
 				open = append(open, s.Label)
 			}
 		}
-		fmt.Fprintf(w, "  open stages it knows: %s (others: by probability, else by their order)\n", strings.Join(open, ", "))
+		how := "others: by probability, else by their order"
+		if p.Exported {
+			how = "back to the stages export --preset " + p.Name + " writes them from; " + how
+		}
+		fmt.Fprintf(w, "  open stages it knows: %s (%s)\n", strings.Join(open, ", "), how)
 	}
 	fmt.Fprintln(w, "\nA file matching none of these is read by salesbot's own column names (see --map); force a preset with --preset NAME.")
 }
@@ -169,6 +174,14 @@ func (im *importer) readPreset(data []byte, name string, p *transfer.Preset, for
 // presetDeal turns one record into a deal of the import, with the stage
 // history its time columns give.
 func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) string) error {
+	if !im.o.raw {
+		// export (--preset too) puts a quote before a cell starting with
+		// =, +, -, @ (csvsafe); take it off, as for salesbot's own columns,
+		// so "+Plus Corp" comes back as itself.
+		for _, s := range []*string{&rec.Account, &rec.Title, &rec.Product, &rec.LostReason, &rec.Owner, &rec.Territory} {
+			*s = csvsafe.Restore(*s)
+		}
+	}
 	for _, c := range [...]struct {
 		f     transfer.Field
 		v     string
@@ -220,6 +233,7 @@ func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) s
 		return fmt.Errorf("column %q: %w", colOf(transfer.FieldOwner), err)
 	}
 	d.Territory = im.territory(rec.Territory)
+	im.noteClose(d, rec.Stage.Kind)
 	im.in.Deals = append(im.in.Deals, d)
 	im.keepIDs = append(im.keepIDs, 0)
 	im.rowLines = append(im.rowLines, rec.Line)
@@ -409,4 +423,45 @@ func fieldLabel(f transfer.Field) string {
 		}
 	}
 	return string(f)
+}
+
+// noteClose counts a won or lost row with nothing saying when it closed:
+// no close date, closed, won or lost time, or stage entry. Storage keeps
+// such a deal closed with no close time (sales.CloseUnknown), so it counts
+// in no period rather than in the one the import ran in.
+func (im *importer) noteClose(d sales.Deal, kind sales.StageKind) {
+	if kind == sales.StageOpen || !d.ClosedAt.IsZero() || !d.CloseDate.IsZero() || !d.StageEnteredAt.IsZero() {
+		return
+	}
+	if im.closeUnknown == nil {
+		im.closeUnknown = map[sales.StageKind]int{}
+	}
+	im.closeUnknown[kind]++
+}
+
+// printCloseUnknown says which rows count in no period, and how to place
+// them: "2 won rows have no date of their close: imported as won, counted
+// in no period's won, lost, win rate or attainment (give them a close
+// date to place them)".
+func (im *importer) printCloseUnknown(w io.Writer) {
+	won, lost := im.closeUnknown[sales.StageWon], im.closeUnknown[sales.StageLost]
+	if won+lost == 0 {
+		return
+	}
+	var rows, as []string
+	if won > 0 {
+		rows, as = append(rows, fmt.Sprintf("%d won %s", won, plural(won, "row"))), append(as, "won")
+	}
+	if lost > 0 {
+		rows, as = append(rows, fmt.Sprintf("%d lost %s", lost, plural(lost, "row"))), append(as, "lost")
+	}
+	have, imported := "have", "imported"
+	if won+lost == 1 {
+		have = "has"
+	}
+	if im.o.dryRun {
+		imported = "would be imported"
+	}
+	fmt.Fprintf(w, "%s %s no date of their close: %s as %s, counted in no period's won, lost, win rate or attainment (give them a close date to place them)\n",
+		strings.Join(rows, " and "), have, imported, strings.Join(as, " and "))
 }
