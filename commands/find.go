@@ -46,11 +46,11 @@ func (r *run) findDealText(ref DealRef, text string) (sales.Deal, string, error)
 		return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
 	}
 	for k := len(words); k > 0; k-- {
-		if d, ok := pickExact(own, phrase(name, words[:k])); ok {
+		if d, ok := pickExact(own, phrase(name, words[:k]), r.stages); ok {
 			return d, strings.Join(words[k:], " "), nil
 		}
 	}
-	d, err := pickDeal(own, name)
+	d, err := pickDeal(own, name, r.stages)
 	if err == nil || sales.ErrorCode(err) != sales.ENOTFOUND {
 		// One of the actor's deals, or several of them: that is the answer.
 		return d, text, err
@@ -69,7 +69,7 @@ func (r *run) findAnyDeal(name string, words []string, text string) (sales.Deal,
 		if err != nil {
 			return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
 		}
-		if d, ok := pickExact(cands, p); ok {
+		if d, ok := pickExact(cands, p, r.stages); ok {
 			return d, strings.Join(words[k:], " "), nil
 		}
 	}
@@ -79,7 +79,7 @@ func (r *run) findAnyDeal(name string, words []string, text string) (sales.Deal,
 			return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
 		}
 		if len(cands) > 0 {
-			d, err := pickDeal(cands, name)
+			d, err := pickDeal(cands, name, r.stages)
 			return d, text, err
 		}
 	}
@@ -87,7 +87,7 @@ func (r *run) findAnyDeal(name string, words []string, text string) (sales.Deal,
 	if err != nil {
 		return sales.Deal{}, text, fmt.Errorf("find deal: %w", err)
 	}
-	d, err := pickDeal(cands, name)
+	d, err := pickDeal(cands, name, r.stages)
 	return d, text, err
 }
 
@@ -95,27 +95,29 @@ func phrase(name string, words []string) string { return name + " " + strings.Jo
 
 // pickExact finds the one deal whose account is exactly name (an open one
 // when several are).
-func pickExact(cands []sales.Deal, name string) (sales.Deal, bool) {
+func pickExact(cands []sales.Deal, name string, stages sales.StageSet) (sales.Deal, bool) {
 	var exact []sales.Deal
 	for _, d := range cands {
 		if strings.EqualFold(normName(d.Account), name) {
 			exact = append(exact, d)
 		}
 	}
-	if d, ok := onlyOpen(exact); ok {
+	if d, ok := onlyOpen(exact, stages); ok {
 		return d, true
 	}
 	return sales.Deal{}, false
 }
 
 // onlyOpen returns the single deal, or the single open one among several.
-func onlyOpen(ds []sales.Deal) (sales.Deal, bool) {
+// Open goes by the stage: a deal imported closed with no date has no
+// ClosedAt either.
+func onlyOpen(ds []sales.Deal, stages sales.StageSet) (sales.Deal, bool) {
 	if len(ds) == 1 {
 		return ds[0], true
 	}
 	var open []sales.Deal
 	for _, d := range ds {
-		if d.ClosedAt.IsZero() {
+		if stages.Kind(d.Stage) == sales.StageOpen {
 			open = append(open, d)
 		}
 	}
@@ -125,8 +127,8 @@ func onlyOpen(ds []sales.Deal) (sales.Deal, bool) {
 	return sales.Deal{}, false
 }
 
-func pickDeal(cands []sales.Deal, name string) (sales.Deal, error) {
-	if d, ok := pickExact(cands, name); ok {
+func pickDeal(cands []sales.Deal, name string, stages sales.StageSet) (sales.Deal, error) {
+	if d, ok := pickExact(cands, name, stages); ok {
 		return d, nil
 	}
 	var exact []sales.Deal
@@ -139,7 +141,7 @@ func pickDeal(cands []sales.Deal, name string) (sales.Deal, error) {
 	if len(pool) == 0 {
 		pool = cands
 	}
-	if d, ok := onlyOpen(pool); ok {
+	if d, ok := onlyOpen(pool, stages); ok {
 		return d, nil
 	}
 	if len(pool) == 0 {

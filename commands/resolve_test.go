@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/salesbot/salesbot/sales"
+	"github.com/salesbot/salesbot/storage"
 )
 
 // Names typed by someone with no matching deals of their own resolve
@@ -42,5 +43,35 @@ func TestDealResolutionThroughAccountIndex(t *testing.T) {
 	}
 	if d := e.deal(initech); d.Notes != "" {
 		t.Errorf("note landed on %s too: %q", initech, d.Notes)
+	}
+}
+
+// A deal imported won with no date of its close has no ClosedAt, as an
+// open deal has none: a name that matches it and an open deal still
+// means the open one.
+func TestDealResolutionSkipsUndatedClosedDeal(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	open := e.add(alice, `Acme 1k`)
+	owner := e.person(alice).ID
+	won, err := e.db.Stages(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wonStage sales.StageID
+	for _, s := range won.Stages {
+		if s.Kind == sales.StageWon {
+			wonStage = s.ID
+		}
+	}
+	res, err := e.db.Import(e.ctx, storage.Import{Deals: []sales.Deal{{Account: "Acme", Owner: owner, Stage: wonStage, Amount: 500000}}}, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := e.deal(res.DealIDs[0]); !d.ClosedAt.IsZero() {
+		t.Fatalf("the undated import got a close time %v; the test needs one without", d.ClosedAt)
+	}
+	if got := e.must(alice, "/deal", "show Acme").Deal.Deal.ID; got != open {
+		t.Errorf("show Acme = %s, want the open %s", got, open)
 	}
 }
