@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/salesbot/salesbot/sales"
@@ -88,7 +89,10 @@ func (wf *WindowFunnel) Count(f *sales.Facts) (Counted, error) {
 	kind := wf.st[f.Stage].Kind
 	if kind != sales.StageOpen {
 		closeDay := closeDayOf(f, kind, wf.loc)
-		if n := closeDay.UnixDays(); !closeDay.IsZero() && n >= wf.lo && n < wf.hi {
+		// A deal closed at a time nobody knows (imported won or lost with
+		// no date) closed in all time, and in no bounded window.
+		allTime := wf.lo == math.MinInt64 && wf.hi == math.MaxInt64
+		if n := closeDay.UnixDays(); closeDay.IsZero() && allTime || !closeDay.IsZero() && n >= wf.lo && n < wf.hi {
 			c.Closed, c.ClosedAmount, c.CloseDay = kind, f.Amount, closeDay
 			if f.Created != 0 {
 				c.Created = sales.DateIn(time.Unix(f.Created, 0), wf.loc)

@@ -30,9 +30,12 @@ type FunnelSum struct {
 	CycleDays  int64
 	CycleDeals int64
 	// NoCreated counts won deals left out of the cycle for want of a
-	// created date; ClosedBeforeCreated those whose dates run backwards.
+	// created date; ClosedBeforeCreated those whose dates run backwards;
+	// NoCloseDate those imported won with no date of their close (counted
+	// only in a window with no bounds, see report.WindowFunnel).
 	NoCreated           int64
 	ClosedBeforeCreated int64
+	NoCloseDate         int64
 }
 
 // AddOpen counts a deal that was open at the window's moment, with its
@@ -50,6 +53,8 @@ func (s *FunnelSum) AddClosed(kind StageKind, amount Money, created, closed Date
 		s.Won++
 		s.WonValue += amount
 		switch {
+		case closed.IsZero():
+			s.NoCloseDate++
 		case created.IsZero():
 			s.NoCreated++
 		case closed.Before(created):
@@ -75,6 +80,7 @@ func (s *FunnelSum) Merge(o FunnelSum) {
 	s.CycleDeals += o.CycleDeals
 	s.NoCreated += o.NoCreated
 	s.ClosedBeforeCreated += o.ClosedBeforeCreated
+	s.NoCloseDate += o.NoCloseDate
 }
 
 // Funnel computes the contract's funnel metrics; each n/a says why.
@@ -103,6 +109,9 @@ func (s FunnelSum) Funnel() Funnel {
 	}
 	if s.ClosedBeforeCreated > 0 {
 		left = append(left, fmt.Sprintf("closed before created on %d %s", s.ClosedBeforeCreated, plural(s.ClosedBeforeCreated, "deal", "deals")))
+	}
+	if s.NoCloseDate > 0 {
+		left = append(left, fmt.Sprintf("no close date on %d %s", s.NoCloseDate, plural(s.NoCloseDate, "deal", "deals")))
 	}
 	switch {
 	case len(left) > 0:

@@ -69,11 +69,18 @@ func TestImportCloseUnknownCountsInNoPeriod(t *testing.T) {
 
 			check := func(when string) {
 				t.Helper()
-				for _, window := range [][]string{{"--from", month + "-01", "--to", today}, nil} {
-					rows := reportRows(t, e, window...)
-					if a, b := rows["alice"], rows["bob"]; a["won"] != "1" || a["won_value"] != "4000.00" || b["won"] != "0" || b["lost"] != "0" || b["won_value"] != "0.00" {
-						t.Errorf("%s: report %v: alice %v, bob %v; want alice's dated win only", when, window, a, b)
-					}
+				rows := reportRows(t, e, "--from", month+"-01", "--to", today)
+				if a, b := rows["alice"], rows["bob"]; a["won"] != "1" || a["won_value"] != "4000.00" || b["won"] != "0" || b["lost"] != "0" || b["won_value"] != "0.00" {
+					t.Errorf("%s: this month's report: alice %v, bob %v; want alice's dated win only", when, a, b)
+				}
+				// All time holds every close, dated or not; the sales cycle
+				// leaves the undated ones out and says so.
+				rows = reportRows(t, e)
+				if a, b := rows["alice"], rows["bob"]; a["won"] != "2" || a["won_value"] != "9000.00" || b["won"] != "2" || b["lost"] != "1" || b["won_value"] != "13000.00" {
+					t.Errorf("%s: the all-time report: alice %v, bob %v; want every close", when, a, b)
+				}
+				if out := e.must(ReportCmd).stdout; !strings.Contains(out, "no close date on") {
+					t.Errorf("%s: the all-time report does not say the undated wins are out of the sales cycle:\n%s", when, out)
 				}
 				d := buildDigest(t, e)
 				for _, rep := range d.Reps {

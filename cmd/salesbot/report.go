@@ -125,7 +125,7 @@ func reportNotes(t report.Table, acts []report.ActivityRow) []string {
 	}
 	for _, r := range append(append([]report.Row{}, t.Rows...), t.Total) {
 		f := r.Funnel
-		if f.AvgCycleDays.Why != "" && (r.Sum.NoCreated > 0 || r.Sum.ClosedBeforeCreated > 0) {
+		if f.AvgCycleDays.Why != "" && (r.Sum.NoCreated > 0 || r.Sum.ClosedBeforeCreated > 0 || r.Sum.NoCloseDate > 0) {
 			verb := "leaves out"
 			if !f.AvgCycleDays.OK {
 				verb = "is n/a:"
