@@ -175,15 +175,26 @@ type work struct {
 
 func (b *Bot) start(fn func() (*commands.Result, map[string]string, error)) *work {
 	w := &work{done: make(chan struct{})}
-	go func() {
-		defer close(w.done)
-		defer func() {
-			if r := recover(); r != nil {
-				b.log.Error("command panic", "panic", fmt.Sprint(r))
-				w.err = sales.Errorf(sales.EINTERNAL, "panic")
-			}
-		}()
-		w.res, w.errs, w.err = fn()
-	}()
+	go b.do(w, fn)
 	return w
+}
+
+// runNow is start for a caller that would only wait for it: the work
+// runs on the caller's goroutine (no new goroutine, whose stack would
+// grow again through the handler, per command).
+func (b *Bot) runNow(fn func() (*commands.Result, map[string]string, error)) *work {
+	w := &work{done: make(chan struct{})}
+	b.do(w, fn)
+	return w
+}
+
+func (b *Bot) do(w *work, fn func() (*commands.Result, map[string]string, error)) {
+	defer close(w.done)
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("command panic", "panic", fmt.Sprint(r))
+			w.err = sales.Errorf(sales.EINTERNAL, "panic")
+		}
+	}()
+	w.res, w.errs, w.err = fn()
 }

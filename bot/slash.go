@@ -114,11 +114,10 @@ func (b *Bot) slashWrite(ctx context.Context, e *envelope, rt *replyTo, cmd slac
 	e.mark(sales.WithJournal(ictx, j))
 	defer e.settle()
 	creq := b.request(ctx, cmd.Command, cmd.Text, cmd.UserID, cmd.UserName, cmd.ChannelID)
-	w := b.start(func() (*commands.Result, map[string]string, error) {
+	w := b.runNow(func() (*commands.Result, map[string]string, error) {
 		res, err := b.svc.Handle(hctx, creq)
 		return res, nil, err
 	})
-	<-w.done
 	if e.first() {
 		e.count("handled")
 	} else {
