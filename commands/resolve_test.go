@@ -75,3 +75,23 @@ func TestDealResolutionSkipsUndatedClosedDeal(t *testing.T) {
 		t.Errorf("show Acme = %s, want the open %s", got, open)
 	}
 }
+
+// An import without created dates made its deals' "created" events: the
+// history says so instead of crediting the owner with a creation today.
+func TestUndatedImportHistorySaysImported(t *testing.T) {
+	e := newEnv(t)
+	e.team()
+	owner := e.person(alice).ID
+	res, err := e.db.Import(e.ctx, storage.Import{Deals: []sales.Deal{{Account: "Oldco", Owner: owner, Amount: 500000}}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := e.must(alice, "/deal", "show "+res.DealIDs[0].String()).Deal.History
+	if len(h) == 0 || h[0].Actor != "" || !strings.HasPrefix(h[0].Text, "imported in ") || !strings.Contains(h[0].Text, "date the file did not give") {
+		t.Fatalf("history = %+v, want the import without an actor", h)
+	}
+	dated := e.add(alice, "Newco 1k")
+	if h := e.must(alice, "/deal", "show "+dated.String()).Deal.History; len(h) == 0 || h[0].Actor == "" || !strings.HasPrefix(h[0].Text, "created in ") {
+		t.Fatalf("a deal added in Slack: history = %+v", h)
+	}
+}

@@ -458,11 +458,21 @@ func (r *run) history(d sales.Deal) []HistoryLine {
 		out = append(out, HistoryLine{Text: fmt.Sprintf("(%d earlier changes)", skipped)})
 	}
 	for _, e := range evs {
-		actor := ""
+		actor, text := "", r.eventText(e)
 		if e.Actor != 0 {
 			actor = r.person(e.Actor).Label()
 		}
-		out = append(out, HistoryLine{At: e.At.In(r.loc).Format("2006-01-02 15:04 MST"), Actor: actor, Text: r.eventText(e)})
+		if e.Field == sales.FieldCreated && d.CreatedAt.IsZero() {
+			// Only an import leaves a deal without a created date: its
+			// "created" event is the import's, made for nobody (the owner
+			// is only credited), not a creation then.
+			actor, text = "", "imported"
+			if e.To != "" {
+				text += " in " + e.To
+			}
+			text += "; created before, on a date the file did not give"
+		}
+		out = append(out, HistoryLine{At: e.At.In(r.loc).Format("2006-01-02 15:04 MST"), Actor: actor, Text: text})
 	}
 	return out
 }

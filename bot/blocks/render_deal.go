@@ -188,7 +188,14 @@ func DealCard(c *commands.DealCard, o RenderOptions) []slack.Block {
 	if len(c.History) > 0 {
 		lines := make([]string, 0, len(c.History))
 		for _, h := range c.History {
-			lines = append(lines, fmt.Sprintf("`%s` %s: %s", Escape(h.At), EscClipMd(h.Actor, 80), EscClipMd(h.Text, 300)))
+			line := EscClipMd(h.Text, 300)
+			if h.Actor != "" {
+				line = EscClipMd(h.Actor, 80) + ": " + line
+			}
+			if h.At != "" {
+				line = "`" + Escape(h.At) + "` " + line
+			}
+			lines = append(lines, line)
 		}
 		// Newest last; keep the latest that fit one section.
 		text := "*History*"
