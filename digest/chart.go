@@ -35,6 +35,30 @@ var (
 // per stage, plus won this period) and attainment by rep (top and bottom
 // reps when there are many). alt describes the same numbers in words.
 func Chart(d *Digest) (pngData []byte, alt string, err error) {
+	funnel, reps, alt, err := chartPlots(d)
+	if err != nil {
+		return nil, "", err
+	}
+	img := vgimg.NewWith(vgimg.UseWH(vg.Length(ChartWidthPx)*vg.Inch/chartDPI, vg.Length(ChartHeightPx)*vg.Inch/chartDPI), vgimg.UseDPI(chartDPI))
+	dc := draw.New(img)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	tiles := draw.Tiles{Rows: 1, Cols: 2, PadTop: vg.Points(8), PadBottom: vg.Points(8), PadLeft: vg.Points(8), PadRight: vg.Points(12), PadX: vg.Points(24)}
+	cs := plot.Align([][]*plot.Plot{{funnel, reps}}, tiles, dc)
+	funnel.Draw(cs[0][0])
+	reps.Draw(cs[0][1])
+	var buf bytes.Buffer
+	// Fast compression: a flat-colour chart compresses well anyway, and the
+	// default level would cost more than the rest of the chart.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img.Image()); err != nil {
+		return nil, "", fmt.Errorf("chart: %w", err)
+	}
+	return buf.Bytes(), alt, nil
+}
+
+// chartPlots builds the chart's two plots and its alt text.
+func chartPlots(d *Digest) (funnel, reps *plot.Plot, alt string, err error) {
 	cur := d.Currency
 	unit := float64(cur.Unit())
 
@@ -53,11 +77,15 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 	names = append([]string{"Won " + d.Period.Label()}, names...)
 	vals = append(plotter.Values{float64(d.Team.Progress.Won) / unit}, vals...)
 	altF = append(altF, fmt.Sprintf("won %s", cur.Abbrev(d.Team.Progress.Won)))
-	funnel, err := barPlot("Pipeline by stage ("+cur.Code+")", names, vals, barBlue, nil)
+	funnel, err = barPlot("Pipeline by stage ("+cur.Code+")", names, vals, barBlue, nil)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	funnel.X.Tick.Marker = moneyTicks{cur}
+	if allZero(vals) {
+		funnel.Title.Text += ": nothing open or won yet"
+		emptyAxis(funnel, 1, cur.Abbrev(0))
+	}
 
 	// Attainment by rep, best on top.
 	var withQuota []RepLine
@@ -82,7 +110,6 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 	for _, r := range shown {
 		altR = append(altR, r.Name+" "+r.Progress.Attainment.Percent())
 	}
-	var reps *plot.Plot
 	if len(shown) > 0 {
 		elapsed := 100 * d.Team.Progress.Elapsed.V
 		reps, err = barPlot("Attainment by rep"+note, rn, rv, barGreen, []float64{elapsed, 100})
@@ -92,25 +119,13 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 		}
 	} else {
 		reps, err = barPlot("Attainment by rep: no quotas set", []string{"-"}, plotter.Values{0}, barGreen, nil)
+		if err == nil {
+			reps.X.Tick.Marker = percentTicks{}
+			reps.X.Max = 100
+		}
 	}
 	if err != nil {
-		return nil, "", err
-	}
-
-	img := vgimg.NewWith(vgimg.UseWH(vg.Length(ChartWidthPx)*vg.Inch/chartDPI, vg.Length(ChartHeightPx)*vg.Inch/chartDPI), vgimg.UseDPI(chartDPI))
-	dc := draw.New(img)
-	dc.SetColor(color.White)
-	dc.Fill(dc.Rectangle.Path())
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadTop: vg.Points(8), PadBottom: vg.Points(8), PadLeft: vg.Points(8), PadRight: vg.Points(12), PadX: vg.Points(24)}
-	cs := plot.Align([][]*plot.Plot{{funnel, reps}}, tiles, dc)
-	funnel.Draw(cs[0][0])
-	reps.Draw(cs[0][1])
-	var buf bytes.Buffer
-	// Fast compression: a flat-colour chart compresses well anyway, and the
-	// default level would cost more than the rest of the chart.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img.Image()); err != nil {
-		return nil, "", fmt.Errorf("chart: %w", err)
+		return nil, nil, "", err
 	}
 
 	alt = "Bar charts for " + d.Period.Label() + ". Left, open pipeline by stage: " + strings.Join(altF, "; ") + "."
@@ -119,7 +134,7 @@ func Chart(d *Digest) (pngData []byte, alt string, err error) {
 	} else {
 		alt += " No rep has a quota for the period."
 	}
-	return buf.Bytes(), clip(alt, maxAltText), nil
+	return funnel, reps, clip(alt, maxAltText), nil
 }
 
 // barPlot is one horizontal bar chart with optional vertical marker lines.
@@ -153,6 +168,23 @@ func barPlot(title string, names []string, vals plotter.Values, c color.Color, m
 	}
 	p.Add(plotter.NewGrid())
 	return p, nil
+}
+
+func allZero(vals plotter.Values) bool {
+	for _, v := range vals {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// emptyAxis gives a plot of zeros an axis from 0 to max with one label at
+// 0: left alone, the plotting library centres a zero range on it, and the
+// axis read "$-1 … $1".
+func emptyAxis(p *plot.Plot, max float64, zero string) {
+	p.X.Min, p.X.Max = 0, max
+	p.X.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: zero}}
 }
 
 func barWidth(n int) float64 {
