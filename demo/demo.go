@@ -74,8 +74,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	fs.SetOutput(stderr)
 	seedIt := fs.Bool("seed", false, "start with the demo team and pipeline")
 	dbPath := fs.String("db", "", "keep the playground's data in this bbolt file (default: a temporary file)")
+	charts := fs.String("charts", "", "save the digest's chart images in this directory (default: beside --db, else salesbot-demo-charts in the temporary directory)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: salesbot demo [--seed] [--db PATH]\n\n%s\n\nflags:\n", demoHelp)
+		fmt.Fprintf(stderr, "usage: salesbot demo [--seed] [--db PATH] [--charts DIR]\n\n%s\n\nflags:\n", demoHelp)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -92,7 +93,15 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		interactive = true
 	}
-	d := &demo{out: stdout, errw: stderr, interactive: interactive, user: "U0ALICE"}
+	d := &demo{out: stdout, errw: stderr, interactive: interactive, user: "U0ALICE", chartDir: *charts}
+	if d.chartDir == "" {
+		// Where the user will find them after the session: the playground's
+		// own temporary directory goes when it ends.
+		d.chartDir = filepath.Join(os.TempDir(), "salesbot-demo-charts")
+		if *dbPath != "" {
+			d.chartDir = filepath.Dir(*dbPath)
+		}
+	}
 	if err := d.start(ctx, *seedIt, *dbPath); err != nil {
 		fmt.Fprintf(stderr, "salesbot demo: %v\n", err)
 		d.stop()
@@ -114,6 +123,9 @@ type demo struct {
 	botDone chan error
 	tmpDir  string
 	stopCtl func() // the control socket, for backups of a --db file
+	// chartDir is where uploaded images (the digest's chart) are saved, so
+	// the user can open what Slack would show.
+	chartDir string
 
 	choices []choice
 	modal   string // open form's view id
@@ -675,10 +687,28 @@ func (d *demo) showCall(p *printer, c *slacktest.Call) {
 				fmt.Fprintf(d.out, " — alt text: %s", slackEntities.Replace(f.AltText))
 			}
 			fmt.Fprintln(d.out)
+			if path, err := d.saveFile(f.Name, f.Data); err != nil {
+				fmt.Fprintf(d.out, "  (could not save the image: %v)\n", err)
+			} else {
+				fmt.Fprintf(d.out, "  saved as %s: open it to see the image\n", path)
+			}
 		}
 	case "reactions.add":
 		fmt.Fprintf(d.out, "  (salesbot reacted :%s:)\n", c.Form.Get("name"))
 	}
+}
+
+// saveFile writes an uploaded file into chartDir under its own base name
+// (a digest's chart of the same day replaces the last one).
+func (d *demo) saveFile(name string, data []byte) (string, error) {
+	if err := os.MkdirAll(d.chartDir, 0o755); err != nil {
+		return "", err
+	}
+	path := filepath.Join(d.chartDir, filepath.Base(filepath.Clean("/"+name)))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return "", err
+	}
+	return path, nil
 }
 
 func orDash(s string) string {

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +27,9 @@ func runDemo(t *testing.T, script string, args ...string) (string, int) {
 	var out, errw bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	if !slices.Contains(args, "--charts") {
+		args = append(args, "--charts", t.TempDir()) // not the shared temporary directory
+	}
 	code := demo.Main(ctx, args, strings.NewReader(script), &out, &errw)
 	if errw.Len() > 0 {
 		t.Logf("stderr: %s", errw.String())
@@ -100,9 +105,18 @@ func TestDemoFlows(t *testing.T) {
 }
 
 func TestDemoSeed(t *testing.T) {
-	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/invite @salesbot #sales-emea\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n/leaderboard quarter\n", "--seed")
+	charts := t.TempDir()
+	out, code := runDemo(t, "/deal list\n/as @erin\n/digest\n/territory route EMEA #sales-emea\n/invite @salesbot #sales-emea\n/territory route EMEA #sales-emea\n/salesbot digest\n/as @dan\n/nudge\n/leaderboard quarter\n", "--seed", "--charts", charts)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+	// The digest's chart is saved where the user can open it, and the
+	// output says where.
+	pngs, _ := filepath.Glob(filepath.Join(charts, "digest-*.png"))
+	if len(pngs) != 1 || !strings.Contains(out, "saved as "+pngs[0]+": open it to see the image") {
+		t.Errorf("charts saved = %v; output:\n%s", pngs, out)
+	} else if data, err := os.ReadFile(pngs[0]); err != nil || !strings.HasPrefix(string(data), "\x89PNG") {
+		t.Errorf("%s is not a PNG (%v)", pngs[0], err)
 	}
 	for _, want := range []string{"You are @alice (a manager) in #general. Admin: @erin. Managers: @alice.",
 		"Your open deals", "#sales-digest · salesbot:", "uploaded", "alt text:", "DM to @dan",
