@@ -59,6 +59,7 @@ Demo commands:
   /as @bob        act as another user (alice, bob, carol, dan, erin)
   1, 2, …         press the numbered button or menu choice from the last output
   field=value     fill in the open form; /submit [field=value …] sends it, /cancel closes it
+  @salesbot help  mention the bot in #general (it answers in the thread)
   /invite #chan   add salesbot to a channel (#sales-emea starts without it)
   /home           open your App Home tab
   /digest         post the manager digest now (to #sales-digest)
@@ -443,6 +444,10 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 		d.run(ctx, func() string {
 			return d.emu.SlashCommand(d.user, demoGeneral, strings.ToLower(cmd), d.escapeMentions(rest))
 		})
+	case "@salesbot":
+		// A mention in #general, as Slack delivers it: an app_mention
+		// event, answered in a thread.
+		d.run(ctx, func() string { return d.emu.AppMention(d.user, demoGeneral, d.escapeMentions(rest)) })
 	default:
 		if d.modal != "" && reField.MatchString(line) {
 			for k, v := range parseFields(line) {
@@ -454,7 +459,7 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 		if strings.HasPrefix(line, "/") {
 			fmt.Fprintf(d.out, "  unknown command %s: salesbot has /deal, /goal, /pipeline, /territory and /salesbot (type help for the demo's own commands)\n", cmd)
 		} else {
-			fmt.Fprintln(d.out, "  type a slash command such as /deal add Acme 12k, or help")
+			fmt.Fprintln(d.out, "  type a slash command such as /deal add Acme 12k, mention @salesbot help, or type help")
 		}
 	}
 	return false
@@ -524,6 +529,12 @@ func (d *demo) nudge(ctx context.Context) {
 	p, err := d.db.PersonBySlackID(ctx, d.user)
 	if err != nil {
 		fmt.Fprintf(d.out, "  %s — run a command first so salesbot knows you\n", sales.UserText(err))
+		return
+	}
+	if p.NudgesOff {
+		// The morning's fan-out skips whoever turned nudges off, so the
+		// demo's stand-in does too.
+		fmt.Fprintf(d.out, "  no nudge: @%s turned coaching nudges off (/salesbot nudges on turns them back on)\n", d.handle(d.user))
 		return
 	}
 	now := time.Now()

@@ -267,3 +267,20 @@ func TestDemoTwiceOnOneFile(t *testing.T) {
 		t.Fatalf("deals written by both sessions = %d, want 4", n)
 	}
 }
+
+// /nudge stands in for the morning's DM, which skips whoever turned nudges
+// off; a mention gets the bot's help in the thread, as in Slack.
+func TestDemoNudgesOffAndMentions(t *testing.T) {
+	out, code := runDemo(t, "/as @dan\n/salesbot nudges off\n/nudge\n@salesbot help\n", "--seed")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"no nudge: @dan turned coaching nudges off", "#general · salesbot (in the thread):", "I track deals"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "DM to @dan") {
+		t.Errorf("dan got a nudge DM with nudges off:\n%s", out)
+	}
+}
