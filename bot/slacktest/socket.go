@@ -44,15 +44,20 @@ type envelope struct {
 	missed bool
 }
 
+// wireEnvelope is an envelope as Socket Mode frames it (keys in the order
+// a map of them would marshal in).
+type wireEnvelope struct {
+	Accepts      bool            `json:"accepts_response_payload"`
+	EnvelopeID   string          `json:"envelope_id"`
+	Payload      json.RawMessage `json:"payload"`
+	RetryAttempt int             `json:"retry_attempt"`
+	RetryReason  string          `json:"retry_reason"`
+	Type         string          `json:"type"`
+}
+
 func (e *envelope) frame() []byte {
-	b, _ := json.Marshal(map[string]any{
-		"envelope_id":              e.id,
-		"type":                     e.typ,
-		"accepts_response_payload": e.accepts,
-		"payload":                  e.payload,
-		"retry_attempt":            e.retry,
-		"retry_reason":             e.retryReason,
-	})
+	b, _ := encode(wireEnvelope{Accepts: e.accepts, EnvelopeID: e.id, Payload: e.payload,
+		RetryAttempt: e.retry, RetryReason: e.retryReason, Type: e.typ})
 	return b
 }
 
@@ -400,7 +405,7 @@ func (s *Server) newEnvelopeID() string {
 // push registers and delivers a new envelope (id "" allocates one) and
 // returns its id.
 func (s *Server) push(id, typ string, payload any, accepts bool, viewID string) string {
-	raw, err := json.Marshal(payload)
+	raw, err := encode(payload)
 	if err != nil {
 		panic(fmt.Sprintf("slacktest: envelope payload: %v", err))
 	}
