@@ -597,10 +597,13 @@ func resolveRef[ID ~uint64](tx *bolt.Tx, id ID, kind string, created []ID, known
 // deals writes in.Deals[lo:hi] and the extra events of the ones created,
 // in key order per bucket (sortedWriter) when the transaction's work is done.
 func (im *importer) deals(ctx context.Context, lo, hi int) error {
-	// Deal ids and their deal-event index entries only grow: pack pages
-	// full instead of leaving bbolt's default half-empty splits.
-	im.tx.Bucket(bDeals).FillPercent = 0.95
-	im.tx.Bucket(bIdxDealEvts).FillPercent = 0.95
+	// Every bucket's writes reach bbolt in key order (sortedWrites), so
+	// pack its pages full instead of bbolt's default half-empty splits: the
+	// file, the pages the commit writes and their memory halve. A later
+	// insert into a full page splits it, as it would any page.
+	for _, name := range importBuckets {
+		im.tx.Bucket(name).FillPercent = 0.95
+	}
 	im.w = sortedWriterFor(im.tx, hi-lo)
 	for i := lo; i < hi; i++ {
 		if i&1023 == 0 {
@@ -644,6 +647,9 @@ func (im *importer) deals(ctx context.Context, lo, hi int) error {
 	}
 	return im.w.flush()
 }
+
+// importBuckets are the buckets the deals phase writes (sortedWriterFor).
+var importBuckets = [][]byte{bDeals, bEvents, bIdxDealEvts, bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt, bIdxAcct}
 
 func (im *importer) deal(i int) error {
 	tx := im.tx

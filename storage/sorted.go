@@ -34,6 +34,12 @@ type sortedWrites struct {
 	// Get: most buckets are only written during an import, and a map entry
 	// per write cost more than the writes' sort.
 	pos map[string]int
+	// putOnce says no key Put here is read back by Get before flush (the
+	// external-id index: external ids are unique within an Import, which
+	// precheck enforces), so pos needs only the keys deleted: Get is asked
+	// for every new deal's external id, and a map of every pending write
+	// cost more than the deals' own encoding.
+	putOnce bool
 }
 
 type sortedOp struct {
@@ -58,7 +64,7 @@ func (w *sortedWrites) Get(k []byte) []byte {
 	if len(w.ops) == 0 {
 		return w.b.Get(k)
 	}
-	if w.pos == nil {
+	if w.pos == nil && !w.putOnce {
 		w.pos = make(map[string]int, len(w.ops))
 		for i, o := range w.ops {
 			w.pos[string(o.k)] = i
@@ -97,8 +103,20 @@ func (w *sortedWrites) Delete(k []byte) error {
 }
 
 func (w *sortedWrites) set(k, v []byte, del bool) {
-	if w.pos != nil {
+	switch {
+	case !w.putOnce:
+		if w.pos != nil {
+			w.pos[string(k)] = len(w.ops)
+		}
+	case del:
+		if w.pos == nil {
+			w.pos = map[string]int{}
+		}
 		w.pos[string(k)] = len(w.ops)
+	default:
+		if _, ok := w.pos[string(k)]; ok { // put back after its delete
+			w.pos[string(k)] = len(w.ops)
+		}
 	}
 	w.ops = append(w.ops, sortedOp{k: k, v: v, del: del})
 }
@@ -126,7 +144,7 @@ func (w *sortedWrites) flush() error {
 	})
 	for j, s := range order {
 		o := w.ops[s.i]
-		if j+1 < len(order) && bytes.Equal(o.k, w.ops[order[j+1].i].k) {
+		if j+1 < len(order) && order[j+1].hi == s.hi && order[j+1].lo == s.lo && bytes.Equal(o.k, w.ops[order[j+1].i].k) {
 			continue // a later write of the key replaces this one
 		}
 		var err error
@@ -174,6 +192,7 @@ func sortedWriterFor(tx *bolt.Tx, n int) dealWriter {
 	w.deals, w.events, w.dealEvts = buf(bDeals), buf(bEvents), buf(bIdxDealEvts)
 	w.ix = indexes{owner: buf(bIdxOwner), open: buf(bIdxOpen), stage: buf(bIdxStage),
 		closed: buf(bIdxClosed), ext: buf(bIdxExt), acct: buf(bIdxAcct)}
+	w.ix.ext.(*sortedWrites).putOnce = true
 	return w
 }
 

@@ -74,6 +74,7 @@ func BenchmarkImportDeals(b *testing.B) {
 				if code != 0 {
 					b.Fatalf("import exited %d", code)
 				}
+				reportFileMB(b, db)
 				b.StartTimer()
 			}
 		})
@@ -100,10 +101,21 @@ func BenchmarkImportDeals(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				reportFileMB(b, db)
 				b.StartTimer()
 			}
 		})
 	}
+}
+
+// reportFileMB reports the size of the database file written: the pages
+// a commit writes grow with it.
+func reportFileMB(b *testing.B, path string) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(fi.Size())/(1<<20), "file-MB")
 }
 
 // watchHeap samples the live heap until the returned func is called,
