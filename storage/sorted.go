@@ -25,11 +25,15 @@ type kv interface {
 // each insert lands at the end of the keys written so far. Reads see the
 // pending writes, so code written against a bucket works unchanged.
 //
-// Keys and values passed to Put must not be modified afterwards (bbolt asks
-// the same of values).
+// Keys and values are copied into an arena of large chunks, and an op is
+// four integers: a million-deal import holds ten million pending writes,
+// and as slices (two pointers each, a small allocation per key) they were
+// a gigabyte the garbage collector scanned on every cycle. bbolt keeps the
+// values it is given until commit, so a chunk is never reused.
 type sortedWrites struct {
-	b   *bolt.Bucket
-	ops []sortedOp
+	b      *bolt.Bucket
+	ops    []sortedOp
+	chunks [][]byte // chunks[len-1] is the one being filled
 	// pos maps a key to its latest op, for Get. It is built on the first
 	// Get: most buckets are only written during an import, and a map entry
 	// per write cost more than the writes' sort.
@@ -42,9 +46,28 @@ type sortedWrites struct {
 	putOnce bool
 }
 
+// sortedOp is one write: its key and then its value at off in chunk.
 type sortedOp struct {
-	k, v []byte
-	del  bool
+	chunk, off, klen uint32
+	vlen             uint32 // opDelete for a delete
+}
+
+const (
+	opDelete  = 1<<32 - 1
+	chunkSize = 1 << 20
+)
+
+func (w *sortedWrites) key(o sortedOp) []byte {
+	c := w.chunks[o.chunk]
+	return c[o.off : o.off+o.klen : o.off+o.klen]
+}
+
+func (w *sortedWrites) value(o sortedOp) []byte {
+	if o.vlen == opDelete {
+		return nil
+	}
+	c, at := w.chunks[o.chunk], o.off+o.klen
+	return c[at : at+o.vlen : at+o.vlen]
 }
 
 // sortKey orders ops at flush: hi, lo are the key's first 16 bytes,
@@ -67,14 +90,11 @@ func (w *sortedWrites) Get(k []byte) []byte {
 	if w.pos == nil && !w.putOnce {
 		w.pos = make(map[string]int, len(w.ops))
 		for i, o := range w.ops {
-			w.pos[string(o.k)] = i
+			w.pos[string(w.key(o))] = i
 		}
 	}
 	if i, ok := w.pos[string(k)]; ok {
-		if w.ops[i].del {
-			return nil
-		}
-		return w.ops[i].v
+		return w.value(w.ops[i])
 	}
 	return w.b.Get(k)
 }
@@ -87,11 +107,8 @@ func (w *sortedWrites) Put(k, v []byte) error {
 		return berrors.ErrKeyRequired
 	case len(k) > bolt.MaxKeySize:
 		return berrors.ErrKeyTooLarge
-	case int64(len(v)) > bolt.MaxValueSize:
+	case int64(len(v)) > bolt.MaxValueSize || len(v) >= opDelete:
 		return berrors.ErrValueTooLarge
-	}
-	if v == nil {
-		v = empty // bbolt stores nil as empty; Get must still see the key
 	}
 	w.set(k, v, false)
 	return nil
@@ -118,7 +135,19 @@ func (w *sortedWrites) set(k, v []byte, del bool) {
 			w.pos[string(k)] = len(w.ops)
 		}
 	}
-	w.ops = append(w.ops, sortedOp{k: k, v: v, del: del})
+	n := len(k) + len(v)
+	last := len(w.chunks) - 1
+	if last < 0 || len(w.chunks[last])+n > cap(w.chunks[last]) {
+		w.chunks = append(w.chunks, make([]byte, 0, max(chunkSize, n)))
+		last++
+	}
+	c := w.chunks[last]
+	o := sortedOp{chunk: uint32(last), off: uint32(len(c)), klen: uint32(len(k)), vlen: uint32(len(v))}
+	if del {
+		o.vlen = opDelete
+	}
+	w.chunks[last] = append(append(c, k...), v...)
+	w.ops = append(w.ops, o)
 }
 
 // flush writes the pending operations in key order, a key's last write
@@ -127,38 +156,92 @@ func (w *sortedWrites) flush() error {
 	order := make([]sortKey, len(w.ops))
 	for i, o := range w.ops {
 		var b [16]byte
-		copy(b[:], o.k)
+		copy(b[:], w.key(o))
 		order[i] = sortKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), i}
 	}
-	slices.SortFunc(order, func(a, b sortKey) int {
-		if c := cmp.Compare(a.hi, b.hi); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.lo, b.lo); c != 0 {
-			return c
-		}
-		if c := bytes.Compare(w.ops[a.i].k, w.ops[b.i].k); c != 0 { // longer keys, or "a" and "a\x00"
-			return c
-		}
-		return a.i - b.i
-	})
+	order = w.sortKeys(order)
 	for j, s := range order {
 		o := w.ops[s.i]
-		if j+1 < len(order) && order[j+1].hi == s.hi && order[j+1].lo == s.lo && bytes.Equal(o.k, w.ops[order[j+1].i].k) {
+		k := w.key(o)
+		if j+1 < len(order) && order[j+1].hi == s.hi && order[j+1].lo == s.lo && bytes.Equal(k, w.key(w.ops[order[j+1].i])) {
 			continue // a later write of the key replaces this one
 		}
 		var err error
-		if o.del {
-			err = w.b.Delete(o.k)
+		if o.vlen == opDelete {
+			err = w.b.Delete(k)
 		} else {
-			err = w.b.Put(o.k, o.v)
+			err = w.b.Put(k, w.value(o))
 		}
 		if err != nil {
 			return err
 		}
 	}
-	w.pos, w.ops = nil, nil
+	w.pos, w.ops, w.chunks = nil, nil, nil
 	return nil
+}
+
+// sortKeys orders keys by their first 16 bytes with a stable radix sort,
+// one pass per byte position that is not the same in every key (ids and
+// times differ in a few low bytes; most leading bytes agree), then orders
+// the runs that tie on those bytes by the whole key, keeping arrival order
+// among equal keys. A comparison sort of a million keys cost several times
+// as much. It may return a different slice than it is given.
+func (w *sortedWrites) sortKeys(keys []sortKey) []sortKey {
+	if slices.IsSortedFunc(keys, cmpPrefix) {
+		// Deal ids arrive in order: nothing to move.
+	} else {
+		var counts [16][256]int
+		for _, k := range keys {
+			for b := range 8 {
+				counts[b][byte(k.hi>>(56-8*b))]++
+				counts[8+b][byte(k.lo>>(56-8*b))]++
+			}
+		}
+		tmp := make([]sortKey, len(keys))
+		for b := 15; b >= 0; b-- {
+			c := &counts[b]
+			if slices.Contains(c[:], len(keys)) {
+				continue // every key has the same byte here
+			}
+			var at [256]int
+			sum := 0
+			for d, n := range c {
+				at[d] = sum
+				sum += n
+			}
+			shift, lo := uint(56-8*(b%8)), b >= 8
+			for _, k := range keys {
+				v := k.hi
+				if lo {
+					v = k.lo
+				}
+				d := byte(v >> shift)
+				tmp[at[d]] = k
+				at[d]++
+			}
+			keys, tmp = tmp, keys
+		}
+	}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && cmpPrefix(keys[i], keys[j]) == 0 {
+			j++
+		}
+		if j-i > 1 { // longer keys, or "a" and "a\x00", or one key written twice
+			slices.SortStableFunc(keys[i:j], func(a, b sortKey) int {
+				return bytes.Compare(w.key(w.ops[a.i]), w.key(w.ops[b.i]))
+			})
+		}
+		i = j
+	}
+	return keys
+}
+
+func cmpPrefix(a, b sortKey) int {
+	if c := cmp.Compare(a.hi, b.hi); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.lo, b.lo)
 }
 
 // dealWriter is where deal records, their indexes and their events go:
