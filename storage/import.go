@@ -320,9 +320,10 @@ type importer struct {
 	created   []bool // per deal: created by this import
 	events    []int  // indexes of in.Events ordered by deal
 	nextEvent int
-	first     map[int]string          // deal index → the stage its history starts in
-	w         dealWriter              // the deals phase's writes, flushed in key order
-	people    map[sales.PersonID]bool // known to exist
+	first     []string                             // per deal: the stage its history starts in, "" = its own
+	ownerTerr map[sales.PersonID]sales.TerritoryID // stored owners' territories, read once each
+	w         dealWriter                           // the deals phase's writes, flushed in key order
+	people    map[sales.PersonID]bool              // known to exist
 	terrs     map[sales.TerritoryID]bool
 }
 
@@ -342,7 +343,7 @@ func newImporter(tx *bolt.Tx, in *Import, actor sales.PersonID, now time.Time, c
 	slices.SortStableFunc(im.events, func(a, b int) int {
 		return int(in.Events[a].DealID) - int(in.Events[b].DealID)
 	})
-	im.first = firstStages(in.Events, now)
+	im.first = firstStages(in.Events, len(in.Deals), now)
 	return im
 }
 
@@ -350,8 +351,8 @@ func newImporter(tx *bolt.Tx, in *Import, actor sales.PersonID, now time.Time, c
 // (the first listed among equal times): a deal imported with its history
 // was created in that stage, not in the one it has reached. Events without
 // a time are written at now.
-func firstStages(evs []sales.Event, now time.Time) map[int]string {
-	first := map[int]string{}
+func firstStages(evs []sales.Event, deals int, now time.Time) []string {
+	first := make([]string, deals)
 	at := map[int]time.Time{}
 	for _, e := range evs {
 		if e.Field != sales.FieldStage || e.From == "" {
@@ -673,8 +674,8 @@ func (im *importer) deal(i int) error {
 	if d.Territory == 0 && d.Owner != 0 {
 		// As /deal add does: a new deal without a territory takes its
 		// owner's at import (sales.DealTerritory).
-		if owner, err := getPerson(tx, d.Owner); err == nil {
-			d.Territory = sales.DealTerritory(d.Territory, owner.Territory)
+		if t, ok := im.ownerTerritory(d.Owner); ok {
+			d.Territory = sales.DealTerritory(d.Territory, t)
 		}
 	}
 	// A record without a created date was created before, in the system
@@ -711,6 +712,24 @@ func (im *importer) deal(i int) error {
 	im.res.DealsCreated++
 	im.created[i] = true
 	return nil
+}
+
+// ownerTerritory is a stored owner's territory; ok is false when the
+// owner is not stored. People are written before the deals and not
+// changed by them, so each owner is read once per import, not per deal.
+func (im *importer) ownerTerritory(id sales.PersonID) (sales.TerritoryID, bool) {
+	if t, ok := im.ownerTerr[id]; ok {
+		return t, true
+	}
+	p, err := getPerson(im.tx, id)
+	if err != nil {
+		return 0, false
+	}
+	if im.ownerTerr == nil {
+		im.ownerTerr = map[sales.PersonID]sales.TerritoryID{}
+	}
+	im.ownerTerr[id] = p.Territory
+	return p.Territory, true
 }
 
 func (im *importer) updateDeal(i int, old *sales.Deal, in sales.Deal) error {

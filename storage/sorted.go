@@ -253,6 +253,7 @@ type dealWriter struct {
 	deals, events, dealEvts kv
 	ix                      indexes
 	buffers                 []*sortedWrites
+	created                 *int // deals inserted since the last flush, for the count; nil: counted each
 }
 
 func directWriter(tx *bolt.Tx) dealWriter {
@@ -266,7 +267,7 @@ func sortedWriter(tx *bolt.Tx) dealWriter { return sortedWriterFor(tx, 0) }
 // with room for n writes, about one per deal, instead of growing to it by
 // doubling (which copied and kept twice the memory).
 func sortedWriterFor(tx *bolt.Tx, n int) dealWriter {
-	w := dealWriter{tx: tx}
+	w := dealWriter{tx: tx, created: new(int)}
 	buf := func(name []byte) kv {
 		s := newSortedWrites(tx.Bucket(name), n)
 		w.buffers = append(w.buffers, s)
@@ -285,6 +286,11 @@ func (w dealWriter) flush() error {
 		if err := s.flush(); err != nil {
 			return err
 		}
+	}
+	if w.created != nil && *w.created > 0 {
+		n := *w.created
+		*w.created = 0
+		return addCount(w.tx, n)
 	}
 	return nil
 }
