@@ -285,7 +285,7 @@ func precheck(in *Import) error {
 				"it names deal %d, but the import has %d deals", e.DealID, len(in.Deals)))
 		}
 	}
-	seen := make(map[string]int)
+	seen := make(map[string]int, len(in.Deals)) // sized: growing it rehashed a million keys
 	for i, d := range in.Deals {
 		if d.Amount < 0 {
 			return importErr("deal", i, errNegativeAmount(d.Amount))

@@ -107,3 +107,33 @@ func TestSortedWritesModel(t *testing.T) {
 		b.Close()
 	}
 }
+
+// The account index key of an ASCII name is normAccount's, built without
+// its allocations: every byte value, runs and ends of white space and NUL.
+func TestAccountKeyASCII(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("aZ \t\n\v\f\r\x00\x01.-9Ab  ")
+	for range 200_000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			if r.IntN(4) == 0 {
+				b[i] = byte(r.IntN(128))
+			} else {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		s := string(b)
+		got, ok := appendASCIIAccount([]byte("x"), s)
+		if !ok || string(got) != "x"+normAccount(s) {
+			t.Fatalf("appendASCIIAccount(%q) = %q, %v; want %q", s, got[1:], ok, normAccount(s))
+		}
+	}
+	for _, s := range []string{"Café", "ACME\u00a0Corp", "\u0085x"} {
+		if got, ok := appendASCIIAccount([]byte("x"), s); ok || string(got) != "x" {
+			t.Errorf("appendASCIIAccount(%q) = %q, %v; want the slow path", s, got, ok)
+		}
+		if k := accountKey(s, 7); string(k[:len(k)-9]) != normAccount(s) {
+			t.Errorf("accountKey(%q) = %q", s, k)
+		}
+	}
+}

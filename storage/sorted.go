@@ -25,15 +25,18 @@ type kv interface {
 // each insert lands at the end of the keys written so far. Reads see the
 // pending writes, so code written against a bucket works unchanged.
 //
-// Keys and values are copied into an arena of large chunks, and an op is
-// four integers: a million-deal import holds ten million pending writes,
-// and as slices (two pointers each, a small allocation per key) they were
-// a gigabyte the garbage collector scanned on every cycle. bbolt keeps the
-// values it is given until commit, so a chunk is never reused.
+// Keys are copied into an arena of large chunks, and an op is four
+// integers: a million-deal import holds ten million pending writes, and as
+// slices (two pointers each, a small allocation per key) they were a
+// gigabyte the garbage collector scanned on every cycle. bbolt copies the
+// keys it is given, so the arena goes at flush; it keeps the values until
+// commit, so they are held as given (most index values are empty, and the
+// owner index's is the deal record's head), not copied.
 type sortedWrites struct {
 	b      *bolt.Bucket
 	ops    []sortedOp
-	chunks [][]byte // chunks[len-1] is the one being filled
+	chunks [][]byte // keys; chunks[len-1] is the one being filled
+	vals   [][]byte // the non-empty values
 	// pos maps a key to its latest op, for Get. It is built on the first
 	// Get: most buckets are only written during an import, and a map entry
 	// per write cost more than the writes' sort.
@@ -46,10 +49,11 @@ type sortedWrites struct {
 	putOnce bool
 }
 
-// sortedOp is one write: its key and then its value at off in chunk.
+// sortedOp is one write: its key at off in chunk, its value vals[val-1]
+// (0: empty; opDelete: a delete).
 type sortedOp struct {
 	chunk, off, klen uint32
-	vlen             uint32 // opDelete for a delete
+	val              uint32
 }
 
 const (
@@ -63,11 +67,13 @@ func (w *sortedWrites) key(o sortedOp) []byte {
 }
 
 func (w *sortedWrites) value(o sortedOp) []byte {
-	if o.vlen == opDelete {
+	switch o.val {
+	case opDelete:
 		return nil
+	case 0:
+		return empty // bbolt stores nil as empty; Get must still see the key
 	}
-	c, at := w.chunks[o.chunk], o.off+o.klen
-	return c[at : at+o.vlen : at+o.vlen]
+	return w.vals[o.val-1]
 }
 
 // sortKey orders ops at flush: hi, lo are the key's first 16 bytes,
@@ -107,7 +113,7 @@ func (w *sortedWrites) Put(k, v []byte) error {
 		return berrors.ErrKeyRequired
 	case len(k) > bolt.MaxKeySize:
 		return berrors.ErrKeyTooLarge
-	case int64(len(v)) > bolt.MaxValueSize || len(v) >= opDelete:
+	case int64(len(v)) > bolt.MaxValueSize:
 		return berrors.ErrValueTooLarge
 	}
 	w.set(k, v, false)
@@ -135,18 +141,21 @@ func (w *sortedWrites) set(k, v []byte, del bool) {
 			w.pos[string(k)] = len(w.ops)
 		}
 	}
-	n := len(k) + len(v)
 	last := len(w.chunks) - 1
-	if last < 0 || len(w.chunks[last])+n > cap(w.chunks[last]) {
-		w.chunks = append(w.chunks, make([]byte, 0, max(chunkSize, n)))
+	if last < 0 || len(w.chunks[last])+len(k) > cap(w.chunks[last]) {
+		w.chunks = append(w.chunks, make([]byte, 0, max(chunkSize, len(k))))
 		last++
 	}
 	c := w.chunks[last]
-	o := sortedOp{chunk: uint32(last), off: uint32(len(c)), klen: uint32(len(k)), vlen: uint32(len(v))}
-	if del {
-		o.vlen = opDelete
+	o := sortedOp{chunk: uint32(last), off: uint32(len(c)), klen: uint32(len(k))}
+	switch {
+	case del:
+		o.val = opDelete
+	case len(v) > 0:
+		w.vals = append(w.vals, v)
+		o.val = uint32(len(w.vals))
 	}
-	w.chunks[last] = append(append(c, k...), v...)
+	w.chunks[last] = append(c, k...)
 	w.ops = append(w.ops, o)
 }
 
@@ -176,7 +185,7 @@ func (w *sortedWrites) apply(order []sortKey) error {
 			continue // a later write of the key replaces this one
 		}
 		var err error
-		if o.vlen == opDelete {
+		if o.val == opDelete {
 			err = w.b.Delete(k)
 		} else {
 			err = w.b.Put(k, w.value(o))
@@ -185,7 +194,7 @@ func (w *sortedWrites) apply(order []sortKey) error {
 			return err
 		}
 	}
-	w.pos, w.ops, w.chunks = nil, nil, nil
+	w.pos, w.ops, w.chunks, w.vals = nil, nil, nil, nil
 	return nil
 }
 
