@@ -606,15 +606,28 @@ func (im *importer) deals(ctx context.Context, lo, hi int) error {
 		im.tx.Bucket(name).FillPercent = 0.95
 	}
 	im.w = sortedWriterFor(im.tx, hi-lo)
+	im.w.async, im.w.at = newIndexWorker(im.w.ix, &im.st), new(int)
+	// The worker's failure on an earlier deal comes first, as it would
+	// have without the worker.
+	fail := func(i int, err error) error {
+		if at, werr := im.w.async.wait(); werr != nil && at <= i {
+			return importErr("deal", at, werr)
+		}
+		return err
+	}
 	for i := lo; i < hi; i++ {
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return fail(i, err)
 			}
 		}
+		*im.w.at = i
 		if err := im.deal(i); err != nil {
-			return importErr("deal", i, err)
+			return fail(i, importErr("deal", i, err))
 		}
+	}
+	if at, err := im.w.async.wait(); err != nil {
+		return importErr("deal", at, err)
 	}
 	for ; im.nextEvent < len(im.events); im.nextEvent++ {
 		ei := im.events[im.nextEvent]

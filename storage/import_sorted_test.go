@@ -2,11 +2,13 @@ package storage_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/storage/storagetest"
+	bolt "go.etcd.io/bbolt"
 )
 
 // An import that moves a stored deal to another external id frees the old
@@ -35,5 +37,33 @@ func TestImportMovedExternalID(t *testing.T) {
 	}
 	if err := db.Check(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The first bad deal of an import is the one reported, whichever of the
+// import's goroutines finds it: an account too long for the account index
+// (found by the index worker) before an unknown stage (found by the deals
+// loop), and nothing is written.
+func TestImportFirstFailureWins(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.MustOpen(t)
+	long := strings.Repeat("a", bolt.MaxKeySize)
+	for _, tc := range []struct {
+		name  string
+		deals []sales.Deal
+		want  string
+	}{
+		{"index first", []sales.Deal{{Account: "ok"}, {Account: long}, {Account: "x", Stage: 99}}, "key too large"},
+		{"stage first", []sales.Deal{{Account: "ok"}, {Account: "x", Stage: 99}, {Account: long}}, "stage #99"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := db.Import(ctx, storage.Import{Deals: tc.deals}, 0)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if n := must[int](t)(db.CountDeals(ctx)); n != 0 {
+				t.Fatalf("%d deals written", n)
+			}
+		})
 	}
 }

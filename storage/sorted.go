@@ -271,7 +271,9 @@ type dealWriter struct {
 	deals, events, dealEvts kv
 	ix                      indexes
 	buffers                 []*sortedWrites
-	created                 *int // deals inserted since the last flush, for the count; nil: counted each
+	created                 *int         // deals inserted since the last flush, for the count; nil: counted each
+	async                   *indexWorker // nil: indexes written in place
+	at                      *int         // with async: the index of the deal being written
 }
 
 func directWriter(tx *bolt.Tx) dealWriter {
