@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/salesbot/salesbot/sales"
 	bolt "go.etcd.io/bbolt"
@@ -35,10 +36,36 @@ func normAccount(s string) string {
 
 // accountKey is a deal's key in the account index.
 func accountKey(account string, id sales.DealID) []byte {
-	n := normAccount(account)
-	k := make([]byte, 0, len(n)+9)
-	k = append(append(k, n...), 0)
-	return binary.BigEndian.AppendUint64(k, uint64(id))
+	k, ok := appendASCIIAccount(make([]byte, 0, len(account)+9), account)
+	if !ok {
+		k = append(k[:0], normAccount(account)...)
+	}
+	return binary.BigEndian.AppendUint64(append(k, 0), uint64(id))
+}
+
+// appendASCIIAccount appends normAccount(s) for an ASCII s without its
+// three allocations (an import makes a key per deal); ok is false, with
+// nothing appended, for any other s.
+func appendASCIIAccount(dst []byte, s string) ([]byte, bool) {
+	start, space := len(dst), false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return dst[:start], false
+		case c == 0 || c == ' ' || c >= '\t' && c <= '\r':
+			space = true
+		default:
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			space = false
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+	}
+	return dst, true
 }
 
 // DealsByAccount returns the deals whose account name equals name, or with

@@ -315,7 +315,7 @@ func insertDeal(w dealWriter, d *sales.Deal, st *sales.StageSet, actor sales.Per
 	if err := w.deals.Put(u64key(uint64(d.ID)), rec); err != nil {
 		return err
 	}
-	if err := w.ix.update(nil, d, rec, st); err != nil {
+	if err := w.updateIndexes(nil, d, rec, st); err != nil {
 		return err
 	}
 	if first == "" {
@@ -328,6 +328,10 @@ func insertDeal(w dealWriter, d *sales.Deal, st *sales.StageSet, actor sales.Per
 	if err := putEvent(w, &e); err != nil {
 		return err
 	}
+	if w.created != nil {
+		*w.created++ // counted at flush: one write of the count, not one per deal
+		return nil
+	}
 	return addCount(w.tx, 1)
 }
 
@@ -338,7 +342,7 @@ func storeChange(w dealWriter, old, nd *sales.Deal, st *sales.StageSet, actor sa
 	if err := w.deals.Put(u64key(uint64(nd.ID)), rec); err != nil {
 		return err
 	}
-	if err := w.ix.update(old, nd, rec, st); err != nil {
+	if err := w.updateIndexes(old, nd, rec, st); err != nil {
 		return err
 	}
 	for _, e := range diffEvents(old, nd, st, cur) {
@@ -462,6 +466,15 @@ func (ix indexes) add(d *sales.Deal, rec []byte, st *sales.StageSet) error {
 // update moves a deal's index entries from old (nil for a new deal) to nd.
 // rec is nd's encoded record; the owner index keeps its header.
 func (ix indexes) update(old, nd *sales.Deal, rec []byte, st *sales.StageSet) error {
+	if err := ix.updateRest(old, nd, rec, st); err != nil {
+		return err
+	}
+	return ix.updateExt(old, nd)
+}
+
+// updateRest is update of every index but the external-id one, which it
+// never reads: an import runs it on another goroutine (indexWorker).
+func (ix indexes) updateRest(old, nd *sales.Deal, rec []byte, st *sales.StageSet) error {
 	id := nd.ID
 	var o sales.Deal
 	isNew := old == nil
@@ -520,6 +533,17 @@ func (ix indexes) update(old, nd *sales.Deal, rec []byte, st *sales.StageSet) er
 		if err := ix.acct.Put(accountKey(nd.Account, id), empty); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// updateExt is update of the external-id index.
+func (ix indexes) updateExt(old, nd *sales.Deal) error {
+	id := nd.ID
+	var o sales.Deal
+	isNew := old == nil
+	if !isNew {
+		o = *old
 	}
 	if isNew || o.ExternalID != nd.ExternalID {
 		if nd.ExternalID != "" {

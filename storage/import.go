@@ -285,7 +285,7 @@ func precheck(in *Import) error {
 				"it names deal %d, but the import has %d deals", e.DealID, len(in.Deals)))
 		}
 	}
-	seen := make(map[string]int)
+	seen := make(map[string]int, len(in.Deals)) // sized: growing it rehashed a million keys
 	for i, d := range in.Deals {
 		if d.Amount < 0 {
 			return importErr("deal", i, errNegativeAmount(d.Amount))
@@ -320,9 +320,10 @@ type importer struct {
 	created   []bool // per deal: created by this import
 	events    []int  // indexes of in.Events ordered by deal
 	nextEvent int
-	first     map[int]string          // deal index → the stage its history starts in
-	w         dealWriter              // the deals phase's writes, flushed in key order
-	people    map[sales.PersonID]bool // known to exist
+	first     []string                             // per deal: the stage its history starts in, "" = its own
+	ownerTerr map[sales.PersonID]sales.TerritoryID // stored owners' territories, read once each
+	w         dealWriter                           // the deals phase's writes, flushed in key order
+	people    map[sales.PersonID]bool              // known to exist
 	terrs     map[sales.TerritoryID]bool
 }
 
@@ -342,7 +343,7 @@ func newImporter(tx *bolt.Tx, in *Import, actor sales.PersonID, now time.Time, c
 	slices.SortStableFunc(im.events, func(a, b int) int {
 		return int(in.Events[a].DealID) - int(in.Events[b].DealID)
 	})
-	im.first = firstStages(in.Events, now)
+	im.first = firstStages(in.Events, len(in.Deals), now)
 	return im
 }
 
@@ -350,8 +351,8 @@ func newImporter(tx *bolt.Tx, in *Import, actor sales.PersonID, now time.Time, c
 // (the first listed among equal times): a deal imported with its history
 // was created in that stage, not in the one it has reached. Events without
 // a time are written at now.
-func firstStages(evs []sales.Event, now time.Time) map[int]string {
-	first := map[int]string{}
+func firstStages(evs []sales.Event, deals int, now time.Time) []string {
+	first := make([]string, deals)
 	at := map[int]time.Time{}
 	for _, e := range evs {
 		if e.Field != sales.FieldStage || e.From == "" {
@@ -597,20 +598,36 @@ func resolveRef[ID ~uint64](tx *bolt.Tx, id ID, kind string, created []ID, known
 // deals writes in.Deals[lo:hi] and the extra events of the ones created,
 // in key order per bucket (sortedWriter) when the transaction's work is done.
 func (im *importer) deals(ctx context.Context, lo, hi int) error {
-	// Deal ids and their deal-event index entries only grow: pack pages
-	// full instead of leaving bbolt's default half-empty splits.
-	im.tx.Bucket(bDeals).FillPercent = 0.95
-	im.tx.Bucket(bIdxDealEvts).FillPercent = 0.95
+	// Every bucket's writes reach bbolt in key order (sortedWrites), so
+	// pack its pages full instead of bbolt's default half-empty splits: the
+	// file, the pages the commit writes and their memory halve. A later
+	// insert into a full page splits it, as it would any page.
+	for _, name := range importBuckets {
+		im.tx.Bucket(name).FillPercent = 0.95
+	}
 	im.w = sortedWriterFor(im.tx, hi-lo)
+	im.w.async, im.w.at = newIndexWorker(im.w.ix, &im.st), new(int)
+	// The worker's failure on an earlier deal comes first, as it would
+	// have without the worker.
+	fail := func(i int, err error) error {
+		if at, werr := im.w.async.wait(); werr != nil && at <= i {
+			return importErr("deal", at, werr)
+		}
+		return err
+	}
 	for i := lo; i < hi; i++ {
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return fail(i, err)
 			}
 		}
+		*im.w.at = i
 		if err := im.deal(i); err != nil {
-			return importErr("deal", i, err)
+			return fail(i, importErr("deal", i, err))
 		}
+	}
+	if at, err := im.w.async.wait(); err != nil {
+		return importErr("deal", at, err)
 	}
 	for ; im.nextEvent < len(im.events); im.nextEvent++ {
 		ei := im.events[im.nextEvent]
@@ -645,6 +662,9 @@ func (im *importer) deals(ctx context.Context, lo, hi int) error {
 	return im.w.flush()
 }
 
+// importBuckets are the buckets the deals phase writes (sortedWriterFor).
+var importBuckets = [][]byte{bDeals, bEvents, bIdxDealEvts, bIdxOwner, bIdxOpen, bIdxStage, bIdxClosed, bIdxExt, bIdxAcct}
+
 func (im *importer) deal(i int) error {
 	tx := im.tx
 	d := im.in.Deals[i]
@@ -667,8 +687,8 @@ func (im *importer) deal(i int) error {
 	if d.Territory == 0 && d.Owner != 0 {
 		// As /deal add does: a new deal without a territory takes its
 		// owner's at import (sales.DealTerritory).
-		if owner, err := getPerson(tx, d.Owner); err == nil {
-			d.Territory = sales.DealTerritory(d.Territory, owner.Territory)
+		if t, ok := im.ownerTerritory(d.Owner); ok {
+			d.Territory = sales.DealTerritory(d.Territory, t)
 		}
 	}
 	// A record without a created date was created before, in the system
@@ -713,6 +733,24 @@ func (im *importer) deal(i int) error {
 	im.res.DealsCreated++
 	im.created[i] = true
 	return nil
+}
+
+// ownerTerritory is a stored owner's territory; ok is false when the
+// owner is not stored. People are written before the deals and not
+// changed by them, so each owner is read once per import, not per deal.
+func (im *importer) ownerTerritory(id sales.PersonID) (sales.TerritoryID, bool) {
+	if t, ok := im.ownerTerr[id]; ok {
+		return t, true
+	}
+	p, err := getPerson(im.tx, id)
+	if err != nil {
+		return 0, false
+	}
+	if im.ownerTerr == nil {
+		im.ownerTerr = map[sales.PersonID]sales.TerritoryID{}
+	}
+	im.ownerTerr[id] = p.Territory
+	return p.Territory, true
 }
 
 func (im *importer) updateDeal(i int, old *sales.Deal, in sales.Deal) error {

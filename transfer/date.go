@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/salesbot/salesbot/sales"
 )
@@ -117,20 +118,49 @@ func parseDate(s string, order DateOrder) (Date, error) {
 	if i := strings.IndexAny(s, "T "); i > 0 && isDigit(s[0]) {
 		datePart = s[:i]
 	}
-	if n := strings.Count(datePart, "-"); n == 2 && isDigit(datePart[0]) && len(strings.SplitN(datePart, "-", 2)[0]) == 4 {
-		return ymd(s, strings.Split(datePart, "-"))
+	if p, ok := split3(datePart, '-'); ok && isDigit(datePart[0]) && len(p[0]) == 4 {
+		return ymd(s, p[:])
 	}
-	if parts := strings.Split(datePart, "/"); len(parts) == 3 && allDigits(parts) {
+	if p, ok := split3(datePart, '/'); ok && allDigits(p[:]) {
+		parts := p[:]
 		if len(parts[0]) == 4 {
 			return ymd(s, parts)
 		}
 		return numericDMY(s, parts, order)
 	}
-	if parts := strings.Split(datePart, "."); len(parts) == 3 && allDigits(parts) && len(parts[2]) == 4 {
+	if p, ok := split3(datePart, '.'); ok && allDigits(p[:]) && len(p[2]) == 4 {
+		parts := p[:]
 		// 1.3.2017 is day-first in every locale that writes dots.
 		return build(s, parts[2], parts[1], parts[0])
 	}
 	return named(s)
+}
+
+// split3 splits s at sep when it holds exactly two: strings.Split's
+// three parts without its allocation, for every date cell of a file.
+func split3(s string, sep byte) (p [3]string, ok bool) {
+	i := strings.IndexByte(s, sep)
+	if i < 0 {
+		return p, false
+	}
+	j := strings.IndexByte(s[i+1:], sep)
+	if j < 0 {
+		return p, false
+	}
+	j += i + 1
+	if strings.IndexByte(s[j+1:], sep) >= 0 {
+		return p, false
+	}
+	return [3]string{s[:i], s[i+1 : j], s[j+1:]}, true
+}
+
+// firstField is strings.Fields(s)[0], "" when s is blank.
+func firstField(s string) string {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }
 
 func ymd(s string, p []string) (Date, error) {
@@ -178,12 +208,12 @@ func (d Date) long() string { return fmt.Sprintf("%s %d, %d", d.Month, d.Day, d.
 func DateOrderOf(column string, values []string) (DateOrder, error) {
 	var dayFirst, monthFirst string
 	for _, v := range values {
-		f := strings.Fields(v)
-		if len(f) == 0 {
+		f := firstField(v)
+		if f == "" {
 			continue
 		}
-		p := strings.Split(f[0], "/")
-		if len(p) != 3 || len(p[0]) == 4 || !allDigits(p) {
+		p, ok := split3(f, '/')
+		if !ok || len(p[0]) == 4 || !allDigits(p[:]) {
 			continue
 		}
 		a, _ := strconv.Atoi(p[0])

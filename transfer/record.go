@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -123,15 +125,7 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 		}
 	}
 	r := reader{d: d, o: o, cols: cols, header: t.Header}
-	recs := make([]Record, 0, len(t.Rows))
-	kinds := make([]sales.StageKind, 0, len(t.Rows))
-	for i, row := range t.Rows {
-		rec, kind, ok := r.record(t.Lines[i], row)
-		if ok {
-			recs = append(recs, rec)
-			kinds = append(kinds, kind)
-		}
-	}
+	recs, kinds := r.records(t)
 	labelKinds := kinds
 	if cols.Has(FieldStatus) {
 		// Pipedrive keeps won and lost deals in the stage they reached, so
@@ -326,10 +320,71 @@ func labelsOf(recs []Record, kinds []sales.StageKind) []StageLabel {
 }
 
 type reader struct {
-	d      *Deals
-	o      Options
-	cols   Columns
-	header []string
+	d        *Deals
+	o        Options
+	cols     Columns
+	header   []string
+	problems []RowError              // this reader's rows' problems, in row order
+	labels   map[string]labelOutcome // StageLabel → what the label alone says (outcome)
+}
+
+// labelOutcome is what a stage label says of a row's outcome, decided
+// once per distinct label: lower-casing it and the preset's labels on
+// every row cost more than the rest of the row's reading.
+type labelOutcome struct {
+	kind    sales.StageKind
+	decided bool
+}
+
+// parallelRows is the least number of rows worth reading on several
+// goroutines.
+const parallelRows = 20_000
+
+// records reads every row, in order: with many rows in as many chunks as
+// there are CPUs, each read by its own reader, then joined in row order,
+// so records and problems are exactly what one reader gives.
+func (r *reader) records(t *Table) ([]Record, []sales.StageKind) {
+	n := len(t.Rows)
+	parts := 1
+	if n >= parallelRows {
+		parts = min(runtime.GOMAXPROCS(0), n/(parallelRows/2))
+	}
+	type part struct {
+		recs     []Record
+		kinds    []sales.StageKind
+		problems []RowError
+	}
+	out := make([]part, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		wg.Go(func() {
+			pr := reader{d: r.d, o: r.o, cols: r.cols, header: r.header}
+			recs := make([]Record, 0, hi-lo)
+			kinds := make([]sales.StageKind, 0, hi-lo)
+			for i := lo; i < hi; i++ {
+				rec, kind, ok := pr.record(t.Lines[i], t.Rows[i])
+				if ok {
+					recs = append(recs, rec)
+					kinds = append(kinds, kind)
+				}
+			}
+			out[p] = part{recs, kinds, pr.problems}
+		})
+	}
+	wg.Wait()
+	if parts == 1 {
+		r.d.Problems = append(r.d.Problems, out[0].problems...)
+		return out[0].recs, out[0].kinds
+	}
+	recs := make([]Record, 0, n)
+	kinds := make([]sales.StageKind, 0, n)
+	for _, p := range out {
+		recs = append(recs, p.recs...)
+		kinds = append(kinds, p.kinds...)
+		r.d.Problems = append(r.d.Problems, p.problems...)
+	}
+	return recs, kinds
 }
 
 func (r *reader) name(f Field) string {
@@ -342,13 +397,13 @@ func (r *reader) name(f Field) string {
 func (r *reader) fail(line int, f Field, err error) {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, sales.EINVALID+": ")
-	r.d.Problems = append(r.d.Problems, RowError{Line: line, Column: r.name(f), Msg: msg})
+	r.problems = append(r.problems, RowError{Line: line, Column: r.name(f), Msg: msg})
 }
 
 // record reads one row; ok is false when a cell was bad (recorded).
 func (r *reader) record(line int, row []string) (rec Record, kind sales.StageKind, ok bool) {
 	c := r.cols
-	before := len(r.d.Problems)
+	before := len(r.problems)
 	rec = Record{
 		Line: line, ID: c.Get(row, FieldID), Title: c.Get(row, FieldTitle), Account: c.Get(row, FieldAccount),
 		Owner: c.Get(row, FieldOwner), OwnerEmail: c.Get(row, FieldOwnerEmail), Territory: c.Get(row, FieldTerritory),
@@ -431,7 +486,7 @@ func (r *reader) record(line int, row []string) (rec Record, kind sales.StageKin
 	case kind != sales.StageOpen:
 		rec.ClosedOn = closed
 	}
-	return rec, kind, len(r.d.Problems) == before
+	return rec, kind, len(r.problems) == before
 }
 
 type outcomeError struct {
@@ -480,21 +535,16 @@ func (r *reader) outcome(row []string, rec Record) (sales.StageKind, error) {
 			return sales.StageOpen, nil
 		}
 	}
-	label := strings.ToLower(rec.StageLabel)
-	if to, ok := r.o.StageMap[strings.TrimSpace(label)]; ok {
-		if st, err := r.o.Stages.Lookup(to); err == nil {
-			return st.Kind, nil
+	lo, ok := r.labels[rec.StageLabel]
+	if !ok {
+		lo = r.labelOutcome(rec.StageLabel)
+		if r.labels == nil {
+			r.labels = map[string]labelOutcome{}
 		}
+		r.labels[rec.StageLabel] = lo
 	}
-	if r.d.Preset != nil {
-		for _, h := range r.d.Preset.Stages {
-			if strings.ToLower(h.Label) == label && h.Kind != sales.StageOpen {
-				return h.Kind, nil
-			}
-		}
-	}
-	if k := conventionalKind(label); k != sales.StageOpen {
-		return k, nil
+	if lo.decided {
+		return lo.kind, nil
 	}
 	if !closedKnown || closed {
 		switch {
@@ -505,6 +555,28 @@ func (r *reader) outcome(row []string, rec Record) (sales.StageKind, error) {
 		}
 	}
 	return sales.StageOpen, nil
+}
+
+// labelOutcome is the stage label's part of outcome: --stage-map, then
+// the preset's won and lost labels, then the label's conventional meaning.
+func (r *reader) labelOutcome(stageLabel string) labelOutcome {
+	label := strings.ToLower(stageLabel)
+	if to, ok := r.o.StageMap[strings.TrimSpace(label)]; ok {
+		if st, err := r.o.Stages.Lookup(to); err == nil {
+			return labelOutcome{st.Kind, true}
+		}
+	}
+	if r.d.Preset != nil {
+		for _, h := range r.d.Preset.Stages {
+			if strings.ToLower(h.Label) == label && h.Kind != sales.StageOpen {
+				return labelOutcome{h.Kind, true}
+			}
+		}
+	}
+	if k := conventionalKind(label); k != sales.StageOpen {
+		return labelOutcome{k, true}
+	}
+	return labelOutcome{}
 }
 
 func parseFlag(s string) (bool, error) {

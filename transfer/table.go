@@ -63,7 +63,16 @@ func IsFooter(row []string, width int) bool {
 // trailing report footer and refuses files that are not CSV (a spreadsheet
 // or a binary file) with a message that says what to export instead.
 func ReadCSV(r io.Reader) (*Table, error) {
-	data, err := io.ReadAll(r)
+	var data []byte
+	var err error
+	if br, ok := r.(*bytes.Reader); ok {
+		// The whole file in one allocation: io.ReadAll grows by doubling,
+		// copying a 130 MB file several times over.
+		data = make([]byte, br.Len())
+		_, err = io.ReadFull(br, data)
+	} else {
+		data, err = io.ReadAll(r)
+	}
 	if err != nil {
 		return nil, err
 	}
