@@ -56,6 +56,7 @@ import (
 	"github.com/salesbot/salesbot/bot"
 	"github.com/salesbot/salesbot/bot/slacktest"
 	"github.com/salesbot/salesbot/commands"
+	"github.com/salesbot/salesbot/internal/cputime"
 	"github.com/salesbot/salesbot/outbox"
 	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
@@ -737,9 +738,9 @@ func measure(ctx context.Context, emu *slacktest.Server, o options, m mode, comp
 			return result{}, fmt.Errorf("warm-up: %w", err)
 		}
 	}
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	res, err := drive(ctx, emu, o, m, func(i int) string { return fmt.Sprintf("add Load%05d %dk", i, i%500+1) }, complete)
-	res.harnessCPU = perCommand(cpuTime()-cpu, o.N)
+	res.harnessCPU = perCommand(cputime.Process()-cpu, o.N)
 	return res, err
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot/salesbot/internal/cputime"
 	"github.com/salesbot/salesbot/storage"
 	"github.com/salesbot/salesbot/transfer/transfertest"
 )
@@ -89,11 +90,11 @@ func BenchmarkImportDeals(b *testing.B) {
 				b.Setenv("SALESBOT_DB", db)
 				runtime.GC()
 				peak := watchHeap()
-				cpu := cpuTime()
+				cpu := cputime.Process()
 				b.StartTimer()
 				code := ImportCmd(context.Background(), []string{"deals", "--file", file}, strings.NewReader(""), io.Discard, io.Discard)
 				b.StopTimer()
-				b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+				b.ReportMetric((cputime.Process() - cpu).Seconds(), "cpu-s")
 				b.ReportMetric(peak()/(1<<20), "peak-MB")
 				if code != 0 {
 					b.Fatalf("import exited %d", code)
@@ -109,7 +110,7 @@ func BenchmarkImportDeals(b *testing.B) {
 				db := filepath.Join(b.TempDir(), fmt.Sprintf("raw%d.db", i))
 				runtime.GC()
 				peak := watchHeap()
-				cpu := cpuTime()
+				cpu := cputime.Process()
 				b.StartTimer()
 				// The same file read and split into its rows: the least
 				// any import of it does.
@@ -120,7 +121,7 @@ func BenchmarkImportDeals(b *testing.B) {
 				rows := bytes.Split(raw, []byte("\r\n"))
 				err = storage.RawLoad(context.Background(), db, rows[1:])
 				b.StopTimer()
-				b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
+				b.ReportMetric((cputime.Process() - cpu).Seconds(), "cpu-s")
 				b.ReportMetric(peak()/(1<<20), "peak-MB")
 				if err != nil {
 					b.Fatal(err)
