@@ -59,6 +59,17 @@ type Preset struct {
 	// Signature are the headers that identify this CRM; Detect needs all
 	// of them.
 	Signature []string
+	// AltSignatures identify the same CRM's other exports, whose headers
+	// are spelt otherwise (Salesforce's API names from Data Loader or the
+	// weekly data export, Pipedrive's export without "Deal - ").
+	AltSignatures [][]string
+	// Prefix is a header prefix the CRM writes on some exports and not on
+	// others ("Deal - "): every name is matched with and without it.
+	Prefix string
+	// AccountOptional: the CRM leaves the account empty on some rows
+	// (Maven's sample, on early-stage deals); such a deal is named after
+	// its id, "(no account) <id>", rather than refused.
+	AccountOptional bool
 	// Stages is the CRM's default pipeline in order, open stages first.
 	Stages []StageHint
 	// ProbabilityFraction: the probability column holds 0..1, not percent.
@@ -104,23 +115,28 @@ var presets = []*Preset{
 			"default pipeline and probabilities per https://www.skills.sh/pfoy/growth-skills/hubspot-deal-stages and " +
 			"https://developers.hubspot.com/docs/methods/pipelines/pipelines_overview",
 		Signature: []string{"Record ID", "Deal Name", "Deal Stage"},
+		// Internal property names, as the API, CRM sync tools and "export
+		// with internal names" write them; stages then are internal ids
+		// (appointmentscheduled, closedwon), read as the labels they compact to.
+		AltSignatures: [][]string{{"dealname", "dealstage"}},
 		Fields: map[Field][]string{
-			FieldID:           {"Record ID"},
-			FieldTitle:        {"Deal Name"},
+			FieldID:           {"Record ID", "hs_object_id", "Deal ID"},
+			FieldTitle:        {"Deal Name", "dealname"},
 			FieldAccount:      {"Associated Company", "Company name", "Associated Company (Primary)"},
-			FieldAmount:       {"Amount", "Amount in company currency"},
-			FieldCurrency:     {"Currency"},
-			FieldStage:        {"Deal Stage"},
-			FieldPipeline:     {"Pipeline"},
-			FieldClose:        {"Close Date"},
-			FieldCreated:      {"Create Date"},
-			FieldOwner:        {"Deal owner", "Deal Owner"},
-			FieldIsWon:        {"Is Closed Won"},
-			FieldIsClosed:     {"Is Deal Closed?", "Is Closed"},
-			FieldProbability:  {"Deal probability"},
-			FieldStageChanged: {"Last Stage Change Date"},
-			FieldLostReason:   {"Closed Lost Reason"},
-			FieldProduct:      {"Deal Type"},
+			FieldAmount:       {"Amount", "Amount in company currency", "amount", "amount_in_home_currency"},
+			FieldCurrency:     {"Currency", "deal_currency_code"},
+			FieldStage:        {"Deal Stage", "dealstage"},
+			FieldPipeline:     {"Pipeline", "pipeline"},
+			FieldClose:        {"Close Date", "closedate"},
+			FieldCreated:      {"Create Date", "createdate"},
+			FieldOwner:        {"Deal owner", "Deal Owner", "hubspot_owner_id"},
+			FieldOwnerEmail:   {"Deal owner email", "Deal Owner Email"},
+			FieldIsWon:        {"Is Closed Won", "hs_is_closed_won"},
+			FieldIsClosed:     {"Is Deal Closed?", "Is Closed", "hs_is_closed"},
+			FieldProbability:  {"Deal probability", "hs_deal_stage_probability"},
+			FieldStageChanged: {"Last Stage Change Date", "Date entered current stage", "hs_v2_date_entered_current_stage"},
+			FieldLostReason:   {"Closed Lost Reason", "closed_lost_reason"},
+			FieldProduct:      {"Deal Type", "dealtype"},
 		},
 		Stages: []StageHint{
 			{"Appointment Scheduled", sales.StageOpen, 2000},
@@ -137,26 +153,30 @@ var presets = []*Preset{
 	},
 	{
 		Name:  "salesforce",
-		Title: "Salesforce opportunity report (Reports > Export > Details Only, CSV)",
+		Title: "Salesforce opportunities (a report exported as Details Only CSV, or Opportunity.csv from Data Loader or the data export)",
 		Source: "Opportunity field labels per https://developer.salesforce.com/docs/atlas.en-us.228.0.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_Opportunity.htm; " +
 			"stages and probabilities per the OpportunityStage reference (Probability (%), Closed, Won); report footer per " +
 			"http://frombelvideres4thfloor.blogspot.com/2010/08/salesforce-csv-format-for-report.html",
 		Signature: []string{"Opportunity Name", "Stage"},
+		// API names: Data Loader, Workbench and the weekly data export's
+		// Opportunity.csv (Id, AccountId, Name, StageName, Amount,
+		// CloseDate, IsClosed, IsWon, OwnerId, CreatedDate, CurrencyIsoCode).
+		AltSignatures: [][]string{{"StageName", "CloseDate"}, {"Opportunity Name", "Stage Name"}},
 		Fields: map[Field][]string{
-			FieldID:           {"Opportunity ID", "Opportunity ID (18)"},
-			FieldTitle:        {"Opportunity Name"},
-			FieldAccount:      {"Account Name"},
-			FieldOwner:        {"Opportunity Owner", "Owner Name", "Owner Full Name"},
-			FieldOwnerEmail:   {"Opportunity Owner Email", "Owner Email"},
-			FieldStage:        {"Stage"},
-			FieldAmount:       {"Amount"},
-			FieldCurrency:     {"Opportunity Currency", "Amount Currency"},
-			FieldClose:        {"Close Date"},
-			FieldCreated:      {"Created Date"},
-			FieldProbability:  {"Probability (%)"},
-			FieldIsWon:        {"Won"},
-			FieldIsClosed:     {"Closed"},
-			FieldStageChanged: {"Last Stage Change Date", "Stage Duration"},
+			FieldID:           {"Opportunity ID", "Opportunity ID (18)", "Id"},
+			FieldTitle:        {"Opportunity Name", "Name"},
+			FieldAccount:      {"Account Name", "Account: Account Name", "Account.Name", "AccountId"},
+			FieldOwner:        {"Opportunity Owner", "Opportunity Owner: Full Name", "Owner: Full Name", "Owner Name", "Owner Full Name", "Owner.Name", "OwnerId"},
+			FieldOwnerEmail:   {"Opportunity Owner Email", "Opportunity Owner: Email", "Owner: Email", "Owner Email", "Owner.Email"},
+			FieldStage:        {"Stage", "Stage Name", "StageName"},
+			FieldAmount:       {"Amount", "Total Amount"},
+			FieldCurrency:     {"Opportunity Currency", "Amount Currency", "CurrencyIsoCode", "Total Amount Currency"},
+			FieldClose:        {"Close Date", "CloseDate"},
+			FieldCreated:      {"Created Date", "CreatedDate"},
+			FieldProbability:  {"Probability (%)", "Probability"},
+			FieldIsWon:        {"Won", "IsWon"},
+			FieldIsClosed:     {"Closed", "IsClosed"},
+			FieldStageChanged: {"Last Stage Change Date", "LastStageChangeDate"},
 			FieldTerritory:    {"Territory", "Billing State/Province", "Region"},
 			FieldProduct:      {"Product Name", "Type"},
 			FieldLostReason:   {"Loss Reason"},
@@ -173,21 +193,26 @@ var presets = []*Preset{
 			{"Closed Won", sales.StageWon, 10000},
 			{"Closed Lost", sales.StageLost, 0},
 		},
-		Outcome: `the "Won" and "Closed" flags when exported, else the stage label (Closed Won / Closed Lost), else Probability (%) 100 or 0 on a closed deal`,
+		Outcome: `the "Won" and "Closed" flags (IsWon, IsClosed) when exported, else the stage label (Closed Won / Closed Lost), else Probability (%) 100 or 0 on a closed deal`,
 	},
 	{
 		Name:  "pipedrive",
-		Title: `Pipedrive deals export ("Deal - " columns)`,
+		Title: `Pipedrive deals export (Deals > Export; columns with or without "Deal - ")`,
 		Source: `Pipedrive export headers "Deal - Title", "Deal - Value", "Deal - Currency", "Deal - Status" (open/won/lost), "Deal - Won time", "Deal - Lost time" ` +
 			"as parsed by public Pipedrive importers; status values per the API's deal status enum (open, won, lost); " +
 			"default stages per https://prismatic.io/docs/example-payloads/pipedrive/actions/getStages.json",
 		Signature: []string{"Deal - Title"},
+		// Exports of deal fields alone write the same names without the
+		// "Deal - " prefix (Title, Value, Currency, Status, Won time).
+		Prefix: "Deal - ",
+		AltSignatures: [][]string{{"Title", "Status", "Deal created"}, {"Title", "Status", "Won time"},
+			{"Title", "Status", "Expected close date"}},
 		Fields: map[Field][]string{
 			FieldID:           {"Deal - ID", "Deal - Pipedrive System ID"},
 			FieldTitle:        {"Deal - Title"},
 			FieldAccount:      {"Deal - Organization", "Organization - Name"},
 			FieldAmount:       {"Deal - Value"},
-			FieldCurrency:     {"Deal - Currency", "Deal - Currency of value"},
+			FieldCurrency:     {"Deal - Currency", "Deal - Currency of value", "Deal - Currency of Value"},
 			FieldStatus:       {"Deal - Status"},
 			FieldStage:        {"Deal - Stage", "Deal - Stage (pipeline)"},
 			FieldPipeline:     {"Deal - Pipeline"},
@@ -230,7 +255,7 @@ var presets = []*Preset{
 			FieldCreated:      {"Created Time"},
 			FieldProbability:  {"Probability (%)", "Probability"},
 			FieldStageChanged: {"Last Activity Time"},
-			FieldLostReason:   {"Reason For Loss"},
+			FieldLostReason:   {"Reason For Loss", "Reason For Loss__s", "Loss Reason"},
 			FieldTerritory:    {"Territory", "Territories"},
 			FieldProduct:      {"Type"},
 		},
@@ -238,12 +263,15 @@ var presets = []*Preset{
 			{"Qualification", sales.StageOpen, 1000},
 			{"Needs Analysis", sales.StageOpen, 2000},
 			{"Value Proposition", sales.StageOpen, 4000},
+			{"Id. Decision Makers", sales.StageOpen, 6000},
 			{"Identify Decision Makers", sales.StageOpen, 6000},
+			{"Perception Analysis", sales.StageOpen, 7000},
 			{"Proposal/Price Quote", sales.StageOpen, 7500},
 			{"Negotiation/Review", sales.StageOpen, 9000},
 			{"Closed Won", sales.StageWon, 10000},
 			{"Closed Lost", sales.StageLost, 0},
 			{"Closed-Lost to Competition", sales.StageLost, 0},
+			{"Closed Lost to Competition", sales.StageLost, 0},
 		},
 		Outcome: `the stage label (Closed Won; Closed Lost, Closed-Lost to Competition), else Probability (%) 100 or 0`,
 	},
@@ -253,6 +281,9 @@ var presets = []*Preset{
 		Source: "Maven Analytics' public CRM Sales Opportunities data set: sales_pipeline.csv (opportunity_id, sales_agent, product, account, deal_stage, engage_date, close_date, close_value) " +
 			"and sales_teams.csv (sales_agent, manager, regional_office)",
 		Signature: []string{"opportunity_id", "sales_agent", "deal_stage"},
+		// The sample leaves account empty on many Engaging and Prospecting
+		// rows ("HAXMC4IX,James Ascencio,MG Advanced,,Engaging,2016-11-03,,").
+		AccountOptional: true,
 		Fields: map[Field][]string{
 			FieldID:      {"opportunity_id"},
 			FieldOwner:   {"sales_agent"},
@@ -272,6 +303,10 @@ var presets = []*Preset{
 		Outcome: "the deal_stage label (Won / Lost); close_date is the actual close of won and lost deals",
 	},
 }
+
+// NoAccount starts the name of a deal whose row has no account (see
+// Preset.AccountOptional); its id follows.
+const NoAccount = "(no account) "
 
 // List returns the presets in a stable order, for --list-presets.
 func List() []*Preset { return slices.Clone(presets) }
@@ -321,35 +356,105 @@ func NormalizeHeader(s string) string {
 // preset wins (Zoho and HubSpot both write "Deal Name"). It returns nil
 // and 0 when no preset fits; the generic column names then apply.
 func Detect(header []string) (p *Preset, score int) {
-	have := map[string]bool{}
-	for _, h := range header {
-		have[NormalizeHeader(h)] = true
-	}
+	have := headerSet(header)
 	for _, cand := range presets {
-		ok := true
-		for _, s := range cand.Signature {
-			if !have[NormalizeHeader(s)] {
-				ok = false
-				break
-			}
-		}
-		if !ok {
+		if cand.signature(have) == nil {
 			continue
 		}
-		n := 0
-		for _, names := range cand.Fields {
-			for _, name := range names {
-				if have[NormalizeHeader(name)] {
-					n++
-					break
-				}
-			}
-		}
-		if n > score {
+		if n := cand.known(have, nil); n > score {
 			p, score = cand, n
 		}
 	}
 	return p, score
+}
+
+// RecognisedBy is the signature of p that header has (Signature or one of
+// AltSignatures) as the file spells it, nil when it has none, for the
+// printed mapping.
+func (p *Preset) RecognisedBy(header []string) []string {
+	sig := p.signature(headerSet(header))
+	out := make([]string, 0, len(sig))
+	for _, name := range sig {
+		for _, h := range header {
+			if slices.Contains(p.keys(name), NormalizeHeader(h)) {
+				out = append(out, strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// signature prefers the main signature as spelt, then the others, so the
+// printed mapping names the columns that told it.
+func (p *Preset) signature(have map[string]bool) []string {
+	exact := true
+	for _, s := range p.Signature {
+		exact = exact && have[NormalizeHeader(s)]
+	}
+	if exact && len(p.Signature) > 0 {
+		return p.Signature
+	}
+	for _, sig := range append(slices.Clone(p.AltSignatures), p.Signature) {
+		ok := len(sig) > 0
+		for _, s := range sig {
+			if !p.has(have, s) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return sig
+		}
+	}
+	return nil
+}
+
+// known counts the fields of p the header has a column for; stage, when
+// given, reports whether one of them gives the stage or status.
+func (p *Preset) known(have map[string]bool, stage *bool) int {
+	n := 0
+	for f, names := range p.Fields {
+		for _, name := range names {
+			if p.has(have, name) {
+				n++
+				if stage != nil && (f == FieldStage || f == FieldStatus) {
+					*stage = true
+				}
+				break
+			}
+		}
+	}
+	return n
+}
+
+// keys are the normalised spellings a header name of p matches: itself,
+// and without p.Prefix.
+func (p *Preset) keys(name string) []string {
+	k := []string{NormalizeHeader(name)}
+	if p.Prefix != "" {
+		if rest, ok := strings.CutPrefix(name, p.Prefix); ok {
+			k = append(k, NormalizeHeader(rest))
+		}
+	}
+	return k
+}
+
+func (p *Preset) has(have map[string]bool, name string) bool {
+	for _, k := range p.keys(name) {
+		if have[k] {
+			return true
+		}
+	}
+	return false
+}
+
+func headerSet(header []string) map[string]bool {
+	have := map[string]bool{}
+	for _, h := range header {
+		have[NormalizeHeader(h)] = true
+	}
+	return have
 }
 
 // Guess is Detect for a file whose signature columns are missing (a
@@ -358,21 +463,10 @@ func Detect(header []string) (p *Preset, score int) {
 // own names only, at least three and one of them the stage or status. The
 // caller decides whether that beats its other readings of the header.
 func Guess(header []string) (p *Preset, score int) {
-	have := map[string]bool{}
-	for _, h := range header {
-		have[NormalizeHeader(h)] = true
-	}
+	have := headerSet(header)
 	for _, cand := range presets {
-		n, stage := 0, false
-		for f, names := range cand.Fields {
-			for _, name := range names {
-				if have[NormalizeHeader(name)] {
-					n++
-					stage = stage || f == FieldStage || f == FieldStatus
-					break
-				}
-			}
-		}
+		stage := false
+		n := cand.known(have, &stage)
 		if stage && n >= 3 && n > score {
 			p, score = cand, n
 		}
@@ -418,24 +512,27 @@ func (p *Preset) Columns(header []string, overrides map[Field]string) (cols Colu
 		}
 		cols[f], taken[i] = i, true
 	}
-	claim := func(fields map[Field][]string) {
+	claim := func(fields map[Field][]string, keys func(string) []string) {
 		// Fixed order so two fields wanting one column always resolve alike.
 		for _, f := range allFields {
 			if _, done := cols[f]; done {
 				continue
 			}
+		names:
 			for _, name := range fields[f] {
-				if i, ok := idx[NormalizeHeader(name)]; ok && !taken[i] {
-					cols[f], taken[i] = i, true
-					break
+				for _, k := range keys(name) {
+					if i, ok := idx[k]; ok && !taken[i] {
+						cols[f], taken[i] = i, true
+						break names
+					}
 				}
 			}
 		}
 	}
 	if p != nil {
-		claim(p.Fields)
+		claim(p.Fields, p.keys)
 	}
-	claim(generic)
+	claim(generic, func(name string) []string { return []string{NormalizeHeader(name)} })
 	for i, h := range header {
 		if !taken[i] && strings.TrimSpace(h) != "" {
 			unused = append(unused, strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))

@@ -413,6 +413,9 @@ func (r *reader) record(line int, row []string) (rec Record, kind sales.StageKin
 	if rec.Account == "" {
 		rec.Account = rec.Title
 	}
+	if rec.Account == "" && rec.ID != "" && r.d.Preset != nil && r.d.Preset.AccountOptional {
+		rec.Account = NoAccount + rec.ID
+	}
 	if rec.Account == "" {
 		r.fail(line, FieldAccount, fmt.Errorf("the deal has no account or name"))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/salesbot/salesbot/sales"
 )
@@ -43,22 +44,38 @@ type StageMap struct {
 // then the file's order, spread evenly over the team's open stages.
 func MapStages(p *Preset, labels []StageLabel, set sales.StageSet) []StageMap {
 	hints := map[string]StageHint{}
+	compacted := map[string]string{} // compact(label) → lower(label)
 	var order []string
 	back := exportedStages(p, set)
 	if p != nil {
 		for _, h := range p.Stages {
 			hints[strings.ToLower(h.Label)] = h
+			if _, dup := compacted[compact(h.Label)]; !dup {
+				compacted[compact(h.Label)] = strings.ToLower(h.Label)
+			}
 			if h.Kind == sales.StageOpen {
 				order = append(order, strings.ToLower(h.Label))
 			}
 		}
+	}
+	// canon is the key a file label is known by: its CRM label when the
+	// file writes that label's internal id (HubSpot's
+	// appointmentscheduled is "Appointment Scheduled").
+	canon := func(label string) string {
+		key := strings.ToLower(strings.TrimSpace(label))
+		if _, ok := hints[key]; !ok {
+			if l, ok := compacted[compact(key)]; ok {
+				return l
+			}
+		}
+		return key
 	}
 	var byOrder []int // indexes into labels still to place by order
 	openKeys := map[string]bool{}
 	out := make([]StageMap, len(labels))
 	open := set.Open()
 	for i, l := range labels {
-		key := strings.ToLower(strings.TrimSpace(l.Label))
+		key := canon(l.Label)
 		h, known := hints[key]
 		kind := l.Kind
 		if kind == sales.StageOpen && known {
@@ -109,7 +126,7 @@ func MapStages(p *Preset, labels []StageLabel, set sales.StageSet) []StageMap {
 		}
 	}
 	for _, i := range byOrder {
-		pos := slices.Index(present, strings.ToLower(strings.TrimSpace(labels[i].Label)))
+		pos := slices.Index(present, canon(labels[i].Label))
 		s := spread(open, pos, len(present))
 		out[i].Stage = s
 		out[i].How = fmt.Sprintf("order %d of %d → %s", pos+1, len(present), s.Name)
@@ -207,6 +224,18 @@ func exportedStages(p *Preset, set sales.StageSet) map[string]exported {
 		back[k] = exported{stage: s, pos: slices.Index(open, k), of: len(open)}
 	}
 	return back
+}
+
+// compact is a label lower-cased with only its letters and digits, as CRMs
+// derive internal stage ids from labels.
+func compact(label string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(label) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // conventionalKind reads won and lost from labels every CRM uses.

@@ -28,6 +28,12 @@ func printPresets(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%s — %s\n", p.Name, p.Title)
 		fmt.Fprintf(w, "  recognised by the columns: %s\n", strings.Join(p.Signature, ", "))
+		for _, sig := range p.AltSignatures {
+			fmt.Fprintf(w, "  or by: %s\n", strings.Join(sig, ", "))
+		}
+		if p.Prefix != "" {
+			fmt.Fprintf(w, "  column names are read with or without %q\n", p.Prefix)
+		}
 		fmt.Fprintf(w, "  won and lost: %s\n", p.Outcome)
 		var open []string
 		for _, s := range p.Stages {
@@ -346,7 +352,7 @@ func (im *importer) learnEmail(id sales.PersonID, email string) {
 // numeric dates were read.
 func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bool, footer int) {
 	p := d.Preset
-	why := fmt.Sprintf("recognised by its %s columns", strings.Join(p.Signature, ", "))
+	why := fmt.Sprintf("recognised by its %s columns", strings.Join(p.RecognisedBy(d.Header), ", "))
 	if q, _ := transfer.Detect(d.Header); q != p {
 		have := map[string]bool{}
 		for _, h := range d.Header {
@@ -381,6 +387,21 @@ func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bo
 	if !d.Columns.Has(transfer.FieldID) {
 		fmt.Fprintln(w, "no id column: each deal is known by its account, name, created date and owner, so importing the file again changes nothing")
 	}
+	if p.AccountOptional {
+		n := 0
+		for _, r := range d.Records {
+			if r.ID != "" && r.Account == transfer.NoAccount+r.ID {
+				n++
+			}
+		}
+		if n > 0 {
+			have := "have"
+			if n == 1 {
+				have = "has"
+			}
+			fmt.Fprintf(w, "%d %s %s no account in the file: each is named \"%s<%s>\"\n", n, plural(n, "deal"), have, transfer.NoAccount, colName(d, transfer.FieldID))
+		}
+	}
 	if footer > 0 {
 		fmt.Fprintf(w, "dropped %d report footer %s after the data\n", footer, plural(footer, "line"))
 	}
@@ -413,6 +434,14 @@ func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bo
 	case order == transfer.OrderDayMonth:
 		fmt.Fprintln(w, "dates: day first (3/1/2017 is 3 January), as the file's own dates show")
 	}
+}
+
+// colName is the file's header for f.
+func colName(d *transfer.Deals, f transfer.Field) string {
+	if i, ok := d.Columns[f]; ok {
+		return strings.TrimSpace(strings.TrimPrefix(d.Header[i], utf8BOM))
+	}
+	return string(f)
 }
 
 // fieldLabel names a transfer field as --map spells it.
