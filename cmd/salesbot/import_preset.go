@@ -223,10 +223,16 @@ func (im *importer) presetDeal(rec transfer.Record, colOf func(transfer.Field) s
 	d.CreatedAt = im.midnight(rec.Created)
 	if rec.Stage.Kind != sales.StageOpen && !rec.ClosedOn.IsZero() {
 		d.ClosedAt = im.midnight(rec.ClosedOn)
+		closeDay := rec.ClosedOn
 		if !d.CreatedAt.IsZero() && d.ClosedAt.Before(d.CreatedAt) {
-			d.ClosedAt = d.CreatedAt
+			d.ClosedAt, closeDay = d.CreatedAt, rec.Created
 		}
 		d.StageEnteredAt = d.ClosedAt
+		// A closed deal's close date is the day it closed, as closing it
+		// in Slack makes it (sales.ApplyStageChange): deals closed in a
+		// window are counted by it. The expected close date some CRMs
+		// keep beside the won and lost times (Pipedrive's) is a plan.
+		d.CloseDate = closeDay.UTCMidnight()
 	}
 	if rec.Stage.Kind == sales.StageOpen && !rec.StageChanged.IsZero() {
 		d.StageEnteredAt = im.midnight(rec.StageChanged)
