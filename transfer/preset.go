@@ -234,7 +234,7 @@ var presets = []*Preset{
 			{"Proposal Made", sales.StageOpen, -1},
 			{"Negotiations Started", sales.StageOpen, -1},
 		},
-		Outcome: `"Deal - Status": won and lost are statuses, not stages; the stage of a won or lost deal is the stage it was in`,
+		Outcome: `the Status column ("Deal - Status"): won and lost are statuses, not stages; the stage of a won or lost deal is the stage it was in`,
 	},
 	{
 		Name:  "zoho",
