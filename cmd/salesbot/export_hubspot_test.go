@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"maps"
 	"path/filepath"
@@ -24,19 +23,7 @@ type hubspotTruth struct {
 
 func readHubSpotTruth(t *testing.T, e *env, path string) hubspotTruth {
 	t.Helper()
-	db, done := e.open(path)
-	defer done()
-	ctx := context.Background()
-	deals, err := db.FindDeals(ctx, sales.DealFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stages, _ := db.Stages(ctx)
-	people, _ := db.People(ctx)
-	byID := map[sales.PersonID]sales.Person{}
-	for _, p := range people {
-		byID[p.ID] = p
-	}
+	deals, stages, byID := storedDeals(t, e, path)
 	h := hubspotTruth{wonBy: map[string]sales.Money{}, owners: map[string]bool{}}
 	for _, d := range deals {
 		h.deals++

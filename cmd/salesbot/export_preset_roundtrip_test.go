@@ -24,19 +24,7 @@ type presetDeal struct {
 
 func presetDeals(t *testing.T, e *env, path string) []presetDeal {
 	t.Helper()
-	db, done := e.open(path)
-	defer done()
-	ctx := context.Background()
-	deals, err := db.FindDeals(ctx, sales.DealFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stages, _ := db.Stages(ctx)
-	people, _ := db.People(ctx)
-	byID := map[sales.PersonID]sales.Person{}
-	for _, p := range people {
-		byID[p.ID] = p
-	}
+	deals, stages, byID := storedDeals(t, e, path)
 	slices.SortFunc(deals, func(a, b sales.Deal) int { return cmp.Compare(a.ID, b.ID) })
 	var out []presetDeal
 	for _, d := range deals {

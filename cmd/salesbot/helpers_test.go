@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot/salesbot/sales"
 	"github.com/salesbot/salesbot/storage"
 )
 
@@ -115,4 +116,30 @@ func (e *env) countDeals() int {
 		e.t.Fatal(err)
 	}
 	return n
+}
+
+// storedDeals reads every deal in the database file at path, with the
+// stages and the people by id that tests need to describe them.
+func storedDeals(t *testing.T, e *env, path string) ([]sales.Deal, sales.StageSet, map[sales.PersonID]sales.Person) {
+	t.Helper()
+	db, done := e.open(path)
+	defer done()
+	ctx := context.Background()
+	deals, err := db.FindDeals(ctx, sales.DealFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages, err := db.Stages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, err := db.People(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := make(map[sales.PersonID]sales.Person, len(people))
+	for _, p := range people {
+		byID[p.ID] = p
+	}
+	return deals, stages, byID
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"maps"
 	"slices"
 	"strings"
@@ -61,19 +60,7 @@ func ownerNames(owners map[string]bool) map[string]bool {
 // storedTruth reads the database the way transfertest.Truth counts a file.
 func storedTruth(t *testing.T, e *env) transfertest.Truth {
 	t.Helper()
-	db, done := e.open(e.db)
-	defer done()
-	ctx := context.Background()
-	deals, err := db.FindDeals(ctx, sales.DealFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stages, _ := db.Stages(ctx)
-	people, _ := db.People(ctx)
-	byID := map[sales.PersonID]sales.Person{}
-	for _, p := range people {
-		byID[p.ID] = p
-	}
+	deals, stages, byID := storedDeals(t, e, e.db)
 	got := transfertest.Truth{WonAmount: map[string]sales.Money{}, Owners: map[string]bool{}}
 	for _, d := range deals {
 		got.Deals++
