@@ -7,12 +7,15 @@ import (
 	"github.com/salesbot/salesbot/sales"
 )
 
-// optionKey splits an unquoted key:value token.
+// optionKey splits an unquoted key:value token. key=value is read the
+// same way when the key names an option ("stage=won" is what people type
+// after a web form): elsewhere "=" stays part of the word, so an account
+// such as "A=B" is not taken apart.
 func optionKey(t token) (key, val string, ok bool) {
 	if t.quoted || t.ref != nil {
 		return "", "", false
 	}
-	i := strings.IndexByte(t.raw, ':')
+	i := strings.IndexAny(t.raw, ":=")
 	if i < 2 {
 		return "", "", false
 	}
@@ -21,7 +24,11 @@ func optionKey(t token) (key, val string, ok bool) {
 			return "", "", false
 		}
 	}
-	return strings.ToLower(t.raw[:i]), t.raw[i+1:], true
+	key = strings.ToLower(t.raw[:i])
+	if _, known := options[key]; t.raw[i] == '=' && !known {
+		return "", "", false
+	}
+	return key, t.raw[i+1:], true
 }
 
 // options takes the key:value options out of toks.

@@ -90,6 +90,9 @@ func TestParseGood(t *testing.T) {
 		{"/deal", `add Acme 5k owner:me`, `/deal add "Acme" 5000 owner:me`, nil},
 		{"/deal", `add Acme stage: won 5k`, `/deal add "Acme" 5000 stage:Won`, nil}, // a space after the colon
 		{"/deal", `add Acme 5k stage:NEGO`, `/deal add "Acme" 5000 stage:Negotiation`, nil},
+		{"/deal", `add "Zeta Corp" 7.5k stage=proposal close=2026-12-20`, `/deal add "Zeta Corp" 7500 stage:Proposal close:2026-12-20`, nil}, // key=value, as typed after web forms
+		{"/deal", `add Acme 5k STAGE= won`, `/deal add "Acme" 5000 stage:Won`, nil},
+		{"/deal", `add x=y 5k`, `/deal add "x=y" 5000`, nil}, // "=" after a word that names no option stays in the word
 		{"/deal", `add Acme 5k note:met at the expo`, `/deal add "Acme" 5000 note:"met at the expo"`, nil},
 		{"/deal", `add Acme 5k note:"x" stage:won`, `/deal add "Acme" 5000 stage:Won note:"x"`, nil},
 		{"/deal", `add Acme 5k note:call re: pricing close:friday`, `/deal add "Acme" 5000 close:2026-11-27 note:"call re: pricing"`, nil},
@@ -255,6 +258,8 @@ func TestParseBad(t *testing.T) {
 		{"/deal", `add <@U1|bob> 5k`, "'@bob' is a person, not part of the account name: for someone else's deal add owner:@bob"},
 		{"/deal", `add Acme 5k stage:Negotation`, "unknown stage 'Negotation' (did you mean Negotiation?): use one of Prospecting, Qualified, Proposal, Negotiation, Won, Lost"},
 		{"/deal", `add Acme 5k stgae:won`, "unknown option 'stgae:' for /deal add (did you mean stage:?)"},
+		{"/deal", `add Acme 5k stage=bogus`, "unknown stage 'bogus'"},
+		{"/deal", `add Acme 5k stage=won stage:lost`, "stage: is given twice"},
 		{"/deal", `add Acme 5k stage:won stage:lost`, "stage: is given twice"},
 		{"/deal", `add Acme 5k stage:`, "stage: has no value"},
 		{"/deal", `add Acme 5k close:someday`, "date 'someday' is not valid: use YYYY-MM-DD"},

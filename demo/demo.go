@@ -457,7 +457,7 @@ func (d *demo) exec(ctx context.Context, line string) (quit bool) {
 			return false
 		}
 		if strings.HasPrefix(line, "/") {
-			fmt.Fprintf(d.out, "  unknown command %s: salesbot has /deal, /goal, /pipeline, /territory and /salesbot (type help for the demo's own commands)\n", cmd)
+			fmt.Fprintf(d.out, "  unknown command %s: salesbot has %s (type help for the demo's own commands)\n", cmd, "/deal, /goal, /pipeline, /forecast, /leaderboard, /territory and /salesbot")
 		} else {
 			fmt.Fprintln(d.out, "  type a slash command such as /deal add Acme 12k, mention @salesbot help, or type help")
 		}
