@@ -140,12 +140,18 @@ func forecastCalls(v *commands.ForecastView, cur sales.Currency) string {
 	if len(v.Calls) > 1 {
 		lines = append(lines, fmt.Sprintf("Calls add up to commit %s, best case %s; the projection is %s.", cur.Format(commit), cur.Format(best), cur.Format(v.Projection.Predicted)))
 	}
-	if len(v.Missing) > 0 {
-		names := make([]string, 0, len(v.Missing))
-		for _, m := range v.Missing {
+	if n := len(v.Missing); n > 0 {
+		// Named up to the same 20 as the calls: a company roll-up of a
+		// thousand reps would otherwise be clipped mid-name.
+		names := make([]string, 0, min(n, 20))
+		for _, m := range v.Missing[:min(n, 20)] {
 			names = append(names, EscClipMd(m, 40))
 		}
-		lines = append(lines, "Not in yet: "+strings.Join(names, ", ")+" "+EscapeMd("(/forecast submit <commit> best <amount>)"))
+		list := strings.Join(names, ", ")
+		if n > 20 {
+			list = fmt.Sprintf("%d people: %s and %d more", n, list, n-20)
+		}
+		lines = append(lines, "Not in yet: "+list+" "+EscapeMd("(/forecast submit <commit> best <amount>)"))
 	}
 	return Clip(strings.Join(lines, "\n"), maxSectionText)
 }

@@ -101,6 +101,14 @@ func cases() map[string]any {
 		StageNames: map[sales.StageID]string{1: "Prospecting", 3: markup}, Loc: time.UTC, Currency: usd,
 		Calls:   []commands.CallLine{{Name: hostile, Commit: 3000000, Best: 4500000, At: day}, {Name: "bob", Commit: 2000000, Best: 2000000, At: day}},
 		Missing: []string{"carol", markup}}
+	company := *fc // a company roll-up: more calls and missing people than a section holds
+	company.Calls, company.Missing = nil, nil
+	for i := 1; i <= 1000; i++ {
+		if i <= 25 {
+			company.Calls = append(company.Calls, commands.CallLine{Name: fmt.Sprintf("caller%02d", i), Commit: 100000, Best: 200000, At: day})
+		}
+		company.Missing = append(company.Missing, fmt.Sprintf("firstname.lastname%04d", i))
+	}
 	young := *fc
 	young.Projection.Fallback, young.Projection.Reason = true, "only 16 closed deals in the last year to learn from (need 150): the projection uses stage probabilities"
 	young.Quota = sales.ComposeQuota(month, 0, false, nil, nil)
@@ -151,6 +159,7 @@ func cases() map[string]any {
 		"leaderboard_empty": blocks.Render(&commands.Result{Kind: commands.KindLeaderboard, Title: "Leaderboard · December 2026 · won", Leaderboard: &commands.LeaderboardView{Board: sales.Board{Period: sales.Period{Kind: sales.Month, Year: 2026, Index: 12}}, YouWhy: "no wins in December 2026 yet"}}, o),
 		"forecast":          blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: fc}, o),
 		"forecast_young":    blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &young}, o),
+		"forecast_company":  blocks.Render(&commands.Result{Kind: commands.KindForecast, Forecast: &company}, o),
 		"message":           blocks.Render(&commands.Result{Kind: commands.KindMessage, Title: "Role changed", Lines: []string{"bob is now a manager.", hostile}}, o),
 		"error":             blocks.RenderError(sales.Errorf(sales.EINVALID, "amount %q is not a number: use 12000, 12k or $12,000", hostile)),
 		"error_intern":      blocks.RenderError(errors.New("bolt: disk on fire")),
