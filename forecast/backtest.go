@@ -16,6 +16,10 @@ type BacktestRow struct {
 	Predicted, Low, High, Actual sales.Money
 	Fallback                     bool
 	Reason                       string
+	// Empty: no deal was known by the period's end, so there was
+	// nothing to forecast and nothing to check; Coverage leaves it out
+	// rather than count an empty $0–$0 range as a hit.
+	Empty bool
 }
 
 // Backtest replays Project on each period as of the start of its day
@@ -37,8 +41,12 @@ func Backtest(h []Deal, periods []sales.Period, asOfDay int, o Options) ([]Backt
 		pr := Project(h, p, asOf, o)
 		row := BacktestRow{Period: p, AsOf: asOf, Predicted: pr.Predicted, Low: pr.Low, High: pr.High,
 			Fallback: pr.Fallback, Reason: pr.Reason}
+		row.Empty = true
 		for i := range h {
 			d := &h[i]
+			if row.Empty && d.KnownAt(end) && (o.Select == nil || o.Select(d)) {
+				row.Empty = false
+			}
 			if d.Outcome == Won && !d.ClosedAt.Before(start) && d.ClosedAt.Before(end) && (o.Select == nil || o.Select(d)) {
 				row.Actual += d.WonAmount()
 			}
@@ -67,13 +75,29 @@ func MedianAPE(rows []BacktestRow) sales.Num {
 	return sales.Some((e[len(e)/2-1] + e[len(e)/2]) / 2)
 }
 
-// Coverage is the share of rows whose range [low, high] holds the actual.
+// Coverage is the share of rows whose range [low, high] holds the
+// actual, over the rows that are not Empty.
 func Coverage(rows []BacktestRow) sales.Num {
-	in := 0
+	in, n := 0, 0
 	for _, r := range rows {
+		if r.Empty {
+			continue
+		}
+		n++
 		if r.Low <= r.Actual && r.Actual <= r.High {
 			in++
 		}
 	}
-	return sales.Div(float64(in), float64(len(rows)))
+	return sales.Div(float64(in), float64(n))
+}
+
+// Checked counts the rows that are not Empty.
+func Checked(rows []BacktestRow) int {
+	n := 0
+	for _, r := range rows {
+		if !r.Empty {
+			n++
+		}
+	}
+	return n
 }

@@ -76,3 +76,39 @@ func TestBacktestBadDay(t *testing.T) {
 		t.Fatalf("got %v, want EINVALID", err)
 	}
 }
+
+// TestBacktestEmptyPeriods: a quarter that ended before the first deal
+// was known has nothing to check, and an empty $0–$0 range around a $0
+// actual must not count as the range holding the actual.
+func TestBacktestEmptyPeriods(t *testing.T) {
+	h := []forecast.Deal{
+		closeDeal(openDeal(1, at(2026, 5, 10, 0), 4, 5000), true, at(2026, 8, 1, 0)),
+		closeDeal(openDeal(2, at(2026, 7, 2, 0), 3, 9000), true, at(2026, 9, 1, 0)),
+	}
+	rows, err := forecast.Backtest(h, quarters(2026, 1)[:3], 1, forecast.Options{Stages: sales.DefaultStages()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, false, false} {
+		if rows[i].Empty != want {
+			t.Errorf("%s: Empty %v, want %v (row %+v)", rows[i].Period.Label(), rows[i].Empty, want, rows[i])
+		}
+	}
+	if got := forecast.Checked(rows); got != 2 {
+		t.Errorf("Checked = %d, want 2", got)
+	}
+	// Q2 is checked although nothing was known on its day 1: deal 1
+	// was known before the quarter ended.
+	in := 0
+	for _, r := range rows[1:] {
+		if r.Low <= r.Actual && r.Actual <= r.High {
+			in++
+		}
+	}
+	if got, want := forecast.Coverage(rows), sales.Div(float64(in), 2); got != want {
+		t.Errorf("Coverage = %v, want %v over the two checked quarters", got, want)
+	}
+	if got := forecast.Coverage(rows[:1]); got.OK {
+		t.Errorf("Coverage of only empty quarters = %v, want n/a", got)
+	}
+}

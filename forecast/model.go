@@ -189,6 +189,9 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 	case m.closed < minClosed(o):
 		m.fallback = true
 		m.reason = fmt.Sprintf("only %d closed deals in the last year to learn from (need %d): the projection uses stage probabilities", m.closed, minClosed(o))
+		if m.closed == 0 {
+			m.reason = fmt.Sprintf("no closed deals in the last year to learn from (need %d): the projection uses stage probabilities", minClosed(o))
+		}
 	case len(m.units) < minUnits(o):
 		m.fallback = true
 		m.reason = fmt.Sprintf("only %d past %ss with closed deals to learn from (need %d): the projection uses stage probabilities", len(m.units), m.unit, minUnits(o))

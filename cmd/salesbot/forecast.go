@@ -175,7 +175,10 @@ func runBacktest(ctx context.Context, c *command, periods []sales.Period, asOfDa
 		fmt.Fprintln(tw, "Period\tAs of\tPredicted\tLow\tHigh\tActual\tError\t")
 		for i, r := range rows {
 			e := sales.NA
-			if r.Actual > 0 {
+			switch {
+			case r.Empty:
+				e = "no deals yet"
+			case r.Actual > 0:
 				e = sales.Some(float64(r.Predicted-r.Actual) / float64(r.Actual)).Percent()
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Period.Label(), out[i][1], cur.Abbrev(r.Predicted), cur.Abbrev(r.Low), cur.Abbrev(r.High), cur.Abbrev(r.Actual), e)
@@ -183,8 +186,13 @@ func runBacktest(ctx context.Context, c *command, periods []sales.Period, asOfDa
 		if err = tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(bw, "\nMedian error %s over the periods with wins; the 80%% range held the actual in %s of %d periods.\n",
-			forecast.MedianAPE(rows).Percent(), forecast.Coverage(rows).Percent(), len(rows))
+		checked := forecast.Checked(rows)
+		fmt.Fprintf(bw, "\nMedian error %s over the periods with wins; the 80%% range held the actual in %s of %d %s",
+			forecast.MedianAPE(rows).Percent(), forecast.Coverage(rows).Percent(), checked, plural(checked, "period"))
+		if empty := len(rows) - checked; empty > 0 {
+			fmt.Fprintf(bw, " (%d %s before the first deal left out)", empty, plural(empty, "period"))
+		}
+		fmt.Fprintln(bw, ".")
 		if i := slices.IndexFunc(notes, func(s string) bool { return s != "" }); i >= 0 {
 			fmt.Fprintf(bw, "Some periods used the fallback (%s).\n", notes[i])
 		}
