@@ -38,6 +38,8 @@ Usage:
   salesbot export [deals|events|quotas|team] [--format csv|json]
   salesbot report --by owner|manager|territory|stage|all [--from D] [--to D]
                  [--period P] [--format table|csv|json]
+  salesbot forecast [--period P] [--by owner|manager|territory|all] [--format table|csv|json]
+  salesbot forecast --backtest [--by quarter|month] [--from D] [--to D] [--as-of-day N]
   salesbot digest --print        print the current manager digest as text
   salesbot backup FILE           write a consistent copy of the database
   salesbot check [FILE]          verify a database or a backup (exit 0 sound, 1 damaged)

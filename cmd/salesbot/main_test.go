@@ -83,3 +83,13 @@ func TestRunBadConfigBeforeDatabase(t *testing.T) {
 		})
 	}
 }
+
+// TestUsageNamesEverySubcommand: `salesbot help` is where a new user looks
+// first, and `salesbot forecast` was once missing from it.
+func TestUsageNamesEverySubcommand(t *testing.T) {
+	for name := range subcommands {
+		if name != "run" && !strings.Contains(Usage, "salesbot "+name+" ") {
+			t.Errorf("Usage does not show salesbot %s", name)
+		}
+	}
+}
