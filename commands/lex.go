@@ -279,12 +279,15 @@ func word(s string) string {
 	case "", "help", "?", "-h", "--help", "none":
 		return quote(s) // would read as a keyword
 	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || isOpenQuote(r) || r == '\\' || r == '<' || r == '>' || r == '&' || r == ':' || r == ',' {
-			return quote(s)
-		}
+	if strings.IndexFunc(s, quotable) >= 0 {
+		return quote(s)
 	}
 	return s
+}
+
+// quotable reports whether r makes a word need quotes to read back as one.
+func quotable(r rune) bool {
+	return unicode.IsSpace(r) || isOpenQuote(r) || r == '\\' || r == '<' || r == '>' || r == '&' || r == ':' || r == ','
 }
 
 // clip shortens s for an error message.

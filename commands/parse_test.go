@@ -295,6 +295,7 @@ func TestParseBad(t *testing.T) {
 		{"/goal", `set 50k`, "the person (@name) is missing"},
 		{"/goal", `set @bob 0`, "a quota must be more than zero"},
 		{"/goal", `set bob 50k`, "'bob' is not a person"},
+		{"/goal", `@a,b`, "'@a,b' is not a person"}, // found by FuzzParse: it could not be written back
 		{"/goal", `@alice extra`, "period 'extra' is not valid"},
 		{"/goal", `@alice month extra`, "unexpected 'extra' — usage: /goal [@user] [period]"},
 		{"/deal", `stage won`, "the deal (its id like D-42, or its account name) is missing — usage: /deal stage <deal> <stage>"},

@@ -438,7 +438,9 @@ func parseUser(t token) (UserRef, error) {
 	}
 	if !t.quoted && strings.HasPrefix(t.raw, "@") {
 		name := normName(strings.TrimSuffix(strings.TrimPrefix(t.text, "@"), ","))
-		if name == "" || strings.ContainsAny(name, "@") {
+		// A handle is one plain word: "@a,b" or "@x:y" names nobody, and
+		// could not be written back as the same command.
+		if name == "" || strings.ContainsAny(name, "@") || strings.IndexFunc(name, quotable) >= 0 {
 			return UserRef{}, sales.Errorf(sales.EINVALID, "'%s' is not a person: mention someone with @, e.g. @alice", clip(t.raw, 40))
 		}
 		return UserRef{Name: name}, nil
