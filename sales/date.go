@@ -137,7 +137,10 @@ func (d Date) UnixDays() int64 {
 
 // DateFromUnixDays is the date n days after 1970-01-01.
 func DateFromUnixDays(n int64) Date {
-	return DateIn(time.Unix(n*86400, 0), time.UTC)
+	// Not DateIn: 0001-01-01 is time.Time's zero, which DateIn reads as
+	// no date, so that day would come back from storage as none.
+	t := time.Unix(n*86400, 0).UTC()
+	return Date{y: int16(t.Year()), m: uint8(t.Month()), d: uint8(t.Day())}
 }
 
 // Start is the first instant of day d in loc (midnight, or the first
