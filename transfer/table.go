@@ -17,6 +17,18 @@ type Table struct {
 	Rows   [][]string
 	Lines  []int    // Lines[i] is the 1-based line where Rows[i] starts
 	Footer []string // report trailer lines that were dropped, as text
+	// Preamble are the report title and filter lines before the header
+	// (a formatted report saved as CSV), dropped.
+	Preamble []string
+	// Subtotals is how many group and subtotal rows of a grouped report
+	// were dropped between the data rows ("Subtotal", "Opportunity
+	// Owner: Anna Snelling (3 records)").
+	Subtotals int
+	// FilledDown names the grouping columns a grouped report writes only
+	// on each group's first row, whose empty cells were filled from it.
+	FilledDown []string
+	// Conversion is what Normalize did to the bytes.
+	Conversion Conversion
 }
 
 // Report trailers. Salesforce appends these after a report's data when it
@@ -76,13 +88,15 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if err := Sniff(data); err != nil {
+	data, conv, err := Normalize(data)
+	if err != nil {
 		return nil, err
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1 // trailers are narrower; widths are checked below
-	t := &Table{}
+	t := &Table{Conversion: conv}
+	var preamble [][]string
+	var preambleLines []int
 	for {
 		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -100,11 +114,26 @@ func ReadCSV(r io.Reader) (*Table, error) {
 			if blank(row) {
 				continue
 			}
+			// A formatted report saved as CSV starts with its title and
+			// filters, one cell each, before the header.
+			if len(nonEmptyCells(row)) == 1 && len(preamble) < MaxPreamble {
+				preamble, preambleLines = append(preamble, row), append(preambleLines, line)
+				continue
+			}
 			t.Header = row
+			for _, p := range preamble {
+				t.Preamble = append(t.Preamble, strings.Join(nonEmptyCells(p), " "))
+			}
 			continue
 		}
 		t.Rows = append(t.Rows, row)
 		t.Lines = append(t.Lines, line)
+	}
+	if t.Header == nil && len(preamble) > 0 {
+		// A one-column file: its first line was the header after all.
+		t.Header = preamble[0]
+		t.Rows = append(preamble[1:], t.Rows...)
+		t.Lines = append(preambleLines[1:], t.Lines...)
 	}
 	if t.Header == nil {
 		return nil, sales.Errorf(sales.EINVALID, "the file is empty: it needs a header line such as \"Deal Name,Amount,Deal Stage,Close Date\" and one line per deal")
@@ -119,9 +148,21 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		}
 	}
 	t.Rows, t.Lines = t.Rows[:n], t.Lines[:n]
+	grouped := false
 	rows, lines := t.Rows[:0], t.Lines[:0]
+	var bounds []int // index into rows where each group starts
 	for i, row := range t.Rows {
 		if blank(row) {
+			continue
+		}
+		// Excel writes the empty cells of its used range past the header.
+		for len(row) > len(t.Header) && strings.TrimSpace(row[len(row)-1]) == "" {
+			row = row[:len(row)-1]
+		}
+		if isSubtotal(row, len(t.Header)) {
+			t.Subtotals++
+			grouped = true
+			bounds = append(bounds, len(rows))
 			continue
 		}
 		if len(row) != len(t.Header) {
@@ -130,7 +171,100 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		rows, lines = append(rows, row), append(lines, t.Lines[i])
 	}
 	t.Rows, t.Lines = rows, lines
+	if grouped {
+		t.fillDown(bounds)
+	}
 	return t, nil
+}
+
+// MaxPreamble is how many one-cell lines (a report title, its filters)
+// may stand before the header.
+const MaxPreamble = 20
+
+// isSubtotal reports a group or subtotal row of a grouped report between
+// the data rows: its first cell is "Subtotal", "Total", "Sum", "Count" or
+// a group label "Opportunity Owner: Anna Snelling (3 records)", and at
+// most half its cells are filled (a deal of "Total Gym Ltd" fills its row).
+func isSubtotal(row []string, width int) bool {
+	cells := nonEmptyCells(row)
+	if len(cells) == 0 || len(cells)*2 > width {
+		return false
+	}
+	return isSubtotalText(strings.ToLower(cells[0]))
+}
+
+func isSubtotalText(first string) bool {
+	for _, w := range []string{"subtotal", "sub-total", "sub total", "total", "grand total", "grand totals", "sum", "count"} {
+		if rest, ok := strings.CutPrefix(first, w); ok && (rest == "" || strings.ContainsAny(rest[:1], " :(")) {
+			return true
+		}
+	}
+	// "Stage: Prospecting (12 records)", "Anna Snelling (1 record)".
+	return strings.HasSuffix(first, " records)") || strings.HasSuffix(first, " record)")
+}
+
+// fillDown fills the grouping columns of a grouped report, which come
+// first and write their value on the first row of each group only. With
+// subtotal rows between at least two groups, a leading column is one when
+// in every group its first row has a value that differs from the previous
+// group's and the other rows are empty or the same, and some are empty.
+// Any other column with empty cells stays as it is: an empty amount is
+// no amount.
+func (t *Table) fillDown(bounds []int) {
+	starts := []int{0}
+	for _, b := range bounds {
+		if b > starts[len(starts)-1] && b < len(t.Rows) {
+			starts = append(starts, b)
+		}
+	}
+	if len(t.Rows) == 0 || len(starts) < 2 {
+		return
+	}
+	for c := range t.Header {
+		filled, ok := false, true
+		prev := ""
+		for g, lo := range starts {
+			hi := len(t.Rows)
+			if g+1 < len(starts) {
+				hi = starts[g+1]
+			}
+			v := strings.TrimSpace(t.Rows[lo][c])
+			if v == "" || v == prev {
+				ok = false
+				break
+			}
+			prev = v
+			for i := lo + 1; i < hi; i++ {
+				switch w := strings.TrimSpace(t.Rows[i][c]); {
+				case w == "":
+					filled = true
+				case w != v:
+					ok = false
+				}
+			}
+			if !ok {
+				break
+			}
+		}
+		if !ok {
+			return // grouping columns lead; the first that is not ends them
+		}
+		if !filled {
+			continue
+		}
+		for g, lo := range starts {
+			hi := len(t.Rows)
+			if g+1 < len(starts) {
+				hi = starts[g+1]
+			}
+			for i := lo + 1; i < hi; i++ {
+				if strings.TrimSpace(t.Rows[i][c]) == "" {
+					t.Rows[i][c] = t.Rows[lo][c]
+				}
+			}
+		}
+		t.FilledDown = append(t.FilledDown, strings.TrimSpace(strings.TrimPrefix(t.Header[c], "\ufeff")))
+	}
 }
 
 // Sniff refuses data that is not text CSV (a spreadsheet, a binary file)
@@ -141,8 +275,6 @@ func Sniff(data []byte) error {
 		return sales.Errorf(sales.EINVALID, "this is a spreadsheet (.xlsx), not CSV: export it as CSV (comma-separated values)")
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")):
 		return sales.Errorf(sales.EINVALID, "this is an Excel 97 file (.xls), not CSV: export it as CSV (comma-separated values)")
-	case bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")):
-		return sales.Errorf(sales.EINVALID, "this file is UTF-16 text: save it again as CSV UTF-8")
 	case bytes.HasPrefix(data, []byte("%PDF")):
 		return sales.Errorf(sales.EINVALID, "this is a PDF, not CSV: export the deals as CSV (comma-separated values)")
 	}

@@ -22,9 +22,20 @@ func TestImportRealFormatVariants(t *testing.T) {
 	for _, v := range transfertest.Variants(21, 250) {
 		t.Run(v.Name, func(t *testing.T) {
 			e := newEnv(t)
+			if v.Currency != "" {
+				t.Setenv("SALESBOT_CURRENCY", v.Currency)
+			}
 			f := e.file("export.csv", string(v.Data))
-			r := e.must(ImportCmd, "deals", "--file", f)
 			want := v.Want
+			// The dry run says how the file was read, in words a new user
+			// can check: preset, columns, stages, what was dropped.
+			r := e.must(ImportCmd, "deals", "--file", f, "--dry-run")
+			for _, s := range append([]string{"reading a ", "columns: ", "stages:", fmt.Sprintf("dry run: would import %d deals", want.Deals)}, v.Shows...) {
+				if !strings.Contains(r.stdout, s) {
+					t.Errorf("dry run lacks %q:\n%s", s, r.stdout)
+				}
+			}
+			r = e.must(ImportCmd, "deals", "--file", f)
 			if !strings.Contains(r.stdout, fmt.Sprintf("imported %d deals: %d new, 0 updated", want.Deals, want.Deals)) {
 				t.Fatalf("%s", r)
 			}
