@@ -150,7 +150,8 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	t.Rows, t.Lines = t.Rows[:n], t.Lines[:n]
 	grouped := false
 	rows, lines := t.Rows[:0], t.Lines[:0]
-	var bounds []int // index into rows where each group starts
+	var bounds []int         // index into rows where each group starts
+	var subtotals [][]string // the group and subtotal rows
 	for i, row := range t.Rows {
 		if blank(row) {
 			continue
@@ -163,6 +164,7 @@ func ReadCSV(r io.Reader) (*Table, error) {
 			t.Subtotals++
 			grouped = true
 			bounds = append(bounds, len(rows))
+			subtotals = append(subtotals, row)
 			continue
 		}
 		if len(row) != len(t.Header) {
@@ -172,7 +174,7 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	}
 	t.Rows, t.Lines = rows, lines
 	if grouped {
-		t.fillDown(bounds)
+		t.fillDown(bounds, subtotals)
 	}
 	return t, nil
 }
@@ -182,35 +184,47 @@ func ReadCSV(r io.Reader) (*Table, error) {
 const MaxPreamble = 20
 
 // isSubtotal reports a group or subtotal row of a grouped report between
-// the data rows: its first cell is "Subtotal", "Total", "Sum", "Count" or
-// a group label "Opportunity Owner: Anna Snelling (3 records)", and at
-// most half its cells are filled (a deal of "Total Gym Ltd" fills its row).
+// the data rows: its first cell is "Subtotal", "Total", "Sum" or "Count"
+// alone or followed by ":" or " (" ("Subtotal (3 records)"), and it
+// leaves a cell empty; or it is a group label "Opportunity Owner: Anna
+// Snelling (3 records)" filling at most half the row. A deal of "Total
+// Gym" is a deal.
 func isSubtotal(row []string, width int) bool {
 	cells := nonEmptyCells(row)
-	if len(cells) == 0 || len(cells)*2 > width {
+	if len(cells) == 0 || len(cells) >= width {
 		return false
 	}
-	return isSubtotalText(strings.ToLower(cells[0]))
-}
-
-func isSubtotalText(first string) bool {
-	for _, w := range []string{"subtotal", "sub-total", "sub total", "total", "grand total", "grand totals", "sum", "count"} {
-		if rest, ok := strings.CutPrefix(first, w); ok && (rest == "" || strings.ContainsAny(rest[:1], " :(")) {
+	first := strings.ToLower(cells[0])
+	for _, w := range []string{"subtotal", "sub-total", "sub total", "total", "totals", "grand total", "grand totals", "sum", "count"} {
+		if rest, ok := strings.CutPrefix(first, w); ok && (rest == "" || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " (")) {
 			return true
 		}
 	}
-	// "Stage: Prospecting (12 records)", "Anna Snelling (1 record)".
-	return strings.HasSuffix(first, " records)") || strings.HasSuffix(first, " record)")
+	return len(cells)*2 <= width && (strings.HasSuffix(first, " records)") || strings.HasSuffix(first, " record)"))
 }
 
 // fillDown fills the grouping columns of a grouped report, which come
 // first and write their value on the first row of each group only. With
 // subtotal rows between at least two groups, a leading column is one when
 // in every group its first row has a value that differs from the previous
-// group's and the other rows are empty or the same, and some are empty.
-// Any other column with empty cells stays as it is: an empty amount is
-// no amount.
-func (t *Table) fillDown(bounds []int) {
+// group's and the other rows are empty or the same, some are empty, and
+// no subtotal row has a value in it but its label (subtotals sum amounts,
+// never a grouping column). Any other column with empty cells stays as it
+// is: an empty amount is no amount.
+func (t *Table) fillDown(bounds []int, subtotals [][]string) {
+	summed := map[int]bool{}
+	for _, row := range subtotals {
+		label := true
+		for c, v := range row {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			if !label {
+				summed[c] = true
+			}
+			label = false
+		}
+	}
 	starts := []int{0}
 	for _, b := range bounds {
 		if b > starts[len(starts)-1] && b < len(t.Rows) {
@@ -221,9 +235,12 @@ func (t *Table) fillDown(bounds []int) {
 		return
 	}
 	for c := range t.Header {
-		filled, ok := false, true
+		filled, ok := false, !summed[c]
 		prev := ""
 		for g, lo := range starts {
+			if !ok {
+				break
+			}
 			hi := len(t.Rows)
 			if g+1 < len(starts) {
 				hi = starts[g+1]
