@@ -195,13 +195,19 @@ func splitNumber(s string, decimalComma bool) (whole, frac string, ok bool) {
 // semicolon says so (Excel separates with ";" where the decimal mark is
 // a comma). Then "12.000" is twelve thousand, not twelve.
 func AmountsDecimalComma(values []string, semicolon bool) bool {
+	return decimalComma(len(values), func(i int) string { return values[i] }, semicolon)
+}
+
+// decimalComma is AmountsDecimalComma over n values, without a slice of
+// a million cells.
+func decimalComma(n int, value func(int) string, semicolon bool) bool {
 	comma, dot := false, false
-	for _, v := range values {
-		v = strings.TrimRightFunc(strings.TrimSpace(v), func(r rune) bool { return !unicode.IsDigit(r) })
-		n := len(v)
+	for i := range n {
+		v := strings.TrimRightFunc(strings.TrimSpace(value(i)), func(r rune) bool { return !unicode.IsDigit(r) })
+		l := len(v)
 		for _, k := range []int{2, 3} {
-			if n >= k+1 && allDigits([]string{v[n-k+1:]}) {
-				switch v[n-k] {
+			if l >= k+1 && allDigits([]string{v[l-k+1:]}) {
+				switch v[l-k] {
 				case ',':
 					comma = true
 				case '.':

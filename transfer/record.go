@@ -139,11 +139,7 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 		}
 	}
 	if cols.Has(FieldAmount) {
-		vals := make([]string, len(t.Rows))
-		for i, row := range t.Rows {
-			vals[i] = cols.Get(row, FieldAmount)
-		}
-		d.DecimalComma = AmountsDecimalComma(vals, t.Conversion.Delimiter == ';')
+		d.DecimalComma = decimalComma(len(t.Rows), func(i int) string { return cols.Get(t.Rows[i], FieldAmount) }, t.Conversion.Delimiter == ';')
 	}
 	if o.DateLayout == "" {
 		if err := d.dateOrders(t); err != nil {

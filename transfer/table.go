@@ -190,17 +190,27 @@ const MaxPreamble = 20
 // Snelling (3 records)" filling at most half the row. A deal of "Total
 // Gym" is a deal.
 func isSubtotal(row []string, width int) bool {
-	cells := nonEmptyCells(row)
-	if len(cells) == 0 || len(cells) >= width {
-		return false
-	}
-	first := strings.ToLower(cells[0])
-	for _, w := range []string{"subtotal", "sub-total", "sub total", "total", "totals", "grand total", "grand totals", "sum", "count"} {
-		if rest, ok := strings.CutPrefix(first, w); ok && (rest == "" || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " (")) {
-			return true
+	// Without allocating: this looks at every row of the file.
+	n, first := 0, ""
+	for _, c := range row {
+		if c = strings.TrimSpace(c); c != "" {
+			if n == 0 {
+				first = c
+			}
+			n++
 		}
 	}
-	return len(cells)*2 <= width && (strings.HasSuffix(first, " records)") || strings.HasSuffix(first, " record)"))
+	if n == 0 || n >= width {
+		return false
+	}
+	for _, w := range []string{"subtotal", "sub-total", "sub total", "total", "totals", "grand total", "grand totals", "sum", "count"} {
+		if len(first) >= len(w) && strings.EqualFold(first[:len(w)], w) {
+			if rest := first[len(w):]; rest == "" || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " (") {
+				return true
+			}
+		}
+	}
+	return n*2 <= width && (strings.HasSuffix(first, " records)") || strings.HasSuffix(first, " record)"))
 }
 
 // fillDown fills the grouping columns of a grouped report, which come
