@@ -183,6 +183,7 @@ type importer struct {
 	firstStage    sales.Stage            // preset files: im.stages.First(), which allocates
 	preset        *transfer.Preset       // the preset the file was read with, nil for salesbot's columns
 	conv          transfer.Conversion    // what readInput did to the bytes
+	decimalComma  bool                   // plain files: amounts write 1.234,50 (genericDecimalComma)
 	explicitRole  []int                  // team rows (in.People indexes) whose role cell is a salesbot role
 	roleTexts     map[string]sales.Role  // CRM role texts and the role each became
 	newManagers   []string               // named only in the manager column
@@ -423,6 +424,11 @@ func (im *importer) readGeneric(data []byte, name string) error {
 	if o.kind == "deals" && o.dateLayout == "" {
 		if im.order, err = im.genericDateOrder(); err != nil {
 			return err
+		}
+	}
+	if o.kind == "deals" {
+		if im.decimalComma = im.genericDecimalComma(); im.decimalComma {
+			fmt.Fprintln(im.stderr, "note: the amounts write the decimal mark as a comma (1.234,50 is 1234.50, 12.000 is 12000), as the file's amounts or its \";\" separator show")
 		}
 	}
 	bar = newProgress(im.stderr, "checking rows", int64(len(t.rows)))
@@ -689,6 +695,9 @@ func (im *importer) deal(row tableRow) error {
 	}
 
 	if s := c.get(r, "amount"); s != "" {
+		if im.decimalComma {
+			s = swapMarks.Replace(s)
+		}
 		m, err := commands.ParseAmount(s, im.cfg.Cur)
 		if err != nil {
 			return err

@@ -442,7 +442,7 @@ func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bo
 		fmt.Fprintf(w, "amounts: %q, in the company currency (%s), whatever each deal's own currency\n", colName(d, transfer.FieldAmount), im.cfg.Cur.Code)
 	}
 	if d.DecimalComma {
-		fmt.Fprintln(w, "amounts: the decimal mark is a comma (1.234,50 is one thousand two hundred thirty-four and a half), as the file's own amounts show")
+		fmt.Fprintln(w, "amounts: the decimal mark is a comma (1.234,50 is 1234.50 and 12.000 is 12000), as the file's amounts or its \";\" separator show")
 	}
 	fmt.Fprintf(w, "won and lost: %s\n", p.Outcome)
 	rows := map[string]int{}

@@ -135,3 +135,25 @@ func TestImportRealFormatAmbiguousDates(t *testing.T) {
 		t.Errorf("%d deals written", n)
 	}
 }
+
+// A plain spreadsheet (salesbot's own column names) saved by Excel in a
+// European locale, Windows-1252 and ";" with "1.234,50" amounts, imports
+// with the amounts and names it shows.
+func TestImportPlainEuropeanSpreadsheet(t *testing.T) {
+	e := newEnv(t)
+	t.Setenv("SALESBOT_CURRENCY", "EUR")
+	f := e.file("deals.csv", "sep=;\r\naccount;amount;stage;owner;;\r\nM\xfcller GmbH;12.000;Won;Zo\xeb L\xe9vy;;\r\n\r\nBeta;1.234,50;Proposal;Anna;;\r\n")
+	r := e.must(ImportCmd, "deals", "--file", f)
+	if !strings.Contains(r.stdout, "imported 2 deals: 2 new") || !strings.Contains(r.stdout, `cells separated by ";"`) || !strings.Contains(r.stderr, "decimal mark as a comma") {
+		t.Fatalf("%s", r)
+	}
+	deals, _, people := storedDeals(t, e, e.db)
+	got := map[string]string{}
+	for _, d := range deals {
+		got[d.Account] = fmt.Sprintf("%d %s", d.Amount, people[d.Owner].Name)
+	}
+	want := map[string]string{"Müller GmbH": "1200000 Zoë Lévy", "Beta": "123450 Anna"}
+	if !maps.Equal(got, want) {
+		t.Errorf("deals %v, want %v", got, want)
+	}
+}
