@@ -190,7 +190,13 @@ const MaxPreamble = 20
 // Snelling (3 records)" filling at most half the row. A deal of "Total
 // Gym" is a deal.
 func isSubtotal(row []string, width int) bool {
-	// Without allocating: this looks at every row of the file.
+	// Without allocating: this looks at every row of the file, and most
+	// are settled by their first cell.
+	if len(row) > 0 {
+		if c := strings.TrimSpace(row[0]); c != "" && !strings.ContainsRune("sStTcCgG", rune(c[0])) && c[len(c)-1] != ')' {
+			return false
+		}
+	}
 	n, first := 0, ""
 	for _, c := range row {
 		if c = strings.TrimSpace(c); c != "" {
