@@ -31,6 +31,13 @@ var amountSymbols = []struct{ sym, code string }{
 // "." is always decimal, as machine exports write 1200.5. def supplies the
 // currency when the cell names none.
 func ParseAmount(s string, def sales.Currency) (Amount, error) {
+	return parseAmount(s, def, false)
+}
+
+// parseAmount is ParseAmount; with decimalComma (a file whose amounts
+// write the decimal mark as a comma, AmountsDecimalComma) a lone "."
+// before three digits groups thousands: "12.000" is twelve thousand.
+func parseAmount(s string, def sales.Currency, decimalComma bool) (Amount, error) {
 	orig := s
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -61,7 +68,7 @@ func ParseAmount(s string, def sales.Currency) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	whole, frac, ok := splitNumber(s)
+	whole, frac, ok := splitNumber(s, decimalComma)
 	if !ok {
 		return Amount{}, sales.Errorf(sales.EINVALID, "amount %q is not a number: write 12000, 12,000.00 or $12,000", orig)
 	}
@@ -127,10 +134,10 @@ func isCode(s string) bool {
 func isLetter(b byte) bool { return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' }
 
 // splitNumber separates the integer and fraction digits of a grouped number.
-func splitNumber(s string) (whole, frac string, ok bool) {
+func splitNumber(s string, decimalComma bool) (whole, frac string, ok bool) {
 	// The forms machine exports write, 12000 and 12000.50, without the
 	// allocations of the general reading below (which gives the same).
-	if w, f, dot := strings.Cut(s, "."); allDigits([]string{w}) && (!dot || allDigits([]string{f})) {
+	if w, f, dot := strings.Cut(s, "."); allDigits([]string{w}) && (!dot || allDigits([]string{f})) && !(decimalComma && dot && len(f) == 3) {
 		return w, f, true
 	} else if dot && w == "" && allDigits([]string{f}) {
 		return "0", f, true
@@ -149,7 +156,7 @@ func splitNumber(s string) (whole, frac string, ok bool) {
 	switch {
 	case lastComma >= 0 && lastDot >= 0:
 		dec = max(lastComma, lastDot)
-	case lastDot >= 0 && strings.Count(s, ".") == 1:
+	case lastDot >= 0 && strings.Count(s, ".") == 1 && !(decimalComma && len(s)-lastDot-1 == 3):
 		dec = lastDot
 	case lastComma >= 0 && strings.Count(s, ",") == 1 && len(s)-lastComma-1 != 3:
 		dec = lastComma
@@ -179,4 +186,38 @@ func splitNumber(s string) (whole, frac string, ok bool) {
 		}
 	}
 	return strings.Join(groups, ""), frac, true
+}
+
+// AmountsDecimalComma decides whether a column's amounts write the
+// decimal mark as a comma ("1.234,50", "12,5"), as spreadsheets saved in
+// most of Europe do: a value ending in a comma and one or two digits says
+// so, one ending in a dot and one or two digits says not; with neither,
+// semicolon says so (Excel separates with ";" where the decimal mark is
+// a comma). Then "12.000" is twelve thousand, not twelve.
+func AmountsDecimalComma(values []string, semicolon bool) bool {
+	return decimalComma(len(values), func(i int) string { return values[i] }, semicolon)
+}
+
+// decimalComma is AmountsDecimalComma over n values, without a slice of
+// a million cells.
+func decimalComma(n int, value func(int) string, semicolon bool) bool {
+	comma, dot := false, false
+	for i := range n {
+		v := strings.TrimRightFunc(strings.TrimSpace(value(i)), func(r rune) bool { return !unicode.IsDigit(r) })
+		l := len(v)
+		for _, k := range []int{2, 3} {
+			if l >= k+1 && allDigits([]string{v[l-k+1:]}) {
+				switch v[l-k] {
+				case ',':
+					comma = true
+				case '.':
+					dot = true
+				}
+			}
+		}
+		if comma && dot {
+			return false // mixed: each value is read on its own
+		}
+	}
+	return comma || semicolon && !dot
 }

@@ -104,3 +104,53 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+// A file's amounts say which mark is decimal; a ";" file without a say is
+// European.
+func TestAmountsDecimalComma(t *testing.T) {
+	tests := []struct {
+		values    []string
+		semicolon bool
+		want      bool
+	}{
+		{[]string{"1.234,50", "12.000"}, false, true},
+		{[]string{"12,5 €", ""}, false, true},
+		{[]string{"$1,234.50", "12,000"}, false, false},
+		{[]string{"12.000", "1.500"}, true, true},
+		{[]string{"12.000", "7.5"}, true, false},
+		{[]string{"1,234", "12000"}, false, false},
+		{[]string{"1.234,50", "7.25"}, false, false}, // mixed: each read on its own
+	}
+	for _, tt := range tests {
+		if got := transfer.AmountsDecimalComma(tt.values, tt.semicolon); got != tt.want {
+			t.Errorf("AmountsDecimalComma(%q, %v) = %v, want %v", tt.values, tt.semicolon, got, tt.want)
+		}
+	}
+}
+
+// In a European file "12.000" is twelve thousand and "1.234,50" is
+// 1234.50; the same cell in a US file stays a decimal.
+func TestReadDealsEuropeanAmounts(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want []sales.Money
+	}{
+		{"Deal Name;Deal Stage;Amount\nA;Closed Won;12.000\nB;Closed Won;1.234,50 €\n", []sales.Money{1200000, 123450}},
+		{"Deal Name,Deal Stage,Amount\nA,Closed Won,12.5\nB,Closed Won,\"1,234.50\"\n", []sales.Money{1250, 123450}},
+	} {
+		tab, err := transfer.ReadCSV(strings.NewReader(tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eur, _ := sales.LookupCurrency("EUR")
+		d, err := transfer.ReadDeals(tab, transfer.Options{Currency: eur})
+		if err != nil || len(d.Problems) > 0 {
+			t.Fatal(err, d.Problems)
+		}
+		for i, r := range d.Records {
+			if r.Amount.Value != tt.want[i] {
+				t.Errorf("%q line %d: %d, want %d", tt.file, r.Line, r.Amount.Value, tt.want[i])
+			}
+		}
+	}
+}

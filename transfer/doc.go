@@ -6,7 +6,7 @@
 //
 // # Reading a file
 //
-//	tab, err := transfer.ReadCSV(r)            // BOM, CRLF, blank rows, report footers
+//	tab, err := transfer.ReadCSV(r)            // BOM, CRLF, blank rows, report furniture
 //	deals, err := transfer.ReadDeals(tab, transfer.Options{Stages: team})
 //	// deals.Preset, deals.Columns, deals.Unused, deals.Stages and
 //	// deals.DateOrders are what a dry run prints; deals.Problems are the
@@ -15,6 +15,20 @@
 //
 // The preset is detected from the header (Detect) unless one is given
 // (Lookup, for --preset); List is for --list-presets.
+//
+// # Spreadsheet files and report furniture
+//
+// ReadCSV first makes the bytes UTF-8 CSV (Normalize): Excel's "Unicode
+// Text" is UTF-16 and tab-separated, its "CSV" on Windows Windows-1252,
+// and in locales whose decimal mark is a comma it separates with ";" and
+// may start with a "sep=;" line; line numbers stay those of the file. It
+// drops empty cells past the header, blank lines, one-cell title and
+// filter lines before the header (Table.Preamble), a report's footer
+// (Table.Footer) and the group and subtotal rows of a grouped report
+// ("Opportunity Owner: Anna Snelling (3 records)", "Subtotal", "Total";
+// Table.Subtotals), whose grouping columns, written on each group's first
+// row only, are filled down (Table.FilledDown). Amounts are read with the
+// decimal mark the file's own amounts show (AmountsDecimalComma).
 //
 // # Won, lost and stages
 //
@@ -48,7 +62,11 @@
 // "Deal Name", "Pipeline", "Deal Stage", "Amount", "Close Date", "Create
 // Date", "Deal owner" (a name), optionally "Associated Company", "Is Closed
 // Won", "Deal probability" (a 0..1 fraction). Dates "2006-01-02 15:04" or
-// "01/02/2006 15:04". The default pipeline is Appointment Scheduled 20%,
+// "01/02/2006 15:04". A multi-currency portal exports "Amount" in each
+// deal's "Currency" beside "Amount in company currency"; the latter is read
+// (Preset.HomeAmount), as salesbot counts in one currency. With several
+// pipelines a label they share may carry the pipeline, "Closed won
+// (Renewals)", and newer portals write labels in sentence case. The default pipeline is Appointment Scheduled 20%,
 // Qualified To Buy 40%, Presentation Scheduled 60%, Decision Maker
 // Bought-In 80%, Contract Sent 90%, Closed Won 100%, Closed Lost 0%.
 // salesbot exports to HubSpot (HubSpotStages), so these default labels
@@ -93,15 +111,17 @@
 // "Deal - Creation date", and mark required columns with a trailing "*".
 // Files without the "Deal - " prefix (Title, Value, Status, ...) read the
 // same.
-// Won and lost are statuses: the stage is the one the deal reached. A
-// missing value is written 0. Sources: the deal status enum of the
+// Won and lost are statuses: the stage is the one the deal reached; a
+// "deleted" deal is skipped (Deals.Deleted). A missing value is written 0. Sources: the deal status enum of the
 // Pipedrive API (open, won, lost) and public importers of these files found
 // with the code search; default stages per
 // https://prismatic.io/docs/example-payloads/pipedrive/actions/getStages.json.
 //
 // zoho — Deals > Export. "Deal Owner", "Deal Name", "Account Name",
 // "Stage", "Amount", "Closing Date", "Created Time", "Probability (%)",
-// often "Record Id". Stages Qualification 10%, Needs Analysis 20%, Value
+// often "Record Id". Exports in API names (Deal_Name, Closing_Date, Owner,
+// Account_Name, Created_Time "2017-03-01T10:00:00+05:30") read the same,
+// as header matching ignores "_". Stages Qualification 10%, Needs Analysis 20%, Value
 // Proposition 40%, Identify Decision Makers 60%, Proposal/Price Quote 75%,
 // Negotiation/Review 90%, Closed Won, Closed Lost, Closed-Lost to
 // Competition. Sources: https://zoho.com/fr/crm/help/opportunities/standard-fields.html,

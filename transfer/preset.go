@@ -81,6 +81,11 @@ type Preset struct {
 	// Outcome explains, for --list-presets and the dry run, how won and
 	// lost are decided.
 	Outcome string
+	// HomeAmount are the normalised names of amount columns in the
+	// company's currency whatever the deal's (HubSpot's "Amount in company
+	// currency"); listed first in Fields, they win over the deal's own
+	// amount, and the currency column, which is that amount's, is not read.
+	HomeAmount []string
 }
 
 // Field spellings shared by every preset: salesbot's own export and plain
@@ -120,10 +125,12 @@ var presets = []*Preset{
 		// (appointmentscheduled, closedwon), read as the labels they compact to.
 		AltSignatures: [][]string{{"dealname", "dealstage"}},
 		Fields: map[Field][]string{
-			FieldID:           {"Record ID", "hs_object_id", "Deal ID"},
-			FieldTitle:        {"Deal Name", "dealname"},
-			FieldAccount:      {"Associated Company", "Company name", "Associated Company (Primary)"},
-			FieldAmount:       {"Amount", "Amount in company currency", "amount", "amount_in_home_currency"},
+			FieldID:      {"Record ID", "hs_object_id", "Deal ID"},
+			FieldTitle:   {"Deal Name", "dealname"},
+			FieldAccount: {"Associated Company", "Company name", "Associated Company (Primary)"},
+			// A multi-currency portal's deals are summed in its company
+			// currency, as salesbot counts in one (HomeAmount).
+			FieldAmount:       {"Amount in company currency", "amount_in_home_currency", "Amount", "amount"},
 			FieldCurrency:     {"Currency", "deal_currency_code"},
 			FieldStage:        {"Deal Stage", "dealstage"},
 			FieldPipeline:     {"Pipeline", "pipeline"},
@@ -149,6 +156,7 @@ var presets = []*Preset{
 		},
 		ProbabilityFraction: true,
 		Exported:            true,
+		HomeAmount:          []string{"amount_in_company_currency", "amount_in_home_currency"},
 		Outcome:             `"Is Closed Won" when exported, else the stage label (Closed Won / Closed Lost), else a probability of 100% or 0% on a closed deal`,
 	},
 	{

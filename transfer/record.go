@@ -40,6 +40,16 @@ type Deals struct {
 	DateOrders map[Field]DateOrder
 	Records    []Record
 	Problems   []RowError
+	// DecimalComma: the amounts write the decimal mark as a comma
+	// (AmountsDecimalComma), so "12.000" is twelve thousand.
+	DecimalComma bool
+	// AmountHome: the amount column is the CRM's amount in the company
+	// currency (HubSpot's "Amount in company currency"), read in
+	// Options.Currency whatever the deal's own currency column says.
+	AmountHome bool
+	// Deleted is how many rows the CRM marks deleted (Pipedrive's status
+	// "deleted"): they are not deals any more and are skipped.
+	Deleted int
 }
 
 // RowError is one cell that could not be read.
@@ -119,6 +129,18 @@ func ReadDeals(t *Table, o Options) (*Deals, error) {
 		}
 	}
 	d := &Deals{Preset: p, Columns: cols, Header: t.Header, Unused: unused, DateOrders: map[Field]DateOrder{}}
+	if i, ok := cols[FieldAmount]; ok && p != nil && slices.Contains(p.HomeAmount, NormalizeHeader(t.Header[i])) {
+		// The deal's currency column is the currency of the other amount
+		// column, not of this one.
+		d.AmountHome = true
+		if j, ok := cols[FieldCurrency]; ok && o.Overrides[FieldCurrency] == "" {
+			delete(cols, FieldCurrency)
+			d.Unused = append(d.Unused, strings.TrimSpace(t.Header[j]))
+		}
+	}
+	if cols.Has(FieldAmount) {
+		d.DecimalComma = decimalComma(len(t.Rows), func(i int) string { return cols.Get(t.Rows[i], FieldAmount) }, t.Conversion.Delimiter == ';')
+	}
 	if o.DateLayout == "" {
 		if err := d.dateOrders(t); err != nil {
 			return nil, err
@@ -325,6 +347,7 @@ type reader struct {
 	cols     Columns
 	header   []string
 	problems []RowError              // this reader's rows' problems, in row order
+	deleted  int                     // rows skipped as deleted in the CRM
 	labels   map[string]labelOutcome // StageLabel → what the label alone says (outcome)
 }
 
@@ -353,6 +376,7 @@ func (r *reader) records(t *Table) ([]Record, []sales.StageKind) {
 		recs     []Record
 		kinds    []sales.StageKind
 		problems []RowError
+		deleted  int
 	}
 	out := make([]part, parts)
 	var wg sync.WaitGroup
@@ -369,10 +393,13 @@ func (r *reader) records(t *Table) ([]Record, []sales.StageKind) {
 					kinds = append(kinds, kind)
 				}
 			}
-			out[p] = part{recs, kinds, pr.problems}
+			out[p] = part{recs, kinds, pr.problems, pr.deleted}
 		})
 	}
 	wg.Wait()
+	for _, p := range out {
+		r.d.Deleted += p.deleted
+	}
 	if parts == 1 {
 		r.d.Problems = append(r.d.Problems, out[0].problems...)
 		return out[0].recs, out[0].kinds
@@ -403,6 +430,12 @@ func (r *reader) fail(line int, f Field, err error) {
 // record reads one row; ok is false when a cell was bad (recorded).
 func (r *reader) record(line int, row []string) (rec Record, kind sales.StageKind, ok bool) {
 	c := r.cols
+	if strings.EqualFold(c.Get(row, FieldStatus), "deleted") {
+		// Pipedrive exports deleted deals with their last stage; they are
+		// in none of its reports, so in none of ours.
+		r.deleted++
+		return rec, 0, false
+	}
 	before := len(r.problems)
 	rec = Record{
 		Line: line, ID: c.Get(row, FieldID), Title: c.Get(row, FieldTitle), Account: c.Get(row, FieldAccount),
@@ -431,7 +464,7 @@ func (r *reader) record(line int, row []string) (rec Record, kind sales.StageKin
 			cur = cc
 		}
 	}
-	amt, err := ParseAmount(c.Get(row, FieldAmount), cur)
+	amt, err := parseAmount(c.Get(row, FieldAmount), cur, r.d.DecimalComma)
 	if err != nil {
 		r.fail(line, FieldAmount, err)
 	} else if amt.Present && amt.Currency != cur.Code && c.Get(row, FieldCurrency) != "" {
@@ -514,7 +547,7 @@ func (r *reader) outcome(row []string, rec Record) (sales.StageKind, error) {
 		case "lost":
 			return sales.StageLost, nil
 		}
-		return 0, &outcomeError{FieldStatus, fmt.Sprintf("status %q is not open, won or lost", s)}
+		return 0, &outcomeError{FieldStatus, fmt.Sprintf("status %q is not open, won, lost or deleted", s)}
 	}
 	closedKnown, closed := false, false
 	if s := c.Get(row, FieldIsClosed); s != "" {
@@ -571,7 +604,7 @@ func (r *reader) labelOutcome(stageLabel string) labelOutcome {
 	}
 	if r.d.Preset != nil {
 		for _, h := range r.d.Preset.Stages {
-			if strings.ToLower(h.Label) == label && h.Kind != sales.StageOpen {
+			if l := strings.ToLower(h.Label); (l == label || l == stripPipeline(label)) && h.Kind != sales.StageOpen {
 				return labelOutcome{h.Kind, true}
 			}
 		}

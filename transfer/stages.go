@@ -67,6 +67,9 @@ func MapStages(p *Preset, labels []StageLabel, set sales.StageSet) []StageMap {
 			if l, ok := compacted[compact(key)]; ok {
 				return l
 			}
+			if l, ok := hints[stripPipeline(key)]; ok {
+				return strings.ToLower(l.Label)
+			}
 		}
 		return key
 	}
@@ -226,6 +229,17 @@ func exportedStages(p *Preset, set sales.StageSet) map[string]exported {
 	return back
 }
 
+// stripPipeline drops the pipeline name a CRM writes after a stage label
+// when several pipelines share it: "Closed Won (Renewals)" is "Closed Won".
+func stripPipeline(label string) string {
+	if strings.HasSuffix(label, ")") {
+		if i := strings.LastIndex(label, " ("); i > 0 {
+			return strings.TrimSpace(label[:i])
+		}
+	}
+	return label
+}
+
 // compact is a label lower-cased with only its letters and digits, as CRMs
 // derive internal stage ids from labels.
 func compact(label string) string {
@@ -238,8 +252,10 @@ func compact(label string) string {
 	return b.String()
 }
 
-// conventionalKind reads won and lost from labels every CRM uses.
+// conventionalKind reads won and lost from labels every CRM uses, also
+// with the pipeline after them ("closed won (renewals)").
 func conventionalKind(label string) sales.StageKind {
+	label = stripPipeline(label)
 	switch {
 	case label == "won" || label == "closed won" || label == "closed-won" || label == "closedwon":
 		return sales.StageWon

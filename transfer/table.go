@@ -17,6 +17,18 @@ type Table struct {
 	Rows   [][]string
 	Lines  []int    // Lines[i] is the 1-based line where Rows[i] starts
 	Footer []string // report trailer lines that were dropped, as text
+	// Preamble are the report title and filter lines before the header
+	// (a formatted report saved as CSV), dropped.
+	Preamble []string
+	// Subtotals is how many group and subtotal rows of a grouped report
+	// were dropped between the data rows ("Subtotal", "Opportunity
+	// Owner: Anna Snelling (3 records)").
+	Subtotals int
+	// FilledDown names the grouping columns a grouped report writes only
+	// on each group's first row, whose empty cells were filled from it.
+	FilledDown []string
+	// Conversion is what Normalize did to the bytes.
+	Conversion Conversion
 }
 
 // Report trailers. Salesforce appends these after a report's data when it
@@ -76,13 +88,15 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if err := Sniff(data); err != nil {
+	data, conv, err := Normalize(data)
+	if err != nil {
 		return nil, err
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1 // trailers are narrower; widths are checked below
-	t := &Table{}
+	t := &Table{Conversion: conv}
+	var preamble [][]string
+	var preambleLines []int
 	for {
 		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -100,11 +114,26 @@ func ReadCSV(r io.Reader) (*Table, error) {
 			if blank(row) {
 				continue
 			}
+			// A formatted report saved as CSV starts with its title and
+			// filters, one cell each, before the header.
+			if len(nonEmptyCells(row)) == 1 && len(preamble) < MaxPreamble {
+				preamble, preambleLines = append(preamble, row), append(preambleLines, line)
+				continue
+			}
 			t.Header = row
+			for _, p := range preamble {
+				t.Preamble = append(t.Preamble, strings.Join(nonEmptyCells(p), " "))
+			}
 			continue
 		}
 		t.Rows = append(t.Rows, row)
 		t.Lines = append(t.Lines, line)
+	}
+	if t.Header == nil && len(preamble) > 0 {
+		// A one-column file: its first line was the header after all.
+		t.Header = preamble[0]
+		t.Rows = append(preamble[1:], t.Rows...)
+		t.Lines = append(preambleLines[1:], t.Lines...)
 	}
 	if t.Header == nil {
 		return nil, sales.Errorf(sales.EINVALID, "the file is empty: it needs a header line such as \"Deal Name,Amount,Deal Stage,Close Date\" and one line per deal")
@@ -119,9 +148,23 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		}
 	}
 	t.Rows, t.Lines = t.Rows[:n], t.Lines[:n]
+	grouped := false
 	rows, lines := t.Rows[:0], t.Lines[:0]
+	var bounds []int         // index into rows where each group starts
+	var subtotals [][]string // the group and subtotal rows
 	for i, row := range t.Rows {
 		if blank(row) {
+			continue
+		}
+		// Excel writes the empty cells of its used range past the header.
+		for len(row) > len(t.Header) && strings.TrimSpace(row[len(row)-1]) == "" {
+			row = row[:len(row)-1]
+		}
+		if isSubtotal(row, len(t.Header)) {
+			t.Subtotals++
+			grouped = true
+			bounds = append(bounds, len(rows))
+			subtotals = append(subtotals, row)
 			continue
 		}
 		if len(row) != len(t.Header) {
@@ -130,7 +173,131 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		rows, lines = append(rows, row), append(lines, t.Lines[i])
 	}
 	t.Rows, t.Lines = rows, lines
+	if grouped {
+		t.fillDown(bounds, subtotals)
+	}
 	return t, nil
+}
+
+// MaxPreamble is how many one-cell lines (a report title, its filters)
+// may stand before the header.
+const MaxPreamble = 20
+
+// isSubtotal reports a group or subtotal row of a grouped report between
+// the data rows: its first cell is "Subtotal", "Total", "Sum" or "Count"
+// alone or followed by ":" or " (" ("Subtotal (3 records)"), and it
+// leaves a cell empty; or it is a group label "Opportunity Owner: Anna
+// Snelling (3 records)" filling at most half the row. A deal of "Total
+// Gym" is a deal.
+func isSubtotal(row []string, width int) bool {
+	// Without allocating: this looks at every row of the file, and most
+	// are settled by their first cell.
+	if len(row) > 0 {
+		if c := strings.TrimSpace(row[0]); c != "" && !strings.ContainsRune("sStTcCgG", rune(c[0])) && c[len(c)-1] != ')' {
+			return false
+		}
+	}
+	n, first := 0, ""
+	for _, c := range row {
+		if c = strings.TrimSpace(c); c != "" {
+			if n == 0 {
+				first = c
+			}
+			n++
+		}
+	}
+	if n == 0 || n >= width {
+		return false
+	}
+	for _, w := range []string{"subtotal", "sub-total", "sub total", "total", "totals", "grand total", "grand totals", "sum", "count"} {
+		if len(first) >= len(w) && strings.EqualFold(first[:len(w)], w) {
+			if rest := first[len(w):]; rest == "" || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " (") {
+				return true
+			}
+		}
+	}
+	return n*2 <= width && (strings.HasSuffix(first, " records)") || strings.HasSuffix(first, " record)"))
+}
+
+// fillDown fills the grouping columns of a grouped report, which come
+// first and write their value on the first row of each group only. With
+// subtotal rows between at least two groups, a leading column is one when
+// in every group its first row has a value that differs from the previous
+// group's and the other rows are empty or the same, some are empty, and
+// no subtotal row has a value in it but its label (subtotals sum amounts,
+// never a grouping column). Any other column with empty cells stays as it
+// is: an empty amount is no amount.
+func (t *Table) fillDown(bounds []int, subtotals [][]string) {
+	summed := map[int]bool{}
+	for _, row := range subtotals {
+		label := true
+		for c, v := range row {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			if !label {
+				summed[c] = true
+			}
+			label = false
+		}
+	}
+	starts := []int{0}
+	for _, b := range bounds {
+		if b > starts[len(starts)-1] && b < len(t.Rows) {
+			starts = append(starts, b)
+		}
+	}
+	if len(t.Rows) == 0 || len(starts) < 2 {
+		return
+	}
+	for c := range t.Header {
+		filled, ok := false, !summed[c]
+		prev := ""
+		for g, lo := range starts {
+			if !ok {
+				break
+			}
+			hi := len(t.Rows)
+			if g+1 < len(starts) {
+				hi = starts[g+1]
+			}
+			v := strings.TrimSpace(t.Rows[lo][c])
+			if v == "" || v == prev {
+				ok = false
+				break
+			}
+			prev = v
+			for i := lo + 1; i < hi; i++ {
+				switch w := strings.TrimSpace(t.Rows[i][c]); {
+				case w == "":
+					filled = true
+				case w != v:
+					ok = false
+				}
+			}
+			if !ok {
+				break
+			}
+		}
+		if !ok {
+			return // grouping columns lead; the first that is not ends them
+		}
+		if !filled {
+			continue
+		}
+		for g, lo := range starts {
+			hi := len(t.Rows)
+			if g+1 < len(starts) {
+				hi = starts[g+1]
+			}
+			for i := lo + 1; i < hi; i++ {
+				if strings.TrimSpace(t.Rows[i][c]) == "" {
+					t.Rows[i][c] = t.Rows[lo][c]
+				}
+			}
+		}
+		t.FilledDown = append(t.FilledDown, strings.TrimSpace(strings.TrimPrefix(t.Header[c], "\ufeff")))
+	}
 }
 
 // Sniff refuses data that is not text CSV (a spreadsheet, a binary file)
@@ -141,8 +308,6 @@ func Sniff(data []byte) error {
 		return sales.Errorf(sales.EINVALID, "this is a spreadsheet (.xlsx), not CSV: export it as CSV (comma-separated values)")
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")):
 		return sales.Errorf(sales.EINVALID, "this is an Excel 97 file (.xls), not CSV: export it as CSV (comma-separated values)")
-	case bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")):
-		return sales.Errorf(sales.EINVALID, "this file is UTF-16 text: save it again as CSV UTF-8")
 	case bytes.HasPrefix(data, []byte("%PDF")):
 		return sales.Errorf(sales.EINVALID, "this is a PDF, not CSV: export the deals as CSV (comma-separated values)")
 	}

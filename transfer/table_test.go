@@ -86,3 +86,46 @@ func FuzzReadCSV(f *testing.F) {
 		_, _ = transfer.ReadDeals(tab, transfer.Options{})
 	})
 }
+
+// Report and spreadsheet furniture around and between the data rows:
+// title lines before the header, group and subtotal rows, grouping
+// values written once per group, empty cells past the header.
+func TestReadCSVGroupedReports(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		rows      [][]string
+		preamble  []string
+		subtotals int
+		filled    []string
+	}{
+		{name: "empty cells past the header", in: "a,b\n1,2,,\n3,4,\n",
+			rows: [][]string{{"1", "2"}, {"3", "4"}}},
+		{name: "title and filter lines", in: "Opportunities by Owner\nFiltered By:\n  Stage equals Closed Won\n\nOwner,Name,Amount\nAnna,Acme,5\n",
+			rows: [][]string{{"Anna", "Acme", "5"}}, preamble: []string{"Opportunities by Owner", "Filtered By:", "Stage equals Closed Won"}},
+		{name: "grouped by owner with subtotals", in: "Owner,Name,Amount,Stage\n" +
+			"Owner: Anna (2 records),,,\nAnna,Acme,5,Won\n,Beta,,Open\nSubtotal,,5,\n" +
+			"Owner: Zane (1 record),,,\nZane,Cancity,7,Won\nSubtotal,,7,\nTotal,,12,\n",
+			rows: [][]string{{"Anna", "Acme", "5", "Won"}, {"Anna", "Beta", "", "Open"}, {"Zane", "Cancity", "7", "Won"}}, subtotals: 5, filled: []string{"Owner"}},
+		{name: "an empty amount is not filled", in: "Owner,Amount,Name\nAnna,5,Acme\n,,Beta\nSubtotal,5,\nZane,7,Cancity\nSubtotal,7,\n",
+			rows: [][]string{{"Anna", "5", "Acme"}, {"Anna", "", "Beta"}, {"Zane", "7", "Cancity"}}, subtotals: 2, filled: []string{"Owner"}},
+		{name: "no subtotals, no filling", in: "Owner,Name\nAnna,Acme\n,Beta\n",
+			rows: [][]string{{"Anna", "Acme"}, {"", "Beta"}}},
+		{name: "a full row starting with Total is a deal", in: "Account,Stage,Amount,Owner\nTotal Gym,Won,5,Anna\nSubtotal,,5,\n",
+			rows: [][]string{{"Total Gym", "Won", "5", "Anna"}}, subtotals: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, err := transfer.ReadCSV(strings.NewReader(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.EqualFunc(tab.Rows, tt.rows, slices.Equal) {
+				t.Errorf("rows %q, want %q", tab.Rows, tt.rows)
+			}
+			if !slices.Equal(tab.Preamble, tt.preamble) || tab.Subtotals != tt.subtotals || !slices.Equal(tab.FilledDown, tt.filled) {
+				t.Errorf("preamble %q subtotals %d filled %q, want %q %d %q", tab.Preamble, tab.Subtotals, tab.FilledDown, tt.preamble, tt.subtotals, tt.filled)
+			}
+		})
+	}
+}

@@ -182,6 +182,8 @@ type importer struct {
 	openLabels    map[string]sales.Stage // preset files: lower(label) → its open stage
 	firstStage    sales.Stage            // preset files: im.stages.First(), which allocates
 	preset        *transfer.Preset       // the preset the file was read with, nil for salesbot's columns
+	conv          transfer.Conversion    // what readInput did to the bytes
+	decimalComma  bool                   // plain files: amounts write 1.234,50 (genericDecimalComma)
 	explicitRole  []int                  // team rows (in.People indexes) whose role cell is a salesbot role
 	roleTexts     map[string]sales.Role  // CRM role texts and the role each became
 	newManagers   []string               // named only in the manager column
@@ -193,7 +195,11 @@ type importer struct {
 
 // readInput reads the whole file: presets are detected from its header
 // before it is parsed, and the transfer reader needs it whole.
-func readInput(o importOptions, stdin io.Reader) (data []byte, name string, err error) {
+//
+// A CSV is made UTF-8 and comma-separated first (transfer.Normalize: a
+// spreadsheet's UTF-16, Windows-1252, ";" or tabs); conv says what was
+// done, for the printed mapping.
+func readInput(o importOptions, stdin io.Reader) (data []byte, name string, conv transfer.Conversion, err error) {
 	name = o.file
 	if o.file == "-" {
 		name = "stdin"
@@ -202,21 +208,29 @@ func readInput(o importOptions, stdin io.Reader) (data []byte, name string, err 
 		data, err = os.ReadFile(o.file)
 	}
 	if err != nil {
-		return nil, name, fmt.Errorf("read %s: %w", o.file, err)
+		return nil, name, conv, fmt.Errorf("read %s: %w", o.file, err)
 	}
-	if err := transfer.Sniff(data); err != nil {
-		return nil, name, fmt.Errorf("%s: %s", name, errText(err))
+	if o.format == "json" || strings.EqualFold(filepath.Ext(o.file), ".json") || looksJSON(data) {
+		err = transfer.Sniff(data)
+	} else {
+		data, conv, err = transfer.Normalize(data)
+	}
+	if err != nil {
+		return nil, name, conv, fmt.Errorf("%s: %s", name, errText(err))
 	}
 	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte(utf8BOM)))) == 0 {
-		return nil, name, fmt.Errorf("%s: %w", name, errEmptyFile)
+		return nil, name, conv, fmt.Errorf("%s: %w", name, errEmptyFile)
 	}
-	return data, name, nil
+	return data, name, conv, nil
 }
 
 func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader) (err error) {
-	data, name, err := readInput(o, stdin)
+	data, name, conv, err := readInput(o, stdin)
 	if err != nil {
 		return err
+	}
+	if conv.Changed() {
+		fmt.Fprintf(c.stdout, "file: %s\n", conv)
 	}
 	if o.format == "" && (strings.EqualFold(filepath.Ext(o.file), ".json") || looksJSON(data)) {
 		o.format = "json"
@@ -247,7 +261,7 @@ func runImport(ctx context.Context, c *command, o importOptions, stdin io.Reader
 		}
 	}()
 
-	im := &importer{ctx: ctx, db: db, o: o, cfg: c.cfg, stderr: c.stderr, preset: preset,
+	im := &importer{ctx: ctx, db: db, o: o, cfg: c.cfg, stderr: c.stderr, preset: preset, conv: conv,
 		dates: dateParser{layout: o.dateLayout, loc: c.cfg.Loc, importing: true}, unknownStages: map[string]int{}}
 	if err := im.load(); err != nil {
 		return err
@@ -410,6 +424,11 @@ func (im *importer) readGeneric(data []byte, name string) error {
 	if o.kind == "deals" && o.dateLayout == "" {
 		if im.order, err = im.genericDateOrder(); err != nil {
 			return err
+		}
+	}
+	if o.kind == "deals" {
+		if im.decimalComma = im.genericDecimalComma(); im.decimalComma {
+			fmt.Fprintln(im.stderr, "note: the amounts write the decimal mark as a comma (1.234,50 is 1234.50, 12.000 is 12000), as the file's amounts or its \";\" separator show")
 		}
 	}
 	bar = newProgress(im.stderr, "checking rows", int64(len(t.rows)))
@@ -676,6 +695,9 @@ func (im *importer) deal(row tableRow) error {
 	}
 
 	if s := c.get(r, "amount"); s != "" {
+		if im.decimalComma {
+			s = swapMarks.Replace(s)
+		}
 		m, err := commands.ParseAmount(s, im.cfg.Cur)
 		if err != nil {
 			return err

@@ -137,6 +137,9 @@ func mapColumns(header []string, fields fieldSet, maps map[string]string) (colum
 	idx := map[string]int{}
 	for i, h := range header {
 		n := normalizeColumn(h)
+		if n == "" {
+			continue // a spreadsheet's empty columns past the data
+		}
 		if _, dup := idx[n]; dup {
 			return nil, nil, fmt.Errorf("the header names column %q twice", clipText(h, 40))
 		}

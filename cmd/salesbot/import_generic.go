@@ -97,3 +97,25 @@ func isoLike(s string) bool {
 	}
 	return true
 }
+
+// genericDecimalComma decides, as transfer does for CRM exports, whether
+// the file's amounts write the decimal mark as a comma (a spreadsheet
+// saved in most of Europe: "1.234,50", "12.000"), so they are read as
+// 1234.50 and 12000 rather than refused or misread.
+func (im *importer) genericDecimalComma() bool {
+	i, ok := im.cols["amount"]
+	if !ok {
+		return false
+	}
+	vals := make([]string, 0, len(im.t.rows))
+	for _, row := range im.t.rows {
+		if row.err == nil {
+			vals = append(vals, row.cells[i])
+		}
+	}
+	return transfer.AmountsDecimalComma(vals, im.conv.Delimiter == ';')
+}
+
+// swapMarks writes a decimal-comma amount the way commands.ParseAmount
+// reads it: "1.234,50" as "1,234.50".
+var swapMarks = strings.NewReplacer(".", ",", ",", ".")

@@ -50,23 +50,34 @@ func printPresets(w io.Writer) {
 	fmt.Fprintln(w, "\nA file matching none of these is read by salesbot's own column names (see --map); force a preset with --preset NAME.")
 }
 
-// csvHeader returns the first non-blank CSV record of data, for Detect;
-// nil when there is none or it is not CSV.
+// csvHeader returns the header of data as transfer.ReadCSV finds it, for
+// Detect: the first non-blank record with two cells or more, after a
+// formatted report's title and filter lines; nil when there is none or it
+// is not CSV.
 func csvHeader(data []byte) []string {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte(utf8BOM))))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
-	for {
+	var first []string
+	for range 1 + transfer.MaxPreamble {
 		rec, err := r.Read()
 		if err != nil {
-			return nil
+			break
 		}
+		n := 0
 		for _, c := range rec {
 			if strings.TrimSpace(c) != "" {
-				return rec
+				n++
 			}
 		}
+		switch {
+		case n > 1:
+			return rec
+		case n == 1 && first == nil:
+			first = rec
+		}
 	}
+	return first
 }
 
 // looksJSON reports whether data starts (after a BOM and white space) like
@@ -121,6 +132,9 @@ func (im *importer) readPreset(data []byte, name string, p *transfer.Preset, for
 		bar.done()
 		return fmt.Errorf("%s: %s", name, errText(err))
 	}
+	if im.conv.Changed() {
+		tab.Conversion = im.conv // data is already UTF-8 CSV; its amounts may be European
+	}
 	im.t = &table{header: tab.Header, where: "line"}
 	if len(tab.Rows) == 0 {
 		bar.done()
@@ -141,7 +155,7 @@ func (im *importer) readPreset(data []byte, name string, p *transfer.Preset, for
 	if err != nil {
 		return fmt.Errorf("%s: %s", name, errText(err))
 	}
-	im.printPresetMapping(w, deals, forced, len(tab.Footer))
+	im.printPresetMapping(w, deals, forced, tab)
 	im.openLabels = map[string]sales.Stage{}
 	for _, m := range deals.Stages {
 		if m.Stage.Kind == sales.StageOpen {
@@ -356,7 +370,8 @@ func (im *importer) learnEmail(id sales.PersonID, email string) {
 // printPresetMapping says how the file was read: which preset and why,
 // which column fills which field, how each stage label maps, and how
 // numeric dates were read.
-func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bool, footer int) {
+func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bool, tab *transfer.Table) {
+	footer := len(tab.Footer)
 	p := d.Preset
 	why := fmt.Sprintf("recognised by its %s columns", strings.Join(p.RecognisedBy(d.Header), ", "))
 	if q, _ := transfer.Detect(d.Header); q != p {
@@ -408,8 +423,26 @@ func (im *importer) printPresetMapping(w io.Writer, d *transfer.Deals, forced bo
 			fmt.Fprintf(w, "%d %s %s no account in the file: each is named \"%s<%s>\"\n", n, plural(n, "deal"), have, transfer.NoAccount, colName(d, transfer.FieldID))
 		}
 	}
+	if n := len(tab.Preamble); n > 0 {
+		fmt.Fprintf(w, "dropped %d report title %s before the header: %s\n", n, plural(n, "line"), clipList(tab.Preamble, 3))
+	}
 	if footer > 0 {
 		fmt.Fprintf(w, "dropped %d report footer %s after the data\n", footer, plural(footer, "line"))
+	}
+	if tab.Subtotals > 0 {
+		fmt.Fprintf(w, "dropped %d group and subtotal %s of a grouped report (Subtotal, Total, \"... (N records)\")\n", tab.Subtotals, plural(tab.Subtotals, "row"))
+	}
+	if len(tab.FilledDown) > 0 {
+		fmt.Fprintf(w, "grouped by %s: each group's value, written on its first row, is the value of the rows under it\n", strings.Join(tab.FilledDown, ", "))
+	}
+	if d.Deleted > 0 {
+		fmt.Fprintf(w, "skipped %d %s whose %s is \"deleted\": deleted in the CRM, they are no deals\n", d.Deleted, plural(d.Deleted, "row"), colName(d, transfer.FieldStatus))
+	}
+	if d.AmountHome {
+		fmt.Fprintf(w, "amounts: %q, in the company currency (%s), whatever each deal's own currency\n", colName(d, transfer.FieldAmount), im.cfg.Cur.Code)
+	}
+	if d.DecimalComma {
+		fmt.Fprintln(w, "amounts: the decimal mark is a comma (1.234,50 is 1234.50 and 12.000 is 12000), as the file's amounts or its \";\" separator show")
 	}
 	fmt.Fprintf(w, "won and lost: %s\n", p.Outcome)
 	rows := map[string]int{}

@@ -22,9 +22,20 @@ func TestImportRealFormatVariants(t *testing.T) {
 	for _, v := range transfertest.Variants(21, 250) {
 		t.Run(v.Name, func(t *testing.T) {
 			e := newEnv(t)
+			if v.Currency != "" {
+				t.Setenv("SALESBOT_CURRENCY", v.Currency)
+			}
 			f := e.file("export.csv", string(v.Data))
-			r := e.must(ImportCmd, "deals", "--file", f)
 			want := v.Want
+			// The dry run says how the file was read, in words a new user
+			// can check: preset, columns, stages, what was dropped.
+			r := e.must(ImportCmd, "deals", "--file", f, "--dry-run")
+			for _, s := range append([]string{"reading a ", "columns: ", "stages:", fmt.Sprintf("dry run: would import %d deals", want.Deals)}, v.Shows...) {
+				if !strings.Contains(r.stdout, s) {
+					t.Errorf("dry run lacks %q:\n%s", s, r.stdout)
+				}
+			}
+			r = e.must(ImportCmd, "deals", "--file", f)
 			if !strings.Contains(r.stdout, fmt.Sprintf("imported %d deals: %d new, 0 updated", want.Deals, want.Deals)) {
 				t.Fatalf("%s", r)
 			}
@@ -122,5 +133,27 @@ func TestImportRealFormatAmbiguousDates(t *testing.T) {
 	}
 	if n := e.countDeals(); n != 0 {
 		t.Errorf("%d deals written", n)
+	}
+}
+
+// A plain spreadsheet (salesbot's own column names) saved by Excel in a
+// European locale, Windows-1252 and ";" with "1.234,50" amounts, imports
+// with the amounts and names it shows.
+func TestImportPlainEuropeanSpreadsheet(t *testing.T) {
+	e := newEnv(t)
+	t.Setenv("SALESBOT_CURRENCY", "EUR")
+	f := e.file("deals.csv", "sep=;\r\naccount;amount;stage;owner;;\r\nM\xfcller GmbH;12.000;Won;Zo\xeb L\xe9vy;;\r\n\r\nBeta;1.234,50;Proposal;Anna;;\r\n")
+	r := e.must(ImportCmd, "deals", "--file", f)
+	if !strings.Contains(r.stdout, "imported 2 deals: 2 new") || !strings.Contains(r.stdout, `cells separated by ";"`) || !strings.Contains(r.stderr, "decimal mark as a comma") {
+		t.Fatalf("%s", r)
+	}
+	deals, _, people := storedDeals(t, e, e.db)
+	got := map[string]string{}
+	for _, d := range deals {
+		got[d.Account] = fmt.Sprintf("%d %s", d.Amount, people[d.Owner].Name)
+	}
+	want := map[string]string{"Müller GmbH": "1200000 Zoë Lévy", "Beta": "123450 Anna"}
+	if !maps.Equal(got, want) {
+		t.Errorf("deals %v, want %v", got, want)
 	}
 }
