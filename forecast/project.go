@@ -299,6 +299,11 @@ func (m *Model) addNow(a *acc, f *fact) {
 	if !cd.IsZero() && !cd.Before(m.civEnd) {
 		return // expected after the period
 	}
+	if !cd.IsZero() && cd.Before(m.civStart) && m.asOf.Before(m.start) {
+		// Expected before a period still to come (or overdue now): if it
+		// closes, it closes before the period starts, not in it.
+		return
+	}
 	stage, _ := d.StageAt(m.asOf)
 	amount := d.AmountAt(m.asOf)
 	c := m.cat.Of(stage, d.CategoryAt(m.asOf))

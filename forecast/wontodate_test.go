@@ -69,3 +69,33 @@ func TestHistoryClosedByLastWrite(t *testing.T) {
 			h[0].ClosedAt, h[0].OpenAt(at(2026, 12, 4, 0)), h[0].OpenAt(at(2026, 11, 20, 0)))
 	}
 }
+
+// A period still to come counts the open deals expected to close in it:
+// a deal due before it starts (or overdue now) would close before it. A
+// running period keeps its overdue deals: they can still close by its end.
+func TestProjectPeriodAheadLeavesOutEarlierCloses(t *testing.T) {
+	date := func(y int, m time.Month, d int) forecast.CloseDateChange {
+		return forecast.CloseDateChange{At: at(2026, 9, 1, 0), Date: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	}
+	h := []forecast.Deal{
+		openDeal(1, at(2026, 9, 1, 0), 4, 1000, date(2026, 12, 15)), // Negotiation, due in December
+		openDeal(2, at(2026, 9, 1, 0), 4, 2000, date(2026, 10, 20)), // Negotiation, overdue on 20 Nov
+		openDeal(3, at(2026, 9, 1, 0), 4, 4000, date(2027, 2, 1)),   // Negotiation, due in Q1
+	}
+	o := forecast.Options{Stages: sales.DefaultStages()}
+	asOf := at(2026, 11, 20, 12)
+	tests := []struct {
+		name string
+		p    sales.Period
+		want sales.Money
+	}{
+		{"Q1 2027: only the deal due in it", sales.Period{Kind: sales.Quarter, Year: 2027, Index: 1}, 4000},
+		{"December: the deal due in it, not the overdue one", sales.Period{Kind: sales.Month, Year: 2026, Index: 12}, 1000},
+		{"Q4 2026, running: due in it and overdue", sales.Period{Kind: sales.Quarter, Year: 2026, Index: 4}, 3000},
+	}
+	for _, tt := range tests {
+		if pr := forecast.Project(h, tt.p, asOf, o); pr.Totals.Commit() != tt.want || pr.Totals.OpenCommit != tt.want {
+			t.Errorf("%s: commit %d, want %d", tt.name, pr.Totals.Commit(), tt.want)
+		}
+	}
+}
