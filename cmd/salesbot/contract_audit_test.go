@@ -153,6 +153,7 @@ func newAuditScenario(t *testing.T) *auditScenario {
 	s.do("2026-10-26 10:00", uMaria, "/territory", "assign West <@UBOB|bob>")                          // bob changes territory
 	s.do("2026-10-27 10:00", uBob, "/deal", `add "Aperture" 7k stage:Qualified close:2026-11-10`)      // D-11 created in West
 	s.do("2026-11-02 09:00", uBob, "/deal", "won D-11 7,250")
+	s.do("2026-11-02 09:30", uAlice, "/deal", "snooze D-6 2026-11-25") // stale and overdue, snoozed for a while
 	s.close()
 
 	// A CRM file: won with created/close dates, won with no created date,
@@ -908,9 +909,10 @@ func TestContractAuditDigest(t *testing.T) {
 	x := xLoad(t, s.e)
 	quotas := x.quotas(t, s.e)
 	subs := x.subjects(t, s.e)
-	entered := map[string]string{}
+	entered, snoozed := map[string]string{}, map[string]time.Time{}
 	for _, m := range xRows(t, s.e.must(ExportCmd, "deals").stdout) {
 		entered[m["id"]] = xTime(t, m["stage_entered"]).In(auditLoc).Format("2006-01-02")
+		snoozed[m["id"]] = xTime(t, m["snoozed_until"])
 	}
 	s.open()
 	defer s.close()
@@ -957,6 +959,11 @@ func TestContractAuditDigest(t *testing.T) {
 			default:
 				t.Errorf("digest metric %q", m.Name)
 			}
+			for _, n := range []sales.Num{m.Cur, m.Prev} {
+				if !n.OK && n.Why == "" {
+					t.Errorf("at %s digest %s is n/a without a reason", at, m.Name)
+				}
+			}
 			if !sameNum(gc, wc) || !sameNum(gp, wp) {
 				t.Errorf("at %s digest %s now %s before %s, contract %s %s", at, m.Name, fmtNum(gc), fmtNum(gp), fmtNum(wc), fmtNum(wp))
 			}
@@ -997,7 +1004,7 @@ func TestContractAuditDigest(t *testing.T) {
 		}
 		var stale, overdue int
 		for _, dl := range x.deals {
-			if !xOpenStage(dl.stage) {
+			if !xOpenStage(dl.stage) || snoozed[dl.id].After(now) {
 				continue
 			}
 			if days := int(xDayStart(today).Sub(xDayStart(entered[dl.id])).Hours()+12) / 24; days > xStaleDays[dl.stage] {
