@@ -23,7 +23,6 @@ type builder struct {
 	people     []sales.Person
 	byID       map[sales.PersonID]*sales.Person
 	owners     []ownerAcc
-	periods    []sales.Period
 	medians    []int
 	samples    []int64
 	events     []sales.Event
@@ -125,7 +124,7 @@ func (b *builder) digest(a *scopeAcc) (*Digest, error) {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
 	d.Team = RepLine{
-		Name: "Team", Period: a.period, WonCount: a.tCur.Won, Open: a.tCur.Open, Stale: a.staleN, Overdue: a.overdueN,
+		Name: "Team", Period: a.period, WonCount: tm.Sum.Won, Open: tm.Sum.Pipeline.Open, Stale: a.staleN, Overdue: a.overdueN,
 		Progress: tm.Progress,
 	}
 	if a.deals > 0 {
@@ -345,7 +344,6 @@ func (b *builder) moved(a *scopeAcc, d *Digest) error {
 // report.MeasureSubject for the rep and the digest's period.
 func (b *builder) reps(a *scopeAcc, d *Digest) error {
 	s := b.s
-	pi := slices.Index(b.periods, a.period)
 	var lines []RepLine
 	var board []sales.Contender
 	for i := range b.people {
@@ -357,10 +355,9 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 		if int(p.ID) < len(b.owners) {
 			o = &b.owners[p.ID]
 		}
-		var t sales.Tally
 		var stale, overdue int
 		if o != nil {
-			t, stale, overdue = o.tally[pi], o.stale, o.overdue
+			stale, overdue = o.stale, o.overdue
 		}
 		sub := report.Subject{Scope: sales.ScopeRep, Person: p.ID}
 		rm, err := report.MeasureSubject(b.ctx, s.store, sub, a.period, report.Env{Now: b.now, Loc: s.loc, Cur: s.cur})
@@ -368,12 +365,14 @@ func (b *builder) reps(a *scopeAcc, d *Digest) error {
 			return fmt.Errorf("digest: %w", err)
 		}
 		has := rm.Progress.HasQuota
-		active := p.Role == sales.RoleRep || has || t.Open+t.Won+t.Lost > 0
+		// Won and open are /goal's and report's counts: deals won on a day
+		// of the period, open at its end.
+		active := p.Role == sales.RoleRep || has || rm.Sum.Pipeline.Open+rm.Sum.Won+rm.Sum.Lost > 0
 		if !active {
 			continue
 		}
 		line := RepLine{
-			ID: p.ID, Name: p.Label(), SlackID: p.SlackID, Period: a.period, WonCount: t.Won, Open: t.Open,
+			ID: p.ID, Name: p.Label(), SlackID: p.SlackID, Period: a.period, WonCount: rm.Sum.Won, Open: rm.Sum.Pipeline.Open,
 			Stale: stale, Overdue: overdue,
 			Progress: rm.Progress,
 		}

@@ -170,11 +170,9 @@ type scopeAcc struct {
 	prev   sales.Window
 
 	deals int64
-	// tCur is the period's quota progress input (won, open), the same
-	// tally /goal reads; fCur and fPrev are the funnel of the period to
-	// date and of the previous period, counted by report.WindowFunnel
-	// exactly as `salesbot report` counts them.
-	tCur             sales.Tally
+	// fCur and fPrev are the funnel of the period to date and of the
+	// previous period, counted by report.WindowFunnel exactly as
+	// `salesbot report` counts them.
 	fCur, fPrev      sales.FunnelSum
 	curW, prevW      int                    // indexes into the build's windows
 	stages           [256]sales.PipelineSum // open now, by stage
@@ -191,7 +189,6 @@ type scopeAcc struct {
 
 // ownerAcc is per owner, shared by all scopes (owner ids are dense).
 type ownerAcc struct {
-	tally   []sales.Tally // by distinct period
 	won90   int64
 	lost90  int64
 	stale   int
@@ -253,16 +250,6 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		funnels = append(funnels, f)
 		return len(funnels) - 1, nil
 	}
-	var periods []sales.Period
-	periodIdx := func(p sales.Period) int {
-		for i, q := range periods {
-			if q == p {
-				return i
-			}
-		}
-		periods = append(periods, p)
-		return len(periods) - 1
-	}
 	maxTerr := sales.TerritoryID(0)
 	for i, r := range routes {
 		a := &scopeAcc{route: r, stale: top{n: DealListSize}, overdue: top{n: DealListSize}, quiet: top{n: DealListSize}, moved: newMovedAcc()}
@@ -299,7 +286,6 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		if a.prevW, err = funnelIdx(a.prev); err != nil {
 			return nil, err
 		}
-		periodIdx(a.period)
 		accs[i] = a
 	}
 	// Scope membership by territory and by owner, so the hot loop only
@@ -322,10 +308,6 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 				}
 			}
 		}
-	}
-	windows := make([]sales.Window, len(periods))
-	for i, p := range periods {
-		windows[i] = sales.WindowOf(p, loc)
 	}
 
 	// What moved: the events since the last digest are read while the scan
@@ -352,11 +334,6 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	from90 := now.AddDate(0, 0, -90).Unix()
 	owners := make([]ownerAcc, int(maxOwner)+1)
 	hist := make([][histDays]int32, len(open))
-	nPer := len(periods)
-	ownerTallies := make([]sales.Tally, len(owners)*nPer)
-	for i := range owners {
-		owners[i].tally = ownerTallies[i*nPer : (i+1)*nPer : (i+1)*nPer]
-	}
 	var scratch []int
 
 	err = s.store.ScanFacts(ctx, func(f *sales.Facts) error {
@@ -385,13 +362,10 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		}
 		oi := int(f.Owner)
 		if oi >= len(owners) {
-			owners = growOwners(owners, oi, nPer)
+			owners = growOwners(owners, oi)
 			ownerScopes = append(ownerScopes, make([][]int, oi+1-len(ownerScopes))...)
 		}
 		o := &owners[oi]
-		for i := range windows {
-			o.tally[i].Add(f, st, windows[i])
-		}
 		kind := st[f.Stage].Kind
 		if f.Closed >= from90 {
 			switch kind {
@@ -453,7 +427,6 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 		for _, si := range scopes {
 			a := accs[si]
 			a.deals++
-			a.tCur.Add(f, st, a.cur)
 			counted[a.curW].AddTo(&a.fCur)
 			counted[a.prevW].AddTo(&a.fPrev)
 			a.moved.add(mv, f)
@@ -506,7 +479,7 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 
 	b := &builder{
 		s: s, ctx: ctx, now: now, since: since, stages: stages, open: open, openIdx: &openIdx,
-		people: people, byID: byID, owners: owners, periods: periods, medians: medians, samples: samples,
+		people: people, byID: byID, owners: owners, medians: medians, samples: samples,
 		events: events, movedIDs: movedIDs, movedFacts: movedFacts, deals: map[sales.DealID]*sales.Deal{}, mw: mw,
 	}
 	out := make([]*Digest, len(accs))
@@ -521,12 +494,9 @@ func (s *Service) build(ctx context.Context, now, since time.Time, routes []rout
 	return out, nil
 }
 
-func growOwners(o []ownerAcc, i, nPer int) []ownerAcc {
+func growOwners(o []ownerAcc, i int) []ownerAcc {
 	n := make([]ownerAcc, i+1)
 	copy(n, o)
-	for j := len(o); j < len(n); j++ {
-		n[j].tally = make([]sales.Tally, nPer)
-	}
 	return n
 }
 

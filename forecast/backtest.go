@@ -34,6 +34,7 @@ func Backtest(h []Deal, periods []sales.Period, asOfDay int, o Options) ([]Backt
 	rows := make([]BacktestRow, 0, len(periods))
 	for _, p := range periods {
 		start, end := p.Start(loc), p.End(loc)
+		civStart, civEnd := p.Start(time.UTC), p.End(time.UTC)
 		asOf := start.AddDate(0, 0, asOfDay-1)
 		if asOfDay < 1 || !asOf.Before(end) {
 			return nil, sales.Errorf(sales.EINVALID, "as-of day %d is not inside %s: use a day from 1 to %d", asOfDay, p.Label(), int(end.Sub(start)/day))
@@ -47,8 +48,10 @@ func Backtest(h []Deal, periods []sales.Period, asOfDay int, o Options) ([]Backt
 			if row.Empty && d.KnownAt(end) && (o.Select == nil || o.Select(d)) {
 				row.Empty = false
 			}
-			if d.Outcome == Won && !d.ClosedAt.Before(start) && d.ClosedAt.Before(end) && (o.Select == nil || o.Select(d)) {
-				row.Actual += d.WonAmount()
+			// Actual: won on a day of the period at its final amount, what
+			// report --period shows as won_value.
+			if day := d.CloseDay(loc); d.Outcome == Won && !day.Before(civStart) && day.Before(civEnd) && (o.Select == nil || o.Select(d)) {
+				row.Actual += d.FinalAmount()
 			}
 		}
 		rows = append(rows, row)

@@ -105,6 +105,29 @@ func (d *Deal) CategoryAt(t time.Time) Category {
 	return d.Categories[i].Category
 }
 
+// CloseDay is the civil day a closed deal closed (UTC midnight; zero while
+// open): its close date when it has one, else the day of ClosedAt in loc,
+// as sales.CloseDay reads it. A period's wins are the deals won on one of
+// its days, as in report and /goal: a close date is a civil date, so
+// changing the zone never moves a win to another period.
+func (d *Deal) CloseDay(loc *time.Location) time.Time {
+	if d.Outcome == Open {
+		return time.Time{}
+	}
+	if n := len(d.CloseDates); n > 0 && !d.CloseDates[n-1].Date.IsZero() {
+		return d.CloseDates[n-1].Date
+	}
+	return sales.DateIn(d.ClosedAt, loc).Start(time.UTC)
+}
+
+// FinalAmount is the deal's amount as it is now.
+func (d *Deal) FinalAmount() sales.Money {
+	if len(d.Amounts) == 0 {
+		return 0
+	}
+	return d.Amounts[len(d.Amounts)-1].Amount
+}
+
 // WonAmount is the amount the deal was won at (its amount at the win).
 func (d *Deal) WonAmount() sales.Money {
 	if d.Outcome != Won {

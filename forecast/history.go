@@ -98,6 +98,12 @@ func history(d *sales.Deal, evs []sales.Event, ss sales.StageSet, cur sales.Curr
 	case sales.StageLost:
 		h.Outcome, h.ClosedAt = Lost, d.ClosedAt
 	}
+	// A deal is closed by the last time it was written: an import of a lost
+	// deal whose close date lies ahead is lost now, not open (in the
+	// pipeline) until that day.
+	if h.Outcome != Open && !d.UpdatedAt.IsZero() && h.ClosedAt.After(d.UpdatedAt) {
+		h.ClosedAt = d.UpdatedAt
+	}
 
 	stageOf := func(name string) (sales.StageID, bool) {
 		for _, s := range ss.Stages {

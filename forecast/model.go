@@ -55,7 +55,8 @@ type Model struct {
 	asOf             time.Time
 	start, end       time.Time // the period in Options.Loc
 	civStart, civEnd time.Time // the period as civil dates
-	horizon          int       // days left
+	loc              *time.Location
+	horizon          int // days left
 	o                Options
 	table            *sales.StageTable
 	cat              *Categorizer
@@ -84,7 +85,7 @@ func Learn(h []Deal, p sales.Period, asOf time.Time, o Options) *Model {
 	}
 	m := &Model{h: h, period: p, asOf: asOf, o: o, table: o.Stages.Table(), cat: NewCategorizer(o.Stages)}
 	m.facts = make([]fact, 0, len(h))
-	m.start, m.end = p.Start(loc), p.End(loc)
+	m.start, m.end, m.loc = p.Start(loc), p.End(loc), loc
 	m.civStart, m.civEnd = p.Start(time.UTC), p.End(time.UTC)
 	m.horizon = daysCeil(m.end.Sub(maxTime(asOf, m.start)))
 	lookback := max(365*day, 4*m.end.Sub(m.start))

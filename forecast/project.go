@@ -276,9 +276,15 @@ func (m *Model) addNow(a *acc, f *fact) {
 			a.recent++
 		}
 	}
-	if f.outcome == Won && f.closed <= asOf && f.closed >= m.start.Unix() && f.closed < m.end.Unix() {
-		a.won += f.won
-		a.totals.ClosedWon += f.won
+	if f.outcome == Won && f.closed <= asOf {
+		// Won so far: won on a day of the period (its civil close day, as
+		// report and /goal count it), at the amount known at asOf (a
+		// correction after the win included, as /goal shows it).
+		if day := d.CloseDay(m.loc); !day.Before(m.civStart) && day.Before(m.civEnd) {
+			won := d.AmountAt(m.asOf)
+			a.won += won
+			a.totals.ClosedWon += won
+		}
 		return
 	}
 	if !f.openAt(asOf) {
@@ -292,6 +298,11 @@ func (m *Model) addNow(a *acc, f *fact) {
 	}
 	if !cd.IsZero() && !cd.Before(m.civEnd) {
 		return // expected after the period
+	}
+	if !cd.IsZero() && cd.Before(m.civStart) && m.asOf.Before(m.start) {
+		// Expected before a period still to come (or overdue now): if it
+		// closes, it closes before the period starts, not in it.
+		return
 	}
 	stage, _ := d.StageAt(m.asOf)
 	amount := d.AmountAt(m.asOf)

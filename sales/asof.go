@@ -95,12 +95,14 @@ func AsOf(d Deal, evs []Event, end time.Time, ss StageSet, cur Currency) (DealSt
 // stage history closes: the created event names its final stage, and the
 // close date says when it got there. Reading: its stage at end is not
 // known, so it counts in open deals and pipeline value, not in weighted.
+// The close day is the one the deal had at end: a deal lost, reopened and
+// won later closed at end on its old close day, not on the later win's.
 func OpenAt(d Deal, evs []Event, end time.Time, ss StageSet, cur Currency, loc *time.Location) (DealState, error) {
 	s, err := AsOf(d, evs, end, ss, cur)
 	if err != nil || !s.Exists || s.Kind == StageOpen {
 		return s, err
 	}
-	day := CloseDay(ss.Kind(d.Stage), CloseDateOf(d), d.ClosedAt, loc)
+	day := CloseDay(s.Kind, s.CloseDate, d.ClosedAt, loc)
 	if day.IsZero() || day.Start(loc).Before(end) {
 		return s, nil
 	}

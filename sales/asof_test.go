@@ -166,9 +166,7 @@ func TestParseWindow(t *testing.T) {
 	if w.To != at+1 {
 		t.Fatalf("to %v", w.To)
 	}
-	var tl sales.Tally
-	tl.Add(&sales.Facts{Stage: 5, Amount: 1, Created: at - 100, Closed: at}, sales.DefaultStages().Table(), w)
-	if tl.Won != 1 {
+	if !w.ClosedIn(at) {
 		t.Fatal("a deal closed at the --to instant is in the window")
 	}
 	for _, tt := range []struct{ from, to, msg string }{
@@ -222,6 +220,18 @@ func TestOpenAt(t *testing.T) {
 		{ID: 2, At: slack.CreatedAt, Field: sales.FieldCreated, To: "Proposal"},
 		{ID: 3, At: slack.ClosedAt, Field: sales.FieldStage, From: "Proposal", To: "Won"},
 	}
+	// Lost on 30 Sep, reopened on 12 Oct and won on 31 Oct: the win moved
+	// its close date, but at the end of September it was lost.
+	reopened := sales.Deal{ID: 3, Stage: 5, Amount: 30_000_00, CreatedAt: utc("2026-09-01T16:00:00Z"),
+		CloseDate: utc("2026-10-31T00:00:00Z"), ClosedAt: utc("2026-11-01T06:00:00Z")}
+	reopenedEvs := []sales.Event{
+		{ID: 4, At: reopened.CreatedAt, Field: sales.FieldCreated, To: "Proposal"},
+		{ID: 5, At: utc("2026-10-01T06:30:00Z"), Field: sales.FieldStage, From: "Proposal", To: "Lost"},
+		{ID: 6, At: utc("2026-10-12T17:00:00Z"), Field: sales.FieldStage, From: "Lost", To: "Proposal"},
+		{ID: 7, At: utc("2026-11-01T06:00:00Z"), Field: sales.FieldStage, From: "Proposal", To: "Won"},
+		{ID: 8, At: utc("2026-11-01T06:00:00Z"), Field: sales.FieldClose, From: "2026-09-30", To: "2026-10-31"},
+	}
+	endSep := time.Date(2026, 10, 1, 0, 0, 0, 0, la)
 	tests := []struct {
 		name     string
 		d        sales.Deal
@@ -236,6 +246,9 @@ func TestOpenAt(t *testing.T) {
 		{"a close day that starts before the end has closed", imported, created, endQ1.Add(time.Second), sales.StageWon, 5, false},
 		{"a Slack win before the end is won", slack, slackEvs, endQ1, sales.StageWon, 5, false},
 		{"a Slack win after the end is undone by its event", slack, slackEvs, slack.ClosedAt, sales.StageOpen, 3, false},
+		{"lost, reopened and won later: lost at the end of its loss's month", reopened, reopenedEvs[1:], endSep, sales.StageLost, 6, false},
+		{"and lost the day after", reopened, reopenedEvs[2:], endSep.AddDate(0, 0, 1), sales.StageLost, 6, false},
+		{"and open while reopened", reopened, reopenedEvs[3:], utc("2026-10-20T00:00:00Z"), sales.StageOpen, 3, false},
 	}
 	for _, tt := range tests {
 		s, err := sales.OpenAt(tt.d, tt.evs, tt.end, ss, cur, la)

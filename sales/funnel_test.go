@@ -17,14 +17,6 @@ func TestWeightedRoundedOnce(t *testing.T) {
 	if p.Weighted() != 2 || p.Open != 3 || p.Value != 3 {
 		t.Fatalf("weighted %d", p.Weighted())
 	}
-	var old sales.Tally
-	st := sales.DefaultStages().Table()
-	for i := 0; i < 3; i++ {
-		old.Add(&sales.Facts{Stage: 3, Amount: 1}, st, sales.Window{})
-	}
-	if old.Weighted != 3 {
-		t.Fatalf("Tally rounds per deal: %d", old.Weighted)
-	}
 	tests := []struct {
 		amounts []sales.Money
 		bp      int64

@@ -113,55 +113,6 @@ func (ss StageSet) Table() *StageTable {
 	return &t
 }
 
-// Tally accumulates the funnel of a group of deals.
-type Tally struct {
-	Open          int64
-	PipelineValue Money
-	Weighted      Money // Σ amount × probability, rounded per deal
-	Won, Lost     int64
-	WonValue      Money
-	LostValue     Money
-	CycleSeconds  int64 // Σ (closed − created) over won deals
-}
-
-// Add counts one deal.
-func (t *Tally) Add(f *Facts, st *StageTable, w Window) {
-	s := &st[f.Stage]
-	switch s.Kind {
-	case StageOpen:
-		if w.To == 0 || f.Created < w.To {
-			t.Open++
-			t.PipelineValue += f.Amount
-			t.Weighted += Money((int64(f.Amount)*s.Probability + 5000) / 10000)
-		}
-	case StageWon:
-		if w.ClosedIn(f.Closed) {
-			t.Won++
-			t.WonValue += f.Amount
-			if c := f.Closed - f.Created; c > 0 && f.Created != 0 { // an imported deal may have no created date
-				t.CycleSeconds += c
-			}
-		}
-	case StageLost:
-		if w.ClosedIn(f.Closed) {
-			t.Lost++
-			t.LostValue += f.Amount
-		}
-	}
-}
-
-// Merge adds o into t.
-func (t *Tally) Merge(o Tally) {
-	t.Open += o.Open
-	t.PipelineValue += o.PipelineValue
-	t.Weighted += o.Weighted
-	t.Won += o.Won
-	t.Lost += o.Lost
-	t.WonValue += o.WonValue
-	t.LostValue += o.LostValue
-	t.CycleSeconds += o.CycleSeconds
-}
-
 // Funnel is the spec's metrics for one group.
 type Funnel struct {
 	Open          int64
@@ -173,21 +124,6 @@ type Funnel struct {
 	AvgDealSize   Num // minor units, mean amount of won deals
 	AvgCycleDays  Num // mean days created → closed, won deals
 	Velocity      Num // minor units per day: open × avg size × win rate / cycle
-}
-
-// Funnel computes the metrics from the tally.
-func (t Tally) Funnel() Funnel {
-	f := Funnel{
-		Open: t.Open, PipelineValue: t.PipelineValue, Weighted: t.Weighted,
-		Won: t.Won, Lost: t.Lost, WonValue: t.WonValue,
-	}
-	f.WinRate = Div(float64(t.Won), float64(t.Won+t.Lost))
-	f.AvgDealSize = Div(float64(t.WonValue), float64(t.Won))
-	f.AvgCycleDays = Div(float64(t.CycleSeconds)/86400, float64(t.Won))
-	if f.AvgDealSize.OK && f.WinRate.OK && f.AvgCycleDays.OK {
-		f.Velocity = Div(float64(t.Open)*f.AvgDealSize.V*f.WinRate.V, f.AvgCycleDays.V)
-	}
-	return f
 }
 
 // Bar renders a text progress bar of width cells (▓▓▓▓░░░░░░), rounding to

@@ -202,14 +202,16 @@ func Generate(opts Options) storage.Import {
 				d.SnoozedUntil = now.Add(time.Duration(1+rng.IntN(7)) * 24 * time.Hour).Truncate(time.Second)
 			}
 		case sales.StageWon:
+			// Closed on the day of the close in the team's zone, as /deal
+			// won and lost record it.
 			d.ClosedAt = t
-			d.CloseDate = civil(t)
+			d.CloseDate = civil(t.In(opts.Loc))
 			if t.After(quarterAgo) {
 				wonByRep[ri] += d.Amount
 			}
 		case sales.StageLost:
 			d.ClosedAt = t
-			d.CloseDate = civil(t)
+			d.CloseDate = civil(t.In(opts.Loc))
 			d.LostReason = lostReasons[rng.IntN(len(lostReasons))]
 		}
 		in.Deals = append(in.Deals, d)

@@ -77,7 +77,8 @@ func cases() map[string]any {
 	for _, f := range commands.Forms() {
 		help = append(help, commands.HelpTopic{Command: f.Name(), Usage: f.Usage(), Summary: f.Summary, Examples: f.Examples, Who: f.Who})
 	}
-	funnel := sales.Tally{Open: 12, PipelineValue: 9000000, Weighted: 3000000, Won: 3, Lost: 2, WonValue: 4500000, CycleSeconds: 3 * 30 * 86400}.Funnel()
+	funnel := sales.Funnel{Open: 12, PipelineValue: 9000000, Weighted: 3000000, Won: 3, Lost: 2, WonValue: 4500000,
+		WinRate: sales.Some(0.6), AvgDealSize: sales.Some(1500000), AvgCycleDays: sales.Some(30), Velocity: sales.Some(12 * 1500000 * 0.6 / 30)}
 	pr := progress(10000000, 4500000, 9000000)
 	pipeline := &commands.PipelineView{Subject: "team", Period: month, Funnel: funnel, Progress: &pr, Currency: usd,
 		ByStage: []commands.StageRow{{Stage: "Prospecting", Count: 5, Value: 2000000, Weighted: 200000}, {Stage: "Proposal", Count: 7, Value: 7000000, Weighted: 3500000}}}

@@ -733,6 +733,13 @@ func (im *importer) deal(row tableRow) error {
 	if !d.ClosedAt.IsZero() && !d.CreatedAt.IsZero() && d.ClosedAt.Before(d.CreatedAt) {
 		return fmt.Errorf("closed %s is before created %s", c.get(r, "closed"), c.get(r, "created"))
 	}
+	if stage.Kind == sales.StageWon {
+		// However it is won, a won deal has an amount greater than zero:
+		// a $0 win would count in win rate and pull the deal size down.
+		if err := sales.ValidateWon(d); err != nil {
+			return err
+		}
+	}
 	if stage.Kind != sales.StageOpen && d.ClosedAt.IsZero() && !d.CloseDate.IsZero() {
 		// A won or lost deal's close date is when it closed, at midnight
 		// in the team's zone.

@@ -27,6 +27,9 @@ func TestImportBadInput(t *testing.T) {
 		{"header only", lines[0], []string{"has a header but no rows: nothing to import"}},
 		{"bad amount in the middle", badAmount, []string{`line 16: error: column "Amount": amount "12 apples" is not a number`, "1 invalid line", "nothing was imported"}},
 		{"bad date in the middle", badDate, []string{`line 21: error: column "Close Date": date "2017-02-30 10:00": February 2017 has no day 30`, "nothing was imported"}},
+		{"plain CSV won with no amount", "external_id,account,amount,stage,owner,close_date\nW1,NoAmt,,Won,zed,2026-11-02\nW2,Ok,5000,Won,zed,2026-11-02\n",
+			[]string{"line 2: error: a won deal needs an amount greater than zero", "nothing was imported"}},
+		{"plain CSV won at zero", "account,amount,stage,owner\nZeroAmt,0,won,zed\n", []string{"line 2: error: a won deal needs an amount greater than zero"}},
 		{"short row in the middle", strings.Join(lines[:10], "") + "1,2,3\r\n" + strings.Join(lines[10:], ""), []string{"line 11 has 3 cells but the header has 9"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
