@@ -73,23 +73,26 @@ func progressParts(p sales.Progress, cur sales.Currency) (head, pace string) {
 }
 
 func funnelFields(f sales.Funnel, cur sales.Currency) []*slack.TextBlockObject {
-	days := sales.NA
-	if f.AvgCycleDays.OK {
-		days = f.AvgCycleDays.Fixed(1) + " days"
-	}
-	vel := sales.NA
-	if f.Velocity.OK {
-		vel = f.Velocity.Money(cur) + "/day"
+	// A figure that cannot be computed says why ("n/a (no deals closed
+	// in the window)"); a sales cycle that leaves deals out says which.
+	why := func(n sales.Num, shown string) string {
+		if !n.OK {
+			shown = sales.NA
+		}
+		if n.Why != "" {
+			shown += " _(" + EscapeMd(n.Why) + ")_"
+		}
+		return shown
 	}
 	kv := [][2]string{
 		{"Open deals", fmt.Sprint(f.Open)},
 		{"Pipeline value", cur.Format(f.PipelineValue)},
 		{"Weighted", cur.Format(f.Weighted)},
 		{"Won", fmt.Sprintf("%d · %s", f.Won, cur.Format(f.WonValue))},
-		{"Win rate", f.WinRate.Percent()},
-		{"Avg deal size", f.AvgDealSize.Money(cur)},
-		{"Avg sales cycle", days},
-		{"Velocity", vel},
+		{"Win rate", why(f.WinRate, f.WinRate.Percent())},
+		{"Avg deal size", why(f.AvgDealSize, f.AvgDealSize.Money(cur))},
+		{"Avg sales cycle", why(f.AvgCycleDays, f.AvgCycleDays.Fixed(1)+" days")},
+		{"Velocity", why(f.Velocity, f.Velocity.Money(cur)+"/day")},
 	}
 	out := make([]*slack.TextBlockObject, len(kv))
 	for i, p := range kv {

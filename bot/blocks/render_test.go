@@ -174,7 +174,10 @@ func cases() map[string]any {
 		"deal_markup": blocks.Render(&commands.Result{Kind: commands.KindDeal, Lines: []string{"Logged D-9 for " + markup},
 			Deal: ptr(commands.DealCard{Deal: sales.Deal{ID: 9, Account: markup, Notes: markup, Product: markup}, StageName: markup,
 				StageKind: sales.StageOpen, OwnerName: markup, TerritoryName: markup, Amount: "$5,000.00", CanEdit: true})}, o),
-		"pipeline":       blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		"pipeline": blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: pipeline}, o),
+		// Nothing closed yet: every n/a says why.
+		"pipeline_nothing_closed": blocks.Render(&commands.Result{Kind: commands.KindPipeline, Pipeline: &commands.PipelineView{Subject: "dan", Period: month,
+			Funnel: sales.FunnelSum{}.Funnel(), Currency: usd}}, o),
 		"goals_one":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: goals[:1]}, o),
 		"goals_none":     blocks.Render(&commands.Result{Kind: commands.KindGoals, Goals: []commands.GoalView{{Subject: "carol", Progress: progress(0, 100000, 0)}}}, o),
 		"goals_500":      blocks.Render(&commands.Result{Kind: commands.KindGoals, Title: "Team quota progress", Goals: goals}, o),
