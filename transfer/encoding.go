@@ -10,8 +10,6 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/salesbot/salesbot/sales"
 )
 
 // Conversion says what Normalize did to a file, for the dry run: a
@@ -144,15 +142,11 @@ func recomma(data []byte, delim rune) ([]byte, error) {
 	w := csv.NewWriter(&b)
 	line := 1
 	for {
-		row, err := cr.Read()
+		row, err := readRecord(cr)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, sales.Errorf(sales.EINVALID, "line %d is not valid CSV: %v (a quote inside a cell must be doubled: \"5\"\" screen\")", pe.StartLine, pe.Err)
-			}
 			return nil, err
 		}
 		start, _ := cr.FieldPos(0)

@@ -98,15 +98,11 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	var preamble [][]string
 	var preambleLines []int
 	for {
-		row, err := cr.Read()
+		row, err := readRecord(cr)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, sales.Errorf(sales.EINVALID, "line %d is not valid CSV: %v (a quote inside a cell must be doubled: \"5\"\" screen\")", pe.StartLine, pe.Err)
-			}
 			return nil, err
 		}
 		line, _ := cr.FieldPos(0)
@@ -337,4 +333,15 @@ func nonEmptyCells(row []string) []string {
 		}
 	}
 	return out
+}
+
+// readRecord reads one record; a malformed one is named by its line, with
+// the rule people most often break.
+func readRecord(cr *csv.Reader) ([]string, error) {
+	row, err := cr.Read()
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return nil, sales.Errorf(sales.EINVALID, "line %d is not valid CSV: %v (a quote inside a cell must be doubled: \"5\"\" screen\")", pe.StartLine, pe.Err)
+	}
+	return row, err
 }

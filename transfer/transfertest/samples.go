@@ -240,13 +240,7 @@ func Pipedrive(seed uint64, n int, cur string) Sample {
 		} else {
 			truth.NoAmount-- // Pipedrive writes 0 for no value
 		}
-		status, wonT, lostT := "Open", "", ""
-		switch d.kind {
-		case sales.StageWon:
-			status, wonT = "Won", d.end.Format("2006-01-02 15:04:05")
-		case sales.StageLost:
-			status, lostT = "Lost", d.end.Format("2006-01-02 15:04:05")
-		}
+		status, wonT, lostT := d.pipedriveOutcome("Open", "Won", "Lost")
 		owner := d.owner
 		if d.ownerEmail != "" {
 			owner = d.ownerEmail
@@ -308,4 +302,16 @@ func Maven(seed uint64, n int, cur string) Sample {
 // All is one sample of each preset.
 func All(seed uint64, n int, cur string) []Sample {
 	return []Sample{HubSpot(seed, n, cur), Salesforce(seed, n, cur), Pipedrive(seed, n, cur), Zoho(seed, n, cur), Maven(seed, n, cur)}
+}
+
+// pipedriveOutcome is a deal's Status cell, spelt as the file spells
+// open, won and lost, with its won time or lost time.
+func (d deal) pipedriveOutcome(open, won, lost string) (status, wonTime, lostTime string) {
+	switch d.kind {
+	case sales.StageWon:
+		return won, d.end.Format("2006-01-02 15:04:05"), ""
+	case sales.StageLost:
+		return lost, "", d.end.Format("2006-01-02 15:04:05")
+	}
+	return open, "", ""
 }

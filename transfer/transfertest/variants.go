@@ -197,13 +197,7 @@ func pipedriveUnprefixed(seed uint64, n int) Variant {
 		if !d.noAmount {
 			amt = money(d.amount, "plain")
 		}
-		status, wonT, lostT := "open", "", ""
-		switch d.kind {
-		case sales.StageWon:
-			status, wonT = "won", d.end.Format("2006-01-02 15:04:05")
-		case sales.StageLost:
-			status, lostT = "lost", d.end.Format("2006-01-02 15:04:05")
-		}
+		status, wonT, lostT := d.pipedriveOutcome("open", "won", "lost")
 		rows = append(rows, []string{d.id, d.title, d.owner, amt, "USD", d.account, "Pipeline", d.stage, status, d.created.Format("2006-01-02 15:04:05"), wonT, lostT, d.close.Format("2006-01-02")})
 	}
 	return Variant{"pipedrive without Deal - prefix", "pipedrive", writeCSV(rows, false, false, false), read(deals, byName), nil, ""}
@@ -356,13 +350,7 @@ func pipedriveDeleted(seed uint64, n int) Variant {
 		if !d.noAmount {
 			amt = sales.DefaultCurrency.Major(d.amount)
 		}
-		status, wonT, lostT := "Open", "", ""
-		switch d.kind {
-		case sales.StageWon:
-			status, wonT = "Won", d.end.Format("2006-01-02 15:04:05")
-		case sales.StageLost:
-			status, lostT = "Lost", d.end.Format("2006-01-02 15:04:05")
-		}
+		status, wonT, lostT := d.pipedriveOutcome("Open", "Won", "Lost")
 		if i%7 == 3 {
 			status = "Deleted"
 			deleted++
