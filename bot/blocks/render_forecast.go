@@ -29,7 +29,7 @@ func renderForecast(res *commands.Result, o RenderOptions) Message {
 	bs := []slack.Block{header(title), ContextBlock("forecast.period",
 		fmt.Sprintf("%s, as of %s.", v.Period.Label(), asOf.Format("Mon 2 Jan 2006 15:04 MST")))}
 
-	quota, chance := "no quota for "+v.Period.Label(), sales.NA
+	quota, chance := "no quota for "+v.Period.Label(), sales.NA+" (no quota)"
 	if v.Quota.Has {
 		quota = cur.Format(v.Quota.Amount)
 		chance = chanceText(pr.Chance)
