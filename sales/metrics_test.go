@@ -8,8 +8,6 @@ import (
 	"github.com/salesbot/salesbot/sales"
 )
 
-func day(d int) int64 { return time.Date(2026, 11, d, 12, 0, 0, 0, time.UTC).Unix() }
-
 // The funnel by hand: open deals weighted by stage, closed deals by their
 // civil created and close days (sales.FunnelSum, what every view counts).
 func TestFunnelHandComputed(t *testing.T) {
