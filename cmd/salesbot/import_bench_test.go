@@ -49,6 +49,10 @@ import (
 //	1M    main     41.6-45.5  39.8-43.3  3612-3681       1.52-1.76  1.53-1.94   26-27×  22-26×  5.6-5.7×
 //	      branch   27.9-28.9  21.7-28.8  3267-3334       1.39-1.65  1.53-2.08   17-20×  14×     5.1-5.2×
 //
+// On 3 Dec 2026, quiet machine, main after the formats and audit merges:
+// 1M rows 19.4 cpu-s, 14.9 s, 3277 MB peak, 590 MB file; raw 1.04 cpu-s,
+// 1.02 s, 644 MB, 172 MB: 18.6× CPU, 14.6× wall, 5.1× heap.
+//
 // The branch's file is half the size (590 MB at 1M, 73 MB at 100k, from
 // 138): every bucket is written in key order, so its pages are packed
 // full. It reads rows, writes five of the six indexes and sorts each
