@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot/salesbot/bot/blocks"
 	"github.com/salesbot/salesbot/commands"
 	"github.com/salesbot/salesbot/digest"
 	"github.com/salesbot/salesbot/sales"
@@ -86,18 +88,21 @@ func newBoardScenario(t *testing.T) *auditScenario {
 	do("", "UALICE", "/deal", "set D-1 amount:25k") // after November's wins
 
 	// Open deals: overdue, stale, snoozed, next steps, gone quiet.
-	do("2026-11-01 10:00", "UDAVE", "/deal", `add "Umbrella" 5k stage:Proposal close:2026-11-20`)       // D-9
-	do("2026-11-02 10:00", "UALICE", "/deal", `add "Cyberdyne" 12k stage:Qualified close:2026-11-25`)   // D-10
-	do("2026-11-03 10:00", "UALICE", "/deal", `add "Soylent" 8k stage:Proposal`)                        // D-11
-	do("2026-11-04 10:00", "UALICE", "/deal", `add "Pied Piper" 7k stage:Negotiation close:2026-11-20`) // D-12
-	do("2026-11-21 10:00", "UALICE", "/deal", "snooze D-12 2026-12-10")
-	do("2026-11-22 10:00", "UALICE", "/deal", "next D-10 send the contract due:2026-11-30")
-	do("2026-11-22 10:05", "UALICE", "/deal", "next D-11 book a demo due:2026-12-09")
+	do("2026-11-01 10:00", "UDAVE", "/deal", `add "Umbrella" 5k stage:Proposal close:2026-11-20`) // D-9
+	for i := 2; i <= 7; i++ {                                                                     // D-10..D-15: more than Home and a nudge list
+		do("2026-11-01 11:00", "UDAVE", "/deal", fmt.Sprintf(`add "Umbrella %d" %dk stage:Proposal close:2026-11-2%d`, i, i, i))
+	}
+	do("2026-11-02 10:00", "UALICE", "/deal", `add "Cyberdyne" 12k stage:Qualified close:2026-11-25`)   // D-16
+	do("2026-11-03 10:00", "UALICE", "/deal", `add "Soylent" 8k stage:Proposal`)                        // D-17
+	do("2026-11-04 10:00", "UALICE", "/deal", `add "Pied Piper" 7k stage:Negotiation close:2026-11-20`) // D-18
+	do("2026-11-21 10:00", "UALICE", "/deal", "snooze D-18 2026-12-10")
+	do("2026-11-22 10:00", "UALICE", "/deal", "next D-16 send the contract due:2026-11-30")
+	do("2026-11-22 10:05", "UALICE", "/deal", "next D-17 book a demo due:2026-12-09")
 	// Activities either side of Monday Nov 30's midnight, and of
 	// December's (Dec 1 UTC is still Nov 30 in the zone).
-	do("2026-11-29 23:30", "UALICE", "/deal", "call D-10 Sunday night")
-	do("2026-11-30 00:30", "UALICE", "/deal", "call D-10 Monday morning")
-	do("2026-11-30 12:00", "UALICE", "/deal", "email D-11 proposal sent")
+	do("2026-11-29 23:30", "UALICE", "/deal", "call D-16 Sunday night")
+	do("2026-11-30 00:30", "UALICE", "/deal", "call D-16 Monday morning")
+	do("2026-11-30 12:00", "UALICE", "/deal", "email D-17 proposal sent")
 	do("2026-11-30 23:30", "UCARL", "/deal", "meeting D-8 review")
 	do("2026-11-30 23:40", "UBOB", "/deal", "call D-5 follow up")
 	do("2026-12-01 08:00", "UBOB", "/deal", "email D-5 follow up")
@@ -408,6 +413,15 @@ func TestContractAuditHome(t *testing.T) {
 			if v.StaleCount != stale || v.OverdueCount != overdue || v.NextOverdueCount != nextOver {
 				t.Errorf("at %s Home %s stale/overdue/next steps overdue %d/%d/%d, contract %d/%d/%d", at, name, v.StaleCount, v.OverdueCount, v.NextOverdueCount, stale, overdue, nextOver)
 			}
+			if stale+overdue > 0 {
+				tab, err := json.Marshal(blocks.RenderHome(v, blocks.RenderOptions{Currency: sales.DefaultCurrency}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := fmt.Sprintf("*Needs attention* · %d overdue · %d stale", overdue, stale); !strings.Contains(string(tab), want) {
+					t.Errorf("at %s Home %s: the tab does not say %q", at, name, want)
+				}
+			}
 			// The forecast line: commit and best case of the quota's period.
 			if f := v.Forecast; f != nil {
 				w := x.forecastTotals(me, f.Period.Key(), now)
@@ -487,8 +501,19 @@ func TestContractAuditHome(t *testing.T) {
 			for _, d := range n.Stale {
 				gotQuiet[d.ID.String()] = d.Days
 			}
-			if fmt.Sprint(gotOver) != fmt.Sprint(wantOver) || fmt.Sprint(gotQuiet) != fmt.Sprint(wantQuiet) {
-				t.Errorf("at %s nudge %s overdue %v gone quiet %v, contract %v %v", at, name, gotOver, gotQuiet, wantOver, wantQuiet)
+			// The nudge lists NudgeDeals of them and counts the rest.
+			if len(gotOver)+len(gotQuiet)+n.More != len(wantOver)+len(wantQuiet) {
+				t.Errorf("at %s nudge %s: %d overdue + %d gone quiet + %d more, contract %d + %d", at, name, len(gotOver), len(gotQuiet), n.More, len(wantOver), len(wantQuiet))
+			}
+			for id, days := range gotOver {
+				if w, ok := wantOver[id]; !ok || w != days {
+					t.Errorf("at %s nudge %s: %s overdue %d days, contract %v (%d)", at, name, id, days, ok, w)
+				}
+			}
+			for id, days := range gotQuiet {
+				if w, ok := wantQuiet[id]; !ok || w != days {
+					t.Errorf("at %s nudge %s: %s gone quiet %d days, contract %v (%d)", at, name, id, days, ok, w)
+				}
 			}
 			if d := diffProgress(n.Progress, x.progress(me, per, now, quotas)); d != "" {
 				t.Errorf("at %s nudge %s progress: %s", at, name, d)
