@@ -286,6 +286,25 @@ func TestContractAuditBoard(t *testing.T) {
 							t.Errorf("at %s /leaderboard %s %s: period %s, want %s", at, period, mode, v.Board.Period.Key(), key)
 							continue
 						}
+						if mode == "attainment" {
+							// Reps with wins but no quota are counted beside the board.
+							noQuota, anyQuota := 0, false
+							for _, c := range xBoard(x, people, quotas, acts, "won", key) {
+								if c.hasQuota {
+									anyQuota = true
+								}
+							}
+							for _, p := range people {
+								q := quotas[xQuota{"rep", p["name"], key}]
+								anyQuota = anyQuota || q > 0
+								if p["role"] == "rep" && q == 0 && xBoard(x, []map[string]string{p}, quotas, acts, "won", key) != nil {
+									noQuota++
+								}
+							}
+							if v.Board.NoQuota != noQuota || v.NoQuotaAnywhere == anyQuota {
+								t.Errorf("at %s /leaderboard %s attainment: %d reps with wins and no quota (nobody has one: %v), contract %d (%v)", at, period, v.Board.NoQuota, v.NoQuotaAnywhere, noQuota, !anyQuota)
+							}
+						}
 						if g, w := boardText(gotBoardText(v.Board), mode), boardText(want, mode); g != w {
 							t.Errorf("at %s /leaderboard %s %s:\n got  %s\n want %s", at, period, mode, g, w)
 						}
@@ -400,7 +419,16 @@ func TestContractAuditHome(t *testing.T) {
 					continue
 				}
 				snoozed := r.snoozed.After(now)
-				if !snoozed && xDaysBetween(r.entered, today) > xStaleDays[r.stage] {
+				entered := r.created
+				for _, e := range x.events[r.id] {
+					if e.field == "stage" && !e.at.After(now) {
+						entered = e.at.In(auditLoc).Format("2006-01-02")
+					}
+				}
+				if entered != r.entered {
+					t.Errorf("%s: stage entered %s, its last stage change %s", r.id, r.entered, entered)
+				}
+				if !snoozed && xDaysBetween(entered, today) > xStaleDays[r.stage] {
 					stale++
 				}
 				if !snoozed && r.closeDate != "" && r.closeDate < today {
@@ -438,8 +466,33 @@ func TestContractAuditHome(t *testing.T) {
 			// Activity goals: calls this week (Mon-Sun in the zone), up to now.
 			for _, al := range v.Goal.Activity {
 				a := al.Progress
-				if want := calls(name, now); a.Period.Kind == sales.Week && a.Done != want {
-					t.Errorf("at %s Home %s %s this week: %d, contract %d", at, name, a.Goal.Noun(), a.Done, want)
+				if a.Period.Kind != sales.Week {
+					continue
+				}
+				done := calls(name, now)
+				first, last := xBoardDays(xPeriodKey("week", now))
+				total, ended := xWorkingDays(first, last), xWorkingDays(first, min(xAddDays(today, -1), last))
+				left := xWorkingDays(max(today, first), last)
+				elapsed, att := float64(ended)/float64(total), float64(done)/float64(a.Goal.Target)
+				verdict := "period just started"
+				switch pace := att / elapsed; {
+				case done >= a.Goal.Target:
+					verdict = "quota reached"
+				case elapsed < 0.1:
+				case pace < 0.9:
+					verdict = "behind pace"
+				case pace >= 1.1:
+					verdict = "ahead of pace"
+				default:
+					verdict = "on pace"
+				}
+				perDay := float64(a.Goal.Target-done) / float64(left)
+				if a.Done != done || !sameNum(numOf(a.Elapsed), &elapsed) || a.WorkingDays != left || !sameNum(numOf(a.PerWorkingDay), &perDay) || a.Verdict.String() != verdict {
+					t.Errorf("at %s Home %s %s this week: %d, elapsed %s, %d days left, %s a day, %s; contract %d, %.4f, %d, %.4f, %s",
+						at, name, a.Goal.Noun(), a.Done, fmtNum(numOf(a.Elapsed)), a.WorkingDays, fmtNum(numOf(a.PerWorkingDay)), a.Verdict, done, elapsed, left, perDay, verdict)
+				}
+				if elapsed >= 0.1 && !sameNum(numOf(a.Pace), ptrTo(att/elapsed)) {
+					t.Errorf("at %s Home %s activity pace %s, contract %.4f", at, name, fmtNum(numOf(a.Pace)), att/elapsed)
 				}
 			}
 			if members, ok := team[name]; ok {
@@ -505,6 +558,17 @@ func TestContractAuditHome(t *testing.T) {
 			if len(gotOver)+len(gotQuiet)+n.More != len(wantOver)+len(wantQuiet) {
 				t.Errorf("at %s nudge %s: %d overdue + %d gone quiet + %d more, contract %d + %d", at, name, len(gotOver), len(gotQuiet), n.More, len(wantOver), len(wantQuiet))
 			}
+			for _, d := range n.NextSteps {
+				var due string
+				for _, r := range rows {
+					if r.id == d.ID.String() {
+						due = r.nextDue
+					}
+				}
+				if due == "" || due >= today || d.Days != xDaysBetween(due, today) {
+					t.Errorf("at %s nudge %s: next step of %s overdue %d days, due %q", at, name, d.ID, d.Days, due)
+				}
+			}
 			for id, days := range gotOver {
 				if w, ok := wantOver[id]; !ok || w != days {
 					t.Errorf("at %s nudge %s: %s overdue %d days, contract %v (%d)", at, name, id, days, ok, w)
@@ -542,3 +606,5 @@ func slicesContains(xs []string, s string) bool {
 	}
 	return false
 }
+
+func ptrTo(v float64) *float64 { return &v }
