@@ -55,11 +55,11 @@ func newBoardScenario(t *testing.T) *auditScenario {
 	for _, u := range []string{"UCARL", "UDAVE"} {
 		do("", "UROOT", "/salesbot", fmt.Sprintf("manager <@%s|%s> <@UMIKE|mike>", u, boardNames[u]))
 	}
-	// Quotas: alice and bob the same November quota, maria half of it (a
-	// three-way tie on attainment), alice a quarter too; mike, carl, dave none.
+	// Quotas: alice and bob the same November quota, maria's such that she
+	// wins half of hers as they do (a three-way tie on attainment), alice a quarter too; mike, carl, dave none.
 	do("", "UROOT", "/goal", "set <@UALICE|alice> 60k 2026-11")
 	do("", "UROOT", "/goal", "set <@UBOB|bob> 60k 2026-11")
-	do("", "UROOT", "/goal", "set <@UMARIA|maria> 30k 2026-11")
+	do("", "UROOT", "/goal", "set <@UMARIA|maria> 38k 2026-11")
 	do("", "UROOT", "/goal", "set <@UALICE|alice> 150k 2026-Q4")
 	do("", "UROOT", "/goal", "set <@UALICE|alice> 10 calls week")
 
@@ -109,6 +109,21 @@ func newBoardScenario(t *testing.T) *auditScenario {
 	do("2026-12-01 09:00", "UDAVE", "/deal", "note D-9 left a message")
 	do("2026-12-01 09:30", "UDAVE", "/deal", "note D-9 again")
 	s.close()
+	// Imported wins on civil close dates either side of November's end,
+	// one file read under another zone, and activities logged elsewhere.
+	s.e.must(ImportCmd, "deals", "--file", s.e.file("crm.csv",
+		"external_id,account,amount,stage,owner,created,close_date\n"+
+			"X1,Vandelay,4000,Won,carl,2026-10-01,2026-11-30\n"+
+			"X2,Krusty,6000,Won,dave,,2026-12-01\n"))
+	t.Setenv("SALESBOT_TIMEZONE", "Pacific/Auckland")
+	s.e.must(ImportCmd, "deals", "--file", s.e.file("crm2.csv",
+		"external_id,account,amount,stage,owner,created,close_date\n"+
+			"Y1,Gringotts,4000,Won,maria,2026-10-10,2026-11-01\n"))
+	t.Setenv("SALESBOT_TIMEZONE", auditLoc.String())
+	s.e.must(ImportCmd, "activities", "--file", s.e.file("acts.csv",
+		"deal,at,who,type,text\n"+
+			"D-8,2026-12-01T07:30:00Z,carl,call,Nov 30 in the zone\n"+
+			"D-8,2026-11-30T07:59:00Z,carl,call,Sunday Nov 29 in the zone\n"))
 	return s
 }
 
