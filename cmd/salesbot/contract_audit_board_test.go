@@ -526,6 +526,22 @@ func TestContractAuditHome(t *testing.T) {
 					if d := diffProgress(*v.Team.Progress, x.progress(sub, per, now, quotas)); d != "" {
 						t.Errorf("at %s Home %s team: %s", at, name, d)
 					}
+					// Each member's line, over the team block's period.
+					seen := 0
+					for _, g := range v.TeamGoals {
+						m := g.Subject
+						if !slicesContains(members, m) {
+							continue
+						}
+						seen++
+						rep := xSubject{name: m, members: []string{m}, deal: func(d xDeal) bool { return d.owner == m }}
+						if d := diffProgress(g.Progress, x.progress(rep, per, now, quotas)); d != "" {
+							t.Errorf("at %s Home %s team line %s: %s", at, name, m, d)
+						}
+					}
+					if seen == 0 {
+						t.Errorf("at %s Home %s: no team lines (%d)", at, name, len(v.TeamGoals))
+					}
 				}
 			}
 
@@ -596,6 +612,16 @@ func TestContractAuditHome(t *testing.T) {
 			}
 			if d := diffProgress(n.Progress, x.progress(me, per, now, quotas)); d != "" {
 				t.Errorf("at %s nudge %s progress: %s", at, name, d)
+			}
+			// "with %d of %d working days gone; … over %d working days"
+			pr := n.Progress
+			first, last := xPeriodDays(per)
+			total, ended, left := xWorkingDays(first, last), xWorkingDays(first, min(xAddDays(today, -1), last)), xWorkingDays(max(today, first), last)
+			if pr.WorkingDaysTotal != total || pr.WorkingDaysElapsed != ended || pr.WorkingDays != left {
+				t.Errorf("at %s nudge %s: %d of %d working days gone, %d left; contract %d of %d, %d", at, name, pr.WorkingDaysElapsed, pr.WorkingDaysTotal, pr.WorkingDays, ended, total, left)
+			}
+			if pr.HasQuota && int64(pr.Remaining) != max(int64(pr.Quota-pr.Won), 0) {
+				t.Errorf("at %s nudge %s: %d still to win of %d with %d won", at, name, pr.Remaining, pr.Quota, pr.Won)
 			}
 		}
 		// The digest's coaching quotes alice's calls this week.
