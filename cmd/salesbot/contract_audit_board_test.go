@@ -23,6 +23,16 @@ import (
 // deals and activities either side of a Monday midnight. Every figure of
 // /leaderboard, the Home tab and the nudges is recomputed from
 // `export deals|events|quotas|team|activities` alone.
+//
+// Where interface.md is silent the code's reading is followed (and
+// listed in the audit's report): a rep with a quota and no wins is not
+// on the attainment board; managers without a quota are on no board,
+// weekly and activity boards included; activities count for whoever
+// logged them; gone quiet runs from created when a deal has no activity;
+// the nudge lists an overdue deal once, as overdue; a manager's team
+// lines on Home use the team block's period. Every person here is in the
+// team's zone: a nudge reads "today" in the rep's own Slack zone, Home in
+// SALESBOT_TIMEZONE.
 
 var boardNames = map[string]string{"UMARIA": "maria", "UMIKE": "mike", "UALICE": "alice", "UBOB": "bob", "UCARL": "carl", "UDAVE": "dave", "UROOT": "root"}
 
