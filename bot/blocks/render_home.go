@@ -59,12 +59,18 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 			b.add(ContextBlock("home.open.more", "… more stages not shown. See `/deal list`."))
 			break
 		}
-		b.add(Section("home.stage:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("*%s* · %d · %s", EscClipMd(sd.Stage, 80), len(sd.Deals), cur.Format(sd.Total))))
+		// The count is the stage's, as its total is: Deals holds at most
+		// HomeDealsPerStage of them.
+		count := max(sd.Count, len(sd.Deals))
+		b.add(Section("home.stage:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("*%s* · %d · %s", EscClipMd(sd.Stage, 80), count, cur.Format(sd.Total))))
 		openRoom--
+		stageMore := func(shown int) {
+			b.add(ContextBlock("home.stagemore:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("… and %d more in %s: `/deal list stage:%s`", count-shown, EscClipMd(sd.Stage, 60), EscClipMd(sd.Stage, 60))))
+			openRoom--
+		}
 		for i := range sd.Deals {
 			if openRoom < 2 {
-				b.add(ContextBlock("home.stagemore:"+Clip(Sanitize(sd.Stage), 60), fmt.Sprintf("… and %d more in %s: `/deal list stage:%s`", len(sd.Deals)-i, EscClipMd(sd.Stage, 60), EscClipMd(sd.Stage, 60))))
-				openRoom--
+				stageMore(i)
 				break
 			}
 			c := &sd.Deals[i]
@@ -77,21 +83,27 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 			b.add(slack.NewSectionBlock(md(Clip(dealLine(c), maxSectionText)), nil, acc,
 				slack.SectionBlockOptionBlockID("home.deal:"+c.Deal.ID.String())))
 			openRoom--
+			if i == len(sd.Deals)-1 && count > len(sd.Deals) {
+				stageMore(len(sd.Deals))
+			}
 		}
 	}
 
 	if len(attention) > 0 {
 		b.add(slack.NewDividerBlock())
-		b.add(Section("home.attn.title", fmt.Sprintf("*Needs attention* · %d overdue · %d stale", len(h.Overdue), len(h.Stale))))
+		// Counts of all of them, not of the capped lists shown.
+		overdue, stale := max(h.OverdueCount, len(h.Overdue)), max(h.StaleCount, len(h.Stale))
+		b.add(Section("home.attn.title", fmt.Sprintf("*Needs attention* · %d overdue · %d stale", overdue, stale)))
 		seen := map[sales.DealID]bool{}
 		room := b.room() - teamRoom - 1
+		more := overdue > len(h.Overdue) || stale > len(h.Stale)
 		for i := range attention {
 			c := &attention[i]
 			if seen[c.Deal.ID] {
 				continue
 			}
 			if room < 2 {
-				b.add(ContextBlock("home.attn.more", "… more deals need attention. See `/deal list`."))
+				more = true
 				break
 			}
 			seen[c.Deal.ID] = true
@@ -107,6 +119,9 @@ func RenderHome(h *commands.HomeView, o RenderOptions) slack.HomeTabViewRequest 
 					button(ActLogCall, id, "Log call", "")))
 				room--
 			}
+		}
+		if more {
+			b.add(ContextBlock("home.attn.more", "… more deals need attention. See `/deal list`."))
 		}
 	}
 
