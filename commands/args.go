@@ -51,7 +51,7 @@ func (p Parser) trailingOptions(f *Form, text string, c *Cmd) (string, error) {
 		if err != nil || !ok {
 			return text, nil // a lone quote in free text: no options after it
 		}
-		if key, _, opt := optionKey(t); opt && slices.Contains(f.options, key) {
+		if key, _, opt := optionKey(t, f); opt && slices.Contains(f.options, key) {
 			opts := text[t.start:]
 			toks, err := tokenize(opts)
 			if err != nil {

@@ -8,10 +8,10 @@ import (
 )
 
 // optionKey splits an unquoted key:value token. key=value is read the
-// same way when the key names an option ("stage=won" is what people type
-// after a web form): elsewhere "=" stays part of the word, so an account
-// such as "A=B" is not taken apart.
-func optionKey(t token) (key, val string, ok bool) {
+// same way when the key names one of f's options ("stage=won" is what
+// people type after a web form): elsewhere "=" stays part of the word, so
+// an account "A=B" or a call note "close=next week" is not taken apart.
+func optionKey(t token, f *Form) (key, val string, ok bool) {
 	if t.quoted || t.ref != nil {
 		return "", "", false
 	}
@@ -25,7 +25,7 @@ func optionKey(t token) (key, val string, ok bool) {
 		}
 	}
 	key = strings.ToLower(t.raw[:i])
-	if _, known := options[key]; t.raw[i] == '=' && !known {
+	if t.raw[i] == '=' && !slices.Contains(f.options, key) {
 		return "", "", false
 	}
 	return key, t.raw[i+1:], true
@@ -37,7 +37,7 @@ func (p Parser) options(f *Form, src string, toks []token, c *Cmd) ([]token, err
 	seen := map[string]bool{}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		key, val, ok := optionKey(t)
+		key, val, ok := optionKey(t, f)
 		if !ok {
 			out = append(out, t)
 			continue
@@ -55,7 +55,7 @@ func (p Parser) options(f *Form, src string, toks []token, c *Cmd) ([]token, err
 			if j >= len(toks) {
 				return false
 			}
-			_, _, opt := optionKey(toks[j])
+			_, _, opt := optionKey(toks[j], f)
 			return !opt
 		}
 		if val == "" { // "stage: proposal"
@@ -70,7 +70,7 @@ func (p Parser) options(f *Form, src string, toks []token, c *Cmd) ([]token, err
 			// A note runs to the next option of this form or the end, so
 			// "note:call re: pricing" keeps its colon.
 			for i+1 < len(toks) {
-				if k, _, opt := optionKey(toks[i+1]); opt && slices.Contains(f.options, k) {
+				if k, _, opt := optionKey(toks[i+1], f); opt && slices.Contains(f.options, k) {
 					break
 				}
 				i++

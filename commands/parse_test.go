@@ -139,6 +139,7 @@ func TestParseGood(t *testing.T) {
 		{"/deal", `snooze Acme Corp 2w`, `/deal snooze "Acme Corp" 2026-12-10`, nil},
 		{"/deal", `snooze D-42 2026-12-24`, `/deal snooze D-42 2026-12-24`, nil},
 		{"/deal", `note D-42 CFO wants a 3-year price`, `/deal note D-42 "CFO wants a 3-year price"`, nil},
+		{"/deal", `note D-42 close=next week`, `/deal note D-42 "close=next week"`, nil}, // "=" after a word that is not this form's option stays text
 		{"/deal", `set D-42 amount:15k close:eoq`, `/deal set D-42 amount:15000 close:2026-12-31`, nil},
 		{"/deal", `set Acme owner:<@U2|bob> territory:EMEA account:"Acme Inc"`, `/deal set "Acme" account:"Acme Inc" owner:<@U2|bob> territory:"EMEA"`, nil},
 		{"/deal", `set D-1 territory:none`, `/deal set D-1 territory:"none"`, nil},
